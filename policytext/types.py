@@ -103,3 +103,25 @@ class Mention:
     score: float = 1.0
     source: str = "rule"  # rule | model | both
     attributes: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class AgglomerationCount:
+    """An agglomeration a document mentions, with how often."""
+
+    id: str
+    name: str
+    kind: str
+    known: bool = True
+    count: int = 0
+
+
+@dataclass
+class Extraction:
+    """Everything extraction found in one document, with the versions that produced it."""
+
+    mentions: list[Mention] = field(default_factory=list)
+    agglomerations: list[AgglomerationCount] = field(default_factory=list)
+    primary_agglomeration: str | None = None
+    boilerplate: list[int] = field(default_factory=list)  # sentence indexes skipped as boilerplate
+    versions: dict[str, str] = field(default_factory=dict)

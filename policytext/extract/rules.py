@@ -1,0 +1,100 @@
+"""Rule matching of mechanism types and their attributes (status, stage, domains).
+
+Rules are data (the taxonomy file); this module applies them to one sentence.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from policytext.lexicons.taxonomy import Taxonomy
+
+_BOOK_TITLE = re.compile(r"《[^》]{0,80}》")
+_GENERIC_ONLY = re.compile(r"体制机制|一体化(?:发展)?机制|协调发展机制|合作机制|联动机制|推进机制")
+
+
+@dataclass(frozen=True)
+class CueMatch:
+    """A type asserted by a sentence, with the span of the cue that fired."""
+
+    type: str
+    start: int  # offsets within the sentence
+    end: int
+    cue: str
+    weak: bool = False
+
+
+def _title_spans(sentence: str) -> list[tuple[int, int]]:
+    return [m.span() for m in _BOOK_TITLE.finditer(sentence)]
+
+
+def _inside(span: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
+    return any(a <= span[0] and span[1] <= b for a, b in spans)
+
+
+def match_types(sentence: str, taxonomy: Taxonomy) -> list[CueMatch]:
+    """Every type whose cues fire in the sentence (one match per type, first in the text).
+
+    A weak cue fires only when the sentence shows a cross-jurisdiction context; a cue
+    inside a document title 《…》 does not count; a type's exclusion pattern vetoes it.
+    """
+    titles = _title_spans(sentence)
+    has_context = bool(taxonomy.context.search(_BOOK_TITLE.sub("", sentence))) if taxonomy.context else True
+    out: list[CueMatch] = []
+    for t in taxonomy.types:
+        if any(x.search(sentence) for x in t.exclude):
+            continue
+        best: CueMatch | None = None
+        for weak, patterns in ((False, t.cues), (True, t.weak_cues)):
+            if weak and not has_context:
+                continue
+            for p in patterns:
+                for m in p.finditer(sentence):
+                    if m.end() == m.start() or _inside(m.span(), titles):
+                        continue
+                    if best is None or m.start() < best.start:
+                        best = CueMatch(t.id, m.start(), m.end(), m.group(), weak)
+                    break
+        if best is not None:
+            out.append(best)
+    return out
+
+
+def status_of(sentence: str, taxonomy: Taxonomy) -> str:
+    """proposed | established | lacking, from the modal and aspect words of the sentence."""
+    text = _BOOK_TITLE.sub("", sentence)
+    lack = taxonomy.status.get("lacking")
+    if lack is not None and lack.search(text):
+        return "lacking"
+    est = taxonomy.status.get("established")
+    if est is not None and est.search(text):
+        return "established"
+    return "proposed"
+
+
+def stage_of(sentence: str, cue_start: int, taxonomy: Taxonomy) -> str | None:
+    """The governing verb's stage: the stage word nearest before the cue, else after it."""
+    best: tuple[int, str] | None = None
+    for stage, pattern in taxonomy.stage.items():
+        for m in pattern.finditer(sentence, 0, cue_start + 1):
+            d = cue_start - m.end()
+            if d >= 0 and (best is None or d < best[0]):
+                best = (d, stage)
+    if best is not None and best[0] <= 30:
+        return best[1]
+    for stage, pattern in taxonomy.stage.items():
+        m = pattern.search(sentence, cue_start)
+        if m and m.start() - cue_start <= 20:
+            return stage
+    return best[1] if best else None
+
+
+def domains_of(sentence: str, taxonomy: Taxonomy) -> list[str]:
+    """Domains named in the sentence, in taxonomy order."""
+    return [d for d, p in taxonomy.domains.items() if p.search(sentence)]
+
+
+def is_generic_only(sentence: str) -> bool:
+    """Whether the sentence names mechanisms only in the generic sense."""
+    return bool(_GENERIC_ONLY.search(sentence))

@@ -1,0 +1,1 @@
+"""Ingestion: discover input files, read them, clean them into Documents."""

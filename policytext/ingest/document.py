@@ -1,0 +1,78 @@
+"""One file -> one clean :class:`Document` (read, clean, split, date and type).
+
+This is the per-file work of ``ingest`` and ``text``; it runs inside worker processes.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from policytext.clean.pipeline import clean_pages
+from policytext.clean.sentences import split_sentences
+from policytext.errors import IngestError
+from policytext.ingest.discover import sha256_file
+from policytext.types import Document, ExtractedText
+
+
+def file_format(path: str | os.PathLike[str], extracted: ExtractedText | None = None) -> str:
+    """A short name of the input format (pdf, txt, md, html, docx)."""
+    if extracted is not None and extracted.engine:
+        eng = extracted.engine
+        if eng.startswith(("pypdfium2", "pdfplumber", "pdf")):
+            return "pdf"
+        if eng in {"txt", "md", "html", "docx"}:
+            return eng
+    ext = Path(path).suffix.lower().lstrip(".")
+    return {"htm": "html", "xhtml": "html", "markdown": "md", "text": "txt"}.get(ext, ext)
+
+
+def read_file(path: str | os.PathLike[str], *, pdf_engine: str = "auto") -> ExtractedText:
+    """Read any supported file into page texts (dispatch by content, then extension)."""
+    from policytext.ingest.readers import read_document
+
+    return read_document(path, pdf_engine=pdf_engine)
+
+
+def build_document(
+    path: str | os.PathLike[str],
+    *,
+    doc_id: str | None = None,
+    pdf_engine: str = "auto",
+) -> Document:
+    """Read, clean and split one file; fill in its metadata.
+
+    Raises:
+        IngestError: when the file cannot be read (reason code in ``reason``).
+    """
+    from policytext.ingest.metadata import extract_metadata
+
+    spath = os.fspath(path)
+    try:
+        size = os.path.getsize(spath)
+        if doc_id is None:
+            doc_id = sha256_file(spath)
+    except OSError as exc:
+        raise IngestError("io", f"cannot read the file ({exc.strerror}); check that it exists and is readable", spath) from exc
+    extracted = read_file(spath, pdf_engine=pdf_engine)
+    cleaned = clean_pages(extracted.pages, paged=extracted.paged, reflow_lines=not extracted.paged)
+    if not cleaned.text.strip():
+        raise IngestError("no_text", "the file holds no text after cleaning; check that it is not empty or an image", spath)
+    sentences = split_sentences(cleaned.text, cleaned.pages)
+    meta = extract_metadata(cleaned.text, path=spath, format_meta=extracted.meta)
+    warnings = list(extracted.warnings)
+    if cleaned.converted:
+        warnings.append("traditional characters converted to simplified (original text kept)")
+    return Document(
+        doc_id=doc_id,
+        path=spath,
+        text=cleaned.text,
+        original_text=cleaned.original_text,
+        pages=cleaned.pages,
+        sentences=sentences,
+        meta=meta,
+        engine=extracted.engine,
+        encoding=extracted.encoding,
+        size=size,
+        warnings=warnings,
+    )

@@ -1,0 +1,183 @@
+"""A process pool that isolates each file: per-task timeout, survives worker crashes.
+
+``concurrent.futures`` cannot stop a task that hangs, and a worker that segfaults
+breaks the whole executor. Here each worker is a process of its own; the parent
+waits on the result pipes and on the process sentinels, kills a worker whose task
+runs past the deadline, and starts a new one. A task whose worker died or timed out
+is reported as failed; the others go on.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import signal
+import time
+import traceback
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
+from typing import Any
+
+
+@dataclass
+class TaskResult:
+    """The outcome of one task."""
+
+    task: Any
+    ok: bool
+    value: Any = None  # the function's return value when ok
+    error: str | None = None  # "timeout" | "crashed" | "exception"
+    message: str = ""
+    seconds: float = 0.0
+
+
+def _worker_main(conn: Connection, fn: Callable[[Any], Any], initializer: Callable[[], None] | None) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
+    if initializer is not None:
+        initializer()
+    while True:
+        try:
+            task = conn.recv()
+        except (EOFError, OSError):
+            return
+        if task is None:
+            return
+        try:
+            conn.send(("ok", fn(task)))
+        except BaseException as exc:  # noqa: BLE001 - reported to the parent, which decides
+            conn.send(("exception", f"{type(exc).__name__}: {exc}", traceback.format_exc(limit=6)))
+
+
+class _Worker:
+    def __init__(self, ctx: Any, fn: Callable[[Any], Any], initializer: Callable[[], None] | None) -> None:
+        parent, child = ctx.Pipe(duplex=True)
+        self.conn = parent
+        self.proc = ctx.Process(target=_worker_main, args=(child, fn, initializer), daemon=True)
+        self.proc.start()
+        child.close()
+        self.task: Any = None
+        self.started = 0.0
+
+    def kill(self) -> None:
+        try:
+            self.proc.kill()
+        except (OSError, ValueError):
+            pass
+        self.proc.join(timeout=5)
+        self.conn.close()
+
+
+def run_tasks(
+    fn: Callable[[Any], Any],
+    tasks: Iterable[Any],
+    *,
+    workers: int = 0,
+    timeout: float | None = None,
+    initializer: Callable[[], None] | None = None,
+) -> Iterator[TaskResult]:
+    """Run ``fn`` over ``tasks`` and yield a :class:`TaskResult` per task, in completion order.
+
+    Args:
+        fn: a picklable (module-level) function of one argument.
+        workers: number of worker processes; 0 runs in this process (no timeout, no isolation).
+        timeout: seconds one task may take before its worker is killed.
+        initializer: called once in each worker before its first task.
+    """
+    if workers <= 0:
+        if initializer is not None:
+            initializer()
+        for task in tasks:
+            t0 = time.perf_counter()
+            try:
+                yield TaskResult(task, True, fn(task), seconds=time.perf_counter() - t0)
+            except Exception as exc:  # noqa: BLE001
+                yield TaskResult(task, False, error="exception", message=f"{type(exc).__name__}: {exc}",
+                                 seconds=time.perf_counter() - t0)
+        return
+
+    method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
+    ctx = mp.get_context(method)
+    queue = deque(tasks)
+    pool: list[_Worker] = []
+    try:
+        for _ in range(min(workers, max(1, len(queue)))):
+            pool.append(_Worker(ctx, fn, initializer))
+        busy: dict[Connection, _Worker] = {}
+
+        def feed(w: _Worker) -> None:
+            if queue:
+                w.task = queue.popleft()
+                w.started = time.perf_counter()
+                w.conn.send(w.task)
+                busy[w.conn] = w
+
+        for w in pool:
+            feed(w)
+        while busy:
+            deadline = None
+            if timeout is not None:
+                deadline = min(w.started for w in busy.values()) + timeout
+            wait_for = deadline - time.perf_counter() if deadline is not None else None
+            ready = wait(list(busy.keys()) + [w.proc.sentinel for w in busy.values()],
+                         timeout=max(0.0, wait_for) if wait_for is not None else None)
+            now = time.perf_counter()
+            handled: set[int] = set()
+            for r in ready:
+                w = busy.get(r) if isinstance(r, Connection) else next(
+                    (x for x in busy.values() if x.proc.sentinel == r), None)
+                if w is None or id(w) in handled:
+                    continue
+                handled.add(id(w))
+                msg = None
+                try:
+                    if w.conn.poll():
+                        msg = w.conn.recv()
+                except (EOFError, OSError):
+                    msg = None
+                del busy[w.conn]
+                elapsed = now - w.started
+                if msg is None:
+                    code = w.proc.exitcode
+                    w.kill()
+                    pool.remove(w)
+                    yield TaskResult(w.task, False, error="crashed",
+                                     message=f"the worker process died (exit code {code}) while reading this file",
+                                     seconds=elapsed)
+                    nw = _Worker(ctx, fn, initializer)
+                    pool.append(nw)
+                    feed(nw)
+                    continue
+                if msg[0] == "ok":
+                    yield TaskResult(w.task, True, msg[1], seconds=elapsed)
+                else:
+                    yield TaskResult(w.task, False, error="exception", message=msg[1], seconds=elapsed)
+                feed(w)
+            if timeout is not None:
+                for w in list(busy.values()):
+                    if time.perf_counter() - w.started > timeout:
+                        del busy[w.conn]
+                        w.kill()
+                        pool.remove(w)
+                        yield TaskResult(w.task, False, error="timeout",
+                                         message=f"reading took longer than {timeout:g} s and was stopped",
+                                         seconds=time.perf_counter() - w.started)
+                        nw = _Worker(ctx, fn, initializer)
+                        pool.append(nw)
+                        feed(nw)
+    finally:
+        for w in pool:
+            try:
+                w.conn.send(None)
+            except (OSError, ValueError):
+                pass
+        for w in pool:
+            w.proc.join(timeout=2)
+            if w.proc.is_alive():
+                w.kill()
+
+
+def default_workers() -> int:
+    """All cores (at least one)."""
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))

@@ -1,0 +1,1 @@
+"""Lexical resources as data: the mechanism taxonomy and the agglomeration gazetteer."""

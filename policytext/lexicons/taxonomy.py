@@ -1,0 +1,134 @@
+"""The mechanism taxonomy as data: ids, families, names, definitions, cue patterns.
+
+The default file is ``policytext/data/taxonomy/mechanisms.toml`` (TAXONOMY v1). A
+user can load another file of the same shape (``--taxonomy FILE``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import tomllib
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from policytext.errors import LexiconError
+
+
+@dataclass(frozen=True)
+class MechanismType:
+    """One mechanism type of the taxonomy with its compiled patterns."""
+
+    id: str
+    family: str
+    zh: str
+    en: str
+    definition: str
+    cues: tuple[re.Pattern[str], ...]
+    weak_cues: tuple[re.Pattern[str], ...] = ()
+    exclude: tuple[re.Pattern[str], ...] = ()
+
+
+@dataclass
+class Taxonomy:
+    """A loaded taxonomy: types in file order plus status, stage, domain and context patterns."""
+
+    name: str
+    version: str
+    types: list[MechanismType]
+    context: re.Pattern[str] | None
+    status: dict[str, re.Pattern[str]]
+    stage: dict[str, re.Pattern[str]]
+    domains: dict[str, re.Pattern[str]]
+    sha256: str = ""
+    source: str = ""
+    raw: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    @property
+    def ids(self) -> list[str]:
+        """Type ids in file order."""
+        return [t.id for t in self.types]
+
+    def get(self, type_id: str) -> MechanismType | None:
+        """The type with this id, or None."""
+        return next((t for t in self.types if t.id == type_id), None)
+
+    def resolve(self, name: str) -> str | None:
+        """An id from an id, a Chinese name or an English name (for CLI filters)."""
+        key = name.strip().lower()
+        for t in self.types:
+            if key in {t.id.lower(), t.zh.lower(), t.en.lower()}:
+                return t.id
+        return None
+
+    @classmethod
+    def load(cls, path: str | Path | None = None) -> Taxonomy:
+        """Load the default taxonomy, or a user's file of the same shape.
+
+        Raises:
+            LexiconError: the file is missing, not TOML, or a field or pattern is wrong.
+        """
+        if path is None:
+            data_bytes = resources.files("policytext").joinpath("data/taxonomy/mechanisms.toml").read_bytes()
+            source = "policytext:data/taxonomy/mechanisms.toml"
+        else:
+            try:
+                data_bytes = Path(path).read_bytes()
+            except OSError as exc:
+                raise LexiconError(f"{path}: cannot read the taxonomy file ({exc.strerror}); check the --taxonomy path") from exc
+            source = str(path)
+        try:
+            data = tomllib.loads(data_bytes.decode("utf-8"))
+        except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+            raise LexiconError(f"{source}: not a valid UTF-8 TOML taxonomy ({exc}); see policytext/data/taxonomy/mechanisms.toml for the shape") from exc
+        return cls._from_dict(data, source, hashlib.sha256(data_bytes).hexdigest())
+
+    @classmethod
+    def _from_dict(cls, data: dict[str, Any], source: str, sha: str) -> Taxonomy:
+        def compile_(pattern: str, where: str) -> re.Pattern[str]:
+            try:
+                return re.compile(pattern)
+            except re.error as exc:
+                raise LexiconError(f"{source}: bad pattern in {where}: {pattern!r} ({exc}); fix the regular expression") from exc
+
+        head = data.get("taxonomy") or {}
+        if "version" not in head:
+            raise LexiconError(f"{source}: missing [taxonomy] version; add `version = \"YYYY.N\"` under [taxonomy]")
+        types = []
+        seen: set[str] = set()
+        for i, t in enumerate(data.get("types") or []):
+            for key in ("id", "cues"):
+                if key not in t:
+                    raise LexiconError(f"{source}: type #{i + 1} has no `{key}`; every [[types]] entry needs id and cues")
+            if t["id"] in seen:
+                raise LexiconError(f"{source}: duplicate type id {t['id']!r}; ids must be unique")
+            seen.add(t["id"])
+            types.append(
+                MechanismType(
+                    id=t["id"],
+                    family=t.get("family", ""),
+                    zh=t.get("zh", t["id"]),
+                    en=t.get("en", t["id"]),
+                    definition=t.get("definition", ""),
+                    cues=tuple(compile_(p, f"{t['id']}.cues") for p in t["cues"]),
+                    weak_cues=tuple(compile_(p, f"{t['id']}.weak_cues") for p in t.get("weak_cues", [])),
+                    exclude=tuple(compile_(p, f"{t['id']}.exclude") for p in t.get("exclude", [])),
+                )
+            )
+        if not types:
+            raise LexiconError(f"{source}: no [[types]] entries; a taxonomy needs at least one type")
+        ctx = (data.get("context") or {}).get("cross")
+        return cls(
+            name=head.get("name", "taxonomy"),
+            version=str(head["version"]),
+            types=types,
+            context=compile_(ctx, "context.cross") if ctx else None,
+            status={k: compile_(v, f"status.{k}") for k, v in (data.get("status") or {}).items()},
+            stage={k: compile_(v, f"stage.{k}") for k, v in (data.get("stage") or {}).items()},
+            domains={k: compile_(v, f"domains.{k}") for k, v in (data.get("domains") or {}).items()},
+            sha256=sha,
+            source=source,
+            raw=data,
+        )

@@ -1,0 +1,361 @@
+"""``Store``: the SQLite database behind ``ingest``, ``query``, ``export``, ``report`` and ``serve``.
+
+- WAL mode, foreign keys on, a busy timeout so that two writers cooperate.
+- A document, its pages, sentences, full-text index rows, agglomerations and mentions
+  are written in ONE transaction: a crash leaves either all of it or none of it.
+- Documents are keyed by the sha256 of the file bytes: the same file twice is stored once.
+- Read-only use opens the file with ``mode=ro`` (``sql`` relies on it: writes are
+  refused by SQLite itself, not by string checks).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import os
+import re
+import sqlite3
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from policytext.errors import StoreBusyError, StoreError
+from policytext.store.schema import migrate
+from policytext.types import Document, Extraction
+
+_HAN_CHAR_RE = re.compile("([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff])")
+_QUERY_TERM_RE = re.compile(r'"[^"]+"|\S+')
+
+
+def now() -> str:
+    """UTC time stamp in ISO format, seconds precision."""
+    return _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat()
+
+
+def fts_tokens(text: str) -> str:
+    """The text as indexed: every Han character a token of its own, other words kept.
+
+    Searching a phrase of single characters then finds any Chinese substring, so that
+    two-character words such as 补偿 are findable inside 生态保护补偿机制.
+    """
+    return _HAN_CHAR_RE.sub(r" \1 ", text)
+
+
+def fts_query(query: str) -> str:
+    """Turn a user's search string into an FTS5 query (terms ANDed, each a phrase).
+
+    User input never reaches FTS5 syntax directly: every term becomes a quoted phrase.
+
+    >>> fts_query('税收分成 "GDP"')
+    '"税 收 分 成" AND "GDP"'
+    """
+    terms = []
+    for raw in _QUERY_TERM_RE.findall(query):
+        term = raw.strip('"').strip()
+        tokens = fts_tokens(term).split()
+        tokens = [t.replace('"', "") for t in tokens if t.replace('"', "")]
+        if tokens:
+            terms.append('"' + " ".join(tokens) + '"')
+    return " AND ".join(terms)
+
+
+class Store:
+    """An open policytext database.
+
+    Args:
+        path: the SQLite file (created and migrated when missing, unless read-only).
+        readonly: open with ``mode=ro``; every write then fails inside SQLite.
+        timeout: seconds to wait for another writer before giving up.
+
+    Use as a context manager, or call :meth:`close`.
+    """
+
+    def __init__(self, path: str | os.PathLike[str], *, readonly: bool = False, timeout: float = 30.0) -> None:
+        self.path = Path(path)
+        self.readonly = readonly
+        try:
+            if readonly:
+                if not self.path.exists():
+                    raise StoreError(f"{self.path}: no such database; create it with `policytext ingest FOLDER --db {self.path}`")
+                uri = f"file:{self.path.resolve().as_posix()}?mode=ro"
+                self.conn = sqlite3.connect(uri, uri=True, timeout=timeout, isolation_level=None, check_same_thread=False)
+            else:
+                if self.path.parent and not self.path.parent.exists():
+                    raise StoreError(f"{self.path}: folder {self.path.parent} does not exist; create it first")
+                self.conn = sqlite3.connect(self.path, timeout=timeout, isolation_level=None, check_same_thread=False)
+            self.conn.row_factory = sqlite3.Row
+            self.conn.execute("PRAGMA foreign_keys = ON")
+            self.conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+            if not readonly:
+                self.conn.execute("PRAGMA journal_mode = WAL")
+                self.conn.execute("PRAGMA synchronous = NORMAL")
+                migrate(self.conn)
+            else:
+                version = self.conn.execute("PRAGMA user_version").fetchone()[0]
+                if version == 0:
+                    raise StoreError(f"{self.path}: not a policytext database (schema version 0); point --db at a store written by `policytext ingest`")
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path}: cannot open the database ({exc}); check the path, or restore the file from a backup") from exc
+        except RuntimeError as exc:
+            raise StoreError(f"{self.path}: {exc}") from exc
+
+    # -- context management -------------------------------------------------
+    def close(self) -> None:
+        """Close the connection (idempotent)."""
+        try:
+            self.conn.close()
+        except sqlite3.Error:  # pragma: no cover
+            pass
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- transactions -------------------------------------------------------
+    def _begin(self) -> None:
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise StoreBusyError(
+                    f"{self.path}: another process is writing to this database; wait for it to finish or use another --db"
+                ) from exc
+            raise StoreError(f"{self.path}: {exc}") from exc
+
+    def _write(self, fn: Any, *args: Any, **kwargs: Any) -> Any:
+        self._begin()
+        try:
+            result = fn(*args, **kwargs)
+            self.conn.execute("COMMIT")
+            return result
+        except BaseException as exc:
+            try:
+                self.conn.execute("ROLLBACK")
+            except sqlite3.Error:
+                pass
+            if isinstance(exc, sqlite3.OperationalError) and ("disk" in str(exc) or "full" in str(exc)):
+                raise StoreError(f"{self.path}: the disk is full ({exc}); free space and re-run: nothing stored was lost") from exc
+            if isinstance(exc, sqlite3.DatabaseError):
+                raise StoreError(f"{self.path}: write failed ({exc}); nothing of this document was stored") from exc
+            raise
+
+    # -- runs ---------------------------------------------------------------
+    def start_run(self, command: str, args: dict[str, Any], versions: dict[str, str]) -> int:
+        """Record the start of a run; returns its id."""
+
+        def do() -> int:
+            cur = self.conn.execute(
+                "INSERT INTO runs (command, args_json, versions_json, started_at) VALUES (?, ?, ?, ?)",
+                (command, json.dumps(args, ensure_ascii=False, sort_keys=True, default=str), json.dumps(versions, sort_keys=True), now()),
+            )
+            return int(cur.lastrowid or 0)
+
+        return int(self._write(do))
+
+    def finish_run(self, run_id: int, *, stored: int, skipped: int, failed: int, status: str = "done") -> None:
+        """Record the end of a run with its counts."""
+        self._write(
+            lambda: self.conn.execute(
+                "UPDATE runs SET finished_at=?, stored=?, skipped=?, failed=?, status=? WHERE run_id=?",
+                (now(), stored, skipped, failed, status, run_id),
+            )
+        )
+
+    # -- documents ----------------------------------------------------------
+    def has_document(self, doc_id: str) -> bool:
+        """Whether a document with this content hash is stored."""
+        return self.conn.execute("SELECT 1 FROM documents WHERE doc_id=?", (doc_id,)).fetchone() is not None
+
+    def known_ids(self) -> set[str]:
+        """Content hashes of every stored document."""
+        return {r[0] for r in self.conn.execute("SELECT doc_id FROM documents")}
+
+    def add_path(self, doc_id: str, path: str, run_id: int | None = None) -> None:
+        """Remember another path under which a stored document was found."""
+        self._write(
+            lambda: self.conn.execute(
+                "INSERT OR IGNORE INTO document_paths (doc_id, path, run_id) VALUES (?, ?, ?)", (doc_id, path, run_id)
+            )
+        )
+
+    def add_document(
+        self,
+        doc: Document,
+        extraction: Extraction | None = None,
+        *,
+        fmt: str | None = None,
+        run_id: int | None = None,
+        replace: bool = False,
+    ) -> bool:
+        """Store a document with its pages, sentences and extraction in one transaction.
+
+        Returns:
+            True when written, False when a document with the same hash was already
+            stored and ``replace`` is False.
+        """
+        return bool(self._write(self._add_document, doc, extraction, fmt, run_id, replace))
+
+    def _add_document(
+        self, doc: Document, extraction: Extraction | None, fmt: str | None, run_id: int | None, replace: bool
+    ) -> bool:
+        c = self.conn
+        if c.execute("SELECT 1 FROM documents WHERE doc_id=?", (doc.doc_id,)).fetchone():
+            if not replace:
+                c.execute("INSERT OR IGNORE INTO document_paths (doc_id, path, run_id) VALUES (?, ?, ?)", (doc.doc_id, doc.path, run_id))
+                return False
+            self._delete_document(doc.doc_id)
+        ex = extraction or Extraction()
+        m = doc.meta
+        year = int(m.date[:4]) if m.date and m.date[:4].isdigit() else None
+        c.execute(
+            """INSERT INTO documents (doc_id, path, filename, size, format, engine, encoding, title, date, date_source,
+                   year, doc_number, issuer, doc_type, primary_agglomeration, n_pages, n_chars, converted, text,
+                   original_text, meta_json, warnings_json, versions_json, run_id, ingested_at)
+               VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
+            (
+                doc.doc_id, doc.path, Path(doc.path).name, doc.size, fmt, doc.engine, doc.encoding, m.title, m.date,
+                m.date_source, year, m.doc_number, m.issuer, m.doc_type, ex.primary_agglomeration, len(doc.pages),
+                len(doc.text), int(doc.original_text != doc.text), doc.text,
+                doc.original_text if doc.original_text != doc.text else None,
+                json.dumps({"sources": m.sources}, ensure_ascii=False, sort_keys=True),
+                json.dumps(doc.warnings, ensure_ascii=False), json.dumps(ex.versions, sort_keys=True), run_id, now(),
+            ),
+        )
+        c.execute("INSERT OR IGNORE INTO document_paths (doc_id, path, run_id) VALUES (?, ?, ?)", (doc.doc_id, doc.path, run_id))
+        c.executemany(
+            'INSERT INTO pages (doc_id, number, start, "end") VALUES (?, ?, ?, ?)',
+            [(doc.doc_id, p.number, p.start, p.end) for p in doc.pages],
+        )
+        boiler = set(ex.boilerplate)
+        for s in doc.sentences:
+            cur = c.execute(
+                'INSERT INTO sentences (doc_id, idx, start, "end", page, text, boilerplate) VALUES (?,?,?,?,?,?,?)',
+                (doc.doc_id, s.index, s.start, s.end, s.page, s.text, int(s.index in boiler)),
+            )
+            c.execute("INSERT INTO sentences_fts (rowid, tokens) VALUES (?, ?)", (cur.lastrowid, fts_tokens(s.text)))
+        c.executemany(
+            "INSERT INTO document_agglomerations (doc_id, agglomeration_id, name, kind, known, count, is_primary) VALUES (?,?,?,?,?,?,?)",
+            [
+                (doc.doc_id, a.id, a.name, a.kind, int(a.known), a.count, int(a.id == ex.primary_agglomeration))
+                for a in ex.agglomerations
+            ],
+        )
+        v = ex.versions
+        for mn in ex.mentions:
+            attrs = mn.attributes or {}
+            aggs = list(attrs.get("agglomerations") or [])
+            cur = c.execute(
+                """INSERT INTO mentions (doc_id, kind, type, text, sentence_idx, start, "end", page, score, source, status,
+                       stage, domains_json, agglomerations_json, attributes_json, taxonomy_version, gazetteer_version,
+                       model_version, policytext_version, run_id)
+                   VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
+                (
+                    doc.doc_id, mn.kind, mn.type, mn.text, mn.sentence_index, mn.start, mn.end, mn.page, mn.score,
+                    mn.source, attrs.get("status"), attrs.get("stage"),
+                    json.dumps(attrs.get("domains") or [], ensure_ascii=False), json.dumps(aggs, ensure_ascii=False),
+                    json.dumps(attrs, ensure_ascii=False, sort_keys=True), v.get("taxonomy"), v.get("gazetteer"),
+                    v.get("model"), v.get("policytext"), run_id,
+                ),
+            )
+            if aggs:
+                c.executemany(
+                    "INSERT OR IGNORE INTO mention_agglomerations (mention_id, agglomeration_id) VALUES (?, ?)",
+                    [(cur.lastrowid, a) for a in aggs],
+                )
+        c.execute("DELETE FROM failures WHERE path=?", (doc.path,))
+        return True
+
+    def _delete_document(self, doc_id: str) -> None:
+        c = self.conn
+        c.execute(
+            "DELETE FROM sentences_fts WHERE rowid IN (SELECT sid FROM sentences WHERE doc_id=?)", (doc_id,)
+        )
+        c.execute("DELETE FROM documents WHERE doc_id=?", (doc_id,))
+
+    def replace_extraction(self, doc_id: str, extraction: Extraction, *, run_id: int | None = None) -> None:
+        """Replace the agglomerations and machine mentions of a stored document (re-extraction)."""
+        doc = self.load_document(doc_id)
+        if doc is None:
+            raise StoreError(f"no document {doc_id} in {self.path}")
+        self._write(self._add_document, doc, extraction, None, run_id, True)
+
+    def add_failure(self, path: str, reason: str, message: str, *, sha256: str | None = None, run_id: int | None = None) -> None:
+        """Record (or update) the failure of one input file."""
+        self._write(
+            lambda: self.conn.execute(
+                """INSERT INTO failures (path, sha256, reason, message, run_id, failed_at) VALUES (?,?,?,?,?,?)
+                   ON CONFLICT(path) DO UPDATE SET sha256=excluded.sha256, reason=excluded.reason,
+                   message=excluded.message, run_id=excluded.run_id, failed_at=excluded.failed_at""",
+                (path, sha256, reason, message, run_id, now()),
+            )
+        )
+
+    # -- reading ------------------------------------------------------------
+    def load_document(self, doc_id: str) -> Document | None:
+        """Rebuild a :class:`Document` from the store (text, pages, sentences, metadata)."""
+        from policytext.types import Metadata, Page, Sentence
+
+        row = self.conn.execute("SELECT * FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
+        if row is None:
+            return None
+        pages = [Page(r["number"], r["start"], r["end"]) for r in self.conn.execute(
+            'SELECT number, start, "end" FROM pages WHERE doc_id=? ORDER BY number', (doc_id,))]
+        sents = [Sentence(r["idx"], r["start"], r["end"], r["text"], r["page"]) for r in self.conn.execute(
+            'SELECT idx, start, "end", text, page FROM sentences WHERE doc_id=? ORDER BY idx', (doc_id,))]
+        meta_json = json.loads(row["meta_json"] or "{}")
+        meta = Metadata(
+            title=row["title"], date=row["date"], date_source=row["date_source"], doc_number=row["doc_number"],
+            issuer=row["issuer"], doc_type=row["doc_type"], sources=meta_json.get("sources", {}),
+        )
+        return Document(
+            doc_id=row["doc_id"], path=row["path"], text=row["text"], original_text=row["original_text"] or row["text"],
+            pages=pages, sentences=sents, meta=meta, engine=row["engine"] or "", encoding=row["encoding"],
+            size=row["size"], warnings=json.loads(row["warnings_json"] or "[]"),
+        )
+
+    def execute(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> sqlite3.Cursor:
+        """Run one SQL statement (parameters bound, never spliced)."""
+        return self.conn.execute(sql, params)
+
+    def rows(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[dict[str, Any]]:
+        """Run a query and return plain dict rows."""
+        return [dict(r) for r in self.conn.execute(sql, params)]
+
+    def iter_documents(self) -> Iterator[sqlite3.Row]:
+        """All document rows, oldest date first."""
+        yield from self.conn.execute("SELECT * FROM documents ORDER BY date, doc_id")
+
+    def search(self, query: str, *, limit: int = 50) -> list[dict[str, Any]]:
+        """Full-text search over sentences (Chinese substrings work); newest documents first."""
+        q = fts_query(query)
+        if not q:
+            return []
+        return self.rows(
+            """SELECT s.doc_id, d.title, d.date, d.path, s.idx AS sentence_idx, s.page, s.start, s."end", s.text
+               FROM sentences_fts f JOIN sentences s ON s.sid = f.rowid JOIN documents d ON d.doc_id = s.doc_id
+               WHERE sentences_fts MATCH ? ORDER BY d.date DESC, s.doc_id, s.idx LIMIT ?""",
+            (q, limit),
+        )
+
+    def info(self) -> dict[str, Any]:
+        """What is stored: counts, failures by reason, last runs, versions."""
+        one = lambda sql: self.conn.execute(sql).fetchone()[0]  # noqa: E731
+        failures = self.rows("SELECT reason, COUNT(*) AS n FROM failures GROUP BY reason ORDER BY n DESC")
+        runs = self.rows("SELECT run_id, command, started_at, finished_at, stored, skipped, failed, status, versions_json FROM runs ORDER BY run_id DESC LIMIT 5")
+        return {
+            "path": str(self.path),
+            "schema_version": self.conn.execute("PRAGMA user_version").fetchone()[0],
+            "documents": one("SELECT COUNT(*) FROM documents"),
+            "pages": one("SELECT COUNT(*) FROM pages"),
+            "sentences": one("SELECT COUNT(*) FROM sentences"),
+            "characters": one("SELECT COALESCE(SUM(n_chars), 0) FROM documents"),
+            "mentions": {r["kind"]: r["n"] for r in self.rows("SELECT kind, COUNT(*) AS n FROM mentions WHERE deleted=0 GROUP BY kind")},
+            "doc_types": {r["doc_type"]: r["n"] for r in self.rows("SELECT doc_type, COUNT(*) AS n FROM documents GROUP BY doc_type")},
+            "failures": {r["reason"]: r["n"] for r in failures},
+            "failed_files": self.rows("SELECT path, reason, message FROM failures ORDER BY path"),
+            "runs": runs,
+            "versions": json.loads(runs[0]["versions_json"]) if runs else {},
+        }
+
