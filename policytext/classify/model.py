@@ -15,7 +15,7 @@ import hashlib
 import json
 import platform
 import warnings
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -88,7 +88,8 @@ class MechanismClassifier:
 
     @classmethod
     def train(cls, examples: Sequence[LabelledSentence], *, labels: Sequence[str], cv: int = 5,
-              random_state: int = 0, name: str = "mechanisms", threshold: float | None = None) -> MechanismClassifier:
+              random_state: int = 0, name: str = "mechanisms", threshold: float | None = None,
+              rules: Callable[[str], set[str]] | None = None) -> MechanismClassifier:
         """Fit on labelled sentences; measure cross-validated P/R/F1 and pick the threshold.
 
         Args:
@@ -96,6 +97,10 @@ class MechanismClassifier:
             labels: the taxonomy's type ids (types absent from the data are kept, never predicted).
             cv: folds for cross-validation (0 to skip).
             threshold: probability threshold; None picks the one with the best CV micro-F1.
+            rules: the rule matcher (sentence -> types). When given, the cross-validated
+                probabilities are united with the rules' predictions and the probability a
+                model-only prediction needs (``add_threshold``) is chosen for the best
+                micro-F1 of the union, on the training data only.
         """
         from sklearn.model_selection import KFold
         from sklearn.preprocessing import MultiLabelBinarizer
@@ -122,7 +127,20 @@ class MechanismClassifier:
             best_t = max(grid, key=lambda t: (scores[t][2], t))
             chosen = threshold if threshold is not None else best_t
             p_, r_, f_ = _micro(y, probs >= chosen)
+            union: dict[str, Any] = {}
+            if rules is not None:
+                rule_pred = np.zeros(y.shape, dtype=bool)
+                for i, text in enumerate(texts):
+                    for lab in rules(text):
+                        if lab in present:
+                            rule_pred[i, present.index(lab)] = True
+                union = {"rules_only": [round(v, 4) for v in _micro(y, rule_pred)]}
+                grid_u = [round(x, 2) for x in np.arange(0.5, 0.99, 0.05)]
+                union_scores = {t: _micro(y, rule_pred | (probs >= t)) for t in grid_u}
+                best_u = max(grid_u, key=lambda t: (union_scores[t][2], t))
+                union.update({"add_threshold": best_u, "rules_plus_model": [round(v, 4) for v in union_scores[best_u]]})
             metrics = {
+                "union": union,
                 "cv_folds": cv, "threshold": chosen, "micro_precision": round(p_, 4), "micro_recall": round(r_, 4),
                 "micro_f1": round(f_, 4),
                 "per_type": {lab: dict(zip(("precision", "recall", "f1", "support"),
@@ -141,6 +159,8 @@ class MechanismClassifier:
             "data_sha256": data_hash(examples), "versions": versions(), "metrics": metrics,
             "features": "char 1-3-gram TF-IDF (sublinear), one-vs-rest logistic regression (balanced)",
         }
+        if metrics.get("union", {}).get("add_threshold") is not None:
+            meta["add_threshold"] = metrics["union"]["add_threshold"]
         return cls(labels=present, pipeline=pipe, threshold=chosen, meta=meta)
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:

@@ -1,1 +1,55 @@
-"""policytext.cli"""
+"""The ``policytext`` command line: a thin layer over :mod:`policytext.api`.
+
+Exit status: 0 all good; 1 some input files failed (the others were processed) or a
+policytext error; 2 usage error (wrong options or arguments).
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from policytext.errors import PolicytextError, UsageError
+
+app = typer.Typer(
+    name="policytext",
+    help="Mine Chinese policy texts on urban agglomerations (城市群) and metropolitan areas (都市圈).",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+from policytext.cli import core  # noqa: E402,F401  (registers the commands)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the console script; turns policytext errors into one line."""
+    try:
+        app(args=argv, standalone_mode=False)
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    except UsageError as exc:
+        typer.echo(f"policytext: error: {exc}", err=True)
+        return 2
+    except PolicytextError as exc:
+        typer.echo(f"policytext: error: {exc}", err=True)
+        return 1
+    except KeyboardInterrupt:
+        typer.echo("policytext: interrupted; what was stored is kept; re-run the same command to resume", err=True)
+        return 130
+    except Exception as exc:  # click's usage errors
+        import click
+
+        if isinstance(exc, click.exceptions.Abort):
+            typer.echo("policytext: aborted", err=True)
+            return 1
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            return 2 if isinstance(exc, click.UsageError) else 1
+        raise
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

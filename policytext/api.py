@@ -1,0 +1,248 @@
+"""The core verbs behind the CLI: ingest, text, extract, evaluate, train.
+
+The CLI is a thin layer over these functions; they take explicit options and
+return plain records, so they can be called from Python and tested directly.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from policytext.errors import IngestError, PolicytextError
+from policytext.extract.pipeline import Extractor, document_output, to_output
+from policytext.ingest.discover import discover, sha256_file
+from policytext.ingest.document import build_document, file_format
+from policytext.ingest.pool import default_workers, run_tasks
+from policytext.store.db import Store
+from policytext.types import Document, Extraction
+
+# ---------------------------------------------------------------------------
+# per-file work (runs in worker processes)
+# ---------------------------------------------------------------------------
+_EXTRACTOR: Extractor | None = None
+_OPTIONS: dict[str, Any] = {}
+
+
+def _set_worker_state(extractor: Extractor | None, options: dict[str, Any]) -> None:
+    global _EXTRACTOR, _OPTIONS
+    _EXTRACTOR = extractor
+    _OPTIONS = options
+
+
+def process_file(task: tuple[str, str | None]) -> tuple[str, Any]:
+    """Read, clean and extract one file. Returns ("ok", (doc, extraction, format, seconds))
+    or ("error", (reason, message)); never raises for a bad input."""
+    path, doc_id = task
+    t0 = time.perf_counter()
+    try:
+        doc = build_document(path, doc_id=doc_id, pdf_engine=_OPTIONS.get("pdf_engine", "auto"))
+        ex = _EXTRACTOR.extract(doc) if _EXTRACTOR is not None else Extraction()
+        return "ok", (doc, ex, file_format(path), time.perf_counter() - t0)
+    except IngestError as exc:
+        return "error", (exc.reason, exc.message)
+    except MemoryError:
+        return "error", ("corrupt", "reading the file needed more memory than available; the file may be damaged or far too large")
+    except RecursionError:
+        return "error", ("corrupt", "the file's structure is nested too deeply to read; it may be damaged")
+
+
+# ---------------------------------------------------------------------------
+# ingest
+# ---------------------------------------------------------------------------
+@dataclass
+class IngestSummary:
+    """What an ingest run did."""
+
+    run_id: int = 0
+    stored: int = 0
+    skipped: int = 0
+    failed: int = 0
+    duplicates: int = 0
+    failures: list[dict[str, str]] = field(default_factory=list)
+    ignored: dict[str, int] = field(default_factory=dict)
+    missing: list[str] = field(default_factory=list)
+    pages: int = 0
+    characters: int = 0
+    seconds: float = 0.0
+    busy_seconds: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def exit_code(self) -> int:
+        """0 all good, 1 some files failed or inputs were missing."""
+        return 1 if (self.failed or self.missing) else 0
+
+
+ProgressFn = Callable[[str, int, int], None]  # (event, done, total)
+
+
+def ingest(
+    inputs: Sequence[str | os.PathLike[str]],
+    db: str | os.PathLike[str],
+    *,
+    workers: int | None = None,
+    timeout: float | None = 120.0,
+    force: bool = False,
+    pdf_engine: str = "auto",
+    extract: bool = True,
+    taxonomy: str | None = None,
+    gazetteer: str | None = None,
+    model: str | bool | None = None,
+    progress: ProgressFn | None = None,
+) -> IngestSummary:
+    """Ingest files and folders into a store, resuming where an earlier run stopped.
+
+    Files are identified by the sha256 of their bytes: one already stored is skipped
+    (``force`` redoes it); each document is written in its own transaction, so an
+    interrupted run loses nothing and a re-run duplicates nothing. A file that fails
+    is recorded with a reason code and the batch goes on.
+    """
+    t_start = time.perf_counter()
+    found = discover(inputs)
+    summary = IngestSummary(ignored=dict(found.ignored), missing=list(found.missing))
+    extractor = Extractor.load(taxonomy=taxonomy, gazetteer=gazetteer, model=model) if extract else None
+    versions = dict(extractor.versions) if extractor else {"policytext": __import__("policytext").__version__}
+    with Store(db) as store:
+        run_id = store.start_run("ingest", {"inputs": [os.fspath(i) for i in inputs], "force": force,
+                                             "pdf_engine": pdf_engine, "workers": workers, "timeout": timeout}, versions)
+        summary.run_id = run_id
+        known = store.known_ids()
+        tasks: list[tuple[str, str | None]] = []
+        by_hash: dict[str, str] = {}
+        for path in found.files:
+            try:
+                digest = sha256_file(path)
+            except OSError as exc:
+                _fail(store, summary, path, "io", f"cannot read the file ({exc.strerror}); check permissions", run_id)
+                continue
+            if digest in by_hash:
+                summary.duplicates += 1
+                if digest in known:
+                    store.add_path(digest, path, run_id)
+                continue
+            by_hash[digest] = path
+            if digest in known and not force:
+                summary.skipped += 1
+                store.add_path(digest, path, run_id)
+                continue
+            tasks.append((path, digest))
+        total = len(tasks)
+        if progress:
+            progress("start", 0, total)
+        n_workers = default_workers() if workers is None else workers
+        _set_worker_state(extractor, {"pdf_engine": pdf_engine})
+        done = 0
+        try:
+            for res in run_tasks(process_file, tasks, workers=min(n_workers, total) if total > 1 else 0,
+                                 timeout=timeout if n_workers > 0 and total > 1 else None):
+                path, digest = res.task
+                done += 1
+                if not res.ok:
+                    reason = "timeout" if res.error == "timeout" else "corrupt"
+                    _fail(store, summary, path, reason, res.message, run_id, digest)
+                else:
+                    status, payload = res.value
+                    if status == "error":
+                        _fail(store, summary, path, payload[0], payload[1], run_id, digest)
+                    else:
+                        doc, ex, fmt, secs = payload
+                        try:
+                            store.add_document(doc, ex, fmt=fmt, run_id=run_id, replace=force)
+                            summary.stored += 1
+                            summary.pages += len(doc.pages)
+                            summary.characters += len(doc.text)
+                        except PolicytextError as exc:
+                            _fail(store, summary, path, "io", exc.message, run_id, digest)
+                if progress:
+                    progress("advance", done, total)
+        finally:
+            summary.seconds = time.perf_counter() - t_start
+            store.finish_run(run_id, stored=summary.stored, skipped=summary.skipped, failed=summary.failed,
+                             status="done" if done == total else "interrupted")
+    if progress:
+        progress("end", done, total)
+    return summary
+
+
+def _fail(store: Store, summary: IngestSummary, path: str, reason: str, message: str, run_id: int,
+          digest: str | None = None) -> None:
+    summary.failed += 1
+    summary.failures.append({"path": path, "error": reason, "message": message})
+    store.add_failure(path, reason, message, sha256=digest, run_id=run_id)
+
+
+# ---------------------------------------------------------------------------
+# text and extract (no database)
+# ---------------------------------------------------------------------------
+def text(path: str | os.PathLike[str], *, pdf_engine: str = "auto") -> Document:
+    """Read and clean one file (what ``policytext text`` prints)."""
+    return build_document(path, pdf_engine=pdf_engine)
+
+
+def extract_files(
+    inputs: Sequence[str | os.PathLike[str]],
+    *,
+    taxonomy: str | None = None,
+    gazetteer: str | None = None,
+    model: str | bool | None = None,
+    pdf_engine: str = "auto",
+    workers: int = 0,
+    timeout: float | None = 120.0,
+    progress: ProgressFn | None = None,
+) -> dict[str, Any]:
+    """Extract from files without a database; returns the ``policytext/v1`` object."""
+    found = discover(inputs)
+    extractor = Extractor.load(taxonomy=taxonomy, gazetteer=gazetteer, model=model)
+    _set_worker_state(extractor, {"pdf_engine": pdf_engine})
+    docs: dict[str, dict[str, Any]] = {}
+    errors: list[dict[str, str]] = [{"path": m, "error": "io", "message": "no such file or folder; check the path"}
+                                    for m in found.missing]
+    tasks = [(p, None) for p in found.files]
+    if progress:
+        progress("start", 0, len(tasks))
+    for n, res in enumerate(run_tasks(process_file, tasks, workers=workers if len(tasks) > 1 else 0,
+                                      timeout=timeout), start=1):
+        path = res.task[0]
+        if not res.ok:
+            errors.append({"path": path, "error": "timeout" if res.error == "timeout" else "corrupt", "message": res.message})
+        else:
+            status, payload = res.value
+            if status == "error":
+                errors.append({"path": path, "error": payload[0], "message": payload[1]})
+            else:
+                doc, ex, _fmt, _secs = payload
+                docs[path] = document_output(doc, ex, path=path)
+        if progress:
+            progress("advance", n, len(tasks))
+    ordered = [docs[p] for p in found.files if p in docs]
+    return to_output(ordered, sorted(errors, key=lambda e: e["path"]))
+
+
+# ---------------------------------------------------------------------------
+# evaluation against gold
+# ---------------------------------------------------------------------------
+def evaluate(output: dict[str, Any], gold_dir: str | os.PathLike[str]) -> dict[str, Any]:
+    """Score a ``policytext/v1`` object against gold files (same metrics as the shared scorer)."""
+    from policytext.evaluate import score
+
+    return score(output, gold_dir)
+
+
+def gold_inputs(gold_dir: str | os.PathLike[str], *, search: Iterable[str | os.PathLike[str]] = ()) -> list[str]:
+    """The source files the gold annotations refer to (``file`` relative to the gold's parent)."""
+    gold = Path(gold_dir)
+    out = []
+    for g in sorted(gold.glob("*.json")):
+        rel = json.loads(g.read_text(encoding="utf-8")).get("file", "")
+        for base in [gold.parent, *map(Path, search)]:
+            cand = base / rel
+            if cand.exists():
+                out.append(str(cand))
+                break
+    return out
+

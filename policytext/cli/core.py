@@ -1,0 +1,267 @@
+"""Commands: ingest, text, info, extract, eval, train."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from policytext import api
+from policytext.cli import app
+from policytext.errors import UsageError
+
+err = Console(stderr=True)
+out = Console()
+
+
+class _Progress:
+    """A rich progress bar on stderr (hidden with --quiet)."""
+
+    def __init__(self, label: str, enabled: bool) -> None:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+        self.enabled = enabled
+        self.p = Progress(TextColumn(f"[bold]{label}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                          TimeRemainingColumn(), console=err, transient=False, disable=not enabled)
+        self.task: int | None = None
+
+    def __call__(self, event: str, done: int, total: int) -> None:
+        if event == "start":
+            self.p.start()
+            self.task = self.p.add_task("files", total=total)
+        elif event == "advance" and self.task is not None:
+            self.p.update(self.task, completed=done)
+        elif event == "end":
+            self.p.stop()
+
+
+def _engine(value: str) -> str:
+    if value not in {"auto", "pypdfium2", "pdfplumber"}:
+        raise UsageError(f"--pdf-engine {value!r}: choose auto, pypdfium2 or pdfplumber")
+    return value
+
+
+@app.command()
+def ingest(
+    inputs: list[str] = typer.Argument(..., help="Folders (walked recursively), files or glob patterns."),
+    db: Path = typer.Option(Path("corpus.db"), "--db", help="The SQLite store to write (created if missing)."),
+    workers: Optional[int] = typer.Option(None, "--workers", "-j", help="Worker processes (default: all cores; 0 = in this process)."),
+    timeout: float = typer.Option(120.0, "--timeout", help="Seconds one file may take before it is stopped."),
+    force: bool = typer.Option(False, "--force", help="Re-read files that are already stored."),
+    pdf_engine: str = typer.Option("auto", "--pdf-engine", help="auto | pypdfium2 | pdfplumber."),
+    no_extract: bool = typer.Option(False, "--no-extract", help="Only read and clean; skip extraction."),
+    taxonomy: Optional[Path] = typer.Option(None, "--taxonomy", help="A taxonomy TOML file instead of the default."),
+    gazetteer: Optional[Path] = typer.Option(None, "--gazetteer", help="A gazetteer JSONL file instead of the default."),
+    model: Optional[Path] = typer.Option(None, "--model", help="A model folder (default: the shipped model)."),
+    rules_only: bool = typer.Option(False, "--rules-only", help="Do not use the trained model."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
+) -> None:
+    """Ingest a folder of policy documents into a store.
+
+    Example: policytext ingest corpora/sample --db corpus.db
+    """
+    progress = _Progress("ingest", enabled=not quiet)
+    s = api.ingest(inputs, db, workers=workers, timeout=timeout, force=force, pdf_engine=_engine(pdf_engine),
+                   extract=not no_extract, taxonomy=str(taxonomy) if taxonomy else None,
+                   gazetteer=str(gazetteer) if gazetteer else None,
+                   model=False if rules_only else (str(model) if model else None), progress=progress)
+    for f in s.failures:
+        err.print(f"[red]failed[/red] {f['path']}: {f['error']}: {f['message']}", highlight=False)
+    for m in s.missing:
+        err.print(f"[red]missing[/red] {m}: no such file or folder", highlight=False)
+    ignored = ", ".join(f"{k} ×{v}" for k, v in sorted(s.ignored.items()))
+    rate = f"{s.pages / s.seconds:.1f} pages/s, {s.characters / s.seconds:,.0f} chars/s" if s.seconds else ""
+    err.print(
+        f"{s.stored} stored, {s.skipped} skipped (already stored), {s.failed} failed"
+        + (f", {s.duplicates} duplicate files" if s.duplicates else "")
+        + f" in {s.seconds:.1f} s ({rate}) → {db}"
+        + (f"\nnot read (not a supported type): {ignored}" if ignored else ""),
+        highlight=False,
+    )
+    raise typer.Exit(s.exit_code)
+
+
+@app.command()
+def text(
+    path: Path = typer.Argument(..., help="A PDF, .txt, .md, .html or .docx file."),
+    pdf_engine: str = typer.Option("auto", "--pdf-engine", help="auto | pypdfium2 | pdfplumber."),
+    pages: bool = typer.Option(False, "--pages", help="Mark page breaks with a line '--- page N ---'."),
+    original: bool = typer.Option(False, "--original", help="Print the text before traditional-to-simplified conversion."),
+) -> None:
+    """Print the clean reading-order text of one file (like pdftotext, for Chinese).
+
+    Example: policytext text report.pdf > report.txt
+    """
+    from policytext.errors import IngestError
+
+    try:
+        doc = api.text(path, pdf_engine=_engine(pdf_engine))
+    except IngestError as exc:
+        err.print(f"policytext: {path}: {exc.reason}: {exc.message}", highlight=False)
+        raise typer.Exit(1)
+    body = doc.original_text if original else doc.text
+    if pages and doc.pages:
+        for p in doc.pages:
+            sys.stdout.write(f"--- page {p.number} ---\n{body[p.start:p.end].strip()}\n")
+    else:
+        sys.stdout.write(body.rstrip("\n") + "\n")
+
+
+@app.command()
+def info(
+    db: Path = typer.Argument(Path("corpus.db"), help="The store to describe."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Show what a store holds: documents, pages, mentions, failures, runs, versions.
+
+    Example: policytext info corpus.db
+    """
+    from policytext.store.db import Store
+
+    with Store(db, readonly=True) as store:
+        data = store.info()
+    if as_json:
+        out.print_json(json.dumps(data, ensure_ascii=False, default=str))
+        return
+    t = Table(title=f"policytext store {data['path']} (schema v{data['schema_version']})", show_header=False)
+    for k in ("documents", "pages", "sentences", "characters"):
+        t.add_row(k, f"{data[k]:,}")
+    t.add_row("mentions", ", ".join(f"{k} {v:,}" for k, v in sorted(data["mentions"].items())) or "0")
+    t.add_row("document types", ", ".join(f"{k} {v}" for k, v in sorted(data["doc_types"].items())) or "-")
+    t.add_row("failures", ", ".join(f"{k} {v}" for k, v in data["failures"].items()) or "none")
+    t.add_row("versions", ", ".join(f"{k} {v}" for k, v in sorted(data["versions"].items())) or "-")
+    out.print(t)
+    for f in data["failed_files"]:
+        out.print(f"  failed: {f['path']}: {f['reason']}: {f['message']}", highlight=False)
+    for r in data["runs"]:
+        out.print(f"  run {r['run_id']} {r['command']} {r['started_at']} {r['status']}: "
+                  f"{r['stored']} stored, {r['skipped']} skipped, {r['failed']} failed", highlight=False)
+
+
+@app.command()
+def extract(
+    inputs: list[str] = typer.Argument(..., help="Files, folders or globs."),
+    fmt: str = typer.Option("json", "--format", "-f", help="json | jsonl | table."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file instead of stdout."),
+    taxonomy: Optional[Path] = typer.Option(None, "--taxonomy", help="A taxonomy TOML file instead of the default."),
+    gazetteer: Optional[Path] = typer.Option(None, "--gazetteer", help="A gazetteer JSONL file instead of the default."),
+    model: Optional[Path] = typer.Option(None, "--model", help="A model folder (default: the shipped model)."),
+    rules_only: bool = typer.Option(False, "--rules-only", help="Do not use the trained model."),
+    pdf_engine: str = typer.Option("auto", "--pdf-engine", help="auto | pypdfium2 | pdfplumber."),
+    workers: int = typer.Option(0, "--workers", "-j", help="Worker processes (0 = in this process)."),
+) -> None:
+    """Extract agglomerations, mechanisms and measures from files (no database needed).
+
+    Example: policytext extract plan.pdf --format table
+    """
+    if fmt not in {"json", "jsonl", "table"}:
+        raise UsageError(f"--format {fmt!r}: choose json, jsonl or table")
+    result = api.extract_files(inputs, taxonomy=str(taxonomy) if taxonomy else None,
+                               gazetteer=str(gazetteer) if gazetteer else None,
+                               model=False if rules_only else (str(model) if model else None),
+                               pdf_engine=_engine(pdf_engine), workers=workers)
+    stream = open(output, "w", encoding="utf-8") if output else sys.stdout
+    try:
+        if fmt == "json":
+            json.dump(result, stream, ensure_ascii=False, indent=1)
+            stream.write("\n")
+        elif fmt == "jsonl":
+            for d in result["documents"]:
+                for m in d["mentions"]:
+                    stream.write(json.dumps({"document": d["path"], "date": d["date"], **m}, ensure_ascii=False) + "\n")
+        else:
+            t = Table("document", "page", "kind", "type", "status", "text", "sentence")
+            for d in result["documents"]:
+                for m in d["mentions"]:
+                    if m["kind"] == "agglomeration":
+                        continue
+                    t.add_row(Path(d["path"]).name, str(m["page"] or ""), m["kind"], m["type"],
+                              str((m["attributes"] or {}).get("status") or ""), m["text"][:20], m["sentence"][:60])
+            Console(file=stream, width=200).print(t)
+    finally:
+        if output:
+            stream.close()
+    for e in result["errors"]:
+        err.print(f"[red]failed[/red] {e['path']}: {e['error']}: {e['message']}", highlight=False)
+    raise typer.Exit(1 if result["errors"] else 0)
+
+
+@app.command("eval")
+def eval_(
+    gold: Path = typer.Option(..., "--gold", help="A folder of gold annotation files (spec/GOLD.md)."),
+    prediction: Optional[Path] = typer.Option(None, "--prediction", help="Score this extract JSON instead of running extraction."),
+    rules_only: bool = typer.Option(False, "--rules-only", help="Do not use the trained model."),
+    baseline: bool = typer.Option(False, "--baseline", help="Score the cue-word baseline instead."),
+    model: Optional[Path] = typer.Option(None, "--model", help="A model folder (default: the shipped model)."),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="List misses and false alarms."),
+    as_json: bool = typer.Option(False, "--json", help="Print the metrics as JSON."),
+) -> None:
+    """Score extraction against gold annotations (P/R/F1, status and date accuracy).
+
+    Example: policytext eval --gold ../shared/gold
+    """
+    from policytext.evaluate import score, summary_line
+
+    if not gold.is_dir():
+        raise UsageError(f"--gold {gold}: not a folder of gold JSON files")
+    if prediction is not None:
+        result_obj = json.loads(prediction.read_text(encoding="utf-8"))
+    else:
+        inputs = api.gold_inputs(gold)
+        if not inputs:
+            raise UsageError(f"{gold}: the gold files name no source file that exists (their `file` is relative to {gold.parent})")
+        if baseline:
+            from policytext.baseline import baseline_extract
+
+            result_obj = baseline_extract(inputs)
+        else:
+            result_obj = api.extract_files(inputs, model=False if rules_only else (str(model) if model else None))
+    res = score(result_obj, gold, details=verbose)
+    if as_json:
+        out.print_json(json.dumps(res, ensure_ascii=False))
+        return
+    for line in res.get("details", []):
+        out.print(line, highlight=False)
+    out.print(f"documents scored: {res['documents_scored']}; missing from output: {len(res['documents_missing_from_output'])}")
+    for k in ("agglomerations", "mechanisms"):
+        r = res[k]
+        out.print(f"{k:15s} P={r['precision']:.3f} R={r['recall']:.3f} F1={r['f1']:.3f}  (tp={r.get('tp', 0)} fp={r.get('fp', 0)} fn={r.get('fn', 0)})")
+    for t, r in res["per_type"].items():
+        out.print(f"  {t:24s} P={r['precision']:.2f} R={r['recall']:.2f} F1={r['f1']:.2f}")
+    out.print(summary_line(res), highlight=False)
+
+
+@app.command()
+def train(
+    annotations: list[Path] = typer.Argument(None, help="Annotation folders or files (default: corpora/annotations)."),
+    out_dir: Path = typer.Option(Path("models/mechanisms"), "--out", help="Where to save the model folder."),
+    taxonomy: Optional[Path] = typer.Option(None, "--taxonomy", help="The taxonomy whose types are the labels."),
+    cv: int = typer.Option(5, "--cv", help="Cross-validation folds for the reported metrics (0 to skip)."),
+) -> None:
+    """Train the mechanism sentence classifier on labelled sentences and save it with meta.json.
+
+    Example: policytext train corpora/annotations --out models/mechanisms
+    """
+    from policytext.classify.model import MechanismClassifier, load_training_data
+    from policytext.extract.rules import match_types
+    from policytext.lexicons.taxonomy import Taxonomy
+
+    folders = annotations or [Path("corpora/annotations")]
+    for f in folders:
+        if not f.exists():
+            raise UsageError(f"{f}: no such annotation folder or file")
+    tx = Taxonomy.load(taxonomy)
+    examples = load_training_data(folders)
+    err.print(f"training on {len(examples)} sentences ({sum(1 for e in examples if e.types)} with a type) …")
+    clf = MechanismClassifier.train(examples, labels=tx.ids, cv=cv, rules=lambda s: {h.type for h in match_types(s, tx)})
+    clf.save(out_dir)
+    m = clf.meta.get("metrics", {})
+    if m:
+        err.print(f"cross-validated micro P={m['micro_precision']:.3f} R={m['micro_recall']:.3f} F1={m['micro_f1']:.3f}; "
+                  f"rules+model {m.get('union', {}).get('rules_plus_model')} vs rules {m.get('union', {}).get('rules_only')}")
+    err.print(f"saved {out_dir} ({clf.version})")

@@ -1,0 +1,843 @@
+"""The agglomeration gazetteer and its matcher.
+
+This module owns the place-group gazetteer (``data/gazetteers/agglomerations.jsonl``):
+loading and validating it, looking entries up by id, name or alias, and finding
+mentions of urban agglomerations (城市群), metropolitan areas (都市圈 / 城市圈),
+strategy regions and foreign city groups in clean, simplified Chinese text.
+
+What :meth:`Gazetteer.find` recognises, in this order of precedence:
+
+1. **Names and aliases** (with every dash variant of dashed forms), longest
+   first, through one trie-shaped regular expression. *Blocked* forms
+   (``泛珠三角``, ``四大湾区`` …) take part in the longest match but yield nothing,
+   so the shorter alias inside them is not reported. *Conditional* aliases
+   (``双城经济圈``) count only when the text (or the ``context`` given) contains
+   one of their required strings (``成渝``).
+2. **Coordinated lists sharing one head**: ``京津冀、长三角、长江中游等城市群``.
+   Walking back from a head word (城市群 / 都市圈 / 城市圈, or 地区 / 区域 for lists
+   with at least two members of which one is a full alias), members separated by
+   ``、 和 与 及 以及 或`` are read as aliases *or context aliases*. Context
+   aliases (``中原``, ``北部湾``, ``关中`` …) are recognised only this way, so
+   ``北部湾大学`` or ``关中地区农业`` never match.
+3. **Unlisted place groups**: ``<place name>都市圈`` / ``<place>城市群`` /
+   ``<place>城市圈`` becomes a match with ``known=False`` whose id and name are
+   the surface form, provided the prefix looks like a place name (a known
+   province or city, or 2–4 Han characters that are not a generic modifier,
+   numeral or demonstrative, each character abbreviating a place).
+
+The caller normalises the text first (NFKC, traditional to simplified);
+offsets are offsets into the string given.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from policytext.errors import LexiconError
+
+GAZETTEER_NAME = "policytext-agglomerations"
+KINDS = ("agglomeration", "metro", "region", "foreign")
+DEFAULT_RESOURCE = "data/gazetteers/agglomerations.jsonl"
+
+#: Dash characters that texts use inside dashed names (兰州—西宁). The data file
+#: may extend this list in its header; the canonical dash in the data is "—".
+DEFAULT_DASHES = ("—", "–", "-", "－", "―", "‐", "‑")
+CANONICAL_DASH = "—"
+
+_ISO_DATE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff"
+_HAN_RE = re.compile(f"[{_HAN}]")
+_STRONG_HEADS = ("城市群", "都市圈", "城市圈")
+_WEAK_HEADS = ("地区", "区域")
+_HEAD_RE = re.compile("|".join(_STRONG_HEADS + _WEAK_HEADS))
+#: What may stand between the last list member and the head word:
+#: an ellipsis, 等 / 等等, a count such as 10个 / 十大 / 两个.
+_LIST_MARKER_RE = re.compile(
+    r"(?:(?:……|…|⋯+|\.{2,})\s*)?(?:等等|等)?\s*(?:[0-9一二三四五六七八九十两几数]+\s*(?:个|大))?\s*$"
+)
+_SEPARATORS = ("以及", "、", "和", "与", "及", "或")
+_QUOTES = "\"'“”‘’「」『』《》"
+#: Single characters that never start or end a place-name prefix.
+_BAD_INITIALS = frozenset("该此这那各每其本某诸全跨整上下前后多单双两几数十百千万非泛")
+_BAD_FINALS = frozenset("型级性化式类等个的之部大")
+_FUNCTION_CHARS = frozenset("的之和与及或在对以为是将把从向由于等")
+_NUMERALS = frozenset("0123456789一二三四五六七八九十百千万两几数零〇")
+_MAX_PREFIX = 4
+_MAX_RUN = 6
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One place group of the gazetteer.
+
+    Attributes:
+        id: stable canonical id (``yangtze_delta``).
+        name: canonical Chinese name (``长江三角洲城市群``).
+        kind: one of :data:`KINDS`.
+        aliases: forms that always denote this group.
+        context_aliases: short forms that denote it only where a city group is
+            meant (in a list ending in 城市群, or right before 城市群).
+        conditional_aliases: ``(alias, requires)`` pairs: the alias counts only
+            when the text contains one of the ``requires`` strings.
+        provinces: member provinces.
+        core_city: the core city of a metropolitan area.
+        parent: id of the enclosing group (``changzhutan`` → ``middle_yangtze``).
+        plan: title of the national plan, where known.
+        plan_approved: ISO date (``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``) of its
+            approval, or None where not known.
+        plan_order: rank among the national metropolitan-area plan approvals.
+        note: free remark for curators.
+    """
+
+    id: str
+    name: str
+    kind: str
+    aliases: tuple[str, ...] = ()
+    context_aliases: tuple[str, ...] = ()
+    conditional_aliases: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    provinces: tuple[str, ...] = ()
+    core_city: str | None = None
+    parent: str | None = None
+    plan: str | None = None
+    plan_approved: str | None = None
+    plan_order: int | None = None
+    note: str | None = None
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], *, where: str = "<entry>") -> Entry:
+        """Build an entry from one JSON object, checking types.
+
+        Args:
+            data: the decoded object.
+            where: location used in error messages (``file.jsonl, line 3``).
+
+        Returns:
+            The entry.
+
+        Raises:
+            LexiconError: a field is missing or has the wrong type.
+        """
+
+        def fail(problem: str, fix: str) -> LexiconError:
+            return LexiconError(f"{where}: {problem}; fix: {fix}")
+
+        if not isinstance(data, Mapping):
+            raise fail("an entry must be a JSON object", 'write {"id": …, "name": …, "kind": …}')
+        for key in ("id", "name", "kind"):
+            value = data.get(key)
+            if not isinstance(value, str) or not value.strip():
+                raise fail(f"field {key!r} is missing or empty", f"give {key!r} as a non-empty string")
+        if data["kind"] not in KINDS:
+            raise fail(f"kind {data['kind']!r} is not valid", f"use one of {', '.join(KINDS)}")
+
+        def str_list(key: str) -> tuple[str, ...]:
+            value = data.get(key) or []
+            if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+                raise fail(f"field {key!r} must be a list of non-empty strings", f'write "{key}": ["…"]')
+            return tuple(value)
+
+        def opt_str(key: str) -> str | None:
+            value = data.get(key)
+            if value is not None and not isinstance(value, str):
+                raise fail(f"field {key!r} must be a string or null", f'write "{key}": null or a string')
+            return value
+
+        conditional: list[tuple[str, tuple[str, ...]]] = []
+        for item in data.get("conditional_aliases") or []:
+            if (
+                not isinstance(item, Mapping)
+                or not isinstance(item.get("alias"), str)
+                or not isinstance(item.get("requires"), list)
+                or not all(isinstance(r, str) and r for r in item["requires"])
+            ):
+                raise fail(
+                    "each conditional alias must be an object with 'alias' and 'requires'",
+                    'write {"alias": "双城经济圈", "requires": ["成渝"]}',
+                )
+            conditional.append((item["alias"], tuple(item["requires"])))
+        approved = opt_str("plan_approved")
+        if approved is not None and not _ISO_DATE.match(approved):
+            raise fail(f"plan_approved {approved!r} is not an ISO date", "write YYYY, YYYY-MM or YYYY-MM-DD, or null")
+        order = data.get("plan_order")
+        if order is not None and (not isinstance(order, int) or isinstance(order, bool)):
+            raise fail("plan_order must be an integer or null", 'write "plan_order": 3 or leave it out')
+        return cls(
+            id=data["id"],
+            name=data["name"],
+            kind=data["kind"],
+            aliases=str_list("aliases"),
+            context_aliases=str_list("context_aliases"),
+            conditional_aliases=tuple(conditional),
+            provinces=str_list("provinces"),
+            core_city=opt_str("core_city"),
+            parent=opt_str("parent"),
+            plan=opt_str("plan"),
+            plan_approved=approved,
+            plan_order=order,
+            note=opt_str("note"),
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the entry as a JSON-ready dict (the data-file shape)."""
+        out: dict[str, Any] = {
+            "id": self.id,
+            "name": self.name,
+            "kind": self.kind,
+            "aliases": list(self.aliases),
+            "context_aliases": list(self.context_aliases),
+        }
+        if self.conditional_aliases:
+            out["conditional_aliases"] = [
+                {"alias": alias, "requires": list(req)} for alias, req in self.conditional_aliases
+            ]
+        out.update(
+            provinces=list(self.provinces),
+            core_city=self.core_city,
+            parent=self.parent,
+            plan=self.plan,
+            plan_approved=self.plan_approved,
+        )
+        if self.plan_order is not None:
+            out["plan_order"] = self.plan_order
+        if self.note:
+            out["note"] = self.note
+        return out
+
+    @property
+    def all_forms(self) -> tuple[str, ...]:
+        """Name, aliases, context and conditional aliases, in that order."""
+        return (
+            (self.name,)
+            + self.aliases
+            + self.context_aliases
+            + tuple(alias for alias, _ in self.conditional_aliases)
+        )
+
+
+@dataclass(frozen=True, order=True)
+class AggloMatch:
+    """One place-group mention found in a text.
+
+    ``text[start:end] == surface`` always holds. For an unlisted group
+    (``known=False``) ``id`` and ``name`` are the surface form and ``kind`` is
+    guessed from the head word.
+    """
+
+    start: int
+    end: int
+    surface: str
+    id: str
+    name: str
+    kind: str
+    known: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the match as a JSON-ready dict."""
+        return {
+            "start": self.start,
+            "end": self.end,
+            "surface": self.surface,
+            "id": self.id,
+            "name": self.name,
+            "kind": self.kind,
+            "known": self.known,
+        }
+
+
+def _trie_pattern(words: Iterable[str]) -> str:
+    """Compile words into one regex whose alternation is a character trie.
+
+    At each position the regex prefers the longest word, and Python's ``re``
+    tests only the branch of the next character, so the cost does not grow
+    with the number of words.
+    """
+    trie: dict[str, Any] = {}
+    for word in words:
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def render(node: dict[str, Any]) -> str:
+        terminal = "" in node
+        branches = [re.escape(char) + render(child) for char, child in sorted(node.items()) if char]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if terminal else body
+
+    return render(trie)
+
+
+@dataclass
+class _Compiled:
+    """Lookup tables and regexes derived from a gazetteer (built once, lazily)."""
+
+    full: dict[str, str] = field(default_factory=dict)
+    context: dict[str, str] = field(default_factory=dict)
+    conditional: dict[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)
+    blocked: frozenset[str] = frozenset()
+    regex: re.Pattern[str] | None = None
+    max_member: int = 1
+    places: frozenset[str] = frozenset()
+    place_chars: frozenset[str] = frozenset()
+    max_place: int = 1
+    generic: frozenset[str] = frozenset()
+    boundary: tuple[str, ...] = ()
+    dash_chars: str = ""
+
+
+class Gazetteer:
+    """A versioned set of place-group entries, with lookup and matching.
+
+    Build one with :meth:`load`; the instance is immutable in use and can be
+    shared by threads.
+
+    Attributes:
+        version: data version of the gazetteer (CalVer, e.g. ``2026.1``).
+        entries: entries by id, in file order.
+        header: the header object of the data file (matching resources such as
+            ``place_names`` and ``blocked`` live there).
+        source: where the data came from (a path, or ``package:…``).
+    """
+
+    def __init__(
+        self,
+        entries: Mapping[str, Entry],
+        *,
+        version: str,
+        header: Mapping[str, Any] | None = None,
+        source: str = "<memory>",
+    ) -> None:
+        self.version = version
+        self.entries: dict[str, Entry] = dict(entries)
+        self.header: dict[str, Any] = dict(header or {})
+        self.source = source
+
+    # ------------------------------------------------------------------ loading
+
+    @classmethod
+    def load(
+        cls,
+        path: str | os.PathLike[str] | None = None,
+        *,
+        extra: Iterable[Entry | Mapping[str, Any]] | str | os.PathLike[str] | None = None,
+    ) -> Gazetteer:
+        """Load and validate a gazetteer.
+
+        Args:
+            path: a JSON-lines gazetteer file; by default the one shipped in the
+                package. Its first line is the header
+                ``{"gazetteer": "policytext-agglomerations", "version": "…"}``.
+            extra: user entries added on top: an iterable of :class:`Entry` or
+                dicts, or the path of a JSON-lines file of entries (a header
+                line is optional there). An extra entry whose id exists
+                replaces the packaged one.
+
+        Returns:
+            The gazetteer.
+
+        Raises:
+            LexiconError: the file is missing or malformed; the message names
+                the file, the line and the fix.
+        """
+        if path is None:
+            source = f"package:policytext/{DEFAULT_RESOURCE}"
+            text = _packaged_text()
+        else:
+            source = os.fspath(path)
+            text = _read_text(source)
+        header, entries = _parse_jsonl(text, source, require_header=True)
+        where_of = {entry.id: f"{source}, line {line}" for line, entry in entries}
+        merged: dict[str, Entry] = {}
+        for line, entry in entries:
+            if entry.id in merged:
+                raise LexiconError(
+                    f"{source}, line {line}: duplicate id {entry.id!r}; fix: give each entry its own id"
+                )
+            merged[entry.id] = entry
+        if extra is not None:
+            if isinstance(extra, (str, os.PathLike)):
+                extra_source = os.fspath(extra)
+                _, extra_entries = _parse_jsonl(_read_text(extra_source), extra_source, require_header=False)
+                for line, entry in extra_entries:
+                    merged[entry.id] = entry
+                    where_of[entry.id] = f"{extra_source}, line {line}"
+            else:
+                for number, item in enumerate(extra, start=1):
+                    where = f"extra entry {number}"
+                    entry = item if isinstance(item, Entry) else Entry.from_dict(item, where=where)
+                    merged[entry.id] = entry
+                    where_of[entry.id] = where
+        gazetteer = cls(merged, version=str(header["version"]), header=header, source=source)
+        gazetteer._validate(where_of)
+        return gazetteer
+
+    def _validate(self, where_of: Mapping[str, str]) -> None:
+        """Cross-check entries: parents exist, every form maps to one id."""
+        ambiguous = self.header.get("ambiguous") or {}
+        owner: dict[str, str] = {}
+        for entry in self.entries.values():
+            where = where_of.get(entry.id, entry.id)
+            if entry.parent is not None and entry.parent not in self.entries:
+                raise LexiconError(
+                    f"{where}: parent {entry.parent!r} of {entry.id!r} is not an id of the gazetteer; "
+                    "fix: add that entry or correct the parent"
+                )
+            for form in set(self._expand_dashes(entry.all_forms)):
+                key = _normalise_key(form)
+                previous = owner.get(key)
+                if previous is not None and previous != entry.id and key not in ambiguous:
+                    raise LexiconError(
+                        f"{where}: form {form!r} of {entry.id!r} is also a form of {previous!r}; "
+                        f"fix: keep it in one entry, or list it under \"ambiguous\" in the header"
+                    )
+                owner[key] = entry.id
+
+    # ------------------------------------------------------------------ lookup
+
+    @cached_property
+    def _lookup(self) -> dict[str, str]:
+        ambiguous = set(self.header.get("ambiguous") or {})
+        table: dict[str, str] = {}
+        for entry in self.entries.values():
+            for form in (entry.id,) + entry.all_forms:
+                key = _normalise_key(form)
+                if key not in ambiguous:
+                    table.setdefault(key, entry.id)
+        return table
+
+    def get(self, key: str) -> Entry | None:
+        """Return the entry for an id, name, alias or context alias.
+
+        ``get("长三角")``, ``get("yangtze_delta")`` and ``get("长江三角洲城市群")``
+        give the same entry; dash variants and surrounding spaces are ignored,
+        ids are case-insensitive.
+
+        Args:
+            key: id, canonical name or any alias.
+
+        Returns:
+            The entry, or None when nothing (or an ambiguous form) matches.
+        """
+        entry_id = self._lookup.get(_normalise_key(key))
+        return self.entries.get(entry_id) if entry_id else None
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def __iter__(self) -> Iterator[Entry]:
+        return iter(self.entries.values())
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and self.get(key) is not None
+
+    # ------------------------------------------------------------------ matching
+
+    @property
+    def dashes(self) -> tuple[str, ...]:
+        """Dash characters accepted inside dashed names."""
+        extra = tuple(self.header.get("dashes") or ())
+        return tuple(dict.fromkeys(DEFAULT_DASHES + extra))
+
+    def _expand_dashes(self, forms: Iterable[str]) -> Iterator[str]:
+        """Yield each form and, for dashed forms, one variant per dash character."""
+        dashes = self.dashes
+        for form in forms:
+            yield form
+            if CANONICAL_DASH in form:
+                for dash in dashes:
+                    if dash != CANONICAL_DASH:
+                        yield form.replace(CANONICAL_DASH, dash)
+
+    @cached_property
+    def _compiled(self) -> _Compiled:
+        ambiguous = frozenset(self.header.get("ambiguous") or {})
+        full: dict[str, str] = {}
+        context: dict[str, str] = {}
+        conditional: dict[str, tuple[str, tuple[str, ...]]] = {}
+        for entry in self.entries.values():
+            for form in self._expand_dashes((entry.name,) + entry.aliases):
+                full.setdefault(form, entry.id)
+            for form in self._expand_dashes(entry.context_aliases):
+                context.setdefault(form, entry.id)
+            for alias, requires in entry.conditional_aliases:
+                for form in self._expand_dashes((alias,)):
+                    conditional.setdefault(form, (entry.id, requires))
+        blocked = frozenset(self.header.get("blocked") or ()) | ambiguous
+        for form in ambiguous:
+            full.pop(form, None)
+            context.pop(form, None)
+            conditional.pop(form, None)
+        words = set(full) | set(conditional) | blocked
+        places = frozenset(self.header.get("place_names") or ())
+        return _Compiled(
+            full=full,
+            context=context,
+            conditional=conditional,
+            blocked=blocked,
+            regex=re.compile(_trie_pattern(words)) if words else None,
+            max_member=max((len(w) for w in list(full) + list(context)), default=1),
+            places=places,
+            place_chars=frozenset(p[0] for p in places) | frozenset(self.header.get("place_abbreviations") or ""),
+            max_place=max((len(p) for p in places), default=1),
+            generic=frozenset(self.header.get("generic_prefixes") or ()),
+            boundary=tuple(sorted(self.header.get("boundary_words") or (), key=len, reverse=True)),
+            dash_chars="".join(self.dashes),
+        )
+
+    def find(self, text: str, *, context: str | None = None) -> list[AggloMatch]:
+        """Find place-group mentions in clean simplified text.
+
+        Args:
+            text: the text to search (already normalised: NFKC, simplified).
+            context: wider text (e.g. the whole document) consulted for
+                conditional aliases such as 双城经济圈; defaults to ``text``.
+
+        Returns:
+            Non-overlapping matches sorted by offset; known groups first where
+            spans would compete, then list members, then unlisted groups.
+        """
+        comp = self._compiled
+        if not text:
+            return []
+        wider = text if context is None else context
+        known: list[AggloMatch] = []
+        taken: list[tuple[int, int]] = []  # spans of known and blocked forms, in order
+        if comp.regex is not None:
+            for m in comp.regex.finditer(text):
+                surface = m.group()
+                if not surface:
+                    continue
+                taken.append((m.start(), m.end()))
+                if surface in comp.blocked:
+                    continue
+                entry_id = comp.full.get(surface)
+                if entry_id is None:
+                    entry_id, requires = comp.conditional[surface]
+                    if not any(req in wider for req in requires):
+                        continue
+                known.append(self._match(m.start(), m.end(), surface, entry_id))
+        known_by_end = {m.end: m for m in known}
+        listed = self._find_lists(text, taken, known_by_end)
+        taken_all = sorted(taken + [(m.start, m.end) for m in listed])
+        unknown = self._find_unlisted(text, taken_all)
+        result = {(m.start, m.end): m for m in unknown}
+        result.update({(m.start, m.end): m for m in listed})
+        result.update({(m.start, m.end): m for m in known})
+        return _drop_overlaps(sorted(result.values()))
+
+    def _match(self, start: int, end: int, surface: str, entry_id: str) -> AggloMatch:
+        entry = self.entries[entry_id]
+        return AggloMatch(start, end, surface, entry.id, entry.name, entry.kind, True)
+
+    def _find_lists(
+        self, text: str, taken: list[tuple[int, int]], known_by_end: Mapping[int, AggloMatch]
+    ) -> list[AggloMatch]:
+        """Expand coordinated lists that share one head word."""
+        comp = self._compiled
+        found: list[AggloMatch] = []
+        for head in _HEAD_RE.finditer(text):
+            h0, h1 = head.span()
+            strong = head.group() in _STRONG_HEADS
+            owner = _covering(taken, h0, h1)
+            if owner is not None:
+                # The head is part of a known form: only a full alias that ends
+                # with it (关中平原城市群, 京津冀地区) closes a list.
+                last = known_by_end.get(h1)
+                if last is None or last.start != owner[0]:
+                    continue
+                members: list[tuple[int, int, str, bool]] = [(last.start, last.end, last.id, True)]
+                pos = last.start
+                need_separator = True
+                marker = False
+            else:
+                window_start = max(0, h0 - 24)
+                mark = _LIST_MARKER_RE.search(text, window_start, h0)
+                pos = mark.start() if mark else h0
+                marker = bool(mark and mark.group().strip())
+                members = []
+                need_separator = False
+            pos = _skip_quotes_back(text, pos)
+            while True:
+                if need_separator:
+                    sep = _separator_before(text, pos)
+                    if sep is None:
+                        break
+                    pos = _skip_quotes_back(text, sep)
+                member = self._member_before(text, pos)
+                if member is not None:
+                    start, entry_id, is_full = member
+                    members.append((start, pos, entry_id, is_full))
+                    pos = _skip_quotes_back(text, start)
+                    need_separator = True
+                    continue
+                filler = _filler_before(text, pos) if need_separator and members else None
+                if filler is None:
+                    break
+                pos = _skip_quotes_back(text, filler)
+            if not members:
+                continue
+            fulls = sum(1 for m in members if m[3])
+            if strong:
+                if len(members) == 1 and not marker and owner is None:
+                    # 长中游城市群: a lone context alias right before the head
+                    # counts only for the head of its own kind.
+                    entry = self.entries[members[0][2]]
+                    if (entry.kind == "agglomeration") != (head.group() == "城市群"):
+                        continue
+            elif len(members) < 2 or fulls == 0:
+                continue
+            for start, end, entry_id, _is_full in members:
+                if _covering(taken, start, end) is None:
+                    found.append(self._match(start, end, text[start:end], entry_id))
+        return found
+
+    def _member_before(self, text: str, end: int) -> tuple[int, str, bool] | None:
+        """Longest alias or context alias that ends exactly at ``end``."""
+        comp = self._compiled
+        for length in range(min(comp.max_member, end), 0, -1):
+            form = text[end - length : end]
+            if form in comp.full:
+                return end - length, comp.full[form], True
+            if form in comp.context:
+                return end - length, comp.context[form], False
+        return None
+
+    def _find_unlisted(self, text: str, taken: list[tuple[int, int]]) -> list[AggloMatch]:
+        """Recognise ``<place>都市圈 / 城市群 / 城市圈`` not in the gazetteer."""
+        found: list[AggloMatch] = []
+        for head in _HEAD_RE.finditer(text):
+            if head.group() not in _STRONG_HEADS:
+                continue
+            h0, h1 = head.span()
+            if _covering(taken, h0, h1) is not None:
+                continue
+            start = self._place_prefix_start(text, h0)
+            if start is None:
+                continue
+            if any(s < h1 and start < e for s, e in taken):
+                continue
+            surface = text[start:h1]
+            kind = "agglomeration" if head.group() == "城市群" else "metro"
+            found.append(AggloMatch(start, h1, surface, surface, surface, kind, False))
+        return found
+
+    def _place_prefix_start(self, text: str, head_start: int) -> int | None:
+        """Start of a place-name prefix ending at ``head_start``, or None."""
+        comp = self._compiled
+        # 1. known place names, possibly chained with dashes (西宁—海东), with an
+        #    optional 大 before 都市圈 (南昌大都市圈).
+        pos = head_start
+        if pos > 0 and text[pos - 1] == "大":
+            pos -= 1
+        start = None
+        while True:
+            hit = None
+            for length in range(min(comp.max_place, pos), 1, -1):
+                if text[pos - length : pos] in comp.places:
+                    hit = pos - length
+                    break
+            if hit is None:
+                break
+            start = pos = hit
+            if pos > 1 and text[pos - 1] in comp.dash_chars and _HAN_RE.match(text[pos - 2]):
+                pos -= 1
+                continue
+            break
+        if start is not None:
+            prefix = text[start:head_start].rstrip("大")
+            if prefix not in comp.generic:
+                return start
+        # 2. 2–4 Han characters that read as a chain of place abbreviations
+        #    (衢丽, 济青, 厦漳泉): each one starts a known place name or is a
+        #    province abbreviation, and none is generic.
+        run_start = head_start
+        while run_start > 0 and head_start - run_start < _MAX_RUN and _HAN_RE.match(text[run_start - 1]):
+            run_start -= 1
+        run = text[run_start:head_start]
+        bounded = run_start == 0 or not _HAN_RE.match(text[run_start - 1])
+        for length in range(min(_MAX_PREFIX, len(run)), 1, -1):
+            candidate, rest = run[-length:], run[:-length]
+            if not self._looks_like_place(candidate):
+                continue
+            if (not rest and bounded) or (rest and rest.endswith(comp.boundary)):
+                return head_start - length
+        return None
+
+    def _looks_like_place(self, candidate: str) -> bool:
+        comp = self._compiled
+        if candidate in comp.generic or candidate in comp.full or candidate in comp.context:
+            return False
+        if candidate[0] in _BAD_INITIALS or candidate[-1] in _BAD_FINALS:
+            return False
+        if not all(ch in comp.place_chars for ch in candidate):
+            return False
+        if any(ch in _NUMERALS or ch in _FUNCTION_CHARS for ch in candidate):
+            return False
+        if candidate.startswith(comp.boundary):
+            return False
+        return not any(candidate.endswith(g) or candidate.startswith(g) for g in comp.generic if len(g) > 1)
+
+    # ------------------------------------------------------------------ export
+
+    def jieba_userdict(self, *, freq: int = 100000, tag: str = "ns") -> str:
+        """Return a jieba user dictionary that keeps every name and alias whole.
+
+        Args:
+            freq: frequency given to each word (high, so jieba keeps it whole).
+            tag: part-of-speech tag written on each line.
+
+        Returns:
+            UTF-8 text, one ``word freq tag`` line per form (names, aliases,
+            context and conditional aliases, all dash variants), sorted.
+        """
+        words: set[str] = set()
+        for entry in self.entries.values():
+            words.update(self._expand_dashes(entry.all_forms))
+        lines = [f"{word} {freq} {tag}" for word in sorted(words) if " " not in word]
+        return "\n".join(lines) + "\n"
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return header fields plus ``entries`` as one JSON-ready dict."""
+        out = dict(self.header)
+        out["gazetteer"] = self.header.get("gazetteer", GAZETTEER_NAME)
+        out["version"] = self.version
+        out["entries"] = [entry.to_dict() for entry in self.entries.values()]
+        return out
+
+    def to_jsonl(self) -> str:
+        """Serialise to the data-file format (header line, then one entry a line)."""
+        header = {k: v for k, v in self.to_dict().items() if k != "entries"}
+        lines = [json.dumps(header, ensure_ascii=False)]
+        lines += [json.dumps(entry.to_dict(), ensure_ascii=False) for entry in self.entries.values()]
+        return "\n".join(lines) + "\n"
+
+    def __repr__(self) -> str:
+        return f"Gazetteer(version={self.version!r}, entries={len(self.entries)}, source={self.source!r})"
+
+
+# ---------------------------------------------------------------------- helpers
+
+
+def _packaged_text() -> str:
+    """Text of the packaged gazetteer, read through :mod:`importlib.resources`.
+
+    Falls back to the path beside this module while ``policytext`` is a
+    namespace package (no ``__init__.py``), which ``resources.files`` cannot
+    read in an editable install.
+    """
+    try:
+        return resources.files("policytext").joinpath(DEFAULT_RESOURCE).read_text(encoding="utf-8")
+    except (NotADirectoryError, FileNotFoundError, TypeError, ModuleNotFoundError):
+        return (Path(__file__).resolve().parent.parent / DEFAULT_RESOURCE).read_text(encoding="utf-8")
+
+
+def _read_text(source: str) -> str:
+    try:
+        return Path(source).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise LexiconError(f"{source}: file not found; fix: pass the path of a gazetteer .jsonl file") from None
+    except UnicodeDecodeError as exc:
+        raise LexiconError(f"{source}: not UTF-8 ({exc.reason}); fix: save the file as UTF-8") from None
+
+
+def _parse_jsonl(text: str, source: str, *, require_header: bool) -> tuple[dict[str, Any], list[tuple[int, Entry]]]:
+    """Parse a gazetteer file into its header and ``(line, entry)`` pairs."""
+    header: dict[str, Any] | None = None
+    entries: list[tuple[int, Entry]] = []
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip().lstrip("\ufeff")
+        if not line or line.startswith("#"):
+            continue
+        try:
+            data = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise LexiconError(
+                f"{source}, line {number}: invalid JSON ({exc.msg} at column {exc.colno}); "
+                "fix: write one JSON object per line"
+            ) from None
+        if header is None and not entries and isinstance(data, dict) and "gazetteer" in data:
+            version = data.get("version")
+            if not isinstance(version, str) or not version:
+                raise LexiconError(
+                    f"{source}, line {number}: the header has no version; "
+                    f'fix: add "version": "YYYY.N" to the header object'
+                )
+            header = data
+            continue
+        if header is None and require_header:
+            raise LexiconError(
+                f"{source}, line {number}: the first line must be the header; "
+                f'fix: start the file with {{"gazetteer": "{GAZETTEER_NAME}", "version": "2026.1"}}'
+            )
+        entries.append((number, Entry.from_dict(data, where=f"{source}, line {number}")))
+    if header is None:
+        if require_header:
+            raise LexiconError(
+                f"{source}, line 1: the file is empty or has no header; "
+                f'fix: start the file with {{"gazetteer": "{GAZETTEER_NAME}", "version": "2026.1"}}'
+            )
+        header = {}
+    return header, entries
+
+
+def _normalise_key(key: str) -> str:
+    """Key used by :meth:`Gazetteer.get`: trimmed, canonical dash, lower-case ASCII."""
+    key = key.strip()
+    for dash in DEFAULT_DASHES:
+        key = key.replace(dash, CANONICAL_DASH)
+    return key.lower()
+
+
+def _covering(spans: list[tuple[int, int]], start: int, end: int) -> tuple[int, int] | None:
+    """The span in ``spans`` that overlaps ``[start, end)``, if any."""
+    for s, e in spans:
+        if s < end and start < e:
+            return (s, e)
+        if s >= end:
+            break
+    return None
+
+
+def _skip_quotes_back(text: str, pos: int) -> int:
+    while pos > 0 and (text[pos - 1] in _QUOTES or text[pos - 1] == " "):
+        pos -= 1
+    return pos
+
+
+def _separator_before(text: str, pos: int) -> int | None:
+    """Start of a list separator ending at ``pos``, or None."""
+    for sep in _SEPARATORS:
+        if text.endswith(sep, 0, pos):
+            return pos - len(sep)
+    return None
+
+
+def _filler_before(text: str, pos: int) -> int | None:
+    """Start of an unrecognised 2–4 Han-character member bounded by a separator."""
+    for length in range(1, _MAX_PREFIX + 1):
+        start = pos - length
+        if start < 0 or not _HAN_RE.match(text[start]):
+            return None
+        if length >= 2 and _separator_before(text, start) is not None:
+            return start
+    return None
+
+
+def _drop_overlaps(matches: list[AggloMatch]) -> list[AggloMatch]:
+    """Keep the first of overlapping matches (input sorted by offset)."""
+    out: list[AggloMatch] = []
+    for m in matches:
+        if out and m.start < out[-1].end:
+            continue
+        out.append(m)
+    return out
