@@ -239,7 +239,7 @@ def gold_inputs(gold_dir: str | os.PathLike[str], *, search: Iterable[str | os.P
     out = []
     for g in sorted(gold.glob("*.json")):
         rel = json.loads(g.read_text(encoding="utf-8")).get("file", "")
-        for base in [gold.parent, *map(Path, search)]:
+        for base in [gold.parent, gold.parent.parent, *map(Path, search)]:
             cand = base / rel
             if cand.exists():
                 out.append(str(cand))

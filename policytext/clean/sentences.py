@@ -23,8 +23,8 @@ def split_sentences(text: str, pages: Sequence[Page] = (), *, max_len: int = 200
     Args:
         text: clean text (paragraphs one per line).
         pages: page offsets; when given, each sentence gets the page of its first character.
-        max_len: sentences longer than this are cut at the next comma or semicolon
-            after ``max_len`` characters (guards against texts without punctuation).
+        max_len: sentences longer than this are cut at a semicolon or comma, or at
+            ``max_len`` characters (guards against texts without punctuation).
 
     Returns:
         Sentences in text order; ``text[s.start:s.end] == s.text`` always holds.
@@ -34,19 +34,24 @@ def split_sentences(text: str, pages: Sequence[Page] = (), *, max_len: int = 200
     pi = 0
 
     def add(start: int, end: int) -> None:
-        nonlocal pi
         while start < end and text[start].isspace():
             start += 1
         while end > start and text[end - 1].isspace():
             end -= 1
         if end <= start or not _WORDY_RE.search(text, start, end):
             return
-        if end - start > max_len:
-            cut = _find_cut(text, start, end, max_len)
-            if cut is not None:
-                add(start, cut)
-                add(cut, end)
-                return
+        while end - start > max_len:
+            cut = _find_cut(text, start, max_len)
+            emit(start, cut)
+            start = cut
+            while start < end and text[start].isspace():
+                start += 1
+        emit(start, end)
+
+    def emit(start: int, end: int) -> None:
+        nonlocal pi
+        if end <= start:
+            return
         page = None
         if page_iter:
             while pi + 1 < len(page_iter) and start >= page_iter[pi].end:
@@ -63,11 +68,15 @@ def split_sentences(text: str, pages: Sequence[Page] = (), *, max_len: int = 200
     return out
 
 
-def _find_cut(text: str, start: int, end: int, max_len: int) -> int | None:
-    for i in range(start + max_len, end):
-        if text[i] in "；;，,":
+def _find_cut(text: str, start: int, max_len: int) -> int:
+    """Where to cut an over-long sentence: after the last semicolon or comma within
+    ``max_len`` characters (from its second half), else exactly at ``max_len``."""
+    limit = start + max_len
+    for marks in ("；;", "，,、"):
+        i = max(text.rfind(m, start + max_len // 2, limit) for m in marks)
+        if i != -1:
             return i + 1
-    return None
+    return limit
 
 
 def has_han(text: str) -> bool:

@@ -39,23 +39,26 @@ def match_types(sentence: str, taxonomy: Taxonomy) -> list[CueMatch]:
     A weak cue fires only when the sentence shows a cross-jurisdiction context; a cue
     inside a document title 《…》 does not count; a type's exclusion pattern vetoes it.
     """
+    any_cue = taxonomy.any_cue
+    if any_cue is not None and not any_cue.search(sentence):
+        return []
     titles = _title_spans(sentence)
     has_context = bool(taxonomy.context.search(_BOOK_TITLE.sub("", sentence))) if taxonomy.context else True
     out: list[CueMatch] = []
     for t in taxonomy.types:
-        if any(x.search(sentence) for x in t.exclude):
+        ex = t.exclude_re
+        if ex is not None and ex.search(sentence):
             continue
         best: CueMatch | None = None
-        for weak, patterns in ((False, t.cues), (True, t.weak_cues)):
-            if weak and not has_context:
+        for weak, pattern in ((False, t.cue_re), (True, t.weak_re)):
+            if pattern is None or (weak and not has_context):
                 continue
-            for p in patterns:
-                for m in p.finditer(sentence):
-                    if m.end() == m.start() or _inside(m.span(), titles):
-                        continue
-                    if best is None or m.start() < best.start:
-                        best = CueMatch(t.id, m.start(), m.end(), m.group(), weak)
-                    break
+            for m in pattern.finditer(sentence):
+                if m.end() == m.start() or _inside(m.span(), titles):
+                    continue
+                if best is None or m.start() < best.start:
+                    best = CueMatch(t.id, m.start(), m.end(), m.group(), weak)
+                break
         if best is not None:
             out.append(best)
     return out

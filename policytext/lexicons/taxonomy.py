@@ -30,6 +30,31 @@ class MechanismType:
     weak_cues: tuple[re.Pattern[str], ...] = ()
     exclude: tuple[re.Pattern[str], ...] = ()
 
+    @property
+    def cue_re(self) -> re.Pattern[str] | None:
+        """All strong cues as one alternation (one scan per sentence)."""
+        return _union(self.cues)
+
+    @property
+    def weak_re(self) -> re.Pattern[str] | None:
+        """All weak cues as one alternation."""
+        return _union(self.weak_cues)
+
+    @property
+    def exclude_re(self) -> re.Pattern[str] | None:
+        """All exclusions as one alternation."""
+        return _union(self.exclude)
+
+
+_UNIONS: dict[tuple[str, ...], re.Pattern[str] | None] = {}
+
+
+def _union(patterns: tuple[re.Pattern[str], ...]) -> re.Pattern[str] | None:
+    key = tuple(p.pattern for p in patterns)
+    if key not in _UNIONS:
+        _UNIONS[key] = re.compile("|".join(f"(?:{k})" for k in key)) if key else None
+    return _UNIONS[key]
+
 
 @dataclass
 class Taxonomy:
@@ -45,6 +70,11 @@ class Taxonomy:
     sha256: str = ""
     source: str = ""
     raw: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    @property
+    def any_cue(self) -> re.Pattern[str] | None:
+        """One alternation of every cue of every type: a sentence it misses asserts no type."""
+        return _union(tuple(p for t in self.types for p in (*t.cues, *t.weak_cues)))
 
     @property
     def ids(self) -> list[str]:

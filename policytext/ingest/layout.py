@@ -1,0 +1,411 @@
+"""Page geometry: from positioned characters to reading-order paragraphs.
+
+The PDF engines in :mod:`policytext.ingest.pdf` only produce :class:`Char`
+records (top-down coordinates, in points). Everything that depends on layout
+lives here and is independent of the engine:
+
+1. :func:`page_rows` groups characters into rows and splits rows into
+   segments at wide gaps (so two columns never merge into one line);
+2. :func:`edge_rows` / :func:`is_page_number` / :func:`signature` let the
+   caller drop running headers, footers and folios, judged across pages;
+3. :func:`find_gutter` detects a two-column body and :func:`order_lines`
+   puts segments in reading order (full-width blocks, then left column, then
+   right column, band by band);
+4. :func:`reflow` joins hard-wrapped lines into one line per paragraph.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from bisect import bisect_left
+from dataclasses import dataclass
+from itertools import pairwise
+
+# characters that never start a line in Chinese typesetting (kinsoku)
+NO_LINE_START = frozenset("，。、；：？！）》」』】〕”’…%％·,.;:?!)]")
+ENUMERATOR_RE = re.compile(
+    r"^(第[一二三四五六七八九十百零〇\d]+[章节条篇部分]|[一二三四五六七八九十]+、|（[一二三四五六七八九十\d]+）"
+    r"|\(\d+\)|\[\d+\]|\d+(\.\d+)+\s|\d{1,2}\s+(?=[\u4e00-\u9fff])|\d+[、．]|[①-⑳]|附件\s*\d*[:：])"
+)
+PAGE_NUMBER_RE = re.compile(
+    r"^(?:[-—–－·•~\s]*\d{1,4}[-—–－·•~\s]*"
+    r"|第\s*\d{1,4}\s*页(?:\s*[/,，]?\s*共\s*\d{1,4}\s*页)?"
+    r"|\d{1,4}\s*/\s*\d{1,4}"
+    r"|(?:page|p\.)\s*\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?)$",
+    re.IGNORECASE,
+)
+LABEL_RE = re.compile(
+    r"^(摘\s*要|关键词|关键字|作者简介|基金项目|中图分类号|文献标识码|文章编号|收稿日期|Abstract|Key\s*words)\s*[:：]",
+    re.IGNORECASE,
+)
+_DIGITS_RE = re.compile(r"\d+")
+_SPACES_RE = re.compile(r"\s+")
+
+
+def is_cjk(ch: str) -> bool:
+    """True for Han characters, CJK punctuation, kana, hangul and full-width forms."""
+    o = ord(ch)
+    return (
+        0x2E80 <= o <= 0x9FFF
+        or 0xAC00 <= o <= 0xD7AF
+        or 0xF900 <= o <= 0xFAFF
+        or 0xFE30 <= o <= 0xFE4F
+        or 0xFF00 <= o <= 0xFFEF
+        or 0x20000 <= o <= 0x3FFFF
+    )
+
+
+@dataclass(slots=True)
+class Char:
+    """One glyph: text and box in points, top-down coordinates."""
+
+    text: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    size: float
+
+
+@dataclass(slots=True)
+class Segment:
+    """A run of characters on one row without a wide gap; the unit of layout."""
+
+    text: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    size: float
+    first_width: float  # width of the first word (Latin) or character (CJK)
+
+    @property
+    def center_y(self) -> float:
+        return (self.top + self.bottom) / 2
+
+
+@dataclass(slots=True)
+class Line:
+    """A line of a column in reading order, with the horizontal bounds of its column."""
+
+    text: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    size: float
+    first_width: float
+    left: float
+    right: float
+    group: tuple[int, int]  # (band, side): side 0 left/single, 1 right; (-1, 2) full-width
+
+
+def _median(values: list[float], default: float) -> float:
+    return statistics.median(values) if values else default
+
+
+def _join_chars(chars: list[Char]) -> str:
+    out: list[str] = []
+    prev: Char | None = None
+    for c in chars:
+        if prev is not None and c.text != " " and prev.text != " ":
+            gap = c.x0 - prev.x1
+            if gap > 0.2 * max(c.size, prev.size) and not (is_cjk(c.text[0]) or is_cjk(prev.text[-1])):
+                out.append(" ")
+        out.append(c.text)
+        prev = c
+    return _SPACES_RE.sub(" ", "".join(out)).strip()
+
+
+def _segment(chars: list[Char]) -> Segment | None:
+    text = _join_chars(chars)
+    if not text:
+        return None
+    inked = [c for c in chars if not c.text.isspace()]
+    size = _median([c.size for c in inked], chars[0].size)
+    first = inked[0]
+    first_x1 = first.x1
+    if first.text.isascii() and first.text.isalnum():
+        for c in inked[1:]:
+            if c.text.isspace() or not c.text.isascii() or c.x0 - first_x1 > 0.2 * size:
+                break
+            first_x1 = c.x1
+    return Segment(
+        text=text,
+        x0=inked[0].x0,
+        top=min(c.top for c in inked),
+        x1=max(c.x1 for c in inked),
+        bottom=max(c.bottom for c in inked),
+        size=size,
+        first_width=first_x1 - first.x0,
+    )
+
+
+def _dedupe(chars: list[Char]) -> list[Char]:
+    """Drop glyphs drawn twice at the same place (fake bold, shadow text)."""
+    seen: set[tuple[str, int, int]] = set()
+    out: list[Char] = []
+    for c in chars:
+        key = (c.text, round(c.x0), round(c.top))
+        if key not in seen:
+            seen.add(key)
+            out.append(c)
+    return out
+
+
+def _overlap(a: Char | Segment, b: Char | Segment) -> float:
+    return min(a.bottom, b.bottom) - max(a.top, b.top)
+
+
+def _runs(chars: list[Char], gap: float) -> list[list[Char]]:
+    """Split characters, in drawing order, into horizontal runs on one line without a wide gap."""
+    runs: list[list[Char]] = []
+    cur: list[Char] = []
+    last: Char | None = None
+    for c in chars:
+        if c.text.isspace():
+            if cur:
+                cur.append(c)
+            continue
+        if last is not None:
+            size = max(c.size, last.size)
+            same_line = _overlap(c, last) > 0.5 * min(c.bottom - c.top, last.bottom - last.top)
+            if same_line and -0.5 * size <= c.x0 - last.x1 <= gap * size:
+                cur.append(c)
+                last = c
+                continue
+            runs.append(cur)
+        cur = [c]
+        last = c
+    if cur:
+        runs.append(cur)
+    return runs
+
+
+def page_segments(chars: list[Char], *, gap: float = 1.2) -> list[Segment]:
+    """Characters to segments: horizontal runs split at gaps wider than ``gap`` em.
+
+    Runs are first taken in drawing order (a line is nearly always drawn left to
+    right, whatever the order of blocks), then runs that continue each other on
+    the same line are merged.
+    """
+    chars = [c for c in _dedupe(chars) if c.text and c.text not in "\r\n" and c.size > 0]
+    runs = sorted(_runs(chars, gap), key=lambda r: r[0].x0)
+    merged: list[list[Char]] = []
+    for run in runs:
+        head = run[0]
+        for seg in reversed(merged):
+            tail = next((c for c in reversed(seg) if not c.text.isspace()), seg[-1])
+            size = max(head.size, tail.size)
+            if (
+                _overlap(head, tail) > 0.5 * min(head.bottom - head.top, tail.bottom - tail.top)
+                and -0.5 * size <= head.x0 - tail.x1 <= gap * size
+            ):
+                seg.extend(run)
+                break
+        else:
+            merged.append(list(run))
+    return [seg for seg in (_segment(m) for m in merged) if seg is not None]
+
+
+def page_rows(chars: list[Char], *, gap: float = 1.2) -> list[list[Segment]]:
+    """Segments grouped into rows across the whole page, top to bottom, each row left to right."""
+    rows: list[list[Segment]] = []
+    for s in sorted(page_segments(chars, gap=gap), key=lambda s: s.center_y):
+        row = rows[-1] if rows else None
+        if row is not None and abs(s.center_y - row[0].center_y) <= 0.5 * min(s.size, row[0].size):
+            row.append(s)
+        else:
+            rows.append([s])
+    for row in rows:
+        row.sort(key=lambda s: s.x0)
+    return rows
+
+
+def row_text(row: list[Segment]) -> str:
+    return " ".join(s.text for s in row)
+
+
+def signature(text: str) -> str:
+    """What stays the same in a running header across pages: no spaces, digits as ``#``."""
+    return _DIGITS_RE.sub("#", _SPACES_RE.sub("", text))
+
+
+def is_page_number(text: str) -> bool:
+    """True for bare folios: ``3``, ``— 3 —``, ``- 3 -``, ``· 3 ·``, ``第3页``, ``3/12``, ``Page 3 of 12``."""
+    return bool(PAGE_NUMBER_RE.match(text.strip()))
+
+
+def edge_rows(rows: list[list[Segment]], height: float, *, depth: int = 2, zone: float = 0.15) -> list[int]:
+    """Indexes of rows that may be headers or footers: the outer ``depth`` rows within the margin zone."""
+    if not rows:
+        return []
+    picks: set[int] = set()
+    for i in range(min(depth, len(rows))):
+        if rows[i][0].top <= height * zone or all(s.bottom <= height * zone for s in rows[i]):
+            picks.add(i)
+        j = len(rows) - 1 - i
+        if min(s.top for s in rows[j]) >= height * (1 - zone):
+            picks.add(j)
+    return sorted(picks)
+
+
+def find_gutter(segments: list[Segment], *, min_side: int = 3) -> float | None:
+    """The x of the gap between two text columns, or None for a one-column page."""
+    if len(segments) < 2 * min_side:
+        return None
+    xmin = min(s.x0 for s in segments)
+    xmax = max(s.x1 for s in segments)
+    width = xmax - xmin
+    if width <= 0:
+        return None
+    narrow = [s for s in segments if s.x1 - s.x0 < 0.6 * width]
+    if len(narrow) < 2 * min_side:
+        return None
+    lo, hi = int(xmin + 0.3 * width), int(xmax - 0.3 * width)
+    if hi <= lo:
+        return None
+    cover = [0] * (hi - lo + 1)
+    for s in narrow:
+        for x in range(max(lo, int(s.x0)), min(hi, int(s.x1)) + 1):
+            cover[x - lo] += 1
+    floor = min(cover)
+    if floor > max(2, len(narrow) // 8):  # a few short full-width lines may cross the gutter
+        return None
+    best: tuple[int, int] | None = None
+    start: int | None = None
+    for i, c in enumerate(cover + [floor + 1]):
+        if c == floor and start is None:
+            start = i
+        elif c != floor and start is not None:
+            if best is None or i - start > best[1] - best[0]:
+                best = (start, i)
+            start = None
+    size = _median([s.size for s in segments], 10.0)
+    if best is None or best[1] - best[0] < 0.5 * size:
+        return None
+    gutter = lo + (best[0] + best[1]) / 2
+    left = [s for s in narrow if s.x1 <= gutter]
+    right = [s for s in narrow if s.x0 >= gutter]
+    if len(left) < min_side or len(right) < min_side:
+        return None
+    for side in (left, right):
+        edge = min(s.x0 for s in side)
+        aligned = sum(1 for s in side if s.x0 <= edge + 2.5 * s.size)
+        if aligned < 0.6 * len(side):
+            return None
+    return gutter
+
+
+def order_lines(
+    segments: list[Segment],
+    gutter: float | None,
+    bounds: tuple[float, float],
+) -> list[Line]:
+    """Put segments in reading order and merge those on the same row of a column into lines.
+
+    With a gutter, segments crossing it are full-width blocks that cut the page
+    into bands; in each band the left column is read before the right one.
+    """
+    left_edge, right_edge = bounds
+    keyed: list[tuple[tuple[float, ...], Segment, tuple[int, int], tuple[float, float]]] = []
+    if gutter is None:
+        for s in segments:
+            keyed.append(((0, 0, 0, s.center_y, s.x0), s, (0, 0), (left_edge, right_edge)))
+    else:
+        spanning = sorted((s for s in segments if s.x0 < gutter < s.x1), key=lambda s: s.center_y)
+        tops = [s.center_y for s in spanning]
+        lefts = [s for s in segments if s.x1 <= gutter]
+        rights = [s for s in segments if s.x0 >= gutter]
+        left_bounds = (left_edge, max((s.x1 for s in lefts), default=gutter))
+        right_bounds = (min((s.x0 for s in rights), default=gutter), right_edge)
+        for k, s in enumerate(spanning):
+            keyed.append(((k, 1, 0, s.center_y, s.x0), s, (-1, 2), (left_edge, right_edge)))
+        for side, group in ((0, lefts), (1, rights)):
+            b = left_bounds if side == 0 else right_bounds
+            for s in group:
+                band = bisect_left(tops, s.center_y)
+                keyed.append(((band, 0, side, s.center_y, s.x0), s, (band, side), b))
+    keyed.sort(key=lambda k: k[0])
+    lines: list[Line] = []
+    for _, s, group, (lb, rb) in keyed:
+        prev = lines[-1] if lines else None
+        if prev is not None and prev.group == group and s.top < prev.bottom and s.bottom > prev.top:
+            overlap = min(s.bottom, prev.bottom) - max(s.top, prev.top)
+            if overlap > 0.5 * min(s.size, prev.size):
+                prev.text = f"{prev.text} {s.text}" if s.x0 > prev.x1 else f"{s.text} {prev.text}"
+                prev.x0, prev.x1 = min(prev.x0, s.x0), max(prev.x1, s.x1)
+                prev.top, prev.bottom = min(prev.top, s.top), max(prev.bottom, s.bottom)
+                continue
+        lines.append(Line(s.text, s.x0, s.top, s.x1, s.bottom, s.size, s.first_width, lb, rb, group))
+    return lines
+
+
+def _joiner(prev: str, cur: str) -> str:
+    a, b = prev[-1:], cur[:1]
+    if (
+        a
+        and b
+        and a.isascii()
+        and b.isascii()
+        and (a.isalnum() or a in ",.;:!?)")
+        and (b.isalnum() or b in "(\"'")
+    ):
+        return " "
+    return ""
+
+
+def reflow(lines: list[Line]) -> list[str]:
+    """Join hard-wrapped lines into paragraphs; headings and paragraph starts stay separate."""
+    if not lines:
+        return []
+    body = _median([ln.size for ln in lines for _ in range(max(1, len(ln.text) // 8))], 10.0)
+    pitches = [
+        b.top - a.top
+        for a, b in pairwise(lines)
+        if a.group == b.group and abs(a.size - b.size) < 0.5 and b.top > a.top
+    ]
+    pitch = _median(pitches, 0.0)
+    paragraphs: list[str] = []
+    prev: Line | None = None
+    for ln in lines:
+        if prev is None or _starts_paragraph(prev, ln, body, pitch):
+            paragraphs.append(ln.text)
+        else:
+            paragraphs[-1] += _joiner(paragraphs[-1], ln.text) + ln.text
+        prev = ln
+    return paragraphs
+
+
+def _centered(ln: Line) -> bool:
+    margin_l = ln.x0 - ln.left
+    margin_r = ln.right - ln.x1
+    return margin_l > 1.5 * ln.size and margin_r > 1.5 * ln.size and abs(margin_l - margin_r) < 1.5 * ln.size
+
+
+def _symmetric(ln: Line) -> bool:
+    return abs((ln.x0 - ln.left) - (ln.right - ln.x1)) < 1.5 * ln.size
+
+
+def _starts_paragraph(prev: Line, cur: Line, body: float, pitch: float) -> bool:
+    if abs(cur.size - prev.size) > 0.08 * max(cur.size, prev.size):
+        return True
+    if cur.group[1] == 2 and prev.group[1] != 2 and prev.group[0] >= 0:
+        return True  # column text never flows into a full-width block
+    if prev.group == cur.group and cur.top > prev.top and pitch and cur.top - prev.top > 1.45 * pitch:
+        return True
+    if LABEL_RE.match(cur.text):
+        return True
+    if cur.size > 1.1 * body and _centered(cur) and _symmetric(prev):
+        return False  # a title wrapped over several centred lines in a large font
+    if _centered(prev) or _centered(cur):
+        return True
+    if cur.text[:1] in NO_LINE_START:
+        return False
+    if cur.x0 - cur.left > 0.9 * cur.size:
+        return True
+    if ENUMERATOR_RE.match(cur.text):
+        return True
+    room = prev.right - prev.x1
+    return room > max(cur.first_width, 0.9 * cur.size) + 0.3 * prev.size

@@ -1,0 +1,36 @@
+"""Shared fixtures: the shared data folder beside the project and small sample texts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+
+POLICY_SENTENCES = [
+    "关于推动长三角区域一体化发展的实施意见",
+    "建立成本共担、利益共享机制，推动长三角一体化发展。",
+    "完善生态保护补偿机制，探索跨省横向补偿。",
+    "加快建设粤港澳大湾区，推进基础设施互联互通。",
+]
+
+
+@pytest.fixture(scope="session")
+def shared_dir() -> Path:
+    """The read-only shared folder (seeds, gold, tools) beside the project."""
+    if not SHARED.is_dir():
+        pytest.skip(f"shared data folder {SHARED} is absent")
+    return SHARED
+
+
+@pytest.fixture(scope="session")
+def sample_texts() -> dict[str, str]:
+    """Small policy-like texts in simplified and traditional characters."""
+    return {
+        "policy": "\n".join(POLICY_SENTENCES) + "\n",
+        "cost_sharing": "建立成本共担、利益共享机制，推动长三角一体化发展。\n",
+        "compensation": "完善生态保护补偿机制，探索跨省横向补偿。\n",
+        "traditional": "長三角城市羣一體化發展。\n",
+    }
