@@ -85,7 +85,15 @@ def evaluate_quality(gazetteer: Gazetteer, shared: Path, *, verbose: bool = Fals
     precision = tp / (tp + fp) if tp + fp else 1.0
     recall = tp / (tp + fn) if tp + fn else 1.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {"precision": precision, "recall": recall, "f1": f1, "tp": tp, "fp": fp, "fn": fn, "documents": per_doc}
+    return {
+        "precision": precision,
+        "recall": recall,
+        "f1": f1,
+        "tp": tp,
+        "fp": fp,
+        "fn": fn,
+        "documents": per_doc,
+    }
 
 
 def dev_texts(shared: Path) -> list[str]:
@@ -111,8 +119,13 @@ def measure_speed(gazetteer: Gazetteer, texts: list[str], *, repeat: int = 3) ->
         started = time.perf_counter()
         mentions = sum(len(gazetteer.find(t)) for t in texts)
         best = min(best, time.perf_counter() - started)
-    return {"documents": len(texts), "chars": chars, "seconds": best,
-            "chars_per_second": chars / best if best else float("inf"), "mentions": mentions}
+    return {
+        "documents": len(texts),
+        "chars": chars,
+        "seconds": best,
+        "chars_per_second": chars / best if best else float("inf"),
+        "mentions": mentions,
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -130,14 +143,23 @@ def main(argv: list[str] | None = None) -> int:
     quality = evaluate_quality(gazetteer, args.shared, verbose=args.verbose and not args.json)
     speed = measure_speed(gazetteer, dev_texts(args.shared))
     if args.json:
-        print(json.dumps({"gazetteer_version": gazetteer.version, "quality": quality, "speed": speed},
-                         ensure_ascii=False, indent=2))
+        print(
+            json.dumps(
+                {"gazetteer_version": gazetteer.version, "quality": quality, "speed": speed},
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
     else:
         print(f"gazetteer {gazetteer.version}: {len(gazetteer)} entries")
-        print(f"agglomerations: P={quality['precision']:.3f} R={quality['recall']:.3f} F1={quality['f1']:.3f} "
-              f"(tp={quality['tp']} fp={quality['fp']} fn={quality['fn']})")
-        print(f"speed: {speed['chars_per_second'] / 1e6:.2f} M chars/s over {speed['documents']} dev documents "
-              f"({speed['chars']} chars, {speed['mentions']} mentions)")
+        print(
+            f"agglomerations: P={quality['precision']:.3f} R={quality['recall']:.3f} F1={quality['f1']:.3f} "
+            f"(tp={quality['tp']} fp={quality['fp']} fn={quality['fn']})"
+        )
+        print(
+            f"speed: {speed['chars_per_second'] / 1e6:.2f} M chars/s over {speed['documents']} dev documents "
+            f"({speed['chars']} chars, {speed['mentions']} mentions)"
+        )
     return 0
 
 

@@ -114,6 +114,7 @@ def ingest(
         known = store.known_ids()
         tasks: list[tuple[str, str | None]] = []
         by_hash: dict[str, str] = {}
+        same_run_copies: dict[str, list[str]] = {}
         for path in found.files:
             try:
                 digest = sha256_file(path)
@@ -124,6 +125,8 @@ def ingest(
                 summary.duplicates += 1
                 if digest in known:
                     store.add_path(digest, path, run_id)
+                else:
+                    same_run_copies.setdefault(digest, []).append(path)
                 continue
             by_hash[digest] = path
             if digest in known and not force:
@@ -153,6 +156,8 @@ def ingest(
                         doc, ex, fmt, secs = payload
                         try:
                             store.add_document(doc, ex, fmt=fmt, run_id=run_id, replace=force)
+                            for copy in same_run_copies.get(doc.doc_id, []):
+                                store.add_path(doc.doc_id, copy, run_id)
                             summary.stored += 1
                             summary.pages += len(doc.pages)
                             summary.characters += len(doc.text)

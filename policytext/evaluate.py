@@ -58,8 +58,8 @@ def score(output: dict[str, Any], gold_dir: str | os.PathLike[str], *, details: 
     """Score a ``policytext/v1`` object against every ``*.json`` gold file in ``gold_dir``."""
     out = {Path(d.get("path") or d.get("id") or "").stem: d for d in output.get("documents", [])}
     golds = sorted(Path(gold_dir).glob("*.json"))
-    ag = Counter()
-    mc = Counter()
+    ag: Counter[str] = Counter(tp=0, fp=0, fn=0)
+    mc: Counter[str] = Counter(tp=0, fp=0, fn=0)
     per_type: Counter[tuple[str, str]] = Counter()
     status_ok = status_n = date_ok = date_n = 0
     missing: list[str] = []
@@ -115,8 +115,8 @@ def score(output: dict[str, Any], gold_dir: str | os.PathLike[str], *, details: 
     result: dict[str, Any] = {
         "documents_scored": len(golds),
         "documents_missing_from_output": missing,
-        "agglomerations": {"precision": ap, "recall": ar, "f1": af, **dict(ag)},
-        "mechanisms": {"precision": mp, "recall": mr, "f1": mf, **dict(mc)},
+        "agglomerations": {"precision": ap, "recall": ar, "f1": af, "tp": ag["tp"], "fp": ag["fp"], "fn": ag["fn"]},
+        "mechanisms": {"precision": mp, "recall": mr, "f1": mf, "tp": mc["tp"], "fp": mc["fp"], "fn": mc["fn"]},
         "status_accuracy": status_ok / status_n if status_n else None,
         "date_accuracy": date_ok / date_n if date_n else None,
         "per_type": {t: dict(zip(("precision", "recall", "f1"), prf(per_type[(t, "tp")], per_type[(t, "fp")], per_type[(t, "fn")])),

@@ -50,7 +50,7 @@ def normalize_whitespace(text: str) -> str:
     collapse runs of blank lines to one.
 
     >>> normalize_whitespace("城 市 群  发展\\n\\n\\n  GDP 增长")
-    '城市群发展\\n\\nGDP增长'
+    '城市群发展\\n\\nGDP 增长'
     """
     lines = []
     for line in text.split("\n"):

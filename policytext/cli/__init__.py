@@ -26,7 +26,8 @@ from policytext.cli import core  # noqa: E402,F401  (registers the commands)
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the console script; turns policytext errors into one line."""
     try:
-        app(args=argv, standalone_mode=False)
+        rc = app(args=argv, standalone_mode=False)
+        return rc if isinstance(rc, int) else 0
     except SystemExit as exc:
         return int(exc.code or 0)
     except UsageError as exc:
@@ -38,17 +39,15 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         typer.echo("policytext: interrupted; what was stored is kept; re-run the same command to resume", err=True)
         return 130
-    except Exception as exc:  # click's usage errors
-        import click
-
-        if isinstance(exc, click.exceptions.Abort):
+    except Exception as exc:
+        # click's exceptions (typer may bundle its own copy of click, so match by shape)
+        if type(exc).__name__ == "Abort":
             typer.echo("policytext: aborted", err=True)
             return 1
-        if isinstance(exc, click.ClickException):
+        if hasattr(exc, "show") and hasattr(exc, "exit_code"):
             exc.show()
-            return 2 if isinstance(exc, click.UsageError) else 1
+            return int(getattr(exc, "exit_code", 2) or 2)
         raise
-    return 0
 
 
 if __name__ == "__main__":  # pragma: no cover

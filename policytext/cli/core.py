@@ -15,8 +15,8 @@ from policytext import api
 from policytext.cli import app
 from policytext.errors import UsageError
 
-err = Console(stderr=True)
-out = Console()
+err = Console(stderr=True, soft_wrap=True)
+out = Console(soft_wrap=True)
 
 
 class _Progress:

@@ -120,14 +120,18 @@ def run_tasks(
             if timeout is not None:
                 deadline = min(w.started for w in busy.values()) + timeout
             wait_for = deadline - time.perf_counter() if deadline is not None else None
-            ready = wait(list(busy.keys()) + [w.proc.sentinel for w in busy.values()],
-                         timeout=max(0.0, wait_for) if wait_for is not None else None)
+            # Snapshot which worker each waitable belongs to: a dead worker's sentinel fd
+            # number can be reused by its replacement within this same loop.
+            owners: dict[Any, _Worker] = {}
+            for w in busy.values():
+                owners[w.conn] = w
+                owners[w.proc.sentinel] = w
+            ready = wait(list(owners.keys()), timeout=max(0.0, wait_for) if wait_for is not None else None)
             now = time.perf_counter()
             handled: set[int] = set()
             for r in ready:
-                w = busy.get(r) if isinstance(r, Connection) else next(
-                    (x for x in busy.values() if x.proc.sentinel == r), None)
-                if w is None or id(w) in handled:
+                w = owners.get(r)
+                if w is None or id(w) in handled or busy.get(w.conn) is not w:
                     continue
                 handled.add(id(w))
                 msg = None
@@ -139,6 +143,7 @@ def run_tasks(
                 del busy[w.conn]
                 elapsed = now - w.started
                 if msg is None:
+                    w.proc.join(timeout=2)
                     code = w.proc.exitcode
                     w.kill()
                     pool.remove(w)

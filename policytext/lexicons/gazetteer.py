@@ -31,6 +31,7 @@ offsets are offsets into the string given.
 
 from __future__ import annotations
 
+import bisect
 import json
 import os
 import re
@@ -165,7 +166,9 @@ class Entry:
             conditional.append((item["alias"], tuple(item["requires"])))
         approved = opt_str("plan_approved")
         if approved is not None and not _ISO_DATE.match(approved):
-            raise fail(f"plan_approved {approved!r} is not an ISO date", "write YYYY, YYYY-MM or YYYY-MM-DD, or null")
+            raise fail(
+                f"plan_approved {approved!r} is not an ISO date", "write YYYY, YYYY-MM or YYYY-MM-DD, or null"
+            )
         order = data.get("plan_order")
         if order is not None and (not isinstance(order, int) or isinstance(order, bool)):
             raise fail("plan_order must be an integer or null", 'write "plan_order": 3 or leave it out')
@@ -398,7 +401,7 @@ class Gazetteer:
                 if previous is not None and previous != entry.id and key not in ambiguous:
                     raise LexiconError(
                         f"{where}: form {form!r} of {entry.id!r} is also a form of {previous!r}; "
-                        f"fix: keep it in one entry, or list it under \"ambiguous\" in the header"
+                        f'fix: keep it in one entry, or list it under "ambiguous" in the header'
                     )
                 owner[key] = entry.id
 
@@ -487,7 +490,8 @@ class Gazetteer:
             regex=re.compile(_trie_pattern(words)) if words else None,
             max_member=max((len(w) for w in list(full) + list(context)), default=1),
             places=places,
-            place_chars=frozenset(p[0] for p in places) | frozenset(self.header.get("place_abbreviations") or ""),
+            place_chars=frozenset(p[0] for p in places)
+            | frozenset(self.header.get("place_abbreviations") or ""),
             max_place=max((len(p) for p in places), default=1),
             generic=frozenset(self.header.get("generic_prefixes") or ()),
             boundary=tuple(sorted(self.header.get("boundary_words") or (), key=len, reverse=True)),
@@ -533,7 +537,7 @@ class Gazetteer:
         result = {(m.start, m.end): m for m in unknown}
         result.update({(m.start, m.end): m for m in listed})
         result.update({(m.start, m.end): m for m in known})
-        return _drop_overlaps(sorted(result.values()))
+        return _drop_overlaps(sorted(result.values(), key=lambda m: (m.start, m.end)))
 
     def _match(self, start: int, end: int, surface: str, entry_id: str) -> AggloMatch:
         entry = self.entries[entry_id]
@@ -543,7 +547,6 @@ class Gazetteer:
         self, text: str, taken: list[tuple[int, int]], known_by_end: Mapping[int, AggloMatch]
     ) -> list[AggloMatch]:
         """Expand coordinated lists that share one head word."""
-        comp = self._compiled
         found: list[AggloMatch] = []
         for head in _HEAD_RE.finditer(text):
             h0, h1 = head.span()
@@ -624,7 +627,7 @@ class Gazetteer:
             start = self._place_prefix_start(text, h0)
             if start is None:
                 continue
-            if any(s < h1 and start < e for s, e in taken):
+            if _covering(taken, start, h1) is not None:
                 continue
             surface = text[start:h1]
             kind = "agglomeration" if head.group() == "城市群" else "metro"
@@ -745,12 +748,16 @@ def _read_text(source: str) -> str:
     try:
         return Path(source).read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise LexiconError(f"{source}: file not found; fix: pass the path of a gazetteer .jsonl file") from None
+        raise LexiconError(
+            f"{source}: file not found; fix: pass the path of a gazetteer .jsonl file"
+        ) from None
     except UnicodeDecodeError as exc:
         raise LexiconError(f"{source}: not UTF-8 ({exc.reason}); fix: save the file as UTF-8") from None
 
 
-def _parse_jsonl(text: str, source: str, *, require_header: bool) -> tuple[dict[str, Any], list[tuple[int, Entry]]]:
+def _parse_jsonl(
+    text: str, source: str, *, require_header: bool
+) -> tuple[dict[str, Any], list[tuple[int, Entry]]]:
     """Parse a gazetteer file into its header and ``(line, entry)`` pairs."""
     header: dict[str, Any] | None = None
     entries: list[tuple[int, Entry]] = []
@@ -799,12 +806,17 @@ def _normalise_key(key: str) -> str:
 
 
 def _covering(spans: list[tuple[int, int]], start: int, end: int) -> tuple[int, int] | None:
-    """The span in ``spans`` that overlaps ``[start, end)``, if any."""
-    for s, e in spans:
-        if s < end and start < e:
-            return (s, e)
+    """The first span of ``spans`` (sorted by start) that overlaps ``[start, end)``, if any."""
+    index = max(bisect.bisect_right(spans, (start, start)) - 1, 0)
+    # Spans may nest or repeat; step back over any earlier span still open at ``start``.
+    while index > 0 and spans[index - 1][1] > start:
+        index -= 1
+    for position in range(index, len(spans)):
+        s, e = spans[position]
         if s >= end:
             break
+        if start < e:
+            return (s, e)
     return None
 
 
