@@ -79,6 +79,7 @@ class IngestSummary:
 
 
 ProgressFn = Callable[[str, int, int], None]  # (event, done, total)
+Runner = Callable[..., Iterable[Any]]  # run_tasks(fn, tasks, *, workers, timeout, initializer) -> TaskResults
 
 
 def ingest(
@@ -94,6 +95,7 @@ def ingest(
     gazetteer: str | None = None,
     model: str | bool | None = None,
     progress: ProgressFn | None = None,
+    runner: Runner | None = None,
 ) -> IngestSummary:
     """Ingest files and folders into a store, resuming where an earlier run stopped.
 
@@ -101,6 +103,11 @@ def ingest(
     (``force`` redoes it); each document is written in its own transaction, so an
     interrupted run loses nothing and a re-run duplicates nothing. A file that fails
     is recorded with a reason code and the batch goes on.
+
+    ``runner`` runs the per-file work (:func:`process_file`) and yields a
+    :class:`~policytext.ingest.pool.TaskResult` per file; the default is the local
+    process pool (:func:`~policytext.ingest.pool.run_tasks`). Another engine (a
+    distributed cluster) plugs in here; the store is always written by this process.
     """
     t_start = time.perf_counter()
     found = discover(inputs)
@@ -141,8 +148,10 @@ def ingest(
         _set_worker_state(extractor, {"pdf_engine": pdf_engine})
         done = 0
         try:
-            for res in run_tasks(process_file, tasks, workers=min(n_workers, total) if total > 1 else 0,
-                                 timeout=timeout if n_workers > 0 and total > 1 else None):
+            run = runner or run_tasks
+            for res in run(process_file, tasks, workers=min(n_workers, total) if total > 1 else 0,
+                           timeout=timeout if n_workers > 0 and total > 1 else None,
+                           initializer=None):
                 path, digest = res.task
                 done += 1
                 if not res.ok:

@@ -20,7 +20,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-from policytext.cli import core  # noqa: E402,F401  (registers the commands)
+# Each module registers its commands on `app` when imported.
+from policytext.cli import core, export, query, report, serve  # noqa: E402,F401
 
 
 def main(argv: list[str] | None = None) -> int:

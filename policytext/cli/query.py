@@ -1,0 +1,1 @@
+"""Commands of the `query` group (registered on the policytext app when imported)."""

@@ -1,0 +1,1 @@
+"""Commands of the `report` group (registered on the policytext app when imported)."""

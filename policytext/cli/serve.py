@@ -1,0 +1,1 @@
+"""Commands of the `serve` group (registered on the policytext app when imported)."""
