@@ -184,6 +184,8 @@ class Extractor:
         meas: list[Mention] = []
         if self.measures:
             for s in candidates:
+                if not s.text.endswith(("。", "；", "！", "”")):
+                    continue  # titles and headings name topics, not concrete actions
                 for a, b in find_measures(s.text):
                     linked = per_sentence.get(s.index) or heading_aggs.get(s.index) or ([primary] if primary else [])
                     meas.append(Mention(

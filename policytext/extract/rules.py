@@ -76,8 +76,19 @@ def status_of(sentence: str, taxonomy: Taxonomy) -> str:
     return "proposed"
 
 
+_CLAUSE_END = re.compile(r"[，,；;。！？!?]")
+
+
 def stage_of(sentence: str, cue_start: int, taxonomy: Taxonomy) -> str | None:
-    """The governing verb's stage: the stage word nearest before the cue, else after it."""
+    """The governing verb's stage: ``explore`` when the cue's clause speaks of pilots or
+    study (试点, 探索, 研究), else the stage word nearest before the cue, else after it."""
+    explore = taxonomy.stage.get("explore")
+    if explore is not None:
+        left = max((m.end() for m in _CLAUSE_END.finditer(sentence, 0, cue_start)), default=0)
+        right_m = _CLAUSE_END.search(sentence, cue_start)
+        right = right_m.start() if right_m else len(sentence)
+        if explore.search(sentence, left, right):
+            return "explore"
     best: tuple[int, str] | None = None
     for stage, pattern in taxonomy.stage.items():
         for m in pattern.finditer(sentence, 0, cue_start + 1):
