@@ -67,7 +67,7 @@ class Extractor:
             model: a model folder; None = the shipped model if present; False = rules only.
         """
         tx = taxonomy if isinstance(taxonomy, Taxonomy) else Taxonomy.load(taxonomy)
-        gz = gazetteer if isinstance(gazetteer, Gazetteer) else Gazetteer.load(gazetteer)
+        gz = gazetteer if isinstance(gazetteer, Gazetteer) else load_gazetteer(gazetteer)
         clf: MechanismClassifier | None
         if model is False:
             clf = None
@@ -232,6 +232,33 @@ class Extractor:
             para_aggs = para_of.get(s.index, [])
             out[s.index] = para_aggs or current_heading
         return out
+
+
+def load_gazetteer(path: str | Path | None) -> Gazetteer:
+    """The default gazetteer, a user's full gazetteer, or the default extended by a user's entries.
+
+    A file whose first line is a header (``{"gazetteer": …, "version": …}``) replaces the
+    default; a file of entries only (one JSON object per line with ``id``, ``name``,
+    ``kind`` and ``aliases``) extends it, its entries replacing default ones with the same id.
+    """
+    if path is None:
+        return Gazetteer.load()
+    import json
+
+    from policytext.errors import LexiconError
+
+    try:
+        with open(path, encoding="utf-8") as fh:
+            first = next((line for line in fh if line.strip()), "")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise LexiconError(f"{path}: cannot read the gazetteer ({exc}); check the --gazetteer path") from exc
+    try:
+        head = json.loads(first) if first else {}
+    except json.JSONDecodeError as exc:
+        raise LexiconError(f"{path}, line 1: not JSON ({exc.msg}); a gazetteer is one JSON object per line") from exc
+    if isinstance(head, dict) and "gazetteer" in head:
+        return Gazetteer.load(path)
+    return Gazetteer.load(extra=path)
 
 
 def document_output(doc: Document, ex: Extraction, *, path: str | None = None) -> dict[str, Any]:

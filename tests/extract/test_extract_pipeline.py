@@ -120,3 +120,14 @@ def test_traditional_text_maps_to_the_same_ids(rules: Extractor, tmp_path: Path)
     assert ex.primary_agglomeration == "yangtze_delta"
     assert "cost_sharing" in {m.type for m in ex.mentions if m.kind == "mechanism"}
     assert doc.original_text.startswith("推動長三角")
+
+
+def test_user_gazetteer_entries_extend_the_default(tmp_path: Path) -> None:
+    extra = tmp_path / "mine.jsonl"
+    extra.write_text('{"id": "subei_metro", "name": "苏北都市圈", "kind": "metro", "aliases": ["苏北城市带"]}\n',
+                     encoding="utf-8")
+    ex = Extractor.load(model=False, gazetteer=extra)
+    p = tmp_path / "d.txt"
+    p.write_text("推进苏北城市带和长三角协同发展。\n", encoding="utf-8")
+    ids = {a.id for a in ex.extract(build_document(p)).agglomerations}
+    assert ids == {"subei_metro", "yangtze_delta"}
