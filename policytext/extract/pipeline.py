@@ -36,6 +36,7 @@ _HEADING_LINE = re.compile(
     r"^(?:#+\s*)?(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）]|第[一二三四五六七八九十百]+[章节]|\d{1,2}[.、．])"
 )
 _MIN_SENTENCE = 6
+_ARTICLE = re.compile(r"^第[一二三四五六七八九十百零〇]+条")
 
 
 @dataclass
@@ -151,6 +152,8 @@ class Extractor:
             for s, row in zip(candidates, probs):
                 model_probs[s.index] = {lab: float(p) for lab, p in zip(self.model.labels, row)}
         add_t = self.threshold
+        article_structured = sum(
+            1 for line in text.split("\n") if _ARTICLE.match(line)) >= 3
         mech: list[Mention] = []
         heading_aggs = self._context_agglomerations(doc, per_sentence)
         for s in candidates:
@@ -162,7 +165,7 @@ class Extractor:
                     types[lab] = None
             if not types:
                 continue
-            status = status_of(s.text, self.taxonomy)
+            status = status_of(s.text, self.taxonomy, provision=article_structured and not _HEADING_LINE.match(s.text))
             domains = domains_of(s.text, self.taxonomy)
             linked = per_sentence.get(s.index) or heading_aggs.get(s.index) or ([primary] if primary else [])
             for t in types:

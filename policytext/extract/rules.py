@@ -64,14 +64,23 @@ def match_types(sentence: str, taxonomy: Taxonomy) -> list[CueMatch]:
     return out
 
 
-def status_of(sentence: str, taxonomy: Taxonomy) -> str:
-    """proposed | established | lacking, from the modal and aspect words of the sentence."""
+def status_of(sentence: str, taxonomy: Taxonomy, *, provision: bool = False) -> str:
+    """proposed | established | lacking, from the modal and aspect words of the sentence.
+
+    Args:
+        provision: the sentence is a provision of an article-structured legal or official
+            text (第X条 …); one that assigns no task describes a standing arrangement and is
+            ``established`` (TAXONOMY.md, status in legal and official texts).
+    """
     text = _BOOK_TITLE.sub("", sentence)
     lack = taxonomy.status.get("lacking")
     if lack is not None and lack.search(text):
         return "lacking"
     est = taxonomy.status.get("established")
     if est is not None and est.search(text):
+        return "established"
+    task = taxonomy.status.get("provision_task")
+    if provision and task is not None and not task.search(text):
         return "established"
     return "proposed"
 

@@ -131,3 +131,17 @@ def test_default_taxonomy_covers_the_spec_ids(tx: Taxonomy) -> None:
         "factor_market",
     }
     assert tx.resolve("生态补偿") == "eco_compensation" and tx.resolve("Joint fund") == "joint_fund"
+
+
+@pytest.mark.parametrize(
+    "sentence,provision,expected",
+    [
+        ("第十条 补偿资金按年度拨付。", True, "established"),          # a standing procedure
+        ("第三条 各市应当建立生态补偿机制。", True, "proposed"),          # a task
+        ("本办法所称横向生态保护补偿，是指下游受益地区对上游地区给予补偿。", False, "established"),  # a definition
+        ("四市国有企业共同出资组建了轨道交通投资公司。", False, "established"),  # reported as done
+        ("补偿资金按年度拨付。", False, "proposed"),                    # outside a provision: no evidence
+    ],
+)
+def test_status_of_provisions_and_reports(sentence: str, provision: bool, expected: str, tx: Taxonomy) -> None:
+    assert status_of(sentence, tx, provision=provision) == expected
