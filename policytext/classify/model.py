@@ -167,7 +167,10 @@ class MechanismClassifier:
         """Probabilities, shape (n_texts, n_labels), columns in ``labels`` order."""
         if not texts:
             return np.zeros((0, len(self.labels)))
-        return np.asarray(self.pipeline.predict_proba(list(texts)))
+        probs = np.asarray(self.pipeline.predict_proba(list(texts)))
+        if len(self.labels) == 1 and probs.ndim == 2 and probs.shape[1] == 2:
+            probs = probs[:, 1:]  # one label: the estimator is binary and returns P(0), P(1)
+        return probs
 
     def predict(self, texts: Sequence[str]) -> list[list[tuple[str, float]]]:
         """Types at or above the threshold for each text, with their probabilities."""

@@ -1,1 +1,310 @@
-"""policytext.export"""
+"""Export a store: document and mention tables, a sentence-level tagged dataset, spaCy DocBin,
+doccano and Label Studio files for correction by hand.
+
+:func:`export` writes into one folder and never outside it; the same store gives the same
+bytes (rows sorted, fixed column order, fixed times inside Excel files); only
+``manifest.json`` carries the time of the export.
+
+>>> from policytext.export import export
+>>> export("corpus.db", "out", fmt="parquet")          # doctest: +SKIP
+['documents.parquet', 'mentions.parquet', 'sentences.parquet', 'manifest.json']
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from policytext.errors import PolicytextError, UsageError
+from policytext.export import tables as T
+from policytext.query import STATUSES, _Borrowed, _frame
+from policytext.store.db import Store, now
+
+FORMATS = ("csv", "xlsx", "parquet", "jsonl", "spacy", "doccano", "label-studio")
+
+SENTENCE_COLUMNS = [
+    "doc_id", "document", "date", "year", "doc_type", "sentence_idx", "page", "start", "end", "text", "boilerplate",
+    "labels", "status", "stage", "domains", "agglomerations", "spans", "attributes", "annotated",
+]
+MENTION_EXPORT_COLUMNS = [
+    "mention_id", "doc_id", "document", "date", "year", "page", "sentence_idx", "start", "end", "kind", "type",
+    "text", "status", "stage", "domains", "agglomerations", "score", "source", "sentence", "taxonomy_version",
+    "gazetteer_version", "model_version", "policytext_version",
+]
+
+
+# ----------------------------------------------------------------------------- tables
+
+
+def document_table(db: str | os.PathLike[str] | Store) -> pd.DataFrame:
+    """One row per document (see :func:`policytext.query.documents`), oldest first."""
+    from policytext.query import documents
+
+    return documents(db)
+
+
+def mention_table(db: str | os.PathLike[str] | Store) -> pd.DataFrame:
+    """Every stored mention (agglomerations, mechanisms, measures) with provenance, in document order."""
+    with _Borrowed(db) as store:
+        rows = store.rows(
+            """SELECT m.mention_id, m.doc_id, d.filename AS document, d.date, d.year, m.page, m.sentence_idx, m.start,
+                      m."end", m.kind, m.type, m.text, m.status, m.stage, m.domains_json, m.agglomerations_json,
+                      m.score, m.source, s.text AS sentence, m.taxonomy_version, m.gazetteer_version,
+                      m.model_version, m.policytext_version
+               FROM mentions m JOIN documents d ON d.doc_id = m.doc_id
+               LEFT JOIN sentences s ON s.doc_id = m.doc_id AND s.idx = m.sentence_idx
+               WHERE m.deleted = 0
+               ORDER BY d.date, m.doc_id, m.start, m."end", m.kind, m.type, m.mention_id""")
+    for r in rows:
+        r["domains"] = json.loads(r.pop("domains_json") or "[]")
+        r["agglomerations"] = json.loads(r.pop("agglomerations_json") or "[]")
+    return _frame(rows, MENTION_EXPORT_COLUMNS)
+
+
+def _sentence_status(attrs: dict[str, dict[str, Any]], key: str) -> str | None:
+    values = [a.get(key) for a in attrs.values() if a.get(key)]
+    if not values:
+        return None
+    counts = Counter(values)
+    order = list(STATUSES) if key == "status" else sorted(counts)
+    return sorted(counts, key=lambda v: (-counts[v], order.index(v) if v in order else 99, v))[0]
+
+
+def sentence_table(db: str | os.PathLike[str] | Store, *, include_boilerplate: bool = True) -> pd.DataFrame:
+    """The sentence-level tagged dataset: every sentence with its mechanism labels and attributes.
+
+    ``labels`` are the mechanism types of the sentence after corrections stored in the
+    ``annotations`` table (``annotated`` is True where one applied); ``status``/``stage`` are the
+    most frequent of its mentions; ``spans`` lists mention spans (mechanism, measure and
+    agglomeration) with offsets relative to the sentence; ``attributes`` holds per type status,
+    stage, domains and agglomerations.
+    """
+    with _Borrowed(db) as store:
+        sents = store.rows(
+            """SELECT s.doc_id, d.filename AS document, d.date, d.year, d.doc_type, s.idx AS sentence_idx, s.page,
+                      s.start, s."end", s.text, s.boilerplate
+               FROM sentences s JOIN documents d ON d.doc_id = s.doc_id
+               ORDER BY d.date, s.doc_id, s.idx""")
+        ments = store.rows(
+            """SELECT doc_id, sentence_idx, kind, type, start, "end", status, stage, domains_json,
+                      agglomerations_json, mention_id
+               FROM mentions WHERE deleted = 0 ORDER BY doc_id, sentence_idx, start, "end", kind, type, mention_id""")
+        anns = store.rows(
+            "SELECT doc_id, sentence_idx, action, type, status, stage, old_type FROM annotations ORDER BY annotation_id")
+    by_sent: dict[tuple[str, int], list[dict[str, Any]]] = {}
+    for m in ments:
+        by_sent.setdefault((m["doc_id"], m["sentence_idx"]), []).append(m)
+    ann_by: dict[tuple[str, int], list[dict[str, Any]]] = {}
+    for a in anns:
+        ann_by.setdefault((a["doc_id"], a["sentence_idx"]), []).append(a)
+    out = []
+    for s in sents:
+        key = (s["doc_id"], s["sentence_idx"])
+        if s["boilerplate"] and not include_boilerplate:
+            continue
+        attrs: dict[str, dict[str, Any]] = {}
+        spans: list[dict[str, Any]] = []
+        domains: set[str] = set()
+        aggs: set[str] = set()
+        for m in by_sent.get(key, []):
+            spans.append({"start": m["start"] - s["start"], "end": m["end"] - s["start"], "label": m["type"],
+                          "kind": m["kind"]})
+            if m["kind"] == "agglomeration":
+                aggs.add(m["type"])
+                continue
+            d = json.loads(m["domains_json"] or "[]")
+            a = json.loads(m["agglomerations_json"] or "[]")
+            domains.update(d)
+            aggs.update(a)
+            if m["kind"] == "mechanism" and m["type"] not in attrs:
+                attrs[m["type"]] = {"status": m["status"], "stage": m["stage"], "domains": d, "agglomerations": a}
+        attrs = apply_annotations(attrs, ann_by.get(key, []))
+        out.append({
+            **s, "boilerplate": bool(s["boilerplate"]), "labels": sorted(attrs), "status": _sentence_status(attrs, "status"),
+            "stage": _sentence_status(attrs, "stage"), "domains": sorted(domains), "agglomerations": sorted(aggs),
+            "spans": spans, "attributes": {k: attrs[k] for k in sorted(attrs)}, "annotated": key in ann_by,
+        })
+    return _frame(out, SENTENCE_COLUMNS)
+
+
+def apply_annotations(attrs: dict[str, dict[str, Any]], annotations: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Apply stored corrections (in order) to a sentence's ``{type: attributes}``.
+
+    ``add`` adds ``type`` (with status, stage); ``delete`` removes ``type``; ``set`` changes the
+    status/stage of ``type`` (renaming ``old_type`` to ``type`` when both are given).
+    """
+    out = {k: dict(v) for k, v in attrs.items()}
+    for a in annotations:
+        t = a.get("type")
+        if a["action"] == "add" and t:
+            out[t] = {**out.get(t, {"domains": [], "agglomerations": []}), "status": a.get("status"),
+                      "stage": a.get("stage")}
+        elif a["action"] == "delete" and t:
+            out.pop(t, None)
+        elif a["action"] == "set" and t:
+            base = out.pop(a.get("old_type") or t, {"domains": [], "agglomerations": []})
+            out[t] = {**base, "status": a.get("status") or base.get("status"),
+                      "stage": a.get("stage") or base.get("stage")}
+    return out
+
+
+def extraction_of(store: Store, doc_id: str) -> Any:
+    """Rebuild a :class:`policytext.types.Extraction` from the stored mentions of one document."""
+    from policytext.types import AgglomerationCount, Extraction, Mention
+
+    sentences = {r["idx"]: r["text"] for r in store.rows("SELECT idx, text FROM sentences WHERE doc_id = ?", (doc_id,))}
+    mentions = [
+        Mention(kind=r["kind"], type=r["type"], text=r["text"], sentence=sentences.get(r["sentence_idx"], ""),
+                sentence_index=r["sentence_idx"], start=r["start"], end=r["end"], page=r["page"],
+                score=r["score"] if r["score"] is not None else 1.0, source=r["source"] or "rule",
+                attributes=json.loads(r["attributes_json"] or "{}"))
+        for r in store.rows('SELECT * FROM mentions WHERE doc_id = ? AND deleted = 0 ORDER BY start, "end", kind, type, '
+                            "mention_id", (doc_id,))
+    ]
+    aggs = [AgglomerationCount(r["agglomeration_id"], r["name"], r["kind"] or "", bool(r["known"]), r["count"])
+            for r in store.rows("SELECT * FROM document_agglomerations WHERE doc_id = ? ORDER BY is_primary DESC, "
+                                "count DESC, agglomeration_id", (doc_id,))]
+    doc = store.rows("SELECT primary_agglomeration, versions_json FROM documents WHERE doc_id = ?", (doc_id,))[0]
+    boiler = [r["idx"] for r in store.rows("SELECT idx FROM sentences WHERE doc_id = ? AND boilerplate = 1 ORDER BY idx",
+                                           (doc_id,))]
+    return Extraction(mentions=mentions, agglomerations=aggs, primary_agglomeration=doc["primary_agglomeration"],
+                      boilerplate=boiler, versions=json.loads(doc["versions_json"] or "{}"))
+
+
+# ----------------------------------------------------------------------------- schemas
+
+
+def _schemas() -> dict[str, Any]:
+    import pyarrow as pa
+
+    s, i, f, b, ls = pa.string(), pa.int64(), pa.float64(), pa.bool_(), pa.list_(pa.string())
+    types = {
+        "year": i, "page": i, "sentence_idx": i, "start": i, "end": i, "n_pages": i, "n_chars": i, "n_sentences": i,
+        "n_mechanisms": i, "mention_id": i, "score": f, "boilerplate": b, "annotated": b, "labels": ls,
+        "domains": ls, "agglomerations": ls,
+    }
+
+    def schema(cols: list[str]) -> Any:
+        return pa.schema([(c, types.get(c, s)) for c in cols])
+
+    from policytext.query import DOCUMENT_COLUMNS
+
+    return {"documents": schema(DOCUMENT_COLUMNS), "mentions": schema(MENTION_EXPORT_COLUMNS),
+            "sentences": schema(SENTENCE_COLUMNS)}
+
+
+# ----------------------------------------------------------------------------- export
+
+
+def export(db: str | os.PathLike[str], out_dir: str | os.PathLike[str], *, fmt: str = "csv",
+           prefix: str = "", include_boilerplate: bool = True) -> list[str]:
+    """Export a store into ``out_dir`` (created when missing) in one format.
+
+    Args:
+        db: the store (opened read-only).
+        out_dir: the folder to write; nothing is written outside it.
+        fmt: ``csv | xlsx | parquet | jsonl`` (tables ``documents``, ``mentions``, ``sentences``; Excel:
+            one workbook with three sheets), ``spacy`` (``docs.spacy``, a DocBin with spans),
+            ``doccano`` (``doccano.jsonl`` sentence classification + ``doccano_spans.jsonl``),
+            ``label-studio`` (``label_studio.jsonl`` tasks + ``label_studio_config.xml``).
+        prefix: optional file-name prefix (letters, digits, ``_-.``; no folders).
+        include_boilerplate: keep boilerplate sentences in the sentence dataset (always left out of
+            doccano and Label Studio files).
+
+    Returns:
+        The names of the written files (``manifest.json`` last).
+
+    Raises:
+        UsageError: unknown format, a bad prefix, or ``out_dir`` is a file.
+    """
+    if fmt not in FORMATS:
+        raise UsageError(f"--format {fmt!r}: choose {', '.join(FORMATS)}")
+    if prefix:
+        T.safe_name(prefix)
+    out = Path(out_dir)
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"--out {out}: is a file; give a folder")
+    out.mkdir(parents=True, exist_ok=True)
+    name = (lambda n: f"{prefix}-{n}" if prefix else n)  # noqa: E731
+    written: list[str] = []
+
+    def put(fname: str, data: bytes | str) -> None:
+        full = name(fname)
+        T.write_bytes(out, full, data.encode("utf-8") if isinstance(data, str) else data)
+        written.append(full)
+
+    with Store(db, readonly=True) as store:
+        counts: dict[str, int] = {}
+        if fmt in {"csv", "xlsx", "parquet", "jsonl"}:
+            frames = {"documents": document_table(store), "mentions": mention_table(store),
+                      "sentences": sentence_table(store, include_boilerplate=include_boilerplate)}
+            counts = {k: len(v) for k, v in frames.items()}
+            if fmt == "xlsx":
+                put("policytext.xlsx", T.xlsx_bytes(list(frames.items())))
+            else:
+                schemas = _schemas() if fmt == "parquet" else {}
+                for key, df in frames.items():
+                    if fmt == "csv":
+                        put(f"{key}.csv", T.to_csv(df))
+                    elif fmt == "jsonl":
+                        put(f"{key}.jsonl", T.to_jsonl(df))
+                    else:
+                        put(f"{key}.parquet", T.parquet_bytes(df, schemas[key]))
+        elif fmt == "spacy":
+            put("docs.spacy", spacy_bytes(store))
+            counts = {"documents": int(store.execute("SELECT COUNT(*) FROM documents").fetchone()[0])}
+        else:
+            from policytext.export import annotation_tools as at
+
+            sents = sentence_table(store, include_boilerplate=False)
+            counts = {"sentences": len(sents)}
+            if fmt == "doccano":
+                put("doccano.jsonl", at.to_doccano(sents))
+                put("doccano_spans.jsonl", at.to_doccano_spans(sents))
+            else:
+                put("label_studio.jsonl", at.to_label_studio(sents, model_version=_model_version(store)))
+                put("label_studio_config.xml", at.label_studio_config())
+        info = store.info()
+    manifest = {
+        "format": fmt, "files": list(written), "rows": counts, "store": str(Path(db)), "exported_at": now(),
+        "versions": info.get("versions", {}), "schema_version": info.get("schema_version"),
+    }
+    put("manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True) + "\n")
+    return written
+
+
+def _model_version(store: Store) -> str:
+    row = store.execute("SELECT model_version FROM mentions WHERE model_version IS NOT NULL "
+                        "GROUP BY model_version ORDER BY COUNT(*) DESC, model_version LIMIT 1").fetchone()
+    return str(row[0]) if row else "policytext"
+
+
+def spacy_bytes(store: Store) -> bytes:
+    """A spaCy DocBin of every stored document with its mention spans (via :mod:`policytext.nlp.convert`).
+
+    Raises:
+        PolicytextError: :mod:`policytext.nlp` is not available in this installation.
+    """
+    try:
+        from policytext.nlp import make_nlp
+        from policytext.nlp.convert import docs_to_docbin, document_to_doc
+    except ImportError as exc:
+        raise PolicytextError(f"the spacy export needs policytext.nlp (make_nlp, convert) which cannot be imported "
+                              f"({exc}); use another --format or update policytext") from exc
+    nlp = make_nlp(with_components=False)
+    docs = []
+    for (doc_id,) in store.execute("SELECT doc_id FROM documents ORDER BY date, doc_id").fetchall():
+        document = store.load_document(doc_id)
+        if document is not None:
+            docs.append(document_to_doc(nlp, document, extraction_of(store, doc_id)))
+    binary = docs_to_docbin(docs)
+    return binary.to_bytes() if hasattr(binary, "to_bytes") else bytes(binary)
+
+
+__all__ = ["FORMATS", "export", "document_table", "mention_table", "sentence_table", "apply_annotations",
+           "extraction_of", "spacy_bytes"]

@@ -130,3 +130,11 @@ def test_shipped_model_meta_matches_the_annotations() -> None:
     meta = json.loads(meta_path.read_text(encoding="utf-8"))
     assert meta["n_examples"] >= 800
     assert meta["n_positive"] > 0 and meta["metrics"]["cv_folds"] == 5
+
+
+def test_single_type_model_predicts() -> None:
+    data = [e for e in examples() if e.types != ["joint_fund"]] * 2
+    clf = MechanismClassifier.train(data, labels=["cost_sharing"], cv=0, threshold=0.5)
+    assert clf.predict_proba(["两地按比例分担治理费用。"]).shape == (1, 1)
+    assert [t for t, _ in clf.predict(["两地按比例分担治理费用。"])[0]] == ["cost_sharing"]
+    assert clf.predict(["推进乡村振兴。"]) == [[]]
