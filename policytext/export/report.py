@@ -1,0 +1,394 @@
+"""The HTML report of a store: one self-contained file that opens offline.
+
+:func:`collect` reads what the report shows from a store with its own SQL
+(parameters bound); :func:`render` fills ``templates/report.html.j2`` (Jinja2 with
+autoescape, so every piece of document text is HTML-escaped) with that data and
+inline SVG charts from :mod:`policytext.export.figures`; :func:`build_report` does
+both and optionally writes the charts as 300 dpi PNG and SVG files for papers.
+
+The output is deterministic: rows are sorted, no random state is used, and the
+generation time appears in one meta line only (``SOURCE_DATE_EPOCH`` fixes it).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import tempfile
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from policytext import __version__
+from policytext.errors import LexiconError
+from policytext.lexicons.taxonomy import Taxonomy
+from policytext.store.db import Store
+
+MECHANISM = "mechanism"
+UNDATED = "未注明"
+MAX_HEATMAP_ROWS = 40
+
+
+@dataclass
+class ReportData:
+    """Everything the report shows, as plain, sorted Python values."""
+
+    db: str
+    versions: dict[str, str]
+    overview: dict[str, Any]
+    years: list[int]
+    doc_years: list[str]
+    doc_types: list[str]
+    docs_by_year_type: list[list[int]]
+    agglomerations: list[dict[str, Any]]
+    types: list[dict[str, str]]
+    heatmap_rows: list[dict[str, Any]]
+    heatmap_matrix: list[list[int]]
+    heatmap_hidden: int
+    timelines: list[dict[str, Any]]
+    first_mentions: list[dict[str, Any]]
+    first_matrix: list[dict[str, Any]]
+    examples: list[dict[str, Any]]
+    documents: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass
+class ReportResult:
+    """What :func:`build_report` wrote."""
+
+    html: Path
+    figures: list[Path]
+    data: ReportData
+
+
+# -- reading the store --------------------------------------------------------------
+
+
+def _file_url(path: str, bases: list[Path]) -> str:
+    """A file:// URL for a stored document path (relative paths resolved against ``bases``)."""
+    p = Path(path)
+    if not p.is_absolute():
+        candidates = [(b / p) for b in bases]
+        p = next((c for c in candidates if c.exists()), candidates[0])
+    return p.resolve().as_uri()
+
+
+def _type_labels(store: Store, taxonomy: Taxonomy) -> list[dict[str, str]]:
+    """Mechanism types: the taxonomy's in file order, then any other stored type, sorted."""
+    known = [{"id": t.id, "zh": t.zh, "en": t.en, "family": t.family} for t in taxonomy.types]
+    ids = {t["id"] for t in known}
+    extra = sorted(r["type"] for r in store.rows("SELECT DISTINCT type FROM mentions WHERE kind = ?", (MECHANISM,))
+                   if r["type"] not in ids)
+    return known + [{"id": t, "zh": t, "en": t, "family": ""} for t in extra]
+
+
+def _highlight(sentence: str, s_start: int, start: int, end: int, text: str) -> tuple[str, str, str]:
+    """Split a sentence into (before, mention, after) around the mention."""
+    a, b = start - s_start, end - s_start
+    if not (0 <= a < b <= len(sentence) and sentence[a:b] == text):
+        a = sentence.find(text)
+        if a < 0 or not text:
+            return sentence, "", ""
+        b = a + len(text)
+    return sentence[:a], sentence[a:b], sentence[b:]
+
+
+def collect(store: Store, *, taxonomy: Taxonomy | None = None, examples_per_type: int = 3,
+            base: Path | None = None) -> ReportData:
+    """Read the report's figures and tables from an open store.
+
+    Args:
+        store: an open store (read-only is enough).
+        taxonomy: names and order of the mechanism types (default: the shipped taxonomy).
+        examples_per_type: example sentences per type, from different documents.
+        base: folder that relative document paths are resolved against (default: the
+            current folder, then the store's folder).
+
+    Returns:
+        The report data, every list sorted.
+    """
+    tx = taxonomy or Taxonomy.load()
+    bases = [base] if base else [Path.cwd(), store.path.resolve().parent]
+    types = _type_labels(store, tx)
+    type_ids = [t["id"] for t in types]
+    tlabel = {t["id"]: t["zh"] for t in types}
+
+    # documents ------------------------------------------------------------------------
+    docs = store.rows(
+        "SELECT doc_id, path, title, date, year, doc_type, n_pages, format FROM documents "
+        "ORDER BY year IS NULL, year, date, doc_id"
+    )
+    for d in docs:
+        d["url"] = _file_url(d["path"], bases)
+        d["name"] = Path(d["path"]).name
+    by_id = {d["doc_id"]: d for d in docs}
+    dated = [d["year"] for d in docs if d["year"] is not None]
+    years = list(range(min(dated), max(dated) + 1)) if dated else []
+    doc_years = [str(y) for y in years] + ([UNDATED] if len(dated) < len(docs) else [])
+    doc_types = sorted({d["doc_type"] for d in docs})
+    cnt = Counter((d["doc_type"], str(d["year"]) if d["year"] is not None else UNDATED) for d in docs)
+    docs_by_year_type = [[cnt[(t, y)] for y in doc_years] for t in doc_types]
+    docs_per_year = Counter(d["year"] for d in docs if d["year"] is not None)
+
+    # agglomerations -------------------------------------------------------------------
+    aggs = store.rows(
+        "SELECT agglomeration_id AS id, MIN(name) AS name, MIN(kind) AS kind, MIN(known) AS known, "
+        "COUNT(DISTINCT doc_id) AS documents, SUM(count) AS occurrences, SUM(is_primary) AS primary_in "
+        "FROM document_agglomerations GROUP BY agglomeration_id"
+    )
+    agg_name = {a["id"]: a["name"] for a in aggs}
+    mech_by_agg = {
+        r["id"]: r for r in store.rows(
+            "SELECT ma.agglomeration_id AS id, COUNT(*) AS mentions, COUNT(DISTINCT m.doc_id) AS documents "
+            "FROM mentions m JOIN mention_agglomerations ma ON ma.mention_id = m.mention_id "
+            "WHERE m.kind = ? AND m.deleted = 0 GROUP BY ma.agglomeration_id", (MECHANISM,))
+    }
+    for a in aggs:
+        a["mechanism_mentions"] = mech_by_agg.get(a["id"], {}).get("mentions", 0)
+        a["mechanism_documents"] = mech_by_agg.get(a["id"], {}).get("documents", 0)
+    for i in sorted(set(mech_by_agg) - set(agg_name)):
+        agg_name[i] = i
+        aggs.append({"id": i, "name": i, "kind": None, "known": 0, "documents": 0, "occurrences": 0, "primary_in": 0,
+                     "mechanism_mentions": mech_by_agg[i]["mentions"], "mechanism_documents": mech_by_agg[i]["documents"]})
+    aggs.sort(key=lambda a: (-a["documents"], -a["mechanism_mentions"], a["id"]))
+
+    # heatmap: agglomerations × types ----------------------------------------------------
+    cells: Counter[tuple[str, str]] = Counter()
+    for r in store.rows(
+        "SELECT ma.agglomeration_id AS agg, m.type AS type, COUNT(*) AS n FROM mentions m "
+        "JOIN mention_agglomerations ma ON ma.mention_id = m.mention_id "
+        "WHERE m.kind = ? AND m.deleted = 0 GROUP BY ma.agglomeration_id, m.type", (MECHANISM,)
+    ):
+        cells[(r["agg"], r["type"])] = r["n"]
+    totals: Counter[str] = Counter()
+    for (agg_id, _), n in cells.items():
+        totals[agg_id] += n
+    ranked = sorted(totals, key=lambda a: (-totals[a], a))
+    heat_ids = ranked[:MAX_HEATMAP_ROWS]
+    heatmap_rows = [{"id": a, "name": agg_name.get(a, a), "total": totals[a]} for a in heat_ids]
+    heatmap_matrix = [[cells[(a, t)] for t in type_ids] for a in heat_ids]
+
+    # timelines: mentions per year and share of that year's documents -----------------
+    per_year: dict[str, dict[int, tuple[int, int]]] = defaultdict(dict)
+    for r in store.rows(
+        "SELECT d.year AS year, m.type AS type, COUNT(*) AS n, COUNT(DISTINCT m.doc_id) AS docs "
+        "FROM mentions m JOIN documents d ON d.doc_id = m.doc_id "
+        "WHERE m.kind = ? AND m.deleted = 0 AND d.year IS NOT NULL GROUP BY d.year, m.type", (MECHANISM,)
+    ):
+        per_year[r["type"]][r["year"]] = (r["n"], r["docs"])
+    timelines = []
+    for t in types:
+        row = per_year.get(t["id"], {})
+        counts = [row.get(y, (0, 0))[0] for y in years]
+        ndocs = [row.get(y, (0, 0))[1] for y in years]
+        shares = [(n / docs_per_year[y]) if docs_per_year[y] else 0.0 for n, y in zip(ndocs, years)]
+        timelines.append({**t, "counts": counts, "documents": ndocs, "shares": shares, "total": sum(counts),
+                          "cells": list(zip(counts, shares))})
+
+    # first mention of each type per agglomeration --------------------------------------
+    first: dict[tuple[str, str], dict[str, Any]] = {}
+    for r in store.rows(
+        "SELECT ma.agglomeration_id AS agg, m.type AS type, m.doc_id AS doc_id, m.page AS page, "
+        "m.sentence_idx AS sentence_idx, m.start AS start, m.text AS text, d.year AS year, d.date AS date "
+        "FROM mentions m JOIN mention_agglomerations ma ON ma.mention_id = m.mention_id "
+        "JOIN documents d ON d.doc_id = m.doc_id WHERE m.kind = ? AND m.deleted = 0 "
+        "ORDER BY d.year IS NULL, d.year, d.date, m.doc_id, m.start, m.mention_id", (MECHANISM,)
+    ):
+        first.setdefault((r["agg"], r["type"]), r)
+    agg_rank = {a: k for k, a in enumerate(ranked)}
+    type_rank = {t: k for k, t in enumerate(type_ids)}
+    first_mentions = []
+    for (aid, tid), r in sorted(first.items(), key=lambda kv: (agg_rank.get(kv[0][0], 1 << 30), kv[0][0],
+                                                           type_rank.get(kv[0][1], 1 << 30), kv[0][1])):
+        d = by_id[r["doc_id"]]
+        page = r["page"]
+        first_mentions.append({
+            "agg_id": aid, "agg": agg_name.get(aid, aid), "type": tid, "type_zh": tlabel.get(tid, tid), "year": r["year"],
+            "date": r["date"], "title": d["title"] or d["name"], "name": d["name"],
+            "url": d["url"] + (f"#page={page}" if page and d["format"] == "pdf" else ""),
+            "page": page, "text": r["text"],
+        })
+    by_cell = {(r["agg_id"], r["type"]): r for r in first_mentions}
+    first_matrix = [{"id": a, "name": agg_name.get(a, a), "cells": [by_cell.get((a, t)) for t in type_ids]}
+                    for a in ranked]
+
+    # example sentences -------------------------------------------------------------------
+    rows = store.rows(
+        "SELECT m.mention_id, m.doc_id, m.type, m.text, m.start, m.\"end\", m.page, m.score, m.status, "
+        "m.agglomerations_json, s.text AS sentence, s.start AS s_start, s.page AS s_page, d.year, d.date "
+        "FROM mentions m JOIN sentences s ON s.doc_id = m.doc_id AND s.idx = m.sentence_idx "
+        "JOIN documents d ON d.doc_id = m.doc_id WHERE m.kind = ? AND m.deleted = 0 "
+        "ORDER BY m.type, COALESCE(m.score, 0) DESC, d.year IS NULL, d.year, m.doc_id, m.start, m.mention_id",
+        (MECHANISM,),
+    )
+    rows.sort(key=lambda r: (r["type"], len(r["sentence"]) < 20))  # stable: whole sentences before headings
+    picked: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    seen: set[tuple[str, str]] = set()
+    for r in rows:
+        if len(picked[r["type"]]) >= examples_per_type or (r["type"], r["doc_id"]) in seen:
+            continue
+        seen.add((r["type"], r["doc_id"]))
+        d = by_id[r["doc_id"]]
+        before, hit, after = _highlight(r["sentence"], r["s_start"], r["start"], r["end"], r["text"])
+        page = r["page"] if r["page"] is not None else r["s_page"]
+        url = d["url"] + (f"#page={page}" if page and d["format"] == "pdf" else "")
+        picked[r["type"]].append({
+            "before": before, "hit": hit, "after": after, "year": r["year"], "title": d["title"] or d["name"],
+            "name": d["name"], "url": url, "page": page, "status": r["status"],
+            "aggs": [agg_name.get(a, a) for a in json.loads(r["agglomerations_json"] or "[]")],
+        })
+    examples = []
+    for t in types:
+        ex = sorted(picked.get(t["id"], []), key=lambda e: (e["year"] is None, e["year"] or 0, e["name"]))
+        examples.append({**t, "examples": ex})
+
+    # overview ------------------------------------------------------------------------------
+    one = lambda sql, params=(): store.execute(sql, params).fetchone()[0]
+    overview = {
+        "documents": len(docs),
+        "dated": len(dated),
+        "years": f"{years[0]}–{years[-1]}" if years else "—",
+        "pages": one("SELECT COALESCE(SUM(n_pages), 0) FROM documents"),
+        "paged_documents": one("SELECT COUNT(*) FROM documents WHERE n_pages > 0"),
+        "sentences": one("SELECT COUNT(*) FROM sentences"),
+        "characters": one("SELECT COALESCE(SUM(n_chars), 0) FROM documents"),
+        "mechanism_mentions": one("SELECT COUNT(*) FROM mentions WHERE kind = ? AND deleted = 0", (MECHANISM,)),
+        "measures": one("SELECT COUNT(*) FROM mentions WHERE kind = ? AND deleted = 0", ("measure",)),
+        "agglomerations": len(aggs),
+        "types_seen": sum(1 for t in timelines if t["total"]),
+        "types": len(types),
+        "failures": one("SELECT COUNT(*) FROM failures"),
+    }
+    run = store.execute("SELECT versions_json FROM runs ORDER BY run_id DESC LIMIT 1").fetchone()
+    versions = json.loads(run[0]) if run and run[0] else {}
+    return ReportData(
+        db=str(store.path), versions={k: str(v) for k, v in sorted(versions.items())}, overview=overview,
+        years=years, doc_years=doc_years, doc_types=doc_types, docs_by_year_type=docs_by_year_type,
+        agglomerations=aggs, types=types, heatmap_rows=heatmap_rows, heatmap_matrix=heatmap_matrix,
+        heatmap_hidden=max(0, len(ranked) - len(heat_ids)), timelines=timelines, first_mentions=first_mentions,
+        first_matrix=first_matrix,
+        examples=examples, documents=docs,
+    )
+
+
+# -- charts ---------------------------------------------------------------------------------
+
+
+def _type_title(t: dict[str, Any]) -> str:
+    return f"{t['zh']} {t['id']}" if t["zh"] != t["id"] else t["id"]
+
+
+def make_figures(data: ReportData, *, paper: bool = False) -> dict[str, Any]:
+    """The report's matplotlib figures: documents, heatmap, one timeline per type, and with
+    ``paper`` all timelines in one figure."""
+    from policytext.export import figures as fg
+
+    out: dict[str, Any] = {
+        "documents": fg.documents_figure(data.doc_years, data.doc_types, data.docs_by_year_type),
+        "heatmap": fg.heatmap_figure([r["name"] for r in data.heatmap_rows], [_type_title(t) for t in data.types],
+                                     data.heatmap_matrix),
+    }
+    ymax = max([max(t["counts"] + [0]) for t in data.timelines] + [1])
+    out["timeline"] = [
+        fg.timeline_figure(data.years, t["counts"], t["shares"], title=_type_title(t), ymax=ymax) for t in data.timelines
+    ]
+    if paper:
+        out["timelines"] = fg.timelines_figure(data.years, [(_type_title(t), t["counts"], t["shares"]) for t in data.timelines])
+    return out
+
+
+def write_figures(figs: dict[str, Any], folder: Path) -> list[Path]:
+    """Write the paper figures (heatmap, timelines, documents by year) as 300 dpi PNG and SVG."""
+    from policytext.export import figures as fg
+
+    paths: list[Path] = []
+    for stem in ("heatmap", "timelines", "documents_by_year"):
+        paths += fg.save_figure(figs["documents" if stem == "documents_by_year" else stem], folder, stem)
+    return paths
+
+
+# -- HTML -----------------------------------------------------------------------------------
+
+
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("policytext", "export/templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["pct"] = lambda x: f"{100 * x:.0f}%"
+    env.filters["thousands"] = lambda x: f"{x:,}"
+    return env
+
+
+def generation_time() -> str:
+    """Now in UTC to the second, or ``SOURCE_DATE_EPOCH`` when set (reproducible builds)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    t = dt.datetime.fromtimestamp(int(epoch), dt.UTC) if epoch and epoch.isdigit() else dt.datetime.now(dt.UTC)
+    return t.strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+def render(data: ReportData, figs: dict[str, Any], *, generated: str, examples_per_type: int = 3) -> str:
+    """The report page as one HTML string (charts inline as SVG)."""
+    from policytext.export import figures as fg
+
+    charts = {
+        "documents": Markup(fg.inline_svg(figs["documents"], "c-docs", "文件数：按年份与类型 documents by year and type")),
+        "heatmap": Markup(fg.inline_svg(figs["heatmap"], "c-heat", "城市群 × 机制类型热力图 heatmap")),
+        "timeline": [
+            Markup(fg.inline_svg(f, f"c-t{k}", f"{_type_title(t)}：时间线 timeline"))
+            for k, (f, t) in enumerate(zip(figs["timeline"], data.timelines))
+        ],
+    }
+    template = _environment().get_template("report.html.j2")
+    context = {
+        "d": data, "charts": charts, "generated": generated, "version": __version__,
+        "timelines": list(zip(data.timelines, charts["timeline"])),
+        "doc_rows": list(zip(data.doc_types, data.docs_by_year_type)),
+        "docs_per_year": [sum(1 for doc in data.documents if doc["year"] == y) for y in data.years],
+        "examples_per_type": examples_per_type,
+    }
+    # the page embeds the bundled font, subset to the characters it shows
+    font_css = fg.font_face_css(template.render(**context, font_css=""))
+    return template.render(**context, font_css=Markup(font_css))
+
+
+def build_report(db: str | os.PathLike[str], out: str | os.PathLike[str], *, figures_dir: str | os.PathLike[str] | None = None,
+                 taxonomy: str | os.PathLike[str] | None = None, examples_per_type: int = 3,
+                 generated: str | None = None) -> ReportResult:
+    """Write the HTML report of a store, and the paper figures when ``figures_dir`` is given.
+
+    Raises:
+        StoreError: the store is missing or not a policytext database.
+        LexiconError: the taxonomy file is unusable.
+    """
+    tx = Taxonomy.load(Path(taxonomy)) if taxonomy else Taxonomy.load()
+    if not tx.types:  # pragma: no cover - the loader already rejects this
+        raise LexiconError(f"{taxonomy}: the taxonomy has no types; check the --taxonomy file")
+    with Store(db, readonly=True) as store:
+        data = collect(store, taxonomy=tx, examples_per_type=examples_per_type)
+    figs = make_figures(data, paper=figures_dir is not None)
+    page = render(data, figs, generated=generated or generation_time(), examples_per_type=examples_per_type)
+    out_path = Path(out)
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".report-", suffix=".html", dir=out_path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(page)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
+        os.replace(tmp, out_path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    written = write_figures(figs, Path(figures_dir)) if figures_dir is not None else []
+    return ReportResult(html=out_path, figures=written, data=data)
