@@ -96,6 +96,7 @@ def ingest(
     model: str | bool | None = None,
     progress: ProgressFn | None = None,
     runner: Runner | None = None,
+    max_memory: int | None = None,
 ) -> IngestSummary:
     """Ingest files and folders into a store, resuming where an earlier run stopped.
 
@@ -108,6 +109,7 @@ def ingest(
     :class:`~policytext.ingest.pool.TaskResult` per file; the default is the local
     process pool (:func:`~policytext.ingest.pool.run_tasks`). Another engine (a
     distributed cluster) plugs in here; the store is always written by this process.
+    ``max_memory`` (bytes) caps what each worker may allocate while reading a file.
     """
     t_start = time.perf_counter()
     found = discover(inputs)
@@ -126,7 +128,8 @@ def ingest(
             try:
                 digest = sha256_file(path)
             except OSError as exc:
-                _fail(store, summary, path, "io", f"cannot read the file ({exc.strerror}); check permissions", run_id)
+                hint = "check permissions" if isinstance(exc, PermissionError) else "check the file"
+                _fail(store, summary, path, "io", f"cannot read the file ({exc.strerror}); {hint}", run_id)
                 continue
             if digest in by_hash:
                 summary.duplicates += 1
@@ -149,18 +152,21 @@ def ingest(
         done = 0
         try:
             run = runner or run_tasks
+            limits = {"max_memory": max_memory} if max_memory and runner is None else {}  # the local pool's option
             for res in run(process_file, tasks, workers=min(n_workers, total) if total > 1 else 0,
                            timeout=timeout if n_workers > 0 and total > 1 else None,
-                           initializer=None):
+                           initializer=None, **limits):
                 path, digest = res.task
                 done += 1
                 if not res.ok:
                     reason = "timeout" if res.error == "timeout" else "corrupt"
-                    _fail(store, summary, path, reason, res.message, run_id, digest)
+                    for failed in [path, *same_run_copies.get(digest, [])]:
+                        _fail(store, summary, failed, reason, res.message, run_id, digest)
                 else:
                     status, payload = res.value
                     if status == "error":
-                        _fail(store, summary, path, payload[0], payload[1], run_id, digest)
+                        for failed in [path, *same_run_copies.get(digest, [])]:
+                            _fail(store, summary, failed, payload[0], payload[1], run_id, digest)
                     else:
                         doc, ex, fmt, secs = payload
                         try:

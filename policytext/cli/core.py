@@ -60,16 +60,29 @@ def ingest(
     model: Optional[Path] = typer.Option(None, "--model", help="A model folder (default: the shipped model)."),
     rules_only: bool = typer.Option(False, "--rules-only", help="Do not use the trained model."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
+    max_memory: int = typer.Option(4096, "--max-memory", help="MB each worker may allocate while reading one file (0 = no limit)."),
+    engine: str = typer.Option("local", "--engine", help="local (process pool) | dask (Dask distributed cluster)."),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler", help="With --engine dask: scheduler address (tcp://HOST:PORT); default: a local cluster."),
 ) -> None:
     """Ingest a folder of policy documents into a store.
 
     Example: policytext ingest corpora/sample --db corpus.db
     """
+    if engine not in {"local", "dask"}:
+        raise UsageError(f"--engine {engine!r}: choose local or dask")
+    if scheduler and engine != "dask":
+        raise UsageError("--scheduler needs --engine dask")
+    runner = None
+    if engine == "dask":
+        from policytext.engines.dask_engine import make_runner
+
+        runner = make_runner(scheduler=scheduler, n_workers=workers)
     progress = _Progress("ingest", enabled=not quiet)
     s = api.ingest(inputs, db, workers=workers, timeout=timeout, force=force, pdf_engine=_engine(pdf_engine),
                    extract=not no_extract, taxonomy=str(taxonomy) if taxonomy else None,
                    gazetteer=str(gazetteer) if gazetteer else None,
-                   model=False if rules_only else (str(model) if model else None), progress=progress)
+                   model=False if rules_only else (str(model) if model else None), progress=progress,
+                   runner=runner, max_memory=max_memory << 20 if max_memory > 0 else None)
     for f in s.failures:
         err.print(f"[red]failed[/red] {f['path']}: {f['error']}: {f['message']}", highlight=False)
     for m in s.missing:

@@ -21,20 +21,35 @@ _LINE_BOILER = re.compile(
 
 
 def boilerplate_indexes(text: str, sentences: Sequence[Sentence]) -> set[int]:
-    """Indexes of sentences that are boilerplate (see module docstring)."""
+    """Indexes of sentences that are boilerplate (see module docstring).
+
+    Each line is examined once (a cache by line start), so the cost stays linear in the
+    text even for a megabyte-long line of many sentences.
+    """
     out: set[int] = set()
     in_back = False
-    for s in sentences:
-        line_start = text.rfind("\n", 0, s.start) + 1
-        line_end = text.find("\n", s.end)
-        line = text[line_start : line_end if line_end != -1 else len(text)]
-        if line_start == s.start and _BACK_MATTER_START.match(line):
+    lines: dict[int, tuple[bool, bool, bool]] = {}
+    line_start, scanned = 0, 0
+    for s in sentences:  # in text order: find the line start incrementally
+        nl = text.rfind("\n", scanned, s.start)
+        if nl != -1:
+            line_start = nl + 1
+        scanned = s.start
+        info = lines.get(line_start)
+        if info is None:
+            line_end = text.find("\n", line_start)
+            line = text[line_start : line_end if line_end != -1 else len(text)]
+            info = (bool(_BACK_MATTER_START.match(line)), bool(_BODY_HEADING.match(line)),
+                    bool(_LINE_BOILER.search(line)))
+            lines[line_start] = info
+        back_start, body_heading, line_boiler = info
+        if line_start == s.start and back_start:
             in_back = True
             out.add(s.index)
             continue
-        if in_back and line_start == s.start and _BODY_HEADING.match(line) and not _LINE_BOILER.search(line):
+        if in_back and line_start == s.start and body_heading and not line_boiler:
             in_back = False
-        if in_back or _LINE_BOILER.search(line) or _LINE_BOILER.search(s.text):
+        if in_back or line_boiler or _LINE_BOILER.search(s.text):
             out.add(s.index)
             continue
         if not HAN_RE.search(s.text):

@@ -6,9 +6,11 @@ of a supported type are counted and reported, never skipped silently.
 
 from __future__ import annotations
 
+import errno
 import glob
 import hashlib
 import os
+import stat
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -103,8 +105,30 @@ def discover(inputs: Iterable[str | os.PathLike[str]]) -> Discovery:
     return d
 
 
+_SPECIAL = ((stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a character device"),
+            (stat.S_ISBLK, "a block device"), (stat.S_ISDIR, "a directory"))
+
+
+def check_regular(path: str | os.PathLike[str]) -> None:
+    """Raise OSError unless ``path`` is a regular file (or a symlink to one).
+
+    Opening a named pipe blocks until a writer comes, and a device can be endless:
+    neither is read.
+    """
+    mode = os.stat(path).st_mode
+    if stat.S_ISREG(mode):
+        return
+    what = next((name for test, name in _SPECIAL if test(mode)), "a special file")
+    raise OSError(errno.EINVAL, f"not a regular file but {what}", os.fspath(path))
+
+
 def sha256_file(path: str | os.PathLike[str], *, chunk: int = 1 << 20) -> str:
-    """The sha256 hex digest of a file's bytes (read in chunks)."""
+    """The sha256 hex digest of a file's bytes (read in chunks).
+
+    Raises:
+        OSError: the file cannot be read, or is not a regular file (see :func:`check_regular`).
+    """
+    check_regular(path)
     h = hashlib.sha256()
     with open(path, "rb") as fh:
         while True:

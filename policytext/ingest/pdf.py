@@ -23,9 +23,11 @@ neighbours.
 
 from __future__ import annotations
 
+import mmap
 import os
 import re
 import unicodedata
+import zlib
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -56,7 +58,11 @@ GARBLED_MESSAGE = (
     "run OCR (e.g. ocrmypdf --force-ocr) first"
 )
 
-__all__ = ["ENGINES", "PageQuality", "iter_pages", "page_quality", "read_pdf"]
+#: A compressed stream that inflates to more than this is refused (a decompression bomb).
+MAX_STREAM_BYTES = 256 << 20
+_RE_STREAM = re.compile(rb"(?<!end)stream(?:\r\n|\n|\r)")
+
+__all__ = ["ENGINES", "MAX_STREAM_BYTES", "PageQuality", "check_streams", "iter_pages", "page_quality", "read_pdf"]
 
 
 # ---------------------------------------------------------------------------
@@ -134,6 +140,9 @@ class PdfiumEngine:
                         continue
                     if 0xDC00 <= code <= 0xDFFF and pending_high:
                         code = 0x10000 + ((pending_high - 0xD800) << 10) + (code - 0xDC00)
+                    elif 0xDC00 <= code <= 0xDFFF:  # a lone low surrogate is no character
+                        unmapped += 1
+                        continue
                     pending_high = 0
                     if code in (0, 0x0D, 0x0A, 0xFFFE, 0x02):
                         continue
@@ -364,6 +373,79 @@ def _check_file(path: str) -> None:
         raise IngestError("corrupt", "the PDF is truncated (no %%EOF marker); download it again", path)
 
 
+def _is_zlib_header(head: bytes) -> bool:
+    return len(head) == 2 and head[0] & 0x0F == 8 and (head[0] << 8 | head[1]) % 31 == 0
+
+
+def _inflated_size(buf: Any, start: int, end: int, limit: int) -> int:
+    """Bytes that the zlib data at ``buf[start:end]`` inflates to, counted up to just past
+    ``limit`` in bounded memory; 0 when it is not zlib data. A stream whose output is
+    itself zlib data (``/Filter [/FlateDecode /FlateDecode]``) is counted at the inner level."""
+    outer = zlib.decompressobj()
+    inner: Any = None
+    total = 0
+    pos = start
+    step = 1 << 16
+    try:
+        while pos < end and not outer.eof and total <= limit:
+            out = outer.decompress(buf[pos : min(end, pos + step)], 1 << 20)
+            pos += step
+            while True:
+                if inner is None and total == 0 and _is_zlib_header(out[:2]):
+                    inner = zlib.decompressobj()
+                if inner is not None:
+                    try:
+                        total += len(inner.decompress(out, 1 << 20))
+                        while inner.unconsumed_tail and total <= limit:
+                            total += len(inner.decompress(inner.unconsumed_tail, 1 << 20))
+                    except zlib.error:
+                        inner = None
+                        total += len(out)
+                else:
+                    total += len(out)
+                if not outer.unconsumed_tail or total > limit:
+                    break
+                out = outer.decompress(outer.unconsumed_tail, 1 << 20)
+    except zlib.error:
+        return total
+    return total
+
+
+def check_streams(path: str, *, limit: int = MAX_STREAM_BYTES) -> None:
+    """Refuse a PDF with a compressed stream that inflates to more than ``limit`` bytes.
+
+    Every deflate stream is inflated chunk by chunk and counted (two levels for
+    ``[/FlateDecode /FlateDecode]``), never held in memory; other streams (JPEG
+    images) are skipped. Inflating is fast next to text extraction. The PDF
+    engines would otherwise inflate such a stream whole (a 1 MB file of compressed
+    zeros becomes 1 GB in memory, and pdfminer then parses it for hours).
+
+    Raises:
+        IngestError: ``corrupt`` when a stream is too large.
+    """
+    try:
+        with open(path, "rb") as fh:
+            if os.fstat(fh.fileno()).st_size == 0:
+                return
+            with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as buf:
+                for m in _RE_STREAM.finditer(buf):
+                    start = m.end()
+                    end = buf.find(b"endstream", start)
+                    end = len(buf) if end == -1 else end
+                    if end - start < 2 or not _is_zlib_header(buf[start : start + 2]):
+                        continue
+                    size = _inflated_size(buf, start, end, limit)
+                    if size > limit:
+                        raise IngestError(
+                            "corrupt",
+                            f"a compressed stream at byte {start} inflates to more than {limit >> 20} MB "
+                            "(a decompression bomb, or a damaged file); the file was not read",
+                            path,
+                        )
+    except (OSError, ValueError) as exc:
+        raise IngestError("io", f"cannot read the file ({exc}); check the path and permissions", path) from exc
+
+
 def _date(value: str | None) -> str | None:
     m = re.match(r"(?:D:)?(\d{4})(\d{2})?(\d{2})?", value or "")
     if not m:
@@ -399,6 +481,7 @@ def iter_pages(
     notes = warnings if warnings is not None else []
     engines_used = used if used is not None else set()
     _check_file(spath)
+    check_streams(spath)
     opened: dict[str, Engine] = {}
     try:
         primary = opened.setdefault(order[0], _open_engine(order[0], spath))

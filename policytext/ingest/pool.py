@@ -33,8 +33,49 @@ class TaskResult:
     seconds: float = 0.0
 
 
-def _worker_main(conn: Connection, fn: Callable[[Any], Any], initializer: Callable[[], None] | None) -> None:
+def _data_size() -> int | None:
+    """This process's data segment (``VmData``: heap and private anonymous mappings), in bytes."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmData:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return None
+
+
+def limit_memory(extra: int) -> bool:
+    """Let this process allocate at most ``extra`` more bytes (``RLIMIT_DATA``).
+
+    Counted on top of the data the process holds now (a forked worker shares the
+    parent's loaded models). Past the limit Python raises MemoryError and C
+    libraries fail their allocation (PDFium then aborts the process). Returns False
+    where the limit cannot be set (no ``resource`` module or no ``/proc``).
+    """
+    try:
+        import resource
+    except ImportError:  # pragma: no cover - not on POSIX
+        return False
+    now = _data_size()
+    if now is None:
+        return False
+    soft, hard = resource.getrlimit(resource.RLIMIT_DATA)
+    want = now + max(0, int(extra))
+    if hard != resource.RLIM_INFINITY:
+        want = min(want, hard)
+    try:
+        resource.setrlimit(resource.RLIMIT_DATA, (want, hard))
+    except (ValueError, OSError):
+        return False
+    return True
+
+
+def _worker_main(conn: Connection, fn: Callable[[Any], Any], initializer: Callable[[], None] | None,
+                 max_memory: int | None = None) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
+    if max_memory:
+        limit_memory(max_memory)
     if initializer is not None:
         initializer()
     while True:
@@ -51,10 +92,11 @@ def _worker_main(conn: Connection, fn: Callable[[Any], Any], initializer: Callab
 
 
 class _Worker:
-    def __init__(self, ctx: Any, fn: Callable[[Any], Any], initializer: Callable[[], None] | None) -> None:
+    def __init__(self, ctx: Any, fn: Callable[[Any], Any], initializer: Callable[[], None] | None,
+                 max_memory: int | None = None) -> None:
         parent, child = ctx.Pipe(duplex=True)
         self.conn = parent
-        self.proc = ctx.Process(target=_worker_main, args=(child, fn, initializer), daemon=True)
+        self.proc = ctx.Process(target=_worker_main, args=(child, fn, initializer, max_memory), daemon=True)
         self.proc.start()
         child.close()
         self.task: Any = None
@@ -76,6 +118,7 @@ def run_tasks(
     workers: int = 0,
     timeout: float | None = None,
     initializer: Callable[[], None] | None = None,
+    max_memory: int | None = None,
 ) -> Iterator[TaskResult]:
     """Run ``fn`` over ``tasks`` and yield a :class:`TaskResult` per task, in completion order.
 
@@ -84,6 +127,8 @@ def run_tasks(
         workers: number of worker processes; 0 runs in this process (no timeout, no isolation).
         timeout: seconds one task may take before its worker is killed.
         initializer: called once in each worker before its first task.
+        max_memory: bytes each worker may allocate beyond what it holds when it starts
+            (see :func:`limit_memory`); None for no limit. Ignored when ``workers`` is 0.
     """
     if workers <= 0:
         if initializer is not None:
@@ -103,7 +148,7 @@ def run_tasks(
     pool: list[_Worker] = []
     try:
         for _ in range(min(workers, max(1, len(queue)))):
-            pool.append(_Worker(ctx, fn, initializer))
+            pool.append(_Worker(ctx, fn, initializer, max_memory))
         busy: dict[Connection, _Worker] = {}
 
         def feed(w: _Worker) -> None:
@@ -147,10 +192,8 @@ def run_tasks(
                     code = w.proc.exitcode
                     w.kill()
                     pool.remove(w)
-                    yield TaskResult(w.task, False, error="crashed",
-                                     message=f"the worker process died (exit code {code}) while reading this file",
-                                     seconds=elapsed)
-                    nw = _Worker(ctx, fn, initializer)
+                    yield TaskResult(w.task, False, error="crashed", message=_died(code, max_memory), seconds=elapsed)
+                    nw = _Worker(ctx, fn, initializer, max_memory)
                     pool.append(nw)
                     feed(nw)
                     continue
@@ -168,7 +211,7 @@ def run_tasks(
                         yield TaskResult(w.task, False, error="timeout",
                                          message=f"reading took longer than {timeout:g} s and was stopped",
                                          seconds=time.perf_counter() - w.started)
-                        nw = _Worker(ctx, fn, initializer)
+                        nw = _Worker(ctx, fn, initializer, max_memory)
                         pool.append(nw)
                         feed(nw)
     finally:
@@ -181,6 +224,20 @@ def run_tasks(
             w.proc.join(timeout=2)
             if w.proc.is_alive():
                 w.kill()
+
+
+def _died(code: int | None, max_memory: int | None) -> str:
+    if code is not None and code < 0:
+        try:
+            how = f"died (killed by {signal.Signals(-code).name})"
+        except ValueError:
+            how = f"died (killed by signal {-code})"
+    else:
+        how = f"died (exit code {code})"
+    message = f"the worker process {how} while reading this file"
+    if max_memory and code in (-signal.SIGABRT, -signal.SIGSEGV, -signal.SIGKILL, -signal.SIGBUS, 1):
+        message += f"; it may have needed more than the memory limit ({max_memory >> 20} MB)"
+    return message
 
 
 def default_workers() -> int:

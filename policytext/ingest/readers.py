@@ -308,6 +308,10 @@ def decode_bytes(data: bytes, *, name: str = "file") -> tuple[str, str, list[str
                 warnings.append(f"{name}: {replaced} invalid byte sequence(s) replaced with U+FFFD ({enc})")
                 break
     if text is None:
+        text, encoding, mixed = _decode_lines(data)
+        if text is not None:
+            warnings.append(f"{name}: lines in more than one encoding ({', '.join(mixed)}); each line decoded alone")
+    if text is None:
         raise IngestError(
             "unsupported",
             f"{name} is not text in a known encoding; convert it to UTF-8",
@@ -318,6 +322,39 @@ def decode_bytes(data: bytes, *, name: str = "file") -> tuple[str, str, list[str
         warnings.append(f"{name}: removed {count} NUL character(s)")
     text = RE_NEWLINES.sub("\n", text).lstrip("\ufeff")
     return text, encoding, warnings
+
+
+#: Encodings tried line by line for a file assembled from parts in different encodings.
+LINE_CANDIDATES: tuple[str, ...] = ("utf-8", "gb18030", "big5")
+
+
+def _decode_lines(data: bytes) -> tuple[str | None, str, list[str]]:
+    """Decode a file line by line, each line with the most plausible strict decode.
+
+    The last resort for text assembled from sources in different encodings (UTF-8
+    lines followed by GB18030 lines). Returns ``(None, "", [])`` unless every line
+    decodes strictly and the whole is plausible text.
+    """
+    lines: list[str] = []
+    used: list[str] = []
+    for raw in data.split(b"\n"):
+        best: tuple[float, str, str] | None = None
+        for enc in LINE_CANDIDATES:
+            candidate = _strict(raw, enc)
+            if candidate is None:
+                continue
+            score = plausibility(candidate) if candidate.strip() else 1.0
+            if best is None or score > best[0] + 1e-9:
+                best = (score, candidate, enc)
+        if best is None:
+            return None, "", []
+        lines.append(best[1])
+        if raw.strip() and best[2] not in used:
+            used.append(best[2])
+    text = "\n".join(lines)
+    if len(used) < 2 or plausibility(text) < 0.8:
+        return None, "", []
+    return text, "mixed", used
 
 
 def _detect_with_charset_normalizer(data: bytes) -> tuple[str | None, str]:

@@ -24,12 +24,35 @@ from policytext.store.schema import migrate
 from policytext.types import Document, Extraction
 
 _HAN_CHAR_RE = re.compile("([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff])")
+_SURROGATE_RE = re.compile("[\ud800-\udfff]")
+_CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _QUERY_TERM_RE = re.compile(r'"[^"]+"|\S+')
 
 
 def now() -> str:
     """UTC time stamp in ISO format, seconds precision."""
     return _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat()
+
+
+def printable(text: str) -> str:
+    """``text`` as SQLite (UTF-8) can store it: a lone surrogate becomes U+FFFD."""
+    return _SURROGATE_RE.sub("\ufffd", text) if _SURROGATE_RE.search(text) else text
+
+
+def printable_path(path: str | os.PathLike[str]) -> str:
+    """A path as stored and shown: bytes of the name that are not UTF-8 become ``\\xNN``.
+
+    File names on Linux are bytes; Python decodes the undecodable ones to surrogates
+    (``surrogateescape``), which UTF-8 cannot encode. The printable form keeps the
+    name recognisable (``bad-\\xff.txt``) and never crashes a write or a message.
+    """
+    text = os.fspath(path)
+    if not _SURROGATE_RE.search(text):
+        return text
+    try:
+        return os.fsencode(text).decode("utf-8", "backslashreplace")
+    except UnicodeError:
+        return printable(text)
 
 
 def fts_tokens(text: str) -> str:
@@ -50,6 +73,7 @@ def fts_query(query: str) -> str:
     '"税 收 分 成" AND "GDP"'
     """
     terms = []
+    query = _CONTROL_RE.sub(" ", printable(query))  # a NUL would end the FTS5 string early
     for raw in _QUERY_TERM_RE.findall(query):
         term = raw.strip('"').strip()
         tokens = fts_tokens(term).split()
@@ -95,6 +119,12 @@ class Store:
                 if version == 0:
                     raise StoreError(f"{self.path}: not a policytext database (schema version 0); point --db at a store written by `policytext ingest`")
         except sqlite3.DatabaseError as exc:
+            folder = self.path.parent if str(self.path.parent) else Path(".")
+            if not readonly and not os.access(folder, os.W_OK):
+                raise StoreError(f"{self.path}: cannot write to folder {folder} (read-only or no permission); "
+                                 "choose a writable --db location") from exc
+            if not readonly and self.path.exists() and not os.access(self.path, os.W_OK):
+                raise StoreError(f"{self.path}: the database file is read-only; make it writable or choose another --db") from exc
             raise StoreError(f"{self.path}: cannot open the database ({exc}); check the path, or restore the file from a backup") from exc
         except RuntimeError as exc:
             raise StoreError(f"{self.path}: {exc}") from exc
@@ -139,6 +169,9 @@ class Store:
                 raise StoreError(f"{self.path}: the disk is full ({exc}); free space and re-run: nothing stored was lost") from exc
             if isinstance(exc, sqlite3.DatabaseError):
                 raise StoreError(f"{self.path}: write failed ({exc}); nothing of this document was stored") from exc
+            if isinstance(exc, UnicodeEncodeError):
+                raise StoreError(f"{self.path}: text that cannot be stored as UTF-8 ({exc.reason}); "
+                                 "nothing of this document was stored") from exc
             raise
 
     # -- runs ---------------------------------------------------------------
@@ -148,7 +181,8 @@ class Store:
         def do() -> int:
             cur = self.conn.execute(
                 "INSERT INTO runs (command, args_json, versions_json, started_at) VALUES (?, ?, ?, ?)",
-                (command, json.dumps(args, ensure_ascii=False, sort_keys=True, default=str), json.dumps(versions, sort_keys=True), now()),
+                (command, printable(json.dumps(args, ensure_ascii=False, sort_keys=True, default=str)),
+                 json.dumps(versions, sort_keys=True), now()),
             )
             return int(cur.lastrowid or 0)
 
@@ -176,7 +210,8 @@ class Store:
         """Remember another path under which a stored document was found."""
         self._write(
             lambda: self.conn.execute(
-                "INSERT OR IGNORE INTO document_paths (doc_id, path, run_id) VALUES (?, ?, ?)", (doc_id, path, run_id)
+                "INSERT OR IGNORE INTO document_paths (doc_id, path, run_id) VALUES (?, ?, ?)",
+                (doc_id, printable_path(path), run_id),
             )
         )
 
@@ -201,9 +236,10 @@ class Store:
         self, doc: Document, extraction: Extraction | None, fmt: str | None, run_id: int | None, replace: bool
     ) -> bool:
         c = self.conn
+        path = printable_path(doc.path)
         if c.execute("SELECT 1 FROM documents WHERE doc_id=?", (doc.doc_id,)).fetchone():
             if not replace:
-                c.execute("INSERT OR IGNORE INTO document_paths (doc_id, path, run_id) VALUES (?, ?, ?)", (doc.doc_id, doc.path, run_id))
+                c.execute("INSERT OR IGNORE INTO document_paths (doc_id, path, run_id) VALUES (?, ?, ?)", (doc.doc_id, path, run_id))
                 return False
             self._delete_document(doc.doc_id)
         ex = extraction or Extraction()
@@ -215,7 +251,7 @@ class Store:
                    original_text, meta_json, warnings_json, versions_json, run_id, ingested_at)
                VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
             (
-                doc.doc_id, doc.path, Path(doc.path).name, doc.size, fmt, doc.engine, doc.encoding, m.title, m.date,
+                doc.doc_id, path, Path(path).name, doc.size, fmt, doc.engine, doc.encoding, m.title, m.date,
                 m.date_source, year, m.doc_number, m.issuer, m.doc_type, ex.primary_agglomeration, len(doc.pages),
                 len(doc.text), int(doc.original_text != doc.text), doc.text,
                 doc.original_text if doc.original_text != doc.text else None,
@@ -223,7 +259,7 @@ class Store:
                 json.dumps(doc.warnings, ensure_ascii=False), json.dumps(ex.versions, sort_keys=True), run_id, now(),
             ),
         )
-        c.execute("INSERT OR IGNORE INTO document_paths (doc_id, path, run_id) VALUES (?, ?, ?)", (doc.doc_id, doc.path, run_id))
+        c.execute("INSERT OR IGNORE INTO document_paths (doc_id, path, run_id) VALUES (?, ?, ?)", (doc.doc_id, path, run_id))
         c.executemany(
             'INSERT INTO pages (doc_id, number, start, "end") VALUES (?, ?, ?, ?)',
             [(doc.doc_id, p.number, p.start, p.end) for p in doc.pages],
@@ -264,7 +300,7 @@ class Store:
                     "INSERT OR IGNORE INTO mention_agglomerations (mention_id, agglomeration_id) VALUES (?, ?)",
                     [(cur.lastrowid, a) for a in aggs],
                 )
-        c.execute("DELETE FROM failures WHERE path=?", (doc.path,))
+        c.execute("DELETE FROM failures WHERE path=?", (path,))
         return True
 
     def _delete_document(self, doc_id: str) -> None:
@@ -288,7 +324,7 @@ class Store:
                 """INSERT INTO failures (path, sha256, reason, message, run_id, failed_at) VALUES (?,?,?,?,?,?)
                    ON CONFLICT(path) DO UPDATE SET sha256=excluded.sha256, reason=excluded.reason,
                    message=excluded.message, run_id=excluded.run_id, failed_at=excluded.failed_at""",
-                (path, sha256, reason, message, run_id, now()),
+                (printable_path(path), sha256, reason, printable_path(message), run_id, now()),
             )
         )
 
@@ -359,3 +395,120 @@ class Store:
             "versions": json.loads(runs[0]["versions_json"]) if runs else {},
         }
 
+
+    # -- annotations (web) --------------------------------------------------
+    # Corrections by hand (``policytext serve --edit``): each one is a row of
+    # ``annotations`` and, in the same transaction, an update of the mention it corrects.
+
+    def correct_mention(
+        self,
+        mention_id: int,
+        *,
+        action: str,
+        annotator: str,
+        type: str | None = None,
+        status: str | None = None,
+        note: str | None = None,
+        source: str = "web",
+    ) -> int:
+        """Correct one mention by hand and record it in ``annotations``; returns the annotation id.
+
+        Args:
+            mention_id: the mention corrected.
+            action: ``set`` (change its type and/or status) or ``delete`` (a false one:
+                the row is kept and marked ``deleted``).
+            annotator: who made the correction.
+            type, status: the new values for ``set`` (None keeps the old value).
+
+        Raises:
+            StoreError: unknown mention, wrong action, or a read-only store.
+        """
+        if action not in {"set", "delete"}:
+            raise StoreError(f"annotation action {action!r}: choose set or delete")
+        if not annotator.strip():
+            raise StoreError("an annotation needs an annotator name; pass --annotator NAME")
+
+        def do() -> int:
+            row = self.conn.execute(
+                "SELECT doc_id, sentence_idx, type, status, stage, deleted FROM mentions WHERE mention_id=?", (mention_id,)
+            ).fetchone()
+            if row is None or row["deleted"]:
+                raise StoreError(f"no mention {mention_id} in {self.path} (deleted, or re-ingested meanwhile); reload the page")
+            new_type = type or row["type"]
+            new_status = status or row["status"]
+            if action == "set":
+                self.conn.execute("UPDATE mentions SET type=?, status=? WHERE mention_id=?", (new_type, new_status, mention_id))
+            else:
+                self.conn.execute("UPDATE mentions SET deleted=1 WHERE mention_id=?", (mention_id,))
+            cur = self.conn.execute(
+                """INSERT INTO annotations (doc_id, sentence_idx, mention_id, action, type, status, stage, old_type,
+                       old_status, annotator, source, created_at, note) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)""",
+                (
+                    row["doc_id"], row["sentence_idx"] if row["sentence_idx"] is not None else -1, mention_id, action,
+                    new_type if action == "set" else None, new_status if action == "set" else None, row["stage"],
+                    row["type"], row["status"], annotator, source, now(), note,
+                ),
+            )
+            return int(cur.lastrowid or 0)
+
+        return int(self._write_annotation(do))
+
+    def add_sentence_mechanism(
+        self,
+        doc_id: str,
+        sentence_idx: int,
+        *,
+        type: str,
+        status: str | None,
+        annotator: str,
+        note: str | None = None,
+        source: str = "web",
+    ) -> int:
+        """Add a mechanism the extractor missed to a whole sentence; returns the annotation id.
+
+        The new mention spans the sentence and has ``source = 'annotation'``.
+        """
+        if not annotator.strip():
+            raise StoreError("an annotation needs an annotator name; pass --annotator NAME")
+
+        def do() -> int:
+            s = self.conn.execute(
+                'SELECT start, "end", page, text FROM sentences WHERE doc_id=? AND idx=?', (doc_id, sentence_idx)
+            ).fetchone()
+            if s is None:
+                raise StoreError(f"no sentence {sentence_idx} of document {doc_id} in {self.path}; reload the page")
+            cur = self.conn.execute(
+                """INSERT INTO mentions (doc_id, kind, type, text, sentence_idx, start, "end", page, source, status)
+                   VALUES (?, 'mechanism', ?, ?, ?, ?, ?, ?, 'annotation', ?)""",
+                (doc_id, type, s["text"], sentence_idx, s["start"], s["end"], s["page"], status),
+            )
+            mention_id = int(cur.lastrowid or 0)
+            primary = self.conn.execute("SELECT primary_agglomeration FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
+            if primary and primary[0]:
+                self.conn.execute("UPDATE mentions SET agglomerations_json=? WHERE mention_id=?",
+                                  (json.dumps([primary[0]], ensure_ascii=False), mention_id))
+                self.conn.execute("INSERT OR IGNORE INTO mention_agglomerations (mention_id, agglomeration_id) VALUES (?, ?)",
+                                  (mention_id, primary[0]))
+            cur = self.conn.execute(
+                """INSERT INTO annotations (doc_id, sentence_idx, mention_id, action, type, status, annotator, source,
+                       created_at, note) VALUES (?, ?, ?, 'add', ?, ?, ?, ?, ?, ?)""",
+                (doc_id, sentence_idx, mention_id, type, status, annotator, source, now(), note),
+            )
+            return int(cur.lastrowid or 0)
+
+        return int(self._write_annotation(do))
+
+    def _write_annotation(self, fn: Any) -> Any:
+        if self.readonly:
+            raise StoreError(f"{self.path} is open read-only; corrections need `policytext serve --edit`")
+        return self._write(fn)
+
+    def annotations(self, *, doc_id: str | None = None) -> list[dict[str, Any]]:
+        """Corrections by hand, oldest first (optionally of one document)."""
+        where, params = ("WHERE a.doc_id=?", (doc_id,)) if doc_id else ("", ())
+        return self.rows(
+            f"""SELECT a.*, s.text AS sentence FROM annotations a
+                LEFT JOIN sentences s ON s.doc_id = a.doc_id AND s.idx = a.sentence_idx
+                {where} ORDER BY a.annotation_id""",
+            params,
+        )

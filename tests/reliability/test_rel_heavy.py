@@ -1,0 +1,106 @@
+"""Long and hostile PDFs: streaming with bounded memory, decompression bombs, memory limits, timeouts."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import make_bad_inputs as mbi
+from rel_helpers import REPO, run_cli
+
+from policytext import api
+from policytext.ingest.pool import run_tasks
+
+MB = 1 << 20
+
+_PEAK = """
+import json, resource, sys
+from policytext.errors import IngestError
+from policytext.ingest.document import build_document
+out = {}
+try:
+    doc = build_document(sys.argv[1])
+    out.update(ok=True, pages=len(doc.pages), chars=len(doc.text), last=doc.text[-200:])
+except IngestError as exc:
+    out.update(ok=False, reason=exc.reason, message=exc.message)
+out["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps(out))
+"""
+
+
+def _read_in_subprocess(path: Path) -> dict:
+    """Read one file in a fresh interpreter and report its outcome and peak RSS (MB)."""
+    proc = subprocess.run([sys.executable, "-c", _PEAK, str(path)], capture_output=True, text=True, timeout=300,
+                          env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert proc.returncode == 0, proc.stderr
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def test_2000_page_pdf_streams_in_bounded_memory(tmp_path: Path) -> None:
+    path = tmp_path / "many-pages.pdf"
+    path.write_bytes(mbi.many_pages_pdf(2000))
+    out = _read_in_subprocess(path)
+    assert out["ok"] and out["pages"] == 2000
+    assert "clause 2000" in out["last"]
+    assert out["peak_mb"] < 400, out  # all 2,000 pages' characters at once would need far more
+
+
+def test_decompression_bomb_refused_with_bounded_memory(tmp_path: Path) -> None:
+    for name, data in (("bomb.pdf", mbi.bomb_pdf(1 << 30)), ("nested-bomb.pdf", mbi.nested_bomb_pdf(1 << 30))):
+        path = tmp_path / name
+        path.write_bytes(data)
+        assert path.stat().st_size < 2 * MB
+        out = _read_in_subprocess(path)
+        assert not out["ok"] and out["reason"] == "corrupt" and "decompression bomb" in out["message"], out
+        assert out["peak_mb"] < 300, out  # never inflated in memory (the stream is 1 GB)
+
+
+def test_bomb_in_a_batch_fails_alone(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "bomb.pdf").write_bytes(mbi.bomb_pdf(1 << 30))
+    for n in range(3):
+        (folder / f"ok-{n}.txt").write_text(mbi.policy_text(f"bomb-ok-{n}"), encoding="utf-8")
+    s = api.ingest([folder], tmp_path / "b.db", workers=2, timeout=120, model=False)
+    assert s.stored == 3 and [f["error"] for f in s.failures] == ["corrupt"]
+
+
+def _allocate(n_mb: int) -> int:
+    block = bytearray(n_mb * MB)
+    return len(block)
+
+
+def test_worker_memory_limit() -> None:
+    """With max_memory a worker that needs more fails alone (MemoryError); the others are done."""
+    results = {r.task: r for r in run_tasks(_allocate, [8, 2048, 16], workers=2, max_memory=256 * MB)}
+    assert results[8].ok and results[16].ok
+    assert not results[2048].ok and "MemoryError" in results[2048].message
+
+
+def test_cli_max_memory_option_accepted(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text(mbi.policy_text("mm-a"), encoding="utf-8")
+    (tmp_path / "b.txt").write_text(mbi.policy_text("mm-b"), encoding="utf-8")
+    proc = run_cli(["ingest", str(tmp_path / "a.txt"), str(tmp_path / "b.txt"), "--db", str(tmp_path / "m.db"),
+                    "-q", "-j", "2", "--rules-only", "--max-memory", "512"])
+    assert proc.returncode == 0 and "2 stored" in proc.stderr, proc.stderr
+
+
+def test_parser_that_runs_forever_is_stopped_at_the_timeout(tmp_path: Path) -> None:
+    """64 MB of deflated blanks as a page's content: PDFium finds no text, pdfminer then
+    tokenises the blanks in pure Python for minutes. The worker is killed at --timeout."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    slow = folder / "blank-content.pdf"
+    slow.write_bytes(mbi.bomb_pdf(64 * MB))
+    assert slow.stat().st_size < 100_000
+    for n in range(3):
+        (folder / f"ok-{n}.txt").write_text(mbi.policy_text(f"timeout-ok-{n}"), encoding="utf-8")
+    proc = run_cli(["ingest", str(folder), "--db", str(tmp_path / "t.db"), "-q", "-j", "2", "--rules-only",
+                    "--timeout", "3"], timeout=240)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr
+    line = next(ln for ln in proc.stderr.splitlines() if "blank-content.pdf" in ln)
+    assert ": timeout: " in line and "3 s" in line
+    assert "3 stored" in proc.stderr
