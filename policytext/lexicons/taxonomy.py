@@ -6,6 +6,7 @@ user can load another file of the same shape (``--taxonomy FILE``).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import tomllib
@@ -30,30 +31,19 @@ class MechanismType:
     weak_cues: tuple[re.Pattern[str], ...] = ()
     exclude: tuple[re.Pattern[str], ...] = ()
 
-    @property
-    def cue_re(self) -> re.Pattern[str] | None:
-        """All strong cues as one alternation (one scan per sentence)."""
-        return _union(self.cues)
+    cue_re: re.Pattern[str] | None = field(default=None, compare=False, repr=False)
+    weak_re: re.Pattern[str] | None = field(default=None, compare=False, repr=False)
+    exclude_re: re.Pattern[str] | None = field(default=None, compare=False, repr=False)
 
-    @property
-    def weak_re(self) -> re.Pattern[str] | None:
-        """All weak cues as one alternation."""
-        return _union(self.weak_cues)
-
-    @property
-    def exclude_re(self) -> re.Pattern[str] | None:
-        """All exclusions as one alternation."""
-        return _union(self.exclude)
-
-
-_UNIONS: dict[tuple[str, ...], re.Pattern[str] | None] = {}
+    def __post_init__(self) -> None:
+        # One alternation per kind of pattern, compiled once: one scan per sentence.
+        object.__setattr__(self, "cue_re", _union(self.cues))
+        object.__setattr__(self, "weak_re", _union(self.weak_cues))
+        object.__setattr__(self, "exclude_re", _union(self.exclude))
 
 
 def _union(patterns: tuple[re.Pattern[str], ...]) -> re.Pattern[str] | None:
-    key = tuple(p.pattern for p in patterns)
-    if key not in _UNIONS:
-        _UNIONS[key] = re.compile("|".join(f"(?:{k})" for k in key)) if key else None
-    return _UNIONS[key]
+    return re.compile("|".join(f"(?:{p.pattern})" for p in patterns)) if patterns else None
 
 
 @dataclass
@@ -71,7 +61,7 @@ class Taxonomy:
     source: str = ""
     raw: dict[str, Any] = field(default_factory=dict, repr=False)
 
-    @property
+    @functools.cached_property
     def any_cue(self) -> re.Pattern[str] | None:
         """One alternation of every cue of every type: a sentence it misses asserts no type."""
         return _union(tuple(p for t in self.types for p in (*t.cues, *t.weak_cues)))

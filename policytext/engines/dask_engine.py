@@ -1,0 +1,237 @@
+"""Run the per-file ingest work on a Dask distributed cluster.
+
+``make_runner()`` returns a *runner* with the signature of
+:func:`policytext.ingest.pool.run_tasks`; give it to :func:`policytext.api.ingest`
+(``runner=``) or use ``policytext ingest ... --engine dask [--scheduler ADDRESS]``.
+
+How it works:
+
+* the extractor (taxonomy, gazetteer, model) that ``ingest`` loaded in this process is
+  sent to the cluster once, inside a worker plugin; every worker, including workers that
+  join or restart later, keeps one copy. Worker hosts need policytext installed (the
+  same version), not the taxonomy, gazetteer or model files;
+* each file is one task, :func:`_run_task`, which calls the per-file function (normally
+  :func:`policytext.api.process_file`) with this run's extractor and options;
+* results come back in completion order as :class:`~policytext.ingest.pool.TaskResult`;
+  the calling process writes the store, as with the local engine;
+* at most one file per worker thread is in flight, so the per-file ``timeout`` counts
+  from submission: a file that runs past it is reported as ``timeout``, its task is
+  cancelled and its worker restarted (through its nanny), as the local pool kills a
+  worker process;
+* a worker that dies while reading a file makes Dask retry the file elsewhere; a file
+  that keeps killing workers is reported as ``crashed``.
+
+Workers open each file by the path the client gives, so the files must be readable at
+the same path on every worker (a shared file system; use absolute paths).
+
+Without a scheduler address a ``LocalCluster`` of worker processes is started for the run
+and closed after it.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+import uuid
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+
+from policytext.errors import UsageError
+from policytext.ingest.pool import TaskResult
+
+try:
+    from distributed import WorkerPlugin
+except ImportError as exc:  # pragma: no cover - depends on the environment
+    raise UsageError(
+        "the Dask engine needs dask.distributed: pip install 'policytext[dask]' (or 'dask[distributed]')"
+    ) from exc
+
+__all__ = ["ExtractorPlugin", "make_runner"]
+
+log = logging.getLogger(__name__)
+
+# ---------------------------------------------------------------------------
+# worker side
+# ---------------------------------------------------------------------------
+# token -> (extractor, options): one entry per ingest run that registered a plugin
+_STATE: dict[str, tuple[Any, dict[str, Any]]] = {}
+# process_file reads module globals of policytext.api; tasks of different runs must not
+# interleave in one worker process, so a run's state is installed only when no task of
+# another run is active (tasks of the same run share it and run concurrently).
+_GATE = threading.Condition()
+_ACTIVE: dict[str, Any] = {"token": None, "count": 0}
+
+
+class ExtractorPlugin(WorkerPlugin):
+    """A Dask worker plugin that gives every worker this run's extractor and options."""
+
+    idempotent = False
+
+    def __init__(self, token: str, extractor: Any, options: dict[str, Any],
+                 initializer: Callable[[], None] | None = None) -> None:
+        self.token = token
+        self.extractor = extractor
+        self.options = dict(options)
+        self.initializer = initializer
+
+    def setup(self, worker: Any = None) -> None:
+        _STATE[self.token] = (self.extractor, self.options)
+        if self.initializer is not None:
+            self.initializer()
+
+    def teardown(self, worker: Any = None) -> None:
+        _STATE.pop(self.token, None)
+
+
+def _run_task(fn: Callable[[Any], Any], token: str, task: Any) -> Any:
+    """The task run on a worker: ``fn(task)`` with the run's extractor installed."""
+    from policytext import api
+
+    try:
+        extractor, options = _STATE[token]
+    except KeyError:
+        raise RuntimeError("this worker has no policytext state for the run (plugin not set up)") from None
+    with _GATE:
+        while _ACTIVE["token"] not in (None, token):
+            _GATE.wait()
+        if _ACTIVE["token"] is None:
+            api._set_worker_state(extractor, options)
+            _ACTIVE["token"] = token
+        _ACTIVE["count"] += 1
+    try:
+        return fn(task)
+    finally:
+        with _GATE:
+            _ACTIVE["count"] -= 1
+            if _ACTIVE["count"] == 0:
+                _ACTIVE["token"] = None
+                _GATE.notify_all()
+
+
+# ---------------------------------------------------------------------------
+# client side
+# ---------------------------------------------------------------------------
+def _current_state() -> tuple[Any, dict[str, Any]]:
+    """The extractor and options ``api.ingest`` installed for this run (before calling the runner)."""
+    from policytext import api
+
+    return api._EXTRACTOR, dict(api._OPTIONS)
+
+
+def _describe(exc: BaseException) -> tuple[str, str]:
+    from distributed import KilledWorker
+
+    if isinstance(exc, KilledWorker):
+        return "crashed", "the worker process died while reading this file (Dask gave up after retries)"
+    return "exception", f"{type(exc).__name__}: {exc}"
+
+
+def make_runner(scheduler: str | None = None, n_workers: int | None = None, *,
+                threads_per_worker: int = 1) -> Callable[..., Iterator[TaskResult]]:
+    """A runner for :func:`policytext.api.ingest` that uses a Dask distributed cluster.
+
+    Args:
+        scheduler: address of a running scheduler (``tcp://host:8786``); None starts a
+            ``LocalCluster`` of worker processes for the run.
+        n_workers: workers of the LocalCluster (default: the ``workers`` ``ingest`` asks
+            for, i.e. ``--workers``, itself all cores by default). Ignored with ``scheduler``.
+        threads_per_worker: threads of each LocalCluster worker (1: the work is CPU-bound
+            Python, so processes, not threads, give parallelism).
+    """
+
+    def run(fn: Callable[[Any], Any], tasks: Iterable[Any], *, workers: int = 0,
+            timeout: float | None = None, initializer: Callable[[], None] | None = None) -> Iterator[TaskResult]:
+        queue = deque(tasks)
+        if not queue:
+            return
+        import dask
+        from distributed import Client, LocalCluster, wait
+
+        extractor, options = _current_state()
+        cluster = None
+        if scheduler:
+            client = Client(scheduler, set_as_default=False)
+        else:
+            with dask.config.set({"distributed.scheduler.worker-saturation": 1.0}):
+                cluster = LocalCluster(n_workers=max(1, n_workers or workers or 1),
+                                       threads_per_worker=threads_per_worker, processes=True,
+                                       dashboard_address=":0", silence_logs=logging.ERROR)
+            client = Client(cluster, set_as_default=False)
+        token = uuid.uuid4().hex[:12]
+        plugin_name = f"policytext-{token}"
+        try:
+            client.wait_for_workers(1)
+            client.register_plugin(ExtractorPlugin(token, extractor, options, initializer), name=plugin_name)
+            inflight: dict[Any, tuple[Any, float]] = {}
+            n = 0
+            while queue or inflight:
+                slots = max(1, sum(client.nthreads().values()))
+                while queue and len(inflight) < slots:
+                    task = queue.popleft()
+                    fut = client.submit(_run_task, fn, token, task, pure=False, key=f"{plugin_name}-{n}")
+                    n += 1
+                    inflight[fut] = (task, time.perf_counter())
+                wait_for = None
+                if timeout is not None:
+                    wait_for = max(0.0, min(t for _, t in inflight.values()) + timeout - time.perf_counter())
+                try:
+                    with client.as_current():
+                        done = wait(list(inflight), timeout=wait_for, return_when="FIRST_COMPLETED").done
+                except TimeoutError:
+                    done = set()
+                for fut in done:
+                    task, t0 = inflight.pop(fut)
+                    elapsed = time.perf_counter() - t0
+                    if fut.status == "finished":
+                        try:
+                            value = fut.result()
+                        except Exception as exc:  # noqa: BLE001 - lost between finishing and fetching
+                            kind, msg = _describe(exc)
+                            yield TaskResult(task, False, error=kind, message=msg, seconds=elapsed)
+                        else:
+                            yield TaskResult(task, True, value, seconds=elapsed)
+                    else:
+                        exc = fut.exception() if fut.status == "error" else RuntimeError(f"task {fut.status}")
+                        kind, msg = _describe(exc)
+                        yield TaskResult(task, False, error=kind, message=msg, seconds=elapsed)
+                    fut.release()
+                if timeout is not None:
+                    now = time.perf_counter()
+                    late = [f for f, (_, t0) in inflight.items() if now - t0 > timeout]
+                    if late:
+                        _stop(client, late)
+                    for fut in late:
+                        task, t0 = inflight.pop(fut)
+                        yield TaskResult(task, False, error="timeout",
+                                         message=f"reading took longer than {timeout:g} s and was stopped",
+                                         seconds=now - t0)
+        finally:
+            for fut in list(locals().get("inflight", {})):
+                fut.cancel()
+            try:
+                client.unregister_worker_plugin(plugin_name)
+            except Exception:  # noqa: BLE001 - not registered, or the cluster is gone
+                pass
+            client.close()
+            if cluster is not None:
+                cluster.close()
+
+    return run
+
+
+def _stop(client: Any, futures: list[Any]) -> None:
+    """Cancel tasks that ran too long and restart the workers still running them."""
+    keys = {f.key for f in futures}
+    try:
+        busy = [w for w, ks in client.processing().items() if keys & set(ks)]
+    except Exception:  # noqa: BLE001
+        busy = []
+    for f in futures:
+        f.cancel()
+    if busy:
+        try:
+            client.restart_workers(busy, raise_for_error=False)
+        except Exception as exc:  # noqa: BLE001 - e.g. a worker without a nanny cannot be restarted
+            log.warning("could not restart Dask workers %s after a timeout: %s", busy, exc)
