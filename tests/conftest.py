@@ -34,3 +34,34 @@ def sample_texts() -> dict[str, str]:
         "compensation": "完善生态保护补偿机制，探索跨省横向补偿。\n",
         "traditional": "長三角城市羣一體化發展。\n",
     }
+
+
+# -- a store of the sample corpus, built once per session (query, export tests) -----------
+
+def build_sample_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Ingest corpora/sample once per session; later calls reuse the file."""
+    from policytext import api
+
+    db = tmp_path_factory.getbasetemp() / "policytext-sample.db"
+    if not db.exists():
+        api.ingest([str(Path(__file__).resolve().parents[1] / "corpora" / "sample")], db, workers=0)
+    return db
+
+
+@pytest.fixture(scope="session")
+def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample corpus ingested into a store (shared; copy it before writing)."""
+    return build_sample_store(tmp_path_factory)
+
+
+@pytest.fixture()
+def copy_store():
+    """A function that makes a private copy of a store (SQLite backup API, WAL included)."""
+    import sqlite3
+
+    def copy(src: Path, dst: Path) -> Path:
+        with sqlite3.connect(src) as a, sqlite3.connect(dst) as b:
+            a.backup(b)
+        return dst
+
+    return copy

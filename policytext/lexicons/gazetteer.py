@@ -255,7 +255,7 @@ class AggloMatch:
         }
 
 
-def _trie_pattern(words: Iterable[str]) -> str:
+def trie_pattern(words: Iterable[str]) -> str:
     """Compile words into one regex whose alternation is a character trie.
 
     At each position the regex prefers the longest word, and Python's ``re``
@@ -487,7 +487,7 @@ class Gazetteer:
             context=context,
             conditional=conditional,
             blocked=blocked,
-            regex=re.compile(_trie_pattern(words)) if words else None,
+            regex=re.compile(trie_pattern(words)) if words else None,
             max_member=max((len(w) for w in list(full) + list(context)), default=1),
             places=places,
             place_chars=frozenset(p[0] for p in places)

@@ -40,7 +40,7 @@ from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
 from policytext.errors import LexiconError
-from policytext.lexicons.gazetteer import Gazetteer
+from policytext.lexicons.gazetteer import Gazetteer, trie_pattern
 from policytext.lexicons.taxonomy import Taxonomy
 
 jieba.setLogLevel(logging.WARNING)
@@ -204,25 +204,6 @@ def parse_userdict(text: str, *, source: str = "<userdict>") -> list[tuple[str, 
     return entries
 
 
-def _trie_pattern(words: Iterable[str]) -> str:
-    """One regex alternation shaped as a character trie: longest word first at each position."""
-    trie: dict[str, Any] = {}
-    for word in words:
-        node = trie
-        for char in word:
-            node = node.setdefault(char, {})
-        node[""] = {}
-
-    def render(node: dict[str, Any]) -> str:
-        branches = [re.escape(char) + render(child) for char, child in sorted(node.items()) if char]
-        if not branches:
-            return ""
-        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-        return f"(?:{body})?" if "" in node else body
-
-    return render(trie)
-
-
 def _cache_dir() -> str | None:
     """Folder for jieba's dictionary cache (``POLICYTEXT_CACHE_DIR``, else ~/.cache/policytext).
 
@@ -323,7 +304,7 @@ class JiebaTokenizer:
             segmenter.add_word(word, freq, tag)
         places = [w for w, _, tag in entries if tag == PLACE_TAG]
         others = [w for w, _, tag in entries if tag != PLACE_TAG]
-        self._protect = [re.compile(_trie_pattern(tier)) for tier in (places, others) if tier]
+        self._protect = [re.compile(trie_pattern(tier)) for tier in (places, others) if tier]
         self._segmenter = segmenter
 
     # -- segmentation ---------------------------------------------------------

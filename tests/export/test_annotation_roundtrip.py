@@ -7,7 +7,6 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from conftest import copy_store
 
 from policytext.classify.model import LabelledSentence, MechanismClassifier, load_training_data
 from policytext.cli import main
@@ -19,7 +18,7 @@ def lines(p: Path) -> list[dict]:
     return [json.loads(x) for x in p.read_text(encoding="utf-8").splitlines() if x.strip()]
 
 
-def test_doccano_roundtrip_to_store_and_training(sample_db: Path, tmp_path: Path) -> None:
+def test_doccano_roundtrip_to_store_and_training(sample_db: Path, tmp_path: Path, copy_store) -> None:
     db = copy_store(sample_db, tmp_path / "copy.db")
     export(db, tmp_path / "ex", fmt="doccano")
     tasks = lines(tmp_path / "ex" / "doccano.jsonl")
