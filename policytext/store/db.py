@@ -23,7 +23,9 @@ from policytext.errors import StoreBusyError, StoreError
 from policytext.store.schema import migrate
 from policytext.types import Document, Extraction
 
-_HAN_CHAR_RE = re.compile("([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff])")
+# str.translate table: every Han character -> the character between spaces (C speed).
+_HAN_SPACED = {cp: f" {chr(cp)} " for lo, hi in ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF))
+               for cp in range(lo, hi + 1)}
 _SURROGATE_RE = re.compile("[\ud800-\udfff]")
 _CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _QUERY_TERM_RE = re.compile(r'"[^"]+"|\S+')
@@ -61,7 +63,7 @@ def fts_tokens(text: str) -> str:
     Searching a phrase of single characters then finds any Chinese substring, so that
     two-character words such as 补偿 are findable inside 生态保护补偿机制.
     """
-    return _HAN_CHAR_RE.sub(r" \1 ", text)
+    return text.translate(_HAN_SPACED)
 
 
 def fts_query(query: str) -> str:
@@ -265,12 +267,18 @@ class Store:
             [(doc.doc_id, p.number, p.start, p.end) for p in doc.pages],
         )
         boiler = set(ex.boilerplate)
-        for s in doc.sentences:
-            cur = c.execute(
-                'INSERT INTO sentences (doc_id, idx, start, "end", page, text, boilerplate) VALUES (?,?,?,?,?,?,?)',
-                (doc.doc_id, s.index, s.start, s.end, s.page, s.text, int(s.index in boiler)),
-            )
-            c.execute("INSERT INTO sentences_fts (rowid, tokens) VALUES (?, ?)", (cur.lastrowid, fts_tokens(s.text)))
+        # Row ids are assigned here (the write lock is held), so sentences and their index
+        # rows go in as two batched statements.
+        first_sid = c.execute("SELECT COALESCE(MAX(sid), 0) + 1 FROM sentences").fetchone()[0]
+        c.executemany(
+            'INSERT INTO sentences (sid, doc_id, idx, start, "end", page, text, boilerplate) VALUES (?,?,?,?,?,?,?,?)',
+            [(first_sid + i, doc.doc_id, s.index, s.start, s.end, s.page, s.text, int(s.index in boiler))
+             for i, s in enumerate(doc.sentences)],
+        )
+        c.executemany(
+            "INSERT INTO sentences_fts (rowid, tokens) VALUES (?, ?)",
+            [(first_sid + i, fts_tokens(s.text)) for i, s in enumerate(doc.sentences)],
+        )
         c.executemany(
             "INSERT INTO document_agglomerations (doc_id, agglomeration_id, name, kind, known, count, is_primary) VALUES (?,?,?,?,?,?,?)",
             [
