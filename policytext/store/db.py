@@ -243,7 +243,11 @@ class Store:
             if not replace:
                 c.execute("INSERT OR IGNORE INTO document_paths (doc_id, path, run_id) VALUES (?, ?, ?)", (doc.doc_id, path, run_id))
                 return False
+            kept = [dict(r) for r in c.execute(
+                "SELECT * FROM annotations WHERE doc_id=? ORDER BY annotation_id", (doc.doc_id,))]
             self._delete_document(doc.doc_id)
+        else:
+            kept = []
         ex = extraction or Extraction()
         m = doc.meta
         year = int(m.date[:4]) if m.date and m.date[:4].isdigit() else None
@@ -309,6 +313,8 @@ class Store:
                     [(cur.lastrowid, a) for a in aggs],
                 )
         c.execute("DELETE FROM failures WHERE path=?", (path,))
+        if kept:
+            self._reapply_annotations(doc.doc_id, kept)
         return True
 
     def _delete_document(self, doc_id: str) -> None:
@@ -317,6 +323,49 @@ class Store:
             "DELETE FROM sentences_fts WHERE rowid IN (SELECT sid FROM sentences WHERE doc_id=?)", (doc_id,)
         )
         c.execute("DELETE FROM documents WHERE doc_id=?", (doc_id,))
+
+    def _reapply_annotations(self, doc_id: str, kept: list[dict[str, Any]]) -> None:
+        """Carry hand corrections over a re-ingest of the same document (same hash, so the
+        same sentences): each one is re-applied to the new mentions, in its original order,
+        and its row is kept with its id, annotator and time."""
+        c = self.conn
+
+        def find(idx: int, type_: str | None) -> int | None:
+            row = c.execute(
+                "SELECT mention_id FROM mentions WHERE doc_id=? AND kind='mechanism' AND sentence_idx=? AND type=? "
+                "AND deleted=0 ORDER BY mention_id LIMIT 1", (doc_id, idx, type_)).fetchone()
+            return int(row[0]) if row else None
+
+        def add(idx: int, type_: str, status: str | None) -> int | None:
+            sent = c.execute('SELECT start, "end", page, text FROM sentences WHERE doc_id=? AND idx=?',
+                             (doc_id, idx)).fetchone()
+            if sent is None:
+                return None
+            cur = c.execute(
+                """INSERT INTO mentions (doc_id, kind, type, text, sentence_idx, start, "end", page, source, status)
+                   VALUES (?, 'mechanism', ?, ?, ?, ?, ?, ?, 'annotation', ?)""",
+                (doc_id, type_, sent["text"], idx, sent["start"], sent["end"], sent["page"], status))
+            return int(cur.lastrowid or 0)
+
+        for a in kept:
+            idx, mention_id = a["sentence_idx"], None
+            if a["action"] == "delete":
+                mention_id = find(idx, a["old_type"])
+                if mention_id is not None:
+                    c.execute("UPDATE mentions SET deleted=1 WHERE mention_id=?", (mention_id,))
+            elif a["action"] == "set":
+                mention_id = find(idx, a["old_type"])
+                if mention_id is not None:
+                    c.execute("UPDATE mentions SET type=?, status=? WHERE mention_id=?",
+                              (a["type"], a["status"], mention_id))
+                elif find(idx, a["type"]) is None:  # the extractor no longer finds the old type
+                    mention_id = add(idx, a["type"], a["status"])
+            elif a["action"] == "add" and find(idx, a["type"]) is None:
+                mention_id = add(idx, a["type"], a["status"])
+            a = {**a, "mention_id": mention_id}
+            cols = list(a)
+            c.execute(f"INSERT INTO annotations ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)})",
+                      [a[k] for k in cols])
 
     def replace_extraction(self, doc_id: str, extraction: Extraction, *, run_id: int | None = None) -> None:
         """Replace the agglomerations and machine mentions of a stored document (re-extraction)."""
