@@ -82,3 +82,20 @@ def _find_cut(text: str, start: int, max_len: int) -> int:
 def has_han(text: str) -> bool:
     """Whether the text holds at least one Han character."""
     return HAN_RE.search(text) is not None
+
+
+def line_starts(text: str, sentences: Sequence[Sentence]) -> list[int]:
+    """The offset of the line (paragraph) each sentence stands in, found in one pass.
+
+    Sentences are in text order, so each search only scans the text since the previous
+    sentence: linear even for a megabyte-long line of many sentences.
+    """
+    out: list[int] = []
+    start, scanned = 0, 0
+    for s in sentences:
+        nl = text.rfind("\n", scanned, s.start)
+        if nl != -1:
+            start = nl + 1
+        scanned = s.start
+        out.append(start)
+    return out

@@ -7,6 +7,7 @@ import re
 from collections.abc import Sequence
 
 from policytext.clean.resources import HAN_RE
+from policytext.clean.sentences import line_starts
 from policytext.types import Sentence
 
 # A heading after which everything is back matter until the next body heading.
@@ -29,12 +30,7 @@ def boilerplate_indexes(text: str, sentences: Sequence[Sentence]) -> set[int]:
     out: set[int] = set()
     in_back = False
     lines: dict[int, tuple[bool, bool, bool]] = {}
-    line_start, scanned = 0, 0
-    for s in sentences:  # in text order: find the line start incrementally
-        nl = text.rfind("\n", scanned, s.start)
-        if nl != -1:
-            line_start = nl + 1
-        scanned = s.start
+    for s, line_start in zip(sentences, line_starts(text, sentences)):
         info = lines.get(line_start)
         if info is None:
             line_end = text.find("\n", line_start)

@@ -25,6 +25,7 @@ from typing import Any
 import policytext
 from policytext.classify.model import MechanismClassifier
 from policytext.clean.resources import HAN_RE
+from policytext.clean.sentences import line_starts
 from policytext.extract.boilerplate import boilerplate_indexes
 from policytext.extract.measures import find_measures
 from policytext.extract.rules import domains_of, match_types, stage_of, status_of
@@ -206,34 +207,25 @@ class Extractor:
 
     def _context_agglomerations(self, doc: Document, per_sentence: dict[int, list[str]]) -> dict[int, list[str]]:
         """For each sentence: agglomerations of its paragraph, else of the nearest heading above."""
-        out: dict[int, list[str]] = {}
         text = doc.text
+        starts = line_starts(text, doc.sentences)
+        paragraph: dict[int, list[str]] = {}  # line start -> agglomerations named in that paragraph
+        for s, ls in zip(doc.sentences, starts):
+            found = paragraph.setdefault(ls, [])
+            for a in per_sentence.get(s.index, []):
+                if a not in found:
+                    found.append(a)
+        out: dict[int, list[str]] = {}
         current_heading: list[str] = []
-        para_start = -1
-        para_aggs: list[str] = []
-        para_of: dict[int, list[str]] = {}
-        paragraphs: dict[int, list[int]] = {}
-        for s in doc.sentences:
-            ls = text.rfind("\n", 0, s.start) + 1
-            paragraphs.setdefault(ls, []).append(s.index)
-        for ls, idxs in paragraphs.items():
-            found: list[str] = []
-            for i in idxs:
-                for a in per_sentence.get(i, []):
-                    if a not in found:
-                        found.append(a)
-            for i in idxs:
-                para_of[i] = found
-        for s in doc.sentences:
-            ls = text.rfind("\n", 0, s.start) + 1
-            if ls != para_start:
-                para_start = ls
+        previous = -1
+        for s, ls in zip(doc.sentences, starts):
+            if ls != previous:
+                previous = ls
                 line_end = text.find("\n", ls)
                 line = text[ls: line_end if line_end != -1 else len(text)]
                 if _HEADING_LINE.match(line) and len(line) <= 60:
                     current_heading = per_sentence.get(s.index, []) or current_heading
-            para_aggs = para_of.get(s.index, [])
-            out[s.index] = para_aggs or current_heading
+            out[s.index] = paragraph[ls] or current_heading
         return out
 
 
