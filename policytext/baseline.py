@@ -30,27 +30,33 @@ CUE_WORDS: dict[str, tuple[str, ...]] = {
 
 
 def baseline_extract(inputs: Sequence[str]) -> dict[str, Any]:
-    """Run the baseline on files; returns a ``policytext/v1`` object (no attributes but status)."""
-    from policytext.api import extract_files
+    """Run the baseline on files; returns a ``policytext/v1`` object (status always proposed).
 
-    result = extract_files(inputs, model=False)
-    for doc in result["documents"]:
-        sentences = {(m["sentence_index"], m["sentence"]) for m in doc["mentions"]}
-        kept = [m for m in doc["mentions"] if m["kind"] == "agglomeration"]
-        # the baseline looks at every sentence the pipeline saw, including ones without rule hits
-        for idx, sent in sorted(_all_sentences(doc, sentences)):
-            for t, words in CUE_WORDS.items():
-                if any(w in sent for w in words):
-                    kept.append({"kind": "mechanism", "type": t, "text": sent, "sentence": sent, "sentence_index": idx,
-                                 "page": None, "start": 0, "end": 0, "score": 1.0, "source": "rule",
-                                 "attributes": {"status": "proposed"}})
-        doc["mentions"] = kept
-    return result
-
-
-def _all_sentences(doc: dict[str, Any], seen: set[tuple[int, str]]) -> set[tuple[int, str]]:
-    from policytext.clean.sentences import split_sentences
+    Agglomerations come from the shipped gazetteer (the baseline is about mechanisms);
+    every sentence of the document is searched for the cue words.
+    """
+    from policytext.errors import IngestError
+    from policytext.extract.pipeline import Extractor, document_output, to_output
     from policytext.ingest.document import build_document
 
-    d = build_document(doc["path"])
-    return {(s.index, s.text) for s in split_sentences(d.text)}
+    gazetteer_only = Extractor.load(model=False)
+    gazetteer_only.measures = False
+    docs: list[dict[str, Any]] = []
+    errors: list[dict[str, str]] = []
+    for path in inputs:
+        try:
+            doc = build_document(path)
+        except IngestError as exc:
+            errors.append({"path": path, "error": exc.reason, "message": exc.message})
+            continue
+        out = document_output(doc, gazetteer_only.extract(doc), path=path)
+        mentions = [m for m in out["mentions"] if m["kind"] == "agglomeration"]
+        for s in doc.sentences:
+            for t, words in CUE_WORDS.items():
+                if any(w in s.text for w in words):
+                    mentions.append({"kind": "mechanism", "type": t, "text": s.text, "sentence": s.text,
+                                     "sentence_index": s.index, "page": s.page, "start": s.start, "end": s.end,
+                                     "score": 1.0, "source": "rule", "attributes": {"status": "proposed"}})
+        out["mentions"] = mentions
+        docs.append(out)
+    return to_output(docs, errors)
