@@ -5,6 +5,11 @@ Periods come from the document date: ``by="year"`` uses the year; ``by="month"``
 out of every timeline. A mention linked to several agglomerations counts for each of them;
 a mention linked to none counts under agglomeration ``None``.
 
+Timelines, first mentions and paths count *direct* links by default: a mention whose agglomeration
+was found in its sentence, heading or paragraph (``link_basis``). A link made only because the
+document as a whole is about the agglomeration (``link_basis = 'document'``) counts with
+``include_document_links=True``; a ``basis`` filter selects exactly the bases given.
+
 >>> from policytext import timeline
 >>> timeline.timeline_counts("corpus.db", by="year", types=["生态补偿"], normalize=True)   # doctest: +SKIP
 """
@@ -17,17 +22,17 @@ from typing import Any
 
 import pandas as pd
 
-from policytext.errors import UsageError
-from policytext.query import STAGES, STATUSES, Filters, _Borrowed, _frame
+from policytext.query import _Borrowed, _frame
+from policytext.store import reads
 from policytext.store.db import Store
-
-PERIODS = ("year", "month")
+from policytext.store.filters import Filters, direct_only, stages, statuses
+from policytext.store.reads import PERIODS
 
 COUNT_COLUMNS = ["period", "agglomeration", "agglomeration_name", "type", "documents", "mentions", "period_documents"]
 NORMALIZED_COLUMNS = ["doc_share", "mentions_per_document"]
 FIRST_COLUMNS = [
     "agglomeration", "agglomeration_name", "type", "period", "date", "doc_id", "document", "title", "page",
-    "sentence_idx", "start", "end", "status", "stage", "text", "sentence", "mention_id",
+    "sentence_idx", "start", "end", "status", "stage", "link_basis", "text", "sentence", "mention_id",
 ]
 PATH_COLUMNS = [
     "agglomeration", "agglomeration_name", "type", "stage_path", "status_path", "first_period", "last_period",
@@ -35,51 +40,16 @@ PATH_COLUMNS = [
 ]
 
 
-def _period_sql(by: str, d: str = "d") -> tuple[str, str]:
-    """(period expression, condition that the document has such a period)."""
-    if by == "year":
-        return f"CAST({d}.year AS TEXT)", f"{d}.year IS NOT NULL"
-    if by == "month":
-        return f"substr({d}.date, 1, 7)", f"length({d}.date) >= 7"
-    raise UsageError(f"--by {by!r}: choose year or month")
-
-
-def _filters(store: Store, types: Any, agglomerations: Any, since: Any, until: Any, doc_type: Any) -> Filters:
-    return Filters.make(store, types=types, agglomerations=agglomerations, since=since, until=until,
-                        doc_type=doc_type)
-
-
-def _names(store: Store) -> dict[str, str]:
-    return {r["agglomeration_id"]: r["name"] for r in store.rows(
-        "SELECT agglomeration_id, MIN(name) AS name FROM document_agglomerations GROUP BY agglomeration_id")}
-
-
-def _mention_rows(store: Store, f: Filters, by: str) -> list[dict[str, Any]]:
-    """One row per (mechanism mention, linked agglomeration) in dated documents, oldest first."""
-    period, has_period = _period_sql(by)
-    where, params = f.mention_sql()
-    agg_cond = ""
-    if f.agglomerations:
-        agg_cond = f" AND ma.agglomeration_id IN ({', '.join('?' for _ in f.agglomerations)})"
-        params = params + list(f.agglomerations)
-    return store.rows(
-        f"""SELECT {period} AS period, ma.agglomeration_id AS agglomeration, m.type, m.mention_id, m.doc_id,
-                   d.date, d.filename AS document, d.title, m.page, m.sentence_idx, m.start, m."end", m.status,
-                   m.stage, m.text, s.text AS sentence
-            FROM mentions m
-            JOIN documents d ON d.doc_id = m.doc_id
-            LEFT JOIN mention_agglomerations ma ON ma.mention_id = m.mention_id
-            LEFT JOIN sentences s ON s.doc_id = m.doc_id AND s.idx = m.sentence_idx
-            WHERE m.kind = 'mechanism' AND m.deleted = 0 AND {has_period}
-                  {''.join(' AND ' + w for w in where)}{agg_cond}
-            ORDER BY d.date, m.doc_id, m.start, m.type, ma.agglomeration_id""",
-        params,
-    )
+def _filters(store: Store, types: Any, agglomerations: Any, since: Any, until: Any, doc_type: Any,
+             basis: Any = None, include_document_links: bool = False) -> Filters:
+    f = Filters.make(store, types=types, agglomerations=agglomerations, since=since, until=until,
+                     doc_type=doc_type, basis=basis)
+    return direct_only(f, include_document_links)
 
 
 def timeline_counts(db: str | os.PathLike[str] | Store, *, by: str = "year", types: Any = None,
                     agglomerations: Any = None, since: Any = None, until: Any = None, doc_type: Any = None,
-                    normalize: bool = False) -> pd.DataFrame:
+                    normalize: bool = False, basis: Any = None, include_document_links: bool = False) -> pd.DataFrame:
     """Documents and mentions per period × agglomeration × mechanism type.
 
     Args:
@@ -89,20 +59,18 @@ def timeline_counts(db: str | os.PathLike[str] | Store, *, by: str = "year", typ
         since, until, doc_type: restrict the documents (also the ones counted per period).
         normalize: add ``doc_share`` (documents with the type ÷ all documents of the period)
             and ``mentions_per_document`` (mentions ÷ all documents of the period).
+        basis: count only links found this way (``sentence,heading,paragraph,document``).
+        include_document_links: also count links made at document level (default: direct links only).
 
     Returns:
         Columns :data:`COUNT_COLUMNS` (+ :data:`NORMALIZED_COLUMNS`), sorted by period,
         agglomeration and type. ``period_documents`` counts every document of the period.
     """
     with _Borrowed(db) as store:
-        f = _filters(store, types, agglomerations, since, until, doc_type)
-        rows = _mention_rows(store, f, by)
-        period, has_period = _period_sql(by)
-        dwhere, dparams = f.document_sql()
-        per_period = {r["period"]: r["n"] for r in store.rows(
-            f"""SELECT {period} AS period, COUNT(*) AS n FROM documents d
-                WHERE {has_period}{''.join(' AND ' + w for w in dwhere)} GROUP BY 1""", dparams)}
-        names = _names(store)
+        f = _filters(store, types, agglomerations, since, until, doc_type, basis, include_document_links)
+        rows = reads.period_mentions(store, f, by=by)
+        per_period = reads.period_documents(store, f, by=by)
+        names = reads.agglomeration_names(store)
     docs: dict[tuple[str, str | None, str], set[str]] = {}
     ments: Counter[tuple[str, str | None, str]] = Counter()
     for r in rows:
@@ -126,19 +94,23 @@ def timeline_counts(db: str | os.PathLike[str] | Store, *, by: str = "year", typ
 
 def first_mentions(db: str | os.PathLike[str] | Store, *, by: str = "year", types: Any = None,
                    agglomerations: Any = None, since: Any = None, until: Any = None,
-                   doc_type: Any = None) -> pd.DataFrame:
+                   doc_type: Any = None, basis: Any = None,
+                   include_document_links: bool = False) -> pd.DataFrame:
     """The earliest mention of each mechanism type per agglomeration, with its provenance.
 
     Earliest = smallest document date, then document id, then offset. A date given only as a
     year sorts before the full dates of that year.
 
+    Args:
+        basis, include_document_links: as for :func:`timeline_counts` (default: direct links only).
+
     Returns:
         Columns :data:`FIRST_COLUMNS`, sorted by agglomeration, then date, then type.
     """
     with _Borrowed(db) as store:
-        f = _filters(store, types, agglomerations, since, until, doc_type)
-        rows = _mention_rows(store, f, by)
-        names = _names(store)
+        f = _filters(store, types, agglomerations, since, until, doc_type, basis, include_document_links)
+        rows = reads.period_mentions(store, f, by=by)
+        names = reads.agglomeration_names(store)
     first: dict[tuple[str | None, str], dict[str, Any]] = {}
     for r in rows:  # rows come oldest first
         first.setdefault((r["agglomeration"], r["type"]), r)
@@ -175,7 +147,8 @@ def _path(steps: list[tuple[str, str | None]]) -> str:
 
 def stage_paths(db: str | os.PathLike[str] | Store, *, by: str = "year", types: Any = None,
                 agglomerations: Any = None, since: Any = None, until: Any = None,
-                doc_type: Any = None) -> pd.DataFrame:
+                doc_type: Any = None, basis: Any = None,
+                   include_document_links: bool = False) -> pd.DataFrame:
     """The stage and status path of each (agglomeration, mechanism type) over time.
 
     For every period the most frequent stage (and status) of the mentions is taken (a tie goes
@@ -186,19 +159,20 @@ def stage_paths(db: str | os.PathLike[str] | Store, *, by: str = "year", types: 
         Columns :data:`PATH_COLUMNS`; ``periods`` lists the periods with a mention.
     """
     with _Borrowed(db) as store:
-        f = _filters(store, types, agglomerations, since, until, doc_type)
-        rows = _mention_rows(store, f, by)
-        names = _names(store)
+        f = _filters(store, types, agglomerations, since, until, doc_type, basis, include_document_links)
+        rows = reads.period_mentions(store, f, by=by)
+        names = reads.agglomeration_names(store)
+    stage_values, status_values = stages(), statuses()
     groups: dict[tuple[str | None, str], list[dict[str, Any]]] = {}
     for r in rows:
         groups.setdefault((r["agglomeration"], r["type"]), []).append(r)
     out = []
     for (agg, t), rs in sorted(groups.items(), key=lambda kv: (kv[0][0] or "", kv[0][1])):
         periods = sorted({r["period"] for r in rs})
-        stage_steps = [(p, _pick([r["stage"] for r in rs if r["period"] == p and r["stage"] in STAGES], STAGES))
+        stage_steps = [(p, _pick([r["stage"] for r in rs if r["period"] == p and r["stage"] in stage_values], stage_values))
                        for p in periods]
-        status_steps = [(p, _pick([r["status"] for r in rs if r["period"] == p and r["status"] in STATUSES],
-                                  STATUSES)) for p in periods]
+        status_steps = [(p, _pick([r["status"] for r in rs if r["period"] == p and r["status"] in status_values],
+                                  status_values)) for p in periods]
         out.append({
             "agglomeration": agg, "agglomeration_name": names.get(agg) if agg else None, "type": t,
             "stage_path": _path(stage_steps), "status_path": _path(status_steps),

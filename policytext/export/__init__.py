@@ -78,8 +78,8 @@ def _sentence_status(attrs: dict[str, dict[str, Any]], key: str) -> str | None:
 def sentence_table(db: str | os.PathLike[str] | Store, *, include_boilerplate: bool = True) -> pd.DataFrame:
     """The sentence-level tagged dataset: every sentence with its mechanism labels and attributes.
 
-    ``labels`` are the mechanism types of the sentence after corrections stored in the
-    ``annotations`` table (``annotated`` is True where one applied); ``status``/``stage`` are the
+    ``labels`` are the mechanism types of the sentence's current mentions — hand corrections are
+    applied to the mentions by the store (``annotated`` is True where one was made); ``status``/``stage`` are the
     most frequent of its mentions; ``spans`` lists mention spans (mechanism, measure and
     agglomeration) with offsets relative to the sentence; ``attributes`` holds per type status,
     stage, domains and agglomerations.
@@ -123,34 +123,12 @@ def sentence_table(db: str | os.PathLike[str] | Store, *, include_boilerplate: b
             aggs.update(a)
             if m["kind"] == "mechanism" and m["type"] not in attrs:
                 attrs[m["type"]] = {"status": m["status"], "stage": m["stage"], "domains": d, "agglomerations": a}
-        attrs = apply_annotations(attrs, ann_by.get(key, []))
         out.append({
             **s, "boilerplate": bool(s["boilerplate"]), "labels": sorted(attrs), "status": _sentence_status(attrs, "status"),
             "stage": _sentence_status(attrs, "stage"), "domains": sorted(domains), "agglomerations": sorted(aggs),
             "spans": spans, "attributes": {k: attrs[k] for k in sorted(attrs)}, "annotated": key in ann_by,
         })
     return _frame(out, SENTENCE_COLUMNS)
-
-
-def apply_annotations(attrs: dict[str, dict[str, Any]], annotations: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    """Apply stored corrections (in order) to a sentence's ``{type: attributes}``.
-
-    ``add`` adds ``type`` (with status, stage); ``delete`` removes ``type``; ``set`` changes the
-    status/stage of ``type`` (renaming ``old_type`` to ``type`` when both are given).
-    """
-    out = {k: dict(v) for k, v in attrs.items()}
-    for a in annotations:
-        t = a.get("type")
-        if a["action"] == "add" and t:
-            out[t] = {**out.get(t, {"domains": [], "agglomerations": []}), "status": a.get("status"),
-                      "stage": a.get("stage")}
-        elif a["action"] == "delete" and t:
-            out.pop(t, None)
-        elif a["action"] == "set" and t:
-            base = out.pop(a.get("old_type") or t, {"domains": [], "agglomerations": []})
-            out[t] = {**base, "status": a.get("status") or base.get("status"),
-                      "stage": a.get("stage") or base.get("stage")}
-    return out
 
 
 def extraction_of(store: Store, doc_id: str) -> Any:
@@ -306,5 +284,5 @@ def spacy_bytes(store: Store) -> bytes:
     return binary.to_bytes() if hasattr(binary, "to_bytes") else bytes(binary)
 
 
-__all__ = ["FORMATS", "export", "document_table", "mention_table", "sentence_table", "apply_annotations",
+__all__ = ["FORMATS", "export", "document_table", "mention_table", "sentence_table",
            "extraction_of", "spacy_bytes"]

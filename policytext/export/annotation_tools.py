@@ -328,58 +328,44 @@ def import_annotations(path: str | os.PathLike[str], *, db: str | os.PathLike[st
 
 
 def _record(db: str | os.PathLike[str], items: list[Corrected], annotator: str, summary: ImportSummary) -> None:
-    from policytext.export import apply_annotations
+    """Turn each imported sentence into corrections of the store (only the differences) and apply
+    them all in one transaction through the store's one correction path."""
+    from policytext.store.corrections import Correction
     from policytext.store.db import Store, now
 
     with Store(db) as store:
         stamp = now()
-        rows: list[tuple[Any, ...]] = []
+        corrections: list[Correction] = []
         for it in items:
-            key = None
-            if it.doc_id and it.sentence_idx is not None:
-                r = store.execute("SELECT text FROM sentences WHERE doc_id = ? AND idx = ?",
-                                  (it.doc_id, it.sentence_idx)).fetchone()
-                if r is not None and r[0].strip() == it.sentence.strip():
-                    key = (it.doc_id, it.sentence_idx)
-            if key is None:
-                r = store.execute("SELECT doc_id, idx FROM sentences WHERE text = ? ORDER BY doc_id, idx LIMIT 1",
-                                  (it.sentence,)).fetchone()
-                key = (r[0], r[1]) if r is not None else None
+            key = store.locate_sentence(it.sentence, doc_id=it.doc_id, idx=it.sentence_idx)
             if key is None:
                 summary.not_in_store += 1
                 continue
             it.doc_id, it.sentence_idx = key
             current: dict[str, dict[str, Any]] = {}
             mids: dict[str, int] = {}
-            for m in store.rows("SELECT mention_id, type, status, stage FROM mentions WHERE doc_id = ? AND "
-                                "sentence_idx = ? AND kind = 'mechanism' AND deleted = 0 ORDER BY mention_id", key):
+            for m in store.sentence_mechanisms(*key):
                 current.setdefault(m["type"], {"status": m["status"], "stage": m["stage"]})
                 mids.setdefault(m["type"], m["mention_id"])
-            anns = store.rows("SELECT action, type, status, stage, old_type FROM annotations WHERE doc_id = ? AND "
-                              "sentence_idx = ? ORDER BY annotation_id", key)
-            current = apply_annotations(current, anns)
             who = it.annotator or annotator
-            new: list[tuple[Any, ...]] = []
+            new: list[Correction] = []
+            common = {"doc_id": key[0], "sentence_idx": key[1], "annotator": who, "source": it.source,
+                      "created_at": stamp}
             for t in sorted(set(current) - set(it.types)):
-                new.append((*key, mids.get(t), "delete", t, None, None, None, current[t].get("status"), who, it.source, stamp))
+                new.append(Correction(**common, action="delete", old_type=t, mention_id=mids.get(t),
+                                      old_status=current[t].get("status")))
             for t in it.types:
                 if t not in current:
-                    new.append((*key, None, "add", t, it.status, it.stage, None, None, who, it.source, stamp))
+                    new.append(Correction(**common, action="add", type=t, status=it.status, stage=it.stage))
                 elif (it.status is not None and it.status != current[t].get("status")) or \
                         (it.stage is not None and it.stage != current[t].get("stage")):
-                    new.append((*key, mids.get(t), "set", t, it.status, it.stage, None, current[t].get("status"),
-                                who, it.source, stamp))
+                    new.append(Correction(**common, action="set", type=t, status=it.status, stage=it.stage,
+                                          old_type=t, mention_id=mids.get(t), old_status=current[t].get("status")))
             if new:
                 summary.changed += 1
-                rows += new
+                corrections += new
             else:
                 summary.unchanged += 1
-
-        def write() -> None:
-            store.conn.executemany(
-                """INSERT INTO annotations (doc_id, sentence_idx, mention_id, action, type, status, stage, old_type,
-                       old_status, annotator, source, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)""", rows)
-
-        if rows:
-            store._write(write)
-        summary.rows = len(rows)
+        if corrections:
+            store.apply_corrections(corrections)
+        summary.rows = len(corrections)

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from policytext.errors import StoreBusyError, StoreError
+from policytext.store.corrections import Correction, apply_correction, link_basis_of, replay
 from policytext.store.schema import migrate
 from policytext.types import Document, Extraction
 
@@ -297,14 +298,14 @@ class Store:
             cur = c.execute(
                 """INSERT INTO mentions (doc_id, kind, type, text, sentence_idx, start, "end", page, score, source, status,
                        stage, domains_json, agglomerations_json, attributes_json, taxonomy_version, gazetteer_version,
-                       model_version, policytext_version, run_id)
-                   VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
+                       model_version, policytext_version, run_id, link_basis)
+                   VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
                 (
                     doc.doc_id, mn.kind, mn.type, mn.text, mn.sentence_index, mn.start, mn.end, mn.page, mn.score,
                     mn.source, attrs.get("status"), attrs.get("stage"),
                     json.dumps(attrs.get("domains") or [], ensure_ascii=False), json.dumps(aggs, ensure_ascii=False),
                     json.dumps(attrs, ensure_ascii=False, sort_keys=True), v.get("taxonomy"), v.get("gazetteer"),
-                    v.get("model"), v.get("policytext"), run_id,
+                    v.get("model"), v.get("policytext"), run_id, link_basis_of(attrs, aggs),
                 ),
             )
             if aggs:
@@ -326,46 +327,10 @@ class Store:
 
     def _reapply_annotations(self, doc_id: str, kept: list[dict[str, Any]]) -> None:
         """Carry hand corrections over a re-ingest of the same document (same hash, so the
-        same sentences): each one is re-applied to the new mentions, in its original order,
-        and its row is kept with its id, annotator and time."""
-        c = self.conn
-
-        def find(idx: int, type_: str | None) -> int | None:
-            row = c.execute(
-                "SELECT mention_id FROM mentions WHERE doc_id=? AND kind='mechanism' AND sentence_idx=? AND type=? "
-                "AND deleted=0 ORDER BY mention_id LIMIT 1", (doc_id, idx, type_)).fetchone()
-            return int(row[0]) if row else None
-
-        def add(idx: int, type_: str, status: str | None) -> int | None:
-            sent = c.execute('SELECT start, "end", page, text FROM sentences WHERE doc_id=? AND idx=?',
-                             (doc_id, idx)).fetchone()
-            if sent is None:
-                return None
-            cur = c.execute(
-                """INSERT INTO mentions (doc_id, kind, type, text, sentence_idx, start, "end", page, source, status)
-                   VALUES (?, 'mechanism', ?, ?, ?, ?, ?, ?, 'annotation', ?)""",
-                (doc_id, type_, sent["text"], idx, sent["start"], sent["end"], sent["page"], status))
-            return int(cur.lastrowid or 0)
-
-        for a in kept:
-            idx, mention_id = a["sentence_idx"], None
-            if a["action"] == "delete":
-                mention_id = find(idx, a["old_type"])
-                if mention_id is not None:
-                    c.execute("UPDATE mentions SET deleted=1 WHERE mention_id=?", (mention_id,))
-            elif a["action"] == "set":
-                mention_id = find(idx, a["old_type"])
-                if mention_id is not None:
-                    c.execute("UPDATE mentions SET type=?, status=? WHERE mention_id=?",
-                              (a["type"], a["status"], mention_id))
-                elif find(idx, a["type"]) is None:  # the extractor no longer finds the old type
-                    mention_id = add(idx, a["type"], a["status"])
-            elif a["action"] == "add" and find(idx, a["type"]) is None:
-                mention_id = add(idx, a["type"], a["status"])
-            a = {**a, "mention_id": mention_id}
-            cols = list(a)
-            c.execute(f"INSERT INTO annotations ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)})",
-                      [a[k] for k in cols])
+        same sentences): each one is re-applied to the new mentions by
+        :func:`~policytext.store.corrections.apply_correction`, in its original order, and its
+        row is kept with its id, annotator and time."""
+        replay(self.conn, kept)
 
     def replace_extraction(self, doc_id: str, extraction: Extraction, *, run_id: int | None = None) -> None:
         """Replace the agglomerations and machine mentions of a stored document (re-extraction)."""
@@ -432,6 +397,24 @@ class Store:
             (q, limit),
         )
 
+    def stored_agglomeration_id(self, name: str) -> str | None:
+        """The id of an agglomeration the store's documents name, by id or stored name (unlisted groups)."""
+        row = self.conn.execute(
+            "SELECT agglomeration_id FROM document_agglomerations WHERE agglomeration_id = ? OR name = ? LIMIT 1",
+            (name, name)).fetchone()
+        return str(row[0]) if row else None
+
+    def vocabularies(self) -> dict[str, list[str]]:
+        """The statuses, stages and document types the store holds (filters accept them besides the
+        taxonomy's, so a store written with another taxonomy stays queryable)."""
+        return {
+            "status": [r[0] for r in self.conn.execute(
+                "SELECT DISTINCT status FROM mentions WHERE status IS NOT NULL ORDER BY status")],
+            "stage": [r[0] for r in self.conn.execute(
+                "SELECT DISTINCT stage FROM mentions WHERE stage IS NOT NULL ORDER BY stage")],
+            "doc_type": [r[0] for r in self.conn.execute("SELECT DISTINCT doc_type FROM documents ORDER BY doc_type")],
+        }
+
     def info(self) -> dict[str, Any]:
         """What is stored: counts, failures by reason, last runs, versions."""
         one = lambda sql: self.conn.execute(sql).fetchone()[0]  # noqa: E731
@@ -491,22 +474,11 @@ class Store:
             ).fetchone()
             if row is None or row["deleted"]:
                 raise StoreError(f"no mention {mention_id} in {self.path} (deleted, or re-ingested meanwhile); reload the page")
-            new_type = type or row["type"]
-            new_status = status or row["status"]
-            if action == "set":
-                self.conn.execute("UPDATE mentions SET type=?, status=? WHERE mention_id=?", (new_type, new_status, mention_id))
-            else:
-                self.conn.execute("UPDATE mentions SET deleted=1 WHERE mention_id=?", (mention_id,))
-            cur = self.conn.execute(
-                """INSERT INTO annotations (doc_id, sentence_idx, mention_id, action, type, status, stage, old_type,
-                       old_status, annotator, source, created_at, note) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)""",
-                (
-                    row["doc_id"], row["sentence_idx"] if row["sentence_idx"] is not None else -1, mention_id, action,
-                    new_type if action == "set" else None, new_status if action == "set" else None, row["stage"],
-                    row["type"], row["status"], annotator, source, now(), note,
-                ),
-            )
-            return int(cur.lastrowid or 0)
+            return apply_correction(self.conn, Correction(
+                doc_id=row["doc_id"], sentence_idx=row["sentence_idx"] if row["sentence_idx"] is not None else -1,
+                action=action, annotator=annotator, type=(type or row["type"]) if action == "set" else None,
+                status=(status or row["status"]) if action == "set" else None, stage=row["stage"],
+                old_type=row["type"], old_status=row["status"], mention_id=mention_id, source=source, note=note))
 
         return int(self._write_annotation(do))
 
@@ -529,31 +501,31 @@ class Store:
             raise StoreError("an annotation needs an annotator name; pass --annotator NAME")
 
         def do() -> int:
-            s = self.conn.execute(
-                'SELECT start, "end", page, text FROM sentences WHERE doc_id=? AND idx=?', (doc_id, sentence_idx)
-            ).fetchone()
-            if s is None:
-                raise StoreError(f"no sentence {sentence_idx} of document {doc_id} in {self.path}; reload the page")
-            cur = self.conn.execute(
-                """INSERT INTO mentions (doc_id, kind, type, text, sentence_idx, start, "end", page, source, status)
-                   VALUES (?, 'mechanism', ?, ?, ?, ?, ?, ?, 'annotation', ?)""",
-                (doc_id, type, s["text"], sentence_idx, s["start"], s["end"], s["page"], status),
-            )
-            mention_id = int(cur.lastrowid or 0)
-            primary = self.conn.execute("SELECT primary_agglomeration FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
-            if primary and primary[0]:
-                self.conn.execute("UPDATE mentions SET agglomerations_json=? WHERE mention_id=?",
-                                  (json.dumps([primary[0]], ensure_ascii=False), mention_id))
-                self.conn.execute("INSERT OR IGNORE INTO mention_agglomerations (mention_id, agglomeration_id) VALUES (?, ?)",
-                                  (mention_id, primary[0]))
-            cur = self.conn.execute(
-                """INSERT INTO annotations (doc_id, sentence_idx, mention_id, action, type, status, annotator, source,
-                       created_at, note) VALUES (?, ?, ?, 'add', ?, ?, ?, ?, ?, ?)""",
-                (doc_id, sentence_idx, mention_id, type, status, annotator, source, now(), note),
-            )
-            return int(cur.lastrowid or 0)
+            return apply_correction(self.conn, Correction(
+                doc_id=doc_id, sentence_idx=sentence_idx, action="add", annotator=annotator, type=type,
+                status=status, source=source, note=note))
 
         return int(self._write_annotation(do))
+
+    def locate_sentence(self, text: str, *, doc_id: str | None = None, idx: int | None = None) -> tuple[str, int] | None:
+        """The stored sentence an imported line refers to: by (doc_id, idx) when its text matches, else
+        the first sentence with exactly this text; None when the store has no such sentence."""
+        if doc_id and idx is not None:
+            r = self.conn.execute("SELECT text FROM sentences WHERE doc_id = ? AND idx = ?", (doc_id, idx)).fetchone()
+            if r is not None and r[0].strip() == text.strip():
+                return doc_id, idx
+        r = self.conn.execute("SELECT doc_id, idx FROM sentences WHERE text = ? ORDER BY doc_id, idx LIMIT 1",
+                              (text,)).fetchone()
+        return (str(r[0]), int(r[1])) if r is not None else None
+
+    def sentence_mechanisms(self, doc_id: str, idx: int) -> list[dict[str, Any]]:
+        """The current (corrected, not deleted) mechanism mentions of one sentence, oldest first."""
+        return self.rows("SELECT mention_id, type, status, stage FROM mentions WHERE doc_id = ? AND sentence_idx = ? "
+                         "AND kind = 'mechanism' AND deleted = 0 ORDER BY mention_id", (doc_id, idx))
+
+    def apply_corrections(self, corrections: Sequence[Correction]) -> list[int]:
+        """Apply several corrections in ONE transaction (``import-annotations``); returns their annotation ids."""
+        return list(self._write_annotation(lambda: [apply_correction(self.conn, c) for c in corrections]))
 
     def _write_annotation(self, fn: Any) -> Any:
         if self.readonly:

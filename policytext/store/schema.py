@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 _V1 = """
 CREATE TABLE store_meta (
@@ -170,7 +170,17 @@ def _split(script: str) -> list[str]:
     return parts
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migrate_1]
+def _migrate_2(conn: sqlite3.Connection) -> None:
+    """Mentions record how their agglomeration link was found (``link_basis``).
+
+    One of ``sentence``, ``heading``, ``paragraph``, ``document``; NULL when no agglomeration
+    is linked or, for rows stored before this version, when it is unknown.
+    """
+    conn.execute("ALTER TABLE mentions ADD COLUMN link_basis TEXT")
+    conn.execute("CREATE INDEX mentions_basis ON mentions(kind, link_basis)")
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migrate_1, _migrate_2]
 assert len(MIGRATIONS) == SCHEMA_VERSION
 
 

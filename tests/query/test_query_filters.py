@@ -12,6 +12,7 @@ import pytest
 from policytext import query as q
 from policytext.cli import main
 from policytext.errors import UsageError
+from policytext.store import SCHEMA_VERSION
 
 
 def raw(db: Path, sql: str, params: tuple = ()) -> list[tuple]:
@@ -136,7 +137,7 @@ def test_sql_refuses_writes(sample_db: Path, tmp_path: Path, statement: str) -> 
         q.sql(sample_db, statement.format(tmp=tmp_path))
     assert not list(tmp_path.iterdir())
     assert raw(sample_db, "SELECT COUNT(*) FROM documents")[0][0] == 18
-    assert raw(sample_db, "PRAGMA user_version")[0][0] == 1
+    assert raw(sample_db, "PRAGMA user_version")[0][0] == SCHEMA_VERSION  # unchanged by the refused statement
 
 
 def test_cli_query_formats_and_errors(sample_db: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -1,0 +1,415 @@
+"""Every read of the store, under one :class:`~policytext.store.filters.Filters`.
+
+The CLI (``query``, ``timeline``), the Python API (:mod:`policytext.query`,
+:mod:`policytext.timeline`), the web page, the report and the export call these functions;
+SQL on the store's tables lives here and in :mod:`policytext.store.db` only. Rows are plain
+dicts; the public modules shape them into DataFrames or pages.
+
+Hand corrections are applied to the mentions when they are made
+(:mod:`policytext.store.corrections`), so every read here sees corrected data; deleted
+mentions are left out by the filters unless ``include_deleted``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from policytext.errors import UsageError
+from policytext.store.db import Store
+from policytext.store.filters import Filters
+
+PERIODS = ("year", "month")
+
+_MENTION_SELECT = """
+    SELECT m.mention_id, m.doc_id, d.filename AS document, d.title, d.date, d.year, d.doc_type, m.page,
+           m.sentence_idx, m.start, m."end", m.kind, m.type, m.text, m.status, m.stage, m.link_basis,
+           m.domains_json, m.agglomerations_json, m.score, m.source, s.text AS sentence, s.start AS sentence_start,
+           s.page AS sentence_page, m.taxonomy_version, m.gazetteer_version, m.model_version, m.policytext_version,
+           m.deleted
+    FROM mentions m
+    JOIN documents d ON d.doc_id = m.doc_id
+    LEFT JOIN sentences s ON s.doc_id = m.doc_id AND s.idx = m.sentence_idx"""
+
+_ORDERS = {
+    "document": 'd.date, m.doc_id, m.start, m."end", m.type, m.mention_id',
+    "export": 'd.date, m.doc_id, m.start, m."end", m.kind, m.type, m.mention_id',
+    "newest": "d.date DESC, m.doc_id, m.sentence_idx, m.start",
+    "score": "m.type, COALESCE(m.score, 0) DESC, d.year IS NULL, d.year, m.doc_id, m.start, m.mention_id",
+}
+
+
+def _and(where: Sequence[str]) -> str:
+    return "".join(" AND " + w for w in where)
+
+
+# ----------------------------------------------------------------------------- mentions
+
+
+def mentions(store: Store, f: Filters, *, kind: str | None = "mechanism", agglomeration_types: Sequence[str] = (),
+             order: str = "document") -> list[dict[str, Any]]:
+    """Stored mentions under ``f`` with their provenance (document, date, page, sentence, offsets).
+
+    Args:
+        kind: ``mechanism``, ``measure``, ``agglomeration`` or None (every kind).
+        agglomeration_types: for ``agglomeration`` mentions, the agglomeration ids named
+            (their ``type``); the filter's agglomerations also select them.
+        order: ``document`` (oldest document first), ``export``, ``newest`` or ``score``.
+    """
+    if kind == "agglomeration":
+        where, params = f.document_sql()
+        if not f.include_deleted:
+            where.insert(0, "m.deleted = 0")
+        ids = [*f.agglomerations, *agglomeration_types]
+        if ids:
+            where.append(f"m.type IN ({', '.join('?' for _ in ids)})")
+            params += ids
+    else:
+        where, params = f.mention_sql()
+    if kind is not None:
+        where.insert(0, "m.kind = ?")
+        params.insert(0, kind)
+    page, page_params = f.page_sql()
+    cond = ("WHERE " + " AND ".join(where)) if where else ""
+    return store.rows(f"{_MENTION_SELECT} {cond} ORDER BY {_ORDERS[order]} {page}", [*params, *page_params])
+
+
+def count_mentions(store: Store, f: Filters, *, kind: str = "mechanism") -> dict[str, int]:
+    """How many mentions (and distinct documents) match ``f``."""
+    where, params = f.mention_sql()
+    r = store.execute(f"SELECT COUNT(*), COUNT(DISTINCT m.doc_id) FROM mentions m JOIN documents d "
+                      f"ON d.doc_id = m.doc_id WHERE m.kind = ?{_and(where)}", [kind, *params]).fetchone()
+    return {"mentions": int(r[0]), "documents": int(r[1])}
+
+
+def counts(store: Store, f: Filters, *, by: str, kind: str = "mechanism") -> dict[str, int]:
+    """Mentions matching ``f`` counted by ``type``, ``status``, ``stage``, ``doc_type``, ``year``,
+    ``agglomeration`` or ``basis`` (a mention linked to several agglomerations counts for each).
+    A missing status counts as ``none``."""
+    exprs = {
+        "type": ("m.type", ""), "status": ("COALESCE(m.status, 'none')", ""), "stage": ("m.stage", ""),
+        "doc_type": ("d.doc_type", ""), "year": ("d.year", ""), "basis": ("m.link_basis", ""),
+        "agglomeration": ("ma.agglomeration_id", "JOIN mention_agglomerations ma ON ma.mention_id = m.mention_id"),
+    }
+    if by not in exprs:
+        raise UsageError(f"counts by {by!r}: choose from {', '.join(exprs)}")
+    expr, join = exprs[by]
+    where, params = f.mention_sql()
+    rows = store.rows(f"SELECT {expr} AS v, COUNT(DISTINCT m.mention_id) AS n FROM mentions m "
+                      f"JOIN documents d ON d.doc_id = m.doc_id {join} WHERE m.kind = ?{_and(where)} GROUP BY v",
+                      [kind, *params])
+    return {str(r["v"]): int(r["n"]) for r in rows if r["v"] is not None}
+
+
+def pair_counts(store: Store, f: Filters, *, kind: str = "mechanism") -> list[dict[str, Any]]:
+    """Mentions per (type, agglomeration) under ``f``: ``[{"type", "agg", "n"}]``."""
+    where, params = f.mention_sql()
+    return store.rows(
+        f"""SELECT m.type AS type, ma.agglomeration_id AS agg, COUNT(DISTINCT m.mention_id) AS n
+            FROM mentions m JOIN documents d ON d.doc_id = m.doc_id
+            JOIN mention_agglomerations ma ON ma.mention_id = m.mention_id
+            WHERE m.kind = ?{_and(where)} GROUP BY m.type, ma.agglomeration_id""", [kind, *params])
+
+
+def year_type_counts(store: Store, f: Filters, *, kind: str = "mechanism") -> list[dict[str, Any]]:
+    """Mentions and documents per (document year, type) under ``f``, dated documents only."""
+    where, params = f.mention_sql()
+    return store.rows(
+        f"""SELECT d.year AS year, m.type AS type, COUNT(*) AS n, COUNT(DISTINCT m.doc_id) AS docs
+            FROM mentions m JOIN documents d ON d.doc_id = m.doc_id
+            WHERE m.kind = ? AND d.year IS NOT NULL{_and(where)} GROUP BY d.year, m.type ORDER BY d.year""",
+        [kind, *params])
+
+
+def agglomeration_mechanism_counts(store: Store, f: Filters) -> dict[str, dict[str, int]]:
+    """Per linked agglomeration: mechanism mentions and documents under ``f``."""
+    where, params = f.mention_sql()
+    return {r["id"]: {"mentions": r["mentions"], "documents": r["documents"]} for r in store.rows(
+        f"""SELECT ma.agglomeration_id AS id, COUNT(*) AS mentions, COUNT(DISTINCT m.doc_id) AS documents
+            FROM mentions m JOIN mention_agglomerations ma ON ma.mention_id = m.mention_id
+            JOIN documents d ON d.doc_id = m.doc_id
+            WHERE m.kind = 'mechanism'{_and(where)} GROUP BY ma.agglomeration_id""", params)}
+
+
+def mention_types(store: Store, *, kind: str = "mechanism") -> list[str]:
+    """Every type stored for ``kind`` (deleted mentions included: they name the labels in use)."""
+    return [r["type"] for r in store.rows("SELECT DISTINCT type FROM mentions WHERE kind = ? ORDER BY type", (kind,))]
+
+
+# ----------------------------------------------------------------------------- over time
+
+
+def _period_sql(by: str, d: str = "d") -> tuple[str, str]:
+    """(period expression, condition that the document has such a period)."""
+    if by == "year":
+        return f"CAST({d}.year AS TEXT)", f"{d}.year IS NOT NULL"
+    if by == "month":
+        return f"substr({d}.date, 1, 7)", f"length({d}.date) >= 7"
+    raise UsageError(f"--by {by!r}: choose year or month")
+
+
+def period_mentions(store: Store, f: Filters, *, by: str = "year") -> list[dict[str, Any]]:
+    """One row per (mechanism mention, linked agglomeration) in dated documents, oldest first.
+
+    With agglomeration filters only the matching links are returned; a mention linked to none
+    gives one row with agglomeration None.
+    """
+    period, has_period = _period_sql(by)
+    where, params = f.mention_sql()
+    agg_cond = ""
+    if f.agglomerations:
+        agg_cond = f" AND ma.agglomeration_id IN ({', '.join('?' for _ in f.agglomerations)})"
+        params = params + list(f.agglomerations)
+    return store.rows(
+        f"""SELECT {period} AS period, ma.agglomeration_id AS agglomeration, m.type, m.mention_id, m.doc_id,
+                   d.date, d.year, d.filename AS document, d.title, m.page, m.sentence_idx, m.start, m."end",
+                   m.status, m.stage, m.link_basis, m.text, s.text AS sentence
+            FROM mentions m
+            JOIN documents d ON d.doc_id = m.doc_id
+            LEFT JOIN mention_agglomerations ma ON ma.mention_id = m.mention_id
+            LEFT JOIN sentences s ON s.doc_id = m.doc_id AND s.idx = m.sentence_idx
+            WHERE m.kind = 'mechanism' AND {has_period}{_and(where)}{agg_cond}
+            ORDER BY d.date, m.doc_id, m.start, m.type, ma.agglomeration_id""",
+        params,
+    )
+
+
+def period_documents(store: Store, f: Filters, *, by: str = "year") -> dict[str, int]:
+    """Documents per period under the document filters of ``f``."""
+    period, has_period = _period_sql(by)
+    where, params = f.document_sql()
+    return {r["period"]: r["n"] for r in store.rows(
+        f"SELECT {period} AS period, COUNT(*) AS n FROM documents d WHERE {has_period}{_and(where)} GROUP BY 1",
+        params)}
+
+
+def first_mentions(store: Store, f: Filters) -> list[dict[str, Any]]:
+    """The earliest linked mention of each (agglomeration, type): undated documents last."""
+    where, params = f.mention_sql()
+    first: dict[tuple[str, str], dict[str, Any]] = {}
+    for r in store.rows(
+        f"""SELECT ma.agglomeration_id AS agg, m.type AS type, m.doc_id AS doc_id, m.page AS page,
+                   m.sentence_idx AS sentence_idx, m.start AS start, m.text AS text, m.link_basis,
+                   d.year AS year, d.date AS date
+            FROM mentions m JOIN mention_agglomerations ma ON ma.mention_id = m.mention_id
+            JOIN documents d ON d.doc_id = m.doc_id WHERE m.kind = 'mechanism'{_and(where)}
+            ORDER BY d.year IS NULL, d.year, d.date, m.doc_id, m.start, m.mention_id""", params):
+        first.setdefault((r["agg"], r["type"]), r)
+    return list(first.values())
+
+
+def years(store: Store) -> list[int]:
+    """The distinct document years, ascending."""
+    return [r["year"] for r in store.rows("SELECT DISTINCT year FROM documents WHERE year IS NOT NULL ORDER BY year")]
+
+
+# ----------------------------------------------------------------------------- documents
+
+
+def documents(store: Store, f: Filters, *, order: str = "date") -> list[dict[str, Any]]:
+    """Stored documents under the document filters of ``f`` (and: naming one of its agglomerations,
+    holding a mechanism of one of its types), with ``agglomerations`` (ids, main one first)."""
+    where, params = f.document_sql()
+    if f.agglomerations:
+        where.append(f"EXISTS (SELECT 1 FROM document_agglomerations da WHERE da.doc_id = d.doc_id "
+                     f"AND da.agglomeration_id IN ({', '.join('?' for _ in f.agglomerations)}))")
+        params += list(f.agglomerations)
+    if f.types:
+        where.append(f"EXISTS (SELECT 1 FROM mentions mt WHERE mt.doc_id = d.doc_id AND mt.kind = 'mechanism' "
+                     f"AND mt.deleted = 0 AND mt.type IN ({', '.join('?' for _ in f.types)}))")
+        params += list(f.types)
+    orders = {"date": "d.date, d.doc_id", "year": "d.year IS NULL, d.year, d.date, d.doc_id"}
+    page, page_params = f.page_sql()
+    rows = store.rows(
+        f"""SELECT d.doc_id, d.filename AS document, d.path, d.title, d.date, d.year, d.date_source, d.doc_type,
+                   d.doc_number, d.issuer, d.primary_agglomeration, d.n_pages, d.n_chars,
+                   (SELECT COUNT(*) FROM sentences s WHERE s.doc_id = d.doc_id) AS n_sentences,
+                   (SELECT COUNT(*) FROM mentions m WHERE m.doc_id = d.doc_id AND m.kind = 'mechanism'
+                        AND m.deleted = 0) AS n_mechanisms,
+                   d.format
+            FROM documents d
+            {('WHERE ' + ' AND '.join(where)) if where else ''}
+            ORDER BY {orders[order]} {page}""",
+        params + page_params)
+    aggs: dict[str, list[str]] = {}
+    for r in store.rows("SELECT doc_id, agglomeration_id FROM document_agglomerations "
+                        "ORDER BY doc_id, is_primary DESC, count DESC, agglomeration_id"):
+        aggs.setdefault(r["doc_id"], []).append(r["agglomeration_id"])
+    for r in rows:
+        r["agglomerations"] = aggs.get(r["doc_id"], [])
+    return rows
+
+
+def document_paths(store: Store, doc_id: str) -> list[str]:
+    """Every path a document was found under (the first one stored first)."""
+    return [r[0] for r in store.execute(
+        "SELECT path FROM documents WHERE doc_id=? UNION SELECT path FROM document_paths WHERE doc_id=?",
+        (doc_id, doc_id))]
+
+
+def document_view(store: Store, doc_id: str) -> dict[str, Any] | None:
+    """One document's row, its sentences, its current mentions and agglomerations (for the web page)."""
+    doc = store.execute(
+        "SELECT doc_id, path, filename, title, date, year, doc_type, issuer, doc_number, n_pages, format, "
+        "primary_agglomeration FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
+    if doc is None:
+        return None
+    return {
+        "doc": dict(doc),
+        "mentions": store.rows(
+            """SELECT mention_id, kind, type, text, sentence_idx, start, "end", page, score, source, status, stage,
+                      link_basis, agglomerations_json FROM mentions WHERE doc_id=? AND deleted=0 ORDER BY start""",
+            (doc_id,)),
+        "sentences": store.rows(
+            'SELECT idx, start, "end", page, text, boilerplate FROM sentences WHERE doc_id=? ORDER BY idx', (doc_id,)),
+        "agglomerations": store.rows(
+            "SELECT agglomeration_id, name, kind, known, count, is_primary FROM document_agglomerations "
+            "WHERE doc_id=? ORDER BY count DESC", (doc_id,)),
+    }
+
+
+def document_extraction_rows(store: Store, doc_id: str) -> dict[str, Any]:
+    """What rebuilds a document's :class:`~policytext.types.Extraction`: its current mentions (with
+    their sentence text), agglomerations, main agglomeration, versions and boilerplate sentences."""
+    return {
+        "sentences": {r["idx"]: r["text"] for r in store.rows("SELECT idx, text FROM sentences WHERE doc_id = ?",
+                                                              (doc_id,))},
+        "mentions": store.rows('SELECT * FROM mentions WHERE doc_id = ? AND deleted = 0 ORDER BY start, "end", kind, '
+                               "type, mention_id", (doc_id,)),
+        "agglomerations": store.rows("SELECT * FROM document_agglomerations WHERE doc_id = ? ORDER BY is_primary DESC, "
+                                     "count DESC, agglomeration_id", (doc_id,)),
+        "document": store.rows("SELECT primary_agglomeration, versions_json FROM documents WHERE doc_id = ?",
+                               (doc_id,))[0],
+        "boilerplate": [r["idx"] for r in store.rows(
+            "SELECT idx FROM sentences WHERE doc_id = ? AND boilerplate = 1 ORDER BY idx", (doc_id,))],
+    }
+
+
+def document_ids(store: Store) -> list[str]:
+    """Every document id, oldest date first."""
+    return [r[0] for r in store.execute("SELECT doc_id FROM documents ORDER BY date, doc_id").fetchall()]
+
+
+def sentences(store: Store) -> list[dict[str, Any]]:
+    """Every sentence with its document's name, date and type, in document order."""
+    return store.rows(
+        """SELECT s.doc_id, d.filename AS document, d.date, d.year, d.doc_type, s.idx AS sentence_idx, s.page,
+                  s.start, s."end", s.text, s.boilerplate
+           FROM sentences s JOIN documents d ON d.doc_id = s.doc_id
+           ORDER BY d.date, s.doc_id, s.idx""")
+
+
+def neighbours(store: Store, doc_id: str, idx: int) -> dict[int, str]:
+    """The texts of the sentences just before and after sentence ``idx``."""
+    return {r["idx"]: r["text"] for r in store.rows(
+        "SELECT idx, text FROM sentences WHERE doc_id = ? AND idx IN (?, ?)", (doc_id, idx - 1, idx + 1))}
+
+
+def corpus_counts(store: Store) -> dict[str, int]:
+    """Pages, paged documents, sentences, characters and failures stored."""
+    one = lambda sql: int(store.execute(sql).fetchone()[0])  # noqa: E731
+    return {
+        "pages": one("SELECT COALESCE(SUM(n_pages), 0) FROM documents"),
+        "paged_documents": one("SELECT COUNT(*) FROM documents WHERE n_pages > 0"),
+        "sentences": one("SELECT COUNT(*) FROM sentences"),
+        "characters": one("SELECT COALESCE(SUM(n_chars), 0) FROM documents"),
+        "failures": one("SELECT COUNT(*) FROM failures"),
+    }
+
+
+def latest_versions(store: Store) -> str | None:
+    """The versions JSON of the latest run."""
+    run = store.execute("SELECT versions_json FROM runs ORDER BY run_id DESC LIMIT 1").fetchone()
+    return str(run[0]) if run and run[0] else None
+
+
+def main_model_version(store: Store) -> str | None:
+    """The model version most mentions were found with."""
+    row = store.execute("SELECT model_version FROM mentions WHERE model_version IS NOT NULL "
+                        "GROUP BY model_version ORDER BY COUNT(*) DESC, model_version LIMIT 1").fetchone()
+    return str(row[0]) if row else None
+
+
+# ----------------------------------------------------------------------------- agglomerations
+
+
+def agglomeration_names(store: Store) -> dict[str, str]:
+    """Agglomeration id → display name, as stored with the documents."""
+    return {r["agglomeration_id"]: r["name"] for r in store.rows(
+        "SELECT agglomeration_id, MIN(name) AS name FROM document_agglomerations GROUP BY agglomeration_id")}
+
+
+def agglomeration_ids_by_occurrences(store: Store) -> list[str]:
+    """Agglomeration ids, most name occurrences first."""
+    return [r["agglomeration_id"] for r in store.rows(
+        "SELECT agglomeration_id, SUM(count) AS n FROM document_agglomerations GROUP BY agglomeration_id "
+        "ORDER BY n DESC, agglomeration_id")]
+
+
+def document_agglomerations(store: Store, f: Filters) -> list[dict[str, Any]]:
+    """One row per (agglomeration, document naming it) under the document filters of ``f``."""
+    where, params = f.document_sql()
+    if f.agglomerations:
+        where.append(f"da.agglomeration_id IN ({', '.join('?' for _ in f.agglomerations)})")
+        params += list(f.agglomerations)
+    cond = ("WHERE " + " AND ".join(where)) if where else ""
+    return store.rows(
+        f"""SELECT da.agglomeration_id AS agglomeration, da.doc_id, da.name, da.kind, da.known, da.count,
+                   da.is_primary, d.date, d.filename
+            FROM document_agglomerations da JOIN documents d ON d.doc_id = da.doc_id {cond}
+            ORDER BY da.agglomeration_id, d.date, da.doc_id""", params)
+
+
+def agglomeration_summary(store: Store) -> list[dict[str, Any]]:
+    """Per agglomeration id: name, kind, known, documents naming it, occurrences, documents where main."""
+    return store.rows(
+        "SELECT agglomeration_id AS id, MIN(name) AS name, MIN(kind) AS kind, MIN(known) AS known, "
+        "COUNT(DISTINCT doc_id) AS documents, SUM(count) AS occurrences, SUM(is_primary) AS primary_in "
+        "FROM document_agglomerations GROUP BY agglomeration_id")
+
+
+def doc_types(store: Store) -> list[str]:
+    """The distinct stored document types."""
+    return [r["doc_type"] for r in store.rows("SELECT DISTINCT doc_type FROM documents ORDER BY doc_type")]
+
+
+# ----------------------------------------------------------------------------- search
+
+
+def search(store: Store, query: str, *, limit: int = 50) -> list[dict[str, Any]]:
+    """Full-text search over sentences (:meth:`Store.search`)."""
+    return store.search(query, limit=limit)
+
+
+# ----------------------------------------------------------------------------- corrections
+
+
+def corrected_sentences(store: Store) -> list[dict[str, Any]]:
+    """Each corrected sentence once, in the order of its latest correction, with that correction's
+    annotator, time and status and the sentence's current mechanisms (``mechanisms``)."""
+    latest = store.rows(
+        """SELECT a.doc_id, a.sentence_idx, s.text AS sentence, MAX(a.annotation_id) AS last_id
+           FROM annotations a JOIN sentences s ON s.doc_id = a.doc_id AND s.idx = a.sentence_idx
+           GROUP BY a.doc_id, a.sentence_idx ORDER BY last_id""")
+    for r in latest:
+        last = store.execute("SELECT annotator, created_at, status FROM annotations WHERE annotation_id=?",
+                             (r["last_id"],)).fetchone()
+        r.update(annotator=last["annotator"], created_at=last["created_at"], last_status=last["status"])
+        r["mechanisms"] = store.sentence_mechanisms(r["doc_id"], r["sentence_idx"])
+    return latest
+
+
+def annotated_sentences(store: Store) -> set[tuple[str, int]]:
+    """(doc_id, sentence_idx) of every sentence with a hand correction."""
+    return {(r["doc_id"], r["sentence_idx"]) for r in store.rows(
+        "SELECT DISTINCT doc_id, sentence_idx FROM annotations")}
+
+
+__all__ = [
+    "PERIODS", "agglomeration_ids_by_occurrences", "agglomeration_mechanism_counts", "agglomeration_names",
+    "agglomeration_summary", "annotated_sentences", "corpus_counts", "corrected_sentences", "count_mentions", "counts",
+    "doc_types", "document_agglomerations", "document_extraction_rows", "document_ids", "document_paths",
+    "document_view", "documents", "first_mentions", "latest_versions", "main_model_version", "mention_types",
+    "mentions", "neighbours", "pair_counts", "period_documents", "period_mentions", "search", "sentences",
+    "year_type_counts", "years",
+]
