@@ -22,8 +22,10 @@ import pandas as pd
 
 from policytext.errors import PolicytextError, UsageError
 from policytext.export import tables as T
-from policytext.query import STATUSES, _Borrowed, _frame
+from policytext.query import _Borrowed, _frame
+from policytext.store import reads
 from policytext.store.db import Store, now
+from policytext.store.filters import STATUSES, Filters
 
 FORMATS = ("csv", "xlsx", "parquet", "jsonl", "spacy", "doccano", "label-studio")
 
@@ -33,7 +35,7 @@ SENTENCE_COLUMNS = [
 ]
 MENTION_EXPORT_COLUMNS = [
     "mention_id", "doc_id", "document", "date", "year", "page", "sentence_idx", "start", "end", "kind", "type",
-    "text", "status", "stage", "domains", "agglomerations", "score", "source", "sentence", "taxonomy_version",
+    "text", "status", "stage", "domains", "agglomerations", "link_basis", "score", "source", "sentence", "taxonomy_version",
     "gazetteer_version", "model_version", "policytext_version",
 ]
 
@@ -51,15 +53,7 @@ def document_table(db: str | os.PathLike[str] | Store) -> pd.DataFrame:
 def mention_table(db: str | os.PathLike[str] | Store) -> pd.DataFrame:
     """Every stored mention (agglomerations, mechanisms, measures) with provenance, in document order."""
     with _Borrowed(db) as store:
-        rows = store.rows(
-            """SELECT m.mention_id, m.doc_id, d.filename AS document, d.date, d.year, m.page, m.sentence_idx, m.start,
-                      m."end", m.kind, m.type, m.text, m.status, m.stage, m.domains_json, m.agglomerations_json,
-                      m.score, m.source, s.text AS sentence, m.taxonomy_version, m.gazetteer_version,
-                      m.model_version, m.policytext_version
-               FROM mentions m JOIN documents d ON d.doc_id = m.doc_id
-               LEFT JOIN sentences s ON s.doc_id = m.doc_id AND s.idx = m.sentence_idx
-               WHERE m.deleted = 0
-               ORDER BY d.date, m.doc_id, m.start, m."end", m.kind, m.type, m.mention_id""")
+        rows = reads.mentions(store, Filters(), kind=None, order="export")
     for r in rows:
         r["domains"] = json.loads(r.pop("domains_json") or "[]")
         r["agglomerations"] = json.loads(r.pop("agglomerations_json") or "[]")
@@ -85,23 +79,14 @@ def sentence_table(db: str | os.PathLike[str] | Store, *, include_boilerplate: b
     stage, domains and agglomerations.
     """
     with _Borrowed(db) as store:
-        sents = store.rows(
-            """SELECT s.doc_id, d.filename AS document, d.date, d.year, d.doc_type, s.idx AS sentence_idx, s.page,
-                      s.start, s."end", s.text, s.boilerplate
-               FROM sentences s JOIN documents d ON d.doc_id = s.doc_id
-               ORDER BY d.date, s.doc_id, s.idx""")
-        ments = store.rows(
-            """SELECT doc_id, sentence_idx, kind, type, start, "end", status, stage, domains_json,
-                      agglomerations_json, mention_id
-               FROM mentions WHERE deleted = 0 ORDER BY doc_id, sentence_idx, start, "end", kind, type, mention_id""")
-        anns = store.rows(
-            "SELECT doc_id, sentence_idx, action, type, status, stage, old_type FROM annotations ORDER BY annotation_id")
+        sents = reads.sentences(store)
+        ments = reads.mentions(store, Filters(), kind=None, order="export")
+        annotated = reads.annotated_sentences(store)
+    ments.sort(key=lambda m: (m["doc_id"], m["sentence_idx"] if m["sentence_idx"] is not None else -1, m["start"],
+                              m["end"], m["kind"], m["type"], m["mention_id"]))
     by_sent: dict[tuple[str, int], list[dict[str, Any]]] = {}
     for m in ments:
         by_sent.setdefault((m["doc_id"], m["sentence_idx"]), []).append(m)
-    ann_by: dict[tuple[str, int], list[dict[str, Any]]] = {}
-    for a in anns:
-        ann_by.setdefault((a["doc_id"], a["sentence_idx"]), []).append(a)
     out = []
     for s in sents:
         key = (s["doc_id"], s["sentence_idx"])
@@ -126,7 +111,7 @@ def sentence_table(db: str | os.PathLike[str] | Store, *, include_boilerplate: b
         out.append({
             **s, "boilerplate": bool(s["boilerplate"]), "labels": sorted(attrs), "status": _sentence_status(attrs, "status"),
             "stage": _sentence_status(attrs, "stage"), "domains": sorted(domains), "agglomerations": sorted(aggs),
-            "spans": spans, "attributes": {k: attrs[k] for k in sorted(attrs)}, "annotated": key in ann_by,
+            "spans": spans, "attributes": {k: attrs[k] for k in sorted(attrs)}, "annotated": key in annotated,
         })
     return _frame(out, SENTENCE_COLUMNS)
 
@@ -135,23 +120,20 @@ def extraction_of(store: Store, doc_id: str) -> Any:
     """Rebuild a :class:`policytext.types.Extraction` from the stored mentions of one document."""
     from policytext.types import AgglomerationCount, Extraction, Mention
 
-    sentences = {r["idx"]: r["text"] for r in store.rows("SELECT idx, text FROM sentences WHERE doc_id = ?", (doc_id,))}
+    got = reads.document_extraction_rows(store, doc_id)
+    sentences = got["sentences"]
     mentions = [
         Mention(kind=r["kind"], type=r["type"], text=r["text"], sentence=sentences.get(r["sentence_idx"], ""),
                 sentence_index=r["sentence_idx"], start=r["start"], end=r["end"], page=r["page"],
                 score=r["score"] if r["score"] is not None else 1.0, source=r["source"] or "rule",
                 attributes=json.loads(r["attributes_json"] or "{}"))
-        for r in store.rows('SELECT * FROM mentions WHERE doc_id = ? AND deleted = 0 ORDER BY start, "end", kind, type, '
-                            "mention_id", (doc_id,))
+        for r in got["mentions"]
     ]
     aggs = [AgglomerationCount(r["agglomeration_id"], r["name"], r["kind"] or "", bool(r["known"]), r["count"])
-            for r in store.rows("SELECT * FROM document_agglomerations WHERE doc_id = ? ORDER BY is_primary DESC, "
-                                "count DESC, agglomeration_id", (doc_id,))]
-    doc = store.rows("SELECT primary_agglomeration, versions_json FROM documents WHERE doc_id = ?", (doc_id,))[0]
-    boiler = [r["idx"] for r in store.rows("SELECT idx FROM sentences WHERE doc_id = ? AND boilerplate = 1 ORDER BY idx",
-                                           (doc_id,))]
+            for r in got["agglomerations"]]
+    doc = got["document"]
     return Extraction(mentions=mentions, agglomerations=aggs, primary_agglomeration=doc["primary_agglomeration"],
-                      boilerplate=boiler, versions=json.loads(doc["versions_json"] or "{}"))
+                      boilerplate=got["boilerplate"], versions=json.loads(doc["versions_json"] or "{}"))
 
 
 # ----------------------------------------------------------------------------- schemas
@@ -235,7 +217,7 @@ def export(db: str | os.PathLike[str], out_dir: str | os.PathLike[str], *, fmt: 
                         put(f"{key}.parquet", T.parquet_bytes(df, schemas[key]))
         elif fmt == "spacy":
             put("docs.spacy", spacy_bytes(store))
-            counts = {"documents": int(store.execute("SELECT COUNT(*) FROM documents").fetchone()[0])}
+            counts = {"documents": len(reads.document_ids(store))}
         else:
             from policytext.export import annotation_tools as at
 
@@ -257,9 +239,7 @@ def export(db: str | os.PathLike[str], out_dir: str | os.PathLike[str], *, fmt: 
 
 
 def _model_version(store: Store) -> str:
-    row = store.execute("SELECT model_version FROM mentions WHERE model_version IS NOT NULL "
-                        "GROUP BY model_version ORDER BY COUNT(*) DESC, model_version LIMIT 1").fetchone()
-    return str(row[0]) if row else "policytext"
+    return reads.main_model_version(store) or "policytext"
 
 
 def spacy_bytes(store: Store) -> bytes:
@@ -276,7 +256,7 @@ def spacy_bytes(store: Store) -> bytes:
                               f"({exc}); use another --format or update policytext") from exc
     nlp = make_nlp(with_components=False)
     docs = []
-    for (doc_id,) in store.execute("SELECT doc_id FROM documents ORDER BY date, doc_id").fetchall():
+    for doc_id in reads.document_ids(store):
         document = store.load_document(doc_id)
         if document is not None:
             docs.append(document_to_doc(nlp, document, extraction_of(store, doc_id)))

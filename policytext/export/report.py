@@ -27,7 +27,9 @@ from markupsafe import Markup
 from policytext import __version__
 from policytext.errors import LexiconError
 from policytext.lexicons.taxonomy import Taxonomy
+from policytext.store import reads
 from policytext.store.db import Store
+from policytext.store.filters import Filters, direct_only
 
 MECHANISM = "mechanism"
 UNDATED = "未注明"
@@ -82,8 +84,7 @@ def _type_labels(store: Store, taxonomy: Taxonomy) -> list[dict[str, str]]:
     """Mechanism types: the taxonomy's in file order, then any other stored type, sorted."""
     known = [{"id": t.id, "zh": t.zh, "en": t.en, "family": t.family} for t in taxonomy.types]
     ids = {t["id"] for t in known}
-    extra = sorted(r["type"] for r in store.rows("SELECT DISTINCT type FROM mentions WHERE kind = ?", (MECHANISM,))
-                   if r["type"] not in ids)
+    extra = sorted(t for t in reads.mention_types(store, kind=MECHANISM) if t not in ids)
     return known + [{"id": t, "zh": t, "en": t, "family": ""} for t in extra]
 
 
@@ -119,10 +120,8 @@ def collect(store: Store, *, taxonomy: Taxonomy | None = None, examples_per_type
     tlabel = {t["id"]: t["zh"] for t in types}
 
     # documents ------------------------------------------------------------------------
-    docs = store.rows(
-        "SELECT doc_id, path, title, date, year, doc_type, n_pages, format FROM documents "
-        "ORDER BY year IS NULL, year, date, doc_id"
-    )
+    every = Filters()
+    docs = reads.documents(store, every, order="year")
     for d in docs:
         d["url"] = _file_url(d["path"], bases)
         d["name"] = Path(d["path"]).name
@@ -136,18 +135,9 @@ def collect(store: Store, *, taxonomy: Taxonomy | None = None, examples_per_type
     docs_per_year = Counter(d["year"] for d in docs if d["year"] is not None)
 
     # agglomerations -------------------------------------------------------------------
-    aggs = store.rows(
-        "SELECT agglomeration_id AS id, MIN(name) AS name, MIN(kind) AS kind, MIN(known) AS known, "
-        "COUNT(DISTINCT doc_id) AS documents, SUM(count) AS occurrences, SUM(is_primary) AS primary_in "
-        "FROM document_agglomerations GROUP BY agglomeration_id"
-    )
+    aggs = reads.agglomeration_summary(store)
     agg_name = {a["id"]: a["name"] for a in aggs}
-    mech_by_agg = {
-        r["id"]: r for r in store.rows(
-            "SELECT ma.agglomeration_id AS id, COUNT(*) AS mentions, COUNT(DISTINCT m.doc_id) AS documents "
-            "FROM mentions m JOIN mention_agglomerations ma ON ma.mention_id = m.mention_id "
-            "WHERE m.kind = ? AND m.deleted = 0 GROUP BY ma.agglomeration_id", (MECHANISM,))
-    }
+    mech_by_agg = reads.agglomeration_mechanism_counts(store, every)
     for a in aggs:
         a["mechanism_mentions"] = mech_by_agg.get(a["id"], {}).get("mentions", 0)
         a["mechanism_documents"] = mech_by_agg.get(a["id"], {}).get("documents", 0)
@@ -159,11 +149,7 @@ def collect(store: Store, *, taxonomy: Taxonomy | None = None, examples_per_type
 
     # heatmap: agglomerations × types ----------------------------------------------------
     cells: Counter[tuple[str, str]] = Counter()
-    for r in store.rows(
-        "SELECT ma.agglomeration_id AS agg, m.type AS type, COUNT(*) AS n FROM mentions m "
-        "JOIN mention_agglomerations ma ON ma.mention_id = m.mention_id "
-        "WHERE m.kind = ? AND m.deleted = 0 GROUP BY ma.agglomeration_id, m.type", (MECHANISM,)
-    ):
+    for r in reads.pair_counts(store, every, kind=MECHANISM):
         cells[(r["agg"], r["type"])] = r["n"]
     totals: Counter[str] = Counter()
     for (agg_id, _), n in cells.items():
@@ -175,11 +161,7 @@ def collect(store: Store, *, taxonomy: Taxonomy | None = None, examples_per_type
 
     # timelines: mentions per year and share of that year's documents -----------------
     per_year: dict[str, dict[int, tuple[int, int]]] = defaultdict(dict)
-    for r in store.rows(
-        "SELECT d.year AS year, m.type AS type, COUNT(*) AS n, COUNT(DISTINCT m.doc_id) AS docs "
-        "FROM mentions m JOIN documents d ON d.doc_id = m.doc_id "
-        "WHERE m.kind = ? AND m.deleted = 0 AND d.year IS NOT NULL GROUP BY d.year, m.type", (MECHANISM,)
-    ):
+    for r in reads.year_type_counts(store, every, kind=MECHANISM):
         per_year[r["type"]][r["year"]] = (r["n"], r["docs"])
     timelines = []
     for t in types:
@@ -191,15 +173,7 @@ def collect(store: Store, *, taxonomy: Taxonomy | None = None, examples_per_type
                           "cells": list(zip(counts, shares))})
 
     # first mention of each type per agglomeration --------------------------------------
-    first: dict[tuple[str, str], dict[str, Any]] = {}
-    for r in store.rows(
-        "SELECT ma.agglomeration_id AS agg, m.type AS type, m.doc_id AS doc_id, m.page AS page, "
-        "m.sentence_idx AS sentence_idx, m.start AS start, m.text AS text, d.year AS year, d.date AS date "
-        "FROM mentions m JOIN mention_agglomerations ma ON ma.mention_id = m.mention_id "
-        "JOIN documents d ON d.doc_id = m.doc_id WHERE m.kind = ? AND m.deleted = 0 "
-        "ORDER BY d.year IS NULL, d.year, d.date, m.doc_id, m.start, m.mention_id", (MECHANISM,)
-    ):
-        first.setdefault((r["agg"], r["type"]), r)
+    first = {(r["agg"], r["type"]): r for r in reads.first_mentions(store, direct_only(every))}
     agg_rank = {a: k for k, a in enumerate(ranked)}
     type_rank = {t: k for k, t in enumerate(type_ids)}
     first_mentions = []
@@ -218,14 +192,9 @@ def collect(store: Store, *, taxonomy: Taxonomy | None = None, examples_per_type
                     for a in ranked]
 
     # example sentences -------------------------------------------------------------------
-    rows = store.rows(
-        "SELECT m.mention_id, m.doc_id, m.type, m.text, m.start, m.\"end\", m.page, m.score, m.status, "
-        "m.agglomerations_json, s.text AS sentence, s.start AS s_start, s.page AS s_page, d.year, d.date "
-        "FROM mentions m JOIN sentences s ON s.doc_id = m.doc_id AND s.idx = m.sentence_idx "
-        "JOIN documents d ON d.doc_id = m.doc_id WHERE m.kind = ? AND m.deleted = 0 "
-        "ORDER BY m.type, COALESCE(m.score, 0) DESC, d.year IS NULL, d.year, m.doc_id, m.start, m.mention_id",
-        (MECHANISM,),
-    )
+    rows = [r for r in reads.mentions(store, every, kind=MECHANISM, order="score") if r["sentence"] is not None]
+    for r in rows:
+        r["s_start"], r["s_page"] = r["sentence_start"], r["sentence_page"]
     rows.sort(key=lambda r: (r["type"], len(r["sentence"]) < 20))  # stable: whole sentences before headings
     picked: dict[str, list[dict[str, Any]]] = defaultdict(list)
     seen: set[tuple[str, str]] = set()
@@ -248,24 +217,24 @@ def collect(store: Store, *, taxonomy: Taxonomy | None = None, examples_per_type
         examples.append({**t, "examples": ex})
 
     # overview ------------------------------------------------------------------------------
-    one = lambda sql, params=(): store.execute(sql, params).fetchone()[0]
+    corpus = reads.corpus_counts(store)
     overview = {
         "documents": len(docs),
         "dated": len(dated),
         "years": f"{years[0]}–{years[-1]}" if years else "—",
-        "pages": one("SELECT COALESCE(SUM(n_pages), 0) FROM documents"),
-        "paged_documents": one("SELECT COUNT(*) FROM documents WHERE n_pages > 0"),
-        "sentences": one("SELECT COUNT(*) FROM sentences"),
-        "characters": one("SELECT COALESCE(SUM(n_chars), 0) FROM documents"),
-        "mechanism_mentions": one("SELECT COUNT(*) FROM mentions WHERE kind = ? AND deleted = 0", (MECHANISM,)),
-        "measures": one("SELECT COUNT(*) FROM mentions WHERE kind = ? AND deleted = 0", ("measure",)),
+        "pages": corpus["pages"],
+        "paged_documents": corpus["paged_documents"],
+        "sentences": corpus["sentences"],
+        "characters": corpus["characters"],
+        "mechanism_mentions": reads.count_mentions(store, every, kind=MECHANISM)["mentions"],
+        "measures": reads.count_mentions(store, every, kind="measure")["mentions"],
         "agglomerations": len(aggs),
         "types_seen": sum(1 for t in timelines if t["total"]),
         "types": len(types),
-        "failures": one("SELECT COUNT(*) FROM failures"),
+        "failures": corpus["failures"],
     }
-    run = store.execute("SELECT versions_json FROM runs ORDER BY run_id DESC LIMIT 1").fetchone()
-    versions = json.loads(run[0]) if run and run[0] else {}
+    run = reads.latest_versions(store)
+    versions = json.loads(run) if run else {}
     return ReportData(
         db=str(store.path), versions={k: str(v) for k, v in sorted(versions.items())}, overview=overview,
         years=years, doc_years=doc_years, doc_types=doc_types, docs_by_year_type=docs_by_year_type,

@@ -15,6 +15,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from policytext.store import reads
 from policytext.store.db import Store
 
 
@@ -24,28 +25,17 @@ def training_rows(store: Store) -> list[dict[str, Any]]:
     One row per (document, sentence) with at least one annotation, in the order of their
     latest annotation; ``annotator`` and ``created_at`` are those of that latest one.
     """
-    latest = store.rows(
-        """SELECT a.doc_id, a.sentence_idx, s.text AS sentence, MAX(a.annotation_id) AS last_id
-           FROM annotations a JOIN sentences s ON s.doc_id = a.doc_id AND s.idx = a.sentence_idx
-           GROUP BY a.doc_id, a.sentence_idx ORDER BY last_id"""
-    )
     rows = []
-    for r in latest:
-        last = store.execute(
-            "SELECT annotator, created_at, status FROM annotations WHERE annotation_id=?", (r["last_id"],)
-        ).fetchone()
-        mentions = store.rows(
-            """SELECT type, status FROM mentions WHERE doc_id=? AND sentence_idx=? AND kind='mechanism' AND deleted=0""",
-            (r["doc_id"], r["sentence_idx"]),
-        )
+    for r in reads.corrected_sentences(store):
+        mentions = r["mechanisms"]
         types = sorted({m["type"] for m in mentions})
-        status = last["status"]
+        status = r["last_status"]
         if status is None and mentions:
             status = Counter(m["status"] for m in mentions if m["status"]).most_common(1)[0][0] if any(
                 m["status"] for m in mentions) else None
         rows.append({
             "doc": r["doc_id"], "sentence": r["sentence"], "types": types, "status": status if types else None,
-            "annotator": last["annotator"], "created_at": last["created_at"],
+            "annotator": r["annotator"], "created_at": r["created_at"],
         })
     return rows
 

@@ -43,6 +43,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from policytext.errors import StoreError, UsageError
+from policytext.store import reads
 from policytext.store.db import Store
 from policytext.web import queries as q
 from policytext.web.annotations import training_rows
@@ -102,7 +103,7 @@ class WebState:
         tx = Taxonomy.load(taxonomy)
         self.type_ids = list(tx.ids)
         self.type_labels = {t.id: t.zh for t in tx.types}
-        stored = [r["type"] for r in self.store.rows("SELECT DISTINCT type FROM mentions WHERE kind='mechanism' ORDER BY type")]
+        stored = reads.mention_types(self.store)
         for t in stored:
             if t not in self.type_labels:
                 self.type_ids.append(t)
@@ -160,10 +161,16 @@ def create_app(
 
     def index(request: Request) -> Response:
         f = q.Filters.from_params(request.query_params)
-        data = state.read(lambda s: {
-            "facets": q.facets(s, f), "totals": q.totals(s, f), "results": q.results(s, f),
-            "charts": {"timeline": q.timeline(s, f), "heatmap": q.heatmap(s, f)},
-        })
+
+        def gather(s: Store) -> dict[str, Any]:
+            sf = f.resolve(s)
+            return {"facets": q.facets(s, sf), "totals": q.totals(s, sf), "results": q.results(s, sf),
+                    "charts": {"timeline": q.timeline(s, sf), "heatmap": q.heatmap(s, sf)}}
+
+        try:
+            data = state.read(gather)
+        except UsageError as exc:
+            return error(request, 400, str(exc))
         data["charts"].update(colours=state.colours, labels=state.type_labels, agg_names=state.agg_names,
                               filters={"type": f.type, "agg": f.agg, "year_from": f.year_from, "year_to": f.year_to})
         partial = request.query_params.get("partial") == "1"
@@ -184,8 +191,7 @@ def create_app(
 
     def original(request: Request) -> Response:
         doc_id = request.path_params["doc_id"]
-        paths = state.read(lambda s: [r[0] for r in s.execute(
-            "SELECT path FROM documents WHERE doc_id=? UNION SELECT path FROM document_paths WHERE doc_id=?", (doc_id, doc_id))])
+        paths = state.read(reads.document_paths, doc_id)
         if not paths:
             return error(request, 404, f"no document {doc_id} in this store")
         for p in paths:  # only paths recorded at ingest are ever served
