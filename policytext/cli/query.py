@@ -36,10 +36,12 @@ _AGG = typer.Option(None, "--agglomeration", "-a", help="Agglomeration id, name 
 _SINCE = typer.Option(None, "--since", help="From this date on, inclusive (YYYY, YYYY-MM or YYYY-MM-DD).")
 _UNTIL = typer.Option(None, "--until", help="Up to this date, inclusive (YYYY, YYYY-MM or YYYY-MM-DD).")
 _DOCTYPE = typer.Option(None, "--doc-type", help="official | plan | article | news | other (repeatable).")
+_BASIS = typer.Option(None, "--basis", help="How the agglomeration link was found: sentence,heading,paragraph,document.")
 
 #: Columns shown by ``--format table`` (the other formats carry every column).
 TABLE_VIEWS: dict[str, list[str]] = {
-    "mechanism": ["document", "date", "page", "offsets", "type", "status", "stage", "agglomerations", "text", "sentence"],
+    "mechanism": ["document", "date", "page", "offsets", "type", "status", "stage", "agglomerations", "link_basis", "text",
+                  "sentence"],
     "measure": ["document", "date", "page", "offsets", "domains", "agglomerations", "text", "sentence"],
     "agglomeration": ["document", "date", "page", "offsets", "type", "text", "sentence"],
     "documents": ["date", "doc_type", "document", "title", "primary_agglomeration", "agglomerations", "n_pages",
@@ -107,9 +109,11 @@ def emit(df: pd.DataFrame, fmt: str, output: Optional[Path] = None, *, view: Opt
 def query_mechanisms(
     db: Path = _DB, types: Optional[list[str]] = _TYPE, agglomerations: Optional[list[str]] = _AGG,
     since: Optional[str] = _SINCE, until: Optional[str] = _UNTIL,
-    status: Optional[list[str]] = typer.Option(None, "--status", help="proposed | established | lacking (repeatable)."),
-    stage: Optional[list[str]] = typer.Option(None, "--stage", help="explore | establish | improve | implement."),
-    doc_type: Optional[list[str]] = _DOCTYPE,
+    status: Optional[list[str]] = typer.Option(None, "--status", help="proposed | established | lacking, or any "
+                                               "status of the taxonomy or the store; none = no status (repeatable)."),
+    stage: Optional[list[str]] = typer.Option(None, "--stage", help="explore | establish | improve | implement, or any "
+                                              "stage of the taxonomy or the store."),
+    doc_type: Optional[list[str]] = _DOCTYPE, basis: Optional[list[str]] = _BASIS,
     kind: str = typer.Option("mechanism", "--kind", help="mechanism | measure | agglomeration."),
     fmt: str = _FMT, output: Optional[Path] = _OUT, limit: Optional[int] = _LIMIT,
 ) -> None:
@@ -118,7 +122,7 @@ def query_mechanisms(
     Example: policytext query mechanisms --db corpus.db --type 生态补偿 --agglomeration 长三角 --since 2018 --until 2022 --status proposed
     """
     df = q.mentions(db, kind=kind, types=types, agglomerations=agglomerations, since=since, until=until,
-                    status=status, stage=stage, doc_type=doc_type, limit=limit)
+                    status=status, stage=stage, doc_type=doc_type, basis=basis, limit=limit)
     emit(df, fmt, output, view=TABLE_VIEWS.get(kind))
 
 
@@ -187,6 +191,9 @@ def timeline(
     since: Optional[str] = _SINCE, until: Optional[str] = _UNTIL, doc_type: Optional[list[str]] = _DOCTYPE,
     normalize: bool = typer.Option(False, "--normalize", help="Add shares of the period's documents."),
     show: str = typer.Option("counts", "--show", help="counts | first | stages."),
+    basis: Optional[list[str]] = _BASIS,
+    document_links: bool = typer.Option(False, "--document-links", help="Also count mentions linked to an "
+                                        "agglomeration only at document level (default: direct links)."),
     fmt: str = _FMT, output: Optional[Path] = _OUT,
 ) -> None:
     """Mechanisms over time: counts per period × type × agglomeration, first mentions, stage paths.
@@ -195,7 +202,8 @@ def timeline(
     """
     if by not in tl.PERIODS:
         raise UsageError(f"--by {by!r}: choose year or month")
-    common = dict(by=by, types=types, agglomerations=agglomerations, since=since, until=until, doc_type=doc_type)
+    common = dict(by=by, types=types, agglomerations=agglomerations, since=since, until=until, doc_type=doc_type,
+                  basis=basis, include_document_links=document_links)
     if show == "counts":
         df = tl.timeline_counts(db, normalize=normalize, **common)  # type: ignore[arg-type]
         view = None

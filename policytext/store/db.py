@@ -21,7 +21,7 @@ from typing import Any
 
 from policytext.errors import StoreBusyError, StoreError
 from policytext.store.corrections import Correction, apply_correction, link_basis_of, replay
-from policytext.store.schema import migrate
+from policytext.store.schema import SCHEMA_VERSION, migrate, read_as_current
 from policytext.types import Document, Extraction
 
 # str.translate table: every Han character -> the character between spaces (C speed).
@@ -121,6 +121,8 @@ class Store:
                 version = self.conn.execute("PRAGMA user_version").fetchone()[0]
                 if version == 0:
                     raise StoreError(f"{self.path}: not a policytext database (schema version 0); point --db at a store written by `policytext ingest`")
+                if version < SCHEMA_VERSION:
+                    read_as_current(self.conn, version)
         except sqlite3.DatabaseError as exc:
             folder = self.path.parent if str(self.path.parent) else Path(".")
             if not readonly and not os.access(folder, os.W_OK):

@@ -184,6 +184,17 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migrate_1, _migrate_2
 assert len(MIGRATIONS) == SCHEMA_VERSION
 
 
+def read_as_current(conn: sqlite3.Connection, version: int) -> None:
+    """Let a read-only connection to an older store read like the current schema.
+
+    A read-only file cannot be migrated, so the columns added since ``version`` are supplied by
+    temporary views that shadow the tables (SQLite looks names up in ``temp`` first): an old
+    store stays readable, its new columns NULL (unknown). Opening it for writing migrates it.
+    """
+    if version < 2:
+        conn.execute("CREATE TEMP VIEW IF NOT EXISTS mentions AS SELECT *, NULL AS link_basis FROM main.mentions")
+
+
 def migrate(conn: sqlite3.Connection) -> int:
     """Bring a connection's database up to :data:`SCHEMA_VERSION`; return the old version.
 
