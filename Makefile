@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: setup system-deps demo test sample clean
+.PHONY: setup system-deps demo test lint sample clean
 
 setup: $(VENV)/.installed system-deps
 
@@ -28,8 +28,15 @@ demo: setup
 	$(BIN)/policytext info corpus.db
 	$(BIN)/policytext eval --gold corpora/annotations/sample
 
+# Everything, slow tests included (CI runs this); `pytest` alone skips the tests marked slow.
 test: setup
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q --slow
+
+# Lint, format check and types, configured in pyproject.toml ([tool.ruff], [tool.mypy]).
+lint: setup
+	$(BIN)/ruff check policytext tests benchmarks
+	$(BIN)/ruff format --check policytext tests benchmarks
+	$(BIN)/mypy
 
 sample: setup
 	$(BIN)/python corpora/build_sample.py

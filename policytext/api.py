@@ -47,7 +47,10 @@ def process_file(task: tuple[str, str | None]) -> tuple[str, Any]:
     except IngestError as exc:
         return "error", (exc.reason, exc.message)
     except MemoryError:
-        return "error", ("corrupt", "reading the file needed more memory than available; the file may be damaged or far too large")
+        return "error", (
+            "corrupt",
+            "reading the file needed more memory than available; the file may be damaged or far too large",
+        )
     except RecursionError:
         return "error", ("corrupt", "the file's structure is nested too deeply to read; it may be damaged")
 
@@ -117,8 +120,17 @@ def ingest(
     extractor = Extractor.load(taxonomy=taxonomy, gazetteer=gazetteer, model=model) if extract else None
     versions = dict(extractor.versions) if extractor else {"policytext": __import__("policytext").__version__}
     with Store(db) as store:
-        run_id = store.start_run("ingest", {"inputs": [os.fspath(i) for i in inputs], "force": force,
-                                             "pdf_engine": pdf_engine, "workers": workers, "timeout": timeout}, versions)
+        run_id = store.start_run(
+            "ingest",
+            {
+                "inputs": [os.fspath(i) for i in inputs],
+                "force": force,
+                "pdf_engine": pdf_engine,
+                "workers": workers,
+                "timeout": timeout,
+            },
+            versions,
+        )
         summary.run_id = run_id
         known = store.known_ids()
         tasks: list[tuple[str, str | None]] = []
@@ -152,10 +164,17 @@ def ingest(
         done = 0
         try:
             run = runner or run_tasks
-            limits = {"max_memory": max_memory} if max_memory and runner is None else {}  # the local pool's option
-            for res in run(process_file, tasks, workers=min(n_workers, total) if total > 1 else 0,
-                           timeout=timeout if n_workers > 0 and total > 1 else None,
-                           initializer=None, **limits):
+            limits = (
+                {"max_memory": max_memory} if max_memory and runner is None else {}
+            )  # the local pool's option
+            for res in run(
+                process_file,
+                tasks,
+                workers=min(n_workers, total) if total > 1 else 0,
+                timeout=timeout if n_workers > 0 and total > 1 else None,
+                initializer=None,
+                **limits,
+            ):
                 path, digest = res.task
                 done += 1
                 if not res.ok:
@@ -168,7 +187,7 @@ def ingest(
                         for failed in [path, *same_run_copies.get(digest, [])]:
                             _fail(store, summary, failed, payload[0], payload[1], run_id, digest)
                     else:
-                        doc, ex, fmt, secs = payload
+                        doc, ex, fmt, _secs = payload
                         try:
                             store.add_document(doc, ex, fmt=fmt, run_id=run_id, replace=force)
                             for copy in same_run_copies.get(doc.doc_id, []):
@@ -182,15 +201,27 @@ def ingest(
                     progress("advance", done, total)
         finally:
             summary.seconds = time.perf_counter() - t_start
-            store.finish_run(run_id, stored=summary.stored, skipped=summary.skipped, failed=summary.failed,
-                             status="done" if done == total else "interrupted")
+            store.finish_run(
+                run_id,
+                stored=summary.stored,
+                skipped=summary.skipped,
+                failed=summary.failed,
+                status="done" if done == total else "interrupted",
+            )
     if progress:
         progress("end", done, total)
     return summary
 
 
-def _fail(store: Store, summary: IngestSummary, path: str, reason: str, message: str, run_id: int,
-          digest: str | None = None) -> None:
+def _fail(
+    store: Store,
+    summary: IngestSummary,
+    path: str,
+    reason: str,
+    message: str,
+    run_id: int,
+    digest: str | None = None,
+) -> None:
     summary.failed += 1
     summary.failures.append({"path": path, "error": reason, "message": message})
     store.add_failure(path, reason, message, sha256=digest, run_id=run_id)
@@ -220,16 +251,24 @@ def extract_files(
     extractor = Extractor.load(taxonomy=taxonomy, gazetteer=gazetteer, model=model)
     _set_worker_state(extractor, {"pdf_engine": pdf_engine})
     docs: dict[str, dict[str, Any]] = {}
-    errors: list[dict[str, str]] = [{"path": m, "error": "io", "message": "no such file or folder; check the path"}
-                                    for m in found.missing]
+    errors: list[dict[str, str]] = [
+        {"path": m, "error": "io", "message": "no such file or folder; check the path"} for m in found.missing
+    ]
     tasks = [(p, None) for p in found.files]
     if progress:
         progress("start", 0, len(tasks))
-    for n, res in enumerate(run_tasks(process_file, tasks, workers=workers if len(tasks) > 1 else 0,
-                                      timeout=timeout), start=1):
+    for n, res in enumerate(
+        run_tasks(process_file, tasks, workers=workers if len(tasks) > 1 else 0, timeout=timeout), start=1
+    ):
         path = res.task[0]
         if not res.ok:
-            errors.append({"path": path, "error": "timeout" if res.error == "timeout" else "corrupt", "message": res.message})
+            errors.append(
+                {
+                    "path": path,
+                    "error": "timeout" if res.error == "timeout" else "corrupt",
+                    "message": res.message,
+                }
+            )
         else:
             status, payload = res.value
             if status == "error":
@@ -253,7 +292,9 @@ def evaluate(output: dict[str, Any], gold_dir: str | os.PathLike[str]) -> dict[s
     return score(output, gold_dir)
 
 
-def gold_inputs(gold_dir: str | os.PathLike[str], *, search: Iterable[str | os.PathLike[str]] = ()) -> list[str]:
+def gold_inputs(
+    gold_dir: str | os.PathLike[str], *, search: Iterable[str | os.PathLike[str]] = ()
+) -> list[str]:
     """The source files the gold annotations refer to (``file`` relative to the gold's parent)."""
     gold = Path(gold_dir)
     out = []
@@ -265,4 +306,3 @@ def gold_inputs(gold_dir: str | os.PathLike[str], *, search: Iterable[str | os.P
                 out.append(str(cand))
                 break
     return out
-

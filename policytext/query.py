@@ -57,21 +57,82 @@ def __getattr__(name: str) -> Any:
 
 
 MENTION_COLUMNS = [
-    "doc_id", "document", "title", "date", "year", "doc_type", "page", "sentence_idx", "start", "end",
-    "kind", "type", "type_zh", "text", "status", "stage", "domains", "agglomerations", "link_basis", "score",
-    "source", "sentence", "mention_id", "taxonomy_version", "gazetteer_version", "model_version",
+    "doc_id",
+    "document",
+    "title",
+    "date",
+    "year",
+    "doc_type",
+    "page",
+    "sentence_idx",
+    "start",
+    "end",
+    "kind",
+    "type",
+    "type_zh",
+    "text",
+    "status",
+    "stage",
+    "domains",
+    "agglomerations",
+    "link_basis",
+    "score",
+    "source",
+    "sentence",
+    "mention_id",
+    "taxonomy_version",
+    "gazetteer_version",
+    "model_version",
 ]
 DOCUMENT_COLUMNS = [
-    "doc_id", "document", "path", "title", "date", "year", "date_source", "doc_type", "doc_number", "issuer",
-    "primary_agglomeration", "agglomerations", "n_pages", "n_chars", "n_sentences", "n_mechanisms", "format",
+    "doc_id",
+    "document",
+    "path",
+    "title",
+    "date",
+    "year",
+    "date_source",
+    "doc_type",
+    "doc_number",
+    "issuer",
+    "primary_agglomeration",
+    "agglomerations",
+    "n_pages",
+    "n_chars",
+    "n_sentences",
+    "n_mechanisms",
+    "format",
 ]
 AGGLOMERATION_COLUMNS = [
-    "agglomeration", "name", "kind", "known", "parent", "plan_approved", "documents", "primary_documents",
-    "mentions", "mechanisms", "first_date", "last_date", "first_doc_id", "first_document",
+    "agglomeration",
+    "name",
+    "kind",
+    "known",
+    "parent",
+    "plan_approved",
+    "documents",
+    "primary_documents",
+    "mentions",
+    "mechanisms",
+    "first_date",
+    "last_date",
+    "first_doc_id",
+    "first_document",
 ]
 SEARCH_COLUMNS = [
-    "doc_id", "document", "title", "date", "page", "sentence_idx", "start", "end", "match_start", "match_end",
-    "before", "sentence", "after",
+    "doc_id",
+    "document",
+    "title",
+    "date",
+    "page",
+    "sentence_idx",
+    "start",
+    "end",
+    "match_start",
+    "match_end",
+    "before",
+    "sentence",
+    "after",
 ]
 
 
@@ -109,10 +170,21 @@ def _filters(store: Store, **values: Any) -> Filters:
     return Filters.make(store, **values)
 
 
-def mentions(db: str | os.PathLike[str] | Store, *, kind: str = "mechanism", types: Any = None,
-             agglomerations: Any = None, since: str | int | None = None, until: str | int | None = None,
-             status: Any = None, stage: Any = None, doc_type: Any = None, basis: Any = None,
-             limit: int | None = None, offset: int = 0) -> pd.DataFrame:
+def mentions(
+    db: str | os.PathLike[str] | Store,
+    *,
+    kind: str = "mechanism",
+    types: Any = None,
+    agglomerations: Any = None,
+    since: str | int | None = None,
+    until: str | int | None = None,
+    status: Any = None,
+    stage: Any = None,
+    doc_type: Any = None,
+    basis: Any = None,
+    limit: int | None = None,
+    offset: int = 0,
+) -> pd.DataFrame:
     """Stored mentions of one kind with their provenance, oldest document first.
 
     Args:
@@ -132,13 +204,32 @@ def mentions(db: str | os.PathLike[str] | Store, *, kind: str = "mechanism", typ
         raise UsageError(f"--kind {kind!r}: choose from {', '.join(KINDS)}")
     with _Borrowed(db) as store:
         if kind == "agglomeration":
-            f = _filters(store, agglomerations=agglomerations, since=since, until=until, doc_type=doc_type,
-                         limit=limit, offset=offset)
-            rows = reads.mentions(store, f, kind=kind,
-                                  agglomeration_types=resolve_agglomerations(types, store=store))
+            f = _filters(
+                store,
+                agglomerations=agglomerations,
+                since=since,
+                until=until,
+                doc_type=doc_type,
+                limit=limit,
+                offset=offset,
+            )
+            rows = reads.mentions(
+                store, f, kind=kind, agglomeration_types=resolve_agglomerations(types, store=store)
+            )
         else:
-            f = _filters(store, types=types, agglomerations=agglomerations, since=since, until=until, status=status,
-                         stage=stage, doc_type=doc_type, basis=basis, limit=limit, offset=offset)
+            f = _filters(
+                store,
+                types=types,
+                agglomerations=agglomerations,
+                since=since,
+                until=until,
+                status=status,
+                stage=stage,
+                doc_type=doc_type,
+                basis=basis,
+                limit=limit,
+                offset=offset,
+            )
             rows = reads.mentions(store, f, kind=kind)
     tx = _default_taxonomy()
     for r in rows:
@@ -158,9 +249,16 @@ def mechanisms(db: str | os.PathLike[str] | Store, **filters: Any) -> pd.DataFra
     return mentions(db, kind="mechanism", **filters)
 
 
-def documents(db: str | os.PathLike[str] | Store, *, agglomerations: Any = None, doc_type: Any = None,
-              since: str | int | None = None, until: str | int | None = None, types: Any = None,
-              limit: int | None = None) -> pd.DataFrame:
+def documents(
+    db: str | os.PathLike[str] | Store,
+    *,
+    agglomerations: Any = None,
+    doc_type: Any = None,
+    since: str | int | None = None,
+    until: str | int | None = None,
+    types: Any = None,
+    limit: int | None = None,
+) -> pd.DataFrame:
     """Stored documents with their metadata and agglomerations, oldest first.
 
     Args:
@@ -174,14 +272,27 @@ def documents(db: str | os.PathLike[str] | Store, *, agglomerations: Any = None,
         Columns :data:`DOCUMENT_COLUMNS`; ``agglomerations`` is a list of ids.
     """
     with _Borrowed(db) as store:
-        f = _filters(store, agglomerations=agglomerations, doc_type=doc_type, since=since, until=until, types=types,
-                     limit=limit)
+        f = _filters(
+            store,
+            agglomerations=agglomerations,
+            doc_type=doc_type,
+            since=since,
+            until=until,
+            types=types,
+            limit=limit,
+        )
         rows = reads.documents(store, f)
     return _frame(rows, DOCUMENT_COLUMNS)
 
 
-def agglomerations(db: str | os.PathLike[str] | Store, *, agglomerations: Any = None, doc_type: Any = None,
-                   since: str | int | None = None, until: str | int | None = None) -> pd.DataFrame:
+def agglomerations(
+    db: str | os.PathLike[str] | Store,
+    *,
+    agglomerations: Any = None,
+    doc_type: Any = None,
+    since: str | int | None = None,
+    until: str | int | None = None,
+) -> pd.DataFrame:
     """Agglomerations the store's documents mention, with counts and their first document.
 
     Returns:
@@ -193,8 +304,12 @@ def agglomerations(db: str | os.PathLike[str] | Store, *, agglomerations: Any = 
     with _Borrowed(db) as store:
         f = _filters(store, agglomerations=agglomerations, doc_type=doc_type, since=since, until=until)
         rows = reads.document_agglomerations(store, f)
-        mech = {k: v["mentions"] for k, v in reads.agglomeration_mechanism_counts(
-            store, Filters(since=f.since, until=f.until, doc_types=f.doc_types)).items()}
+        mech = {
+            k: v["mentions"]
+            for k, v in reads.agglomeration_mechanism_counts(
+                store, Filters(since=f.since, until=f.until, doc_types=f.doc_types)
+            ).items()
+        }
     gz = _default_gazetteer()
     out: dict[str, dict[str, Any]] = {}
     for r in rows:
@@ -202,10 +317,19 @@ def agglomerations(db: str | os.PathLike[str] | Store, *, agglomerations: Any = 
         if a is None:
             entry = gz.get(r["agglomeration"]) if r["known"] else None
             a = out[r["agglomeration"]] = {
-                "agglomeration": r["agglomeration"], "name": r["name"], "kind": r["kind"], "known": bool(r["known"]),
-                "parent": entry.parent if entry else None, "plan_approved": entry.plan_approved if entry else None,
-                "documents": 0, "primary_documents": 0, "mentions": 0, "mechanisms": mech.get(r["agglomeration"], 0),
-                "first_date": r["date"], "last_date": r["date"], "first_doc_id": r["doc_id"],
+                "agglomeration": r["agglomeration"],
+                "name": r["name"],
+                "kind": r["kind"],
+                "known": bool(r["known"]),
+                "parent": entry.parent if entry else None,
+                "plan_approved": entry.plan_approved if entry else None,
+                "documents": 0,
+                "primary_documents": 0,
+                "mentions": 0,
+                "mechanisms": mech.get(r["agglomeration"], 0),
+                "first_date": r["date"],
+                "last_date": r["date"],
+                "first_doc_id": r["doc_id"],
                 "first_document": r["filename"],
             }
         a["documents"] += 1
@@ -237,13 +361,23 @@ def search(db: str | os.PathLike[str] | Store, text: str, *, limit: int = 50) ->
         for h in hits:
             near = reads.neighbours(store, h["doc_id"], h["sentence_idx"])
             pos = _first_match(h["text"], terms)
-            rows.append({
-                "doc_id": h["doc_id"], "document": os.path.basename(h["path"] or ""), "title": h["title"],
-                "date": h["date"], "page": h["page"], "sentence_idx": h["sentence_idx"], "start": h["start"],
-                "end": h["end"], "match_start": h["start"] + pos[0] if pos else None,
-                "match_end": h["start"] + pos[1] if pos else None,
-                "before": near.get(h["sentence_idx"] - 1), "sentence": h["text"], "after": near.get(h["sentence_idx"] + 1),
-            })
+            rows.append(
+                {
+                    "doc_id": h["doc_id"],
+                    "document": os.path.basename(h["path"] or ""),
+                    "title": h["title"],
+                    "date": h["date"],
+                    "page": h["page"],
+                    "sentence_idx": h["sentence_idx"],
+                    "start": h["start"],
+                    "end": h["end"],
+                    "match_start": h["start"] + pos[0] if pos else None,
+                    "match_end": h["start"] + pos[1] if pos else None,
+                    "before": near.get(h["sentence_idx"] - 1),
+                    "sentence": h["text"],
+                    "after": near.get(h["sentence_idx"] + 1),
+                }
+            )
     return _frame(rows, SEARCH_COLUMNS)
 
 
@@ -264,14 +398,39 @@ def _frame(rows: list[dict[str, Any]], columns: Sequence[str]) -> pd.DataFrame:
     """A DataFrame with exactly ``columns`` in that order (object dtype kept for text and lists)."""
     df = pd.DataFrame(rows, columns=list(columns))
     for col in df.columns:
-        if df[col].dtype == float and col in {"year", "page", "sentence_idx", "start", "end", "match_start",
-                                             "match_end", "n_pages", "n_chars"}:
+        if df[col].dtype == float and col in {
+            "year",
+            "page",
+            "sentence_idx",
+            "start",
+            "end",
+            "match_start",
+            "match_end",
+            "n_pages",
+            "n_chars",
+        }:
             df[col] = df[col].astype("Int64")
     return df
 
 
 __all__ = [
-    "AGGLOMERATION_COLUMNS", "DOCUMENT_COLUMNS", "DOC_TYPES", "KINDS", "LINK_BASES", "MENTION_COLUMNS", "SEARCH_COLUMNS",
-    "Filters", "agglomerations", "check_date", "documents", "mechanisms", "mentions", "open_store",
-    "resolve_agglomerations", "resolve_types", "search", "split_values", "sql",
+    "AGGLOMERATION_COLUMNS",
+    "DOCUMENT_COLUMNS",
+    "DOC_TYPES",
+    "KINDS",
+    "LINK_BASES",
+    "MENTION_COLUMNS",
+    "SEARCH_COLUMNS",
+    "Filters",
+    "agglomerations",
+    "check_date",
+    "documents",
+    "mechanisms",
+    "mentions",
+    "open_store",
+    "resolve_agglomerations",
+    "resolve_types",
+    "search",
+    "split_values",
+    "sql",
 ]

@@ -26,30 +26,89 @@ from policytext.query import _Borrowed, _frame
 from policytext.store import reads
 from policytext.store.db import Store
 from policytext.store.filters import Filters, direct_only, stages, statuses
-from policytext.store.reads import PERIODS
 
-COUNT_COLUMNS = ["period", "agglomeration", "agglomeration_name", "type", "documents", "mentions", "period_documents"]
+#: Period granularities of the timelines.
+PERIODS = reads.PERIODS
+
+COUNT_COLUMNS = [
+    "period",
+    "agglomeration",
+    "agglomeration_name",
+    "type",
+    "documents",
+    "mentions",
+    "period_documents",
+]
 NORMALIZED_COLUMNS = ["doc_share", "mentions_per_document"]
 FIRST_COLUMNS = [
-    "agglomeration", "agglomeration_name", "type", "period", "date", "doc_id", "document", "title", "page",
-    "sentence_idx", "start", "end", "status", "stage", "link_basis", "text", "sentence", "mention_id",
+    "agglomeration",
+    "agglomeration_name",
+    "type",
+    "period",
+    "date",
+    "doc_id",
+    "document",
+    "title",
+    "page",
+    "sentence_idx",
+    "start",
+    "end",
+    "status",
+    "stage",
+    "link_basis",
+    "text",
+    "sentence",
+    "mention_id",
 ]
 PATH_COLUMNS = [
-    "agglomeration", "agglomeration_name", "type", "stage_path", "status_path", "first_period", "last_period",
-    "periods", "mentions", "documents",
+    "agglomeration",
+    "agglomeration_name",
+    "type",
+    "stage_path",
+    "status_path",
+    "first_period",
+    "last_period",
+    "periods",
+    "mentions",
+    "documents",
 ]
 
 
-def _filters(store: Store, types: Any, agglomerations: Any, since: Any, until: Any, doc_type: Any,
-             basis: Any = None, include_document_links: bool = False) -> Filters:
-    f = Filters.make(store, types=types, agglomerations=agglomerations, since=since, until=until,
-                     doc_type=doc_type, basis=basis)
+def _filters(
+    store: Store,
+    types: Any,
+    agglomerations: Any,
+    since: Any,
+    until: Any,
+    doc_type: Any,
+    basis: Any = None,
+    include_document_links: bool = False,
+) -> Filters:
+    f = Filters.make(
+        store,
+        types=types,
+        agglomerations=agglomerations,
+        since=since,
+        until=until,
+        doc_type=doc_type,
+        basis=basis,
+    )
     return direct_only(f, include_document_links)
 
 
-def timeline_counts(db: str | os.PathLike[str] | Store, *, by: str = "year", types: Any = None,
-                    agglomerations: Any = None, since: Any = None, until: Any = None, doc_type: Any = None,
-                    normalize: bool = False, basis: Any = None, include_document_links: bool = False) -> pd.DataFrame:
+def timeline_counts(
+    db: str | os.PathLike[str] | Store,
+    *,
+    by: str = "year",
+    types: Any = None,
+    agglomerations: Any = None,
+    since: Any = None,
+    until: Any = None,
+    doc_type: Any = None,
+    normalize: bool = False,
+    basis: Any = None,
+    include_document_links: bool = False,
+) -> pd.DataFrame:
     """Documents and mentions per period × agglomeration × mechanism type.
 
     Args:
@@ -81,8 +140,13 @@ def timeline_counts(db: str | os.PathLike[str] | Store, *, by: str = "year", typ
     for key in sorted(docs, key=lambda k: (k[0], k[1] or "", k[2])):
         p, agg, t = key
         row: dict[str, Any] = {
-            "period": p, "agglomeration": agg, "agglomeration_name": names.get(agg) if agg else None, "type": t,
-            "documents": len(docs[key]), "mentions": ments[key], "period_documents": per_period.get(p, 0),
+            "period": p,
+            "agglomeration": agg,
+            "agglomeration_name": names.get(agg) if agg else None,
+            "type": t,
+            "documents": len(docs[key]),
+            "mentions": ments[key],
+            "period_documents": per_period.get(p, 0),
         }
         if normalize:
             n = per_period.get(p, 0)
@@ -92,10 +156,18 @@ def timeline_counts(db: str | os.PathLike[str] | Store, *, by: str = "year", typ
     return _frame(out, COUNT_COLUMNS + (NORMALIZED_COLUMNS if normalize else []))
 
 
-def first_mentions(db: str | os.PathLike[str] | Store, *, by: str = "year", types: Any = None,
-                   agglomerations: Any = None, since: Any = None, until: Any = None,
-                   doc_type: Any = None, basis: Any = None,
-                   include_document_links: bool = False) -> pd.DataFrame:
+def first_mentions(
+    db: str | os.PathLike[str] | Store,
+    *,
+    by: str = "year",
+    types: Any = None,
+    agglomerations: Any = None,
+    since: Any = None,
+    until: Any = None,
+    doc_type: Any = None,
+    basis: Any = None,
+    include_document_links: bool = False,
+) -> pd.DataFrame:
     """The earliest mention of each mechanism type per agglomeration, with its provenance.
 
     Earliest = smallest document date, then document id, then offset. A date given only as a
@@ -115,7 +187,7 @@ def first_mentions(db: str | os.PathLike[str] | Store, *, by: str = "year", type
     for r in rows:  # rows come oldest first
         first.setdefault((r["agglomeration"], r["type"]), r)
     out = []
-    for (agg, t), r in first.items():
+    for (agg, _type), r in first.items():
         out.append({**r, "agglomeration_name": names.get(agg) if agg else None})
     out.sort(key=lambda r: (r["agglomeration"] or "", r["date"] or "", r["type"]))
     return _frame(out, FIRST_COLUMNS)
@@ -145,10 +217,18 @@ def _path(steps: list[tuple[str, str | None]]) -> str:
     return " → ".join(shown)
 
 
-def stage_paths(db: str | os.PathLike[str] | Store, *, by: str = "year", types: Any = None,
-                agglomerations: Any = None, since: Any = None, until: Any = None,
-                doc_type: Any = None, basis: Any = None,
-                   include_document_links: bool = False) -> pd.DataFrame:
+def stage_paths(
+    db: str | os.PathLike[str] | Store,
+    *,
+    by: str = "year",
+    types: Any = None,
+    agglomerations: Any = None,
+    since: Any = None,
+    until: Any = None,
+    doc_type: Any = None,
+    basis: Any = None,
+    include_document_links: bool = False,
+) -> pd.DataFrame:
     """The stage and status path of each (agglomeration, mechanism type) over time.
 
     For every period the most frequent stage (and status) of the mentions is taken (a tie goes
@@ -169,14 +249,37 @@ def stage_paths(db: str | os.PathLike[str] | Store, *, by: str = "year", types: 
     out = []
     for (agg, t), rs in sorted(groups.items(), key=lambda kv: (kv[0][0] or "", kv[0][1])):
         periods = sorted({r["period"] for r in rs})
-        stage_steps = [(p, _pick([r["stage"] for r in rs if r["period"] == p and r["stage"] in stage_values], stage_values))
-                       for p in periods]
-        status_steps = [(p, _pick([r["status"] for r in rs if r["period"] == p and r["status"] in status_values],
-                                  status_values)) for p in periods]
-        out.append({
-            "agglomeration": agg, "agglomeration_name": names.get(agg) if agg else None, "type": t,
-            "stage_path": _path(stage_steps), "status_path": _path(status_steps),
-            "first_period": periods[0], "last_period": periods[-1], "periods": periods,
-            "mentions": len({r["mention_id"] for r in rs}), "documents": len({r["doc_id"] for r in rs}),
-        })
+        stage_steps = [
+            (
+                p,
+                _pick(
+                    [r["stage"] for r in rs if r["period"] == p and r["stage"] in stage_values], stage_values
+                ),
+            )
+            for p in periods
+        ]
+        status_steps = [
+            (
+                p,
+                _pick(
+                    [r["status"] for r in rs if r["period"] == p and r["status"] in status_values],
+                    status_values,
+                ),
+            )
+            for p in periods
+        ]
+        out.append(
+            {
+                "agglomeration": agg,
+                "agglomeration_name": names.get(agg) if agg else None,
+                "type": t,
+                "stage_path": _path(stage_steps),
+                "status_path": _path(status_steps),
+                "first_period": periods[0],
+                "last_period": periods[-1],
+                "periods": periods,
+                "mentions": len({r["mention_id"] for r in rs}),
+                "documents": len({r["doc_id"] for r in rs}),
+            }
+        )
     return _frame(out, PATH_COLUMNS)

@@ -7,6 +7,21 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--slow", action="store_true", default=False,
+                     help="also run tests marked slow (`make test` and CI do)")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests marked ``slow`` run with ``--slow`` only: the default local run stays quick."""
+    if config.getoption("--slow"):
+        return
+    skip = pytest.mark.skip(reason="slow: run with --slow (make test does)")
+    for item in items:
+        if "slow" in item.keywords:
+            item.add_marker(skip)
 SHARED = REPO.parent / "shared"
 
 POLICY_SENTENCES = [

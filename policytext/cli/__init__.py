@@ -38,7 +38,9 @@ def main(argv: list[str] | None = None) -> int:
         typer.echo(f"policytext: error: {exc}", err=True)
         return 1
     except KeyboardInterrupt:
-        typer.echo("policytext: interrupted; what was stored is kept; re-run the same command to resume", err=True)
+        typer.echo(
+            "policytext: interrupted; what was stored is kept; re-run the same command to resume", err=True
+        )
         return 130
     except Exception as exc:
         # click's exceptions (typer may bundle its own copy of click, so match by shape)

@@ -9,6 +9,7 @@ from typing import Optional
 
 import typer
 from rich.console import Console
+from rich.progress import TaskID
 from rich.table import Table
 
 from policytext import api
@@ -23,12 +24,27 @@ class _Progress:
     """A rich progress bar on stderr (hidden with --quiet)."""
 
     def __init__(self, label: str, enabled: bool) -> None:
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+            TimeRemainingColumn,
+        )
 
         self.enabled = enabled
-        self.p = Progress(TextColumn(f"[bold]{label}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                          TimeRemainingColumn(), console=err, transient=False, disable=not enabled)
-        self.task: int | None = None
+        self.p = Progress(
+            TextColumn(f"[bold]{label}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            TimeRemainingColumn(),
+            console=err,
+            transient=False,
+            disable=not enabled,
+        )
+        self.task: TaskID | None = None
 
     def __call__(self, event: str, done: int, total: int) -> None:
         if event == "start":
@@ -49,20 +65,40 @@ def _engine(value: str) -> str:
 @app.command()
 def ingest(
     inputs: list[str] = typer.Argument(..., help="Folders (walked recursively), files or glob patterns."),
-    db: Path = typer.Option(Path("corpus.db"), "--db", help="The SQLite store to write (created if missing)."),
-    workers: Optional[int] = typer.Option(None, "--workers", "-j", help="Worker processes (default: all cores; 0 = in this process)."),
+    db: Path = typer.Option(
+        Path("corpus.db"), "--db", help="The SQLite store to write (created if missing)."
+    ),
+    workers: Optional[int] = typer.Option(
+        None, "--workers", "-j", help="Worker processes (default: all cores; 0 = in this process)."
+    ),
     timeout: float = typer.Option(120.0, "--timeout", help="Seconds one file may take before it is stopped."),
     force: bool = typer.Option(False, "--force", help="Re-read files that are already stored."),
     pdf_engine: str = typer.Option("auto", "--pdf-engine", help="auto | pypdfium2 | pdfplumber."),
     no_extract: bool = typer.Option(False, "--no-extract", help="Only read and clean; skip extraction."),
-    taxonomy: Optional[Path] = typer.Option(None, "--taxonomy", help="A taxonomy TOML file instead of the default."),
-    gazetteer: Optional[Path] = typer.Option(None, "--gazetteer", help="A gazetteer JSONL file: with a header line it replaces the default, entries only extend it."),
-    model: Optional[Path] = typer.Option(None, "--model", help="A model folder (default: the shipped model)."),
+    taxonomy: Optional[Path] = typer.Option(
+        None, "--taxonomy", help="A taxonomy TOML file instead of the default."
+    ),
+    gazetteer: Optional[Path] = typer.Option(
+        None,
+        "--gazetteer",
+        help="A gazetteer JSONL file: with a header line it replaces the default, entries only extend it.",
+    ),
+    model: Optional[Path] = typer.Option(
+        None, "--model", help="A model folder (default: the shipped model)."
+    ),
     rules_only: bool = typer.Option(False, "--rules-only", help="Do not use the trained model."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
-    max_memory: int = typer.Option(4096, "--max-memory", help="MB each worker may allocate while reading one file (0 = no limit)."),
-    engine: str = typer.Option("local", "--engine", help="local (process pool) | dask (Dask distributed cluster)."),
-    scheduler: Optional[str] = typer.Option(None, "--scheduler", help="With --engine dask: scheduler address (tcp://HOST:PORT); default: a local cluster."),
+    max_memory: int = typer.Option(
+        4096, "--max-memory", help="MB each worker may allocate while reading one file (0 = no limit)."
+    ),
+    engine: str = typer.Option(
+        "local", "--engine", help="local (process pool) | dask (Dask distributed cluster)."
+    ),
+    scheduler: Optional[str] = typer.Option(
+        None,
+        "--scheduler",
+        help="With --engine dask: scheduler address (tcp://HOST:PORT); default: a local cluster.",
+    ),
 ) -> None:
     """Ingest a folder of policy documents into a store.
 
@@ -78,11 +114,21 @@ def ingest(
 
         runner = make_runner(scheduler=scheduler, n_workers=workers)
     progress = _Progress("ingest", enabled=not quiet)
-    s = api.ingest(inputs, db, workers=workers, timeout=timeout, force=force, pdf_engine=_engine(pdf_engine),
-                   extract=not no_extract, taxonomy=str(taxonomy) if taxonomy else None,
-                   gazetteer=str(gazetteer) if gazetteer else None,
-                   model=False if rules_only else (str(model) if model else None), progress=progress,
-                   runner=runner, max_memory=max_memory << 20 if max_memory > 0 else None)
+    s = api.ingest(
+        inputs,
+        db,
+        workers=workers,
+        timeout=timeout,
+        force=force,
+        pdf_engine=_engine(pdf_engine),
+        extract=not no_extract,
+        taxonomy=str(taxonomy) if taxonomy else None,
+        gazetteer=str(gazetteer) if gazetteer else None,
+        model=False if rules_only else (str(model) if model else None),
+        progress=progress,
+        runner=runner,
+        max_memory=max_memory << 20 if max_memory > 0 else None,
+    )
     for f in s.failures:
         err.print(f"[red]failed[/red] {f['path']}: {f['error']}: {f['message']}", highlight=False)
     for m in s.missing:
@@ -104,7 +150,9 @@ def text(
     path: Path = typer.Argument(..., help="A PDF, .txt, .md, .html or .docx file."),
     pdf_engine: str = typer.Option("auto", "--pdf-engine", help="auto | pypdfium2 | pdfplumber."),
     pages: bool = typer.Option(False, "--pages", help="Mark page breaks with a line '--- page N ---'."),
-    original: bool = typer.Option(False, "--original", help="Print the text before traditional-to-simplified conversion."),
+    original: bool = typer.Option(
+        False, "--original", help="Print the text before traditional-to-simplified conversion."
+    ),
 ) -> None:
     """Print the clean reading-order text of one file (like pdftotext, for Chinese).
 
@@ -116,11 +164,11 @@ def text(
         doc = api.text(path, pdf_engine=_engine(pdf_engine))
     except IngestError as exc:
         err.print(f"policytext: {path}: {exc.reason}: {exc.message}", highlight=False)
-        raise typer.Exit(1)
+        raise typer.Exit(1) from None
     body = doc.original_text if original else doc.text
     if pages and doc.pages:
         for p in doc.pages:
-            sys.stdout.write(f"--- page {p.number} ---\n{body[p.start:p.end].strip()}\n")
+            sys.stdout.write(f"--- page {p.number} ---\n{body[p.start : p.end].strip()}\n")
     else:
         sys.stdout.write(body.rstrip("\n") + "\n")
 
@@ -152,18 +200,31 @@ def info(
     for f in data["failed_files"]:
         out.print(f"  failed: {f['path']}: {f['reason']}: {f['message']}", highlight=False)
     for r in data["runs"]:
-        out.print(f"  run {r['run_id']} {r['command']} {r['started_at']} {r['status']}: "
-                  f"{r['stored']} stored, {r['skipped']} skipped, {r['failed']} failed", highlight=False)
+        out.print(
+            f"  run {r['run_id']} {r['command']} {r['started_at']} {r['status']}: "
+            f"{r['stored']} stored, {r['skipped']} skipped, {r['failed']} failed",
+            highlight=False,
+        )
 
 
 @app.command()
 def extract(
     inputs: list[str] = typer.Argument(..., help="Files, folders or globs."),
     fmt: str = typer.Option("json", "--format", "-f", help="json | jsonl | table."),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file instead of stdout."),
-    taxonomy: Optional[Path] = typer.Option(None, "--taxonomy", help="A taxonomy TOML file instead of the default."),
-    gazetteer: Optional[Path] = typer.Option(None, "--gazetteer", help="A gazetteer JSONL file: with a header line it replaces the default, entries only extend it."),
-    model: Optional[Path] = typer.Option(None, "--model", help="A model folder (default: the shipped model)."),
+    output: Optional[Path] = typer.Option(
+        None, "--output", "-o", help="Write to this file instead of stdout."
+    ),
+    taxonomy: Optional[Path] = typer.Option(
+        None, "--taxonomy", help="A taxonomy TOML file instead of the default."
+    ),
+    gazetteer: Optional[Path] = typer.Option(
+        None,
+        "--gazetteer",
+        help="A gazetteer JSONL file: with a header line it replaces the default, entries only extend it.",
+    ),
+    model: Optional[Path] = typer.Option(
+        None, "--model", help="A model folder (default: the shipped model)."
+    ),
     rules_only: bool = typer.Option(False, "--rules-only", help="Do not use the trained model."),
     pdf_engine: str = typer.Option("auto", "--pdf-engine", help="auto | pypdfium2 | pdfplumber."),
     workers: int = typer.Option(0, "--workers", "-j", help="Worker processes (0 = in this process)."),
@@ -174,11 +235,15 @@ def extract(
     """
     if fmt not in {"json", "jsonl", "table"}:
         raise UsageError(f"--format {fmt!r}: choose json, jsonl or table")
-    result = api.extract_files(inputs, taxonomy=str(taxonomy) if taxonomy else None,
-                               gazetteer=str(gazetteer) if gazetteer else None,
-                               model=False if rules_only else (str(model) if model else None),
-                               pdf_engine=_engine(pdf_engine), workers=workers)
-    stream = open(output, "w", encoding="utf-8") if output else sys.stdout
+    result = api.extract_files(
+        inputs,
+        taxonomy=str(taxonomy) if taxonomy else None,
+        gazetteer=str(gazetteer) if gazetteer else None,
+        model=False if rules_only else (str(model) if model else None),
+        pdf_engine=_engine(pdf_engine),
+        workers=workers,
+    )
+    stream = open(output, "w", encoding="utf-8") if output else sys.stdout  # noqa: SIM115 - closed below
     try:
         if fmt == "json":
             json.dump(result, stream, ensure_ascii=False, indent=1)
@@ -186,15 +251,24 @@ def extract(
         elif fmt == "jsonl":
             for d in result["documents"]:
                 for m in d["mentions"]:
-                    stream.write(json.dumps({"document": d["path"], "date": d["date"], **m}, ensure_ascii=False) + "\n")
+                    stream.write(
+                        json.dumps({"document": d["path"], "date": d["date"], **m}, ensure_ascii=False) + "\n"
+                    )
         else:
             t = Table("document", "page", "kind", "type", "status", "text", "sentence")
             for d in result["documents"]:
                 for m in d["mentions"]:
                     if m["kind"] == "agglomeration":
                         continue
-                    t.add_row(Path(d["path"]).name, str(m["page"] or ""), m["kind"], m["type"],
-                              str((m["attributes"] or {}).get("status") or ""), m["text"][:20], m["sentence"][:60])
+                    t.add_row(
+                        Path(d["path"]).name,
+                        str(m["page"] or ""),
+                        m["kind"],
+                        m["type"],
+                        str((m["attributes"] or {}).get("status") or ""),
+                        m["text"][:20],
+                        m["sentence"][:60],
+                    )
             Console(file=stream, width=200).print(t)
     finally:
         if output:
@@ -207,10 +281,14 @@ def extract(
 @app.command("eval")
 def eval_(
     gold: Path = typer.Option(..., "--gold", help="A folder of gold annotation files (spec/GOLD.md)."),
-    prediction: Optional[Path] = typer.Option(None, "--prediction", help="Score this extract JSON instead of running extraction."),
+    prediction: Optional[Path] = typer.Option(
+        None, "--prediction", help="Score this extract JSON instead of running extraction."
+    ),
     rules_only: bool = typer.Option(False, "--rules-only", help="Do not use the trained model."),
     baseline: bool = typer.Option(False, "--baseline", help="Score the cue-word baseline instead."),
-    model: Optional[Path] = typer.Option(None, "--model", help="A model folder (default: the shipped model)."),
+    model: Optional[Path] = typer.Option(
+        None, "--model", help="A model folder (default: the shipped model)."
+    ),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="List misses and false alarms."),
     as_json: bool = typer.Option(False, "--json", help="Print the metrics as JSON."),
 ) -> None:
@@ -227,23 +305,34 @@ def eval_(
     else:
         inputs = api.gold_inputs(gold)
         if not inputs:
-            raise UsageError(f"{gold}: the gold files name no source file that exists (their `file` is relative to {gold.parent})")
+            raise UsageError(
+                f"{gold}: the gold files name no source file that "
+                f"exists (their `file` is relative to {gold.parent})"
+            )
         if baseline:
             from policytext.baseline import baseline_extract
 
             result_obj = baseline_extract(inputs)
         else:
-            result_obj = api.extract_files(inputs, model=False if rules_only else (str(model) if model else None))
+            result_obj = api.extract_files(
+                inputs, model=False if rules_only else (str(model) if model else None)
+            )
     res = score(result_obj, gold, details=verbose)
     if as_json:
         out.print_json(json.dumps(res, ensure_ascii=False))
         return
     for line in res.get("details", []):
         out.print(line, highlight=False)
-    out.print(f"documents scored: {res['documents_scored']}; missing from output: {len(res['documents_missing_from_output'])}")
+    out.print(
+        f"documents scored: {res['documents_scored']}; missing "
+        f"from output: {len(res['documents_missing_from_output'])}"
+    )
     for k in ("agglomerations", "mechanisms"):
         r = res[k]
-        out.print(f"{k:15s} P={r['precision']:.3f} R={r['recall']:.3f} F1={r['f1']:.3f}  (tp={r.get('tp', 0)} fp={r.get('fp', 0)} fn={r.get('fn', 0)})")
+        out.print(
+            f"{k:15s} P={r['precision']:.3f} R={r['recall']:.3f} F1={r['f1']:.3f} "
+            f" (tp={r.get('tp', 0)} fp={r.get('fp', 0)} fn={r.get('fn', 0)})"
+        )
     for t, r in res["per_type"].items():
         out.print(f"  {t:24s} P={r['precision']:.2f} R={r['recall']:.2f} F1={r['f1']:.2f}")
     out.print(summary_line(res), highlight=False)
@@ -251,9 +340,13 @@ def eval_(
 
 @app.command()
 def train(
-    annotations: list[Path] = typer.Argument(None, help="Annotation folders or files (default: corpora/annotations)."),
+    annotations: list[Path] = typer.Argument(
+        None, help="Annotation folders or files (default: corpora/annotations)."
+    ),
     out_dir: Path = typer.Option(Path("models/mechanisms"), "--out", help="Where to save the model folder."),
-    taxonomy: Optional[Path] = typer.Option(None, "--taxonomy", help="The taxonomy whose types are the labels."),
+    taxonomy: Optional[Path] = typer.Option(
+        None, "--taxonomy", help="The taxonomy whose types are the labels."
+    ),
     cv: int = typer.Option(5, "--cv", help="Cross-validation folds for the reported metrics (0 to skip)."),
 ) -> None:
     """Train the mechanism sentence classifier on labelled sentences and save it with meta.json.
@@ -271,10 +364,16 @@ def train(
     tx = Taxonomy.load(taxonomy)
     examples = load_training_data(folders)
     err.print(f"training on {len(examples)} sentences ({sum(1 for e in examples if e.types)} with a type) …")
-    clf = MechanismClassifier.train(examples, labels=tx.ids, cv=cv, rules=lambda s: {h.type for h in match_types(s, tx)})
+    clf = MechanismClassifier.train(
+        examples, labels=tx.ids, cv=cv, rules=lambda s: {h.type for h in match_types(s, tx)}
+    )
     clf.save(out_dir)
     m = clf.meta.get("metrics", {})
     if m:
-        err.print(f"cross-validated micro P={m['micro_precision']:.3f} R={m['micro_recall']:.3f} F1={m['micro_f1']:.3f}; "
-                  f"rules+model {m.get('union', {}).get('rules_plus_model')} vs rules {m.get('union', {}).get('rules_only')}")
+        err.print(
+            f"cross-validated micro P={m['micro_precision']:.3f} "
+            f"R={m['micro_recall']:.3f} F1={m['micro_f1']:.3f}; "
+            f"rules+model {m.get('union', {}).get('rules_plus_model')} "
+            f"vs rules {m.get('union', {}).get('rules_only')}"
+        )
     err.print(f"saved {out_dir} ({clf.version})")

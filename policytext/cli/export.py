@@ -16,11 +16,16 @@ err = Console(stderr=True, soft_wrap=True)
 @app.command("export")
 def export_(
     db: Path = typer.Option(Path("corpus.db"), "--db", help="The store written by `policytext ingest`."),
-    fmt: str = typer.Option("csv", "--format", "-f",
-                            help="csv | xlsx | parquet | jsonl | spacy | doccano | label-studio."),
-    out: Path = typer.Option(..., "--out", help="The folder to write (created if missing); nothing is written outside it."),
+    fmt: str = typer.Option(
+        "csv", "--format", "-f", help="csv | xlsx | parquet | jsonl | spacy | doccano | label-studio."
+    ),
+    out: Path = typer.Option(
+        ..., "--out", help="The folder to write (created if missing); nothing is written outside it."
+    ),
     prefix: str = typer.Option("", "--prefix", help="File-name prefix (letters, digits, _ - .; no folders)."),
-    no_boilerplate: bool = typer.Option(False, "--no-boilerplate", help="Leave boilerplate sentences out of the dataset."),
+    no_boilerplate: bool = typer.Option(
+        False, "--no-boilerplate", help="Leave boilerplate sentences out of the dataset."
+    ),
 ) -> None:
     """Export documents, mentions and the sentence-level tagged dataset, or files for annotation tools.
 
@@ -35,21 +40,33 @@ def export_(
 
 @app.command("import-annotations")
 def import_annotations_(
-    path: Path = typer.Argument(..., help="A doccano or Label Studio export, or JSONL {sentence, types, status}."),
-    db: Optional[Path] = typer.Option(None, "--db", help="Record the corrections in this store's annotations table."),
-    out: Optional[Path] = typer.Option(None, "--out", help="Write training JSONL here (a file, or a folder)."),
+    path: Path = typer.Argument(
+        ..., help="A doccano or Label Studio export, or JSONL {sentence, types, status}."
+    ),
+    db: Optional[Path] = typer.Option(
+        None, "--db", help="Record the corrections in this store's annotations table."
+    ),
+    out: Optional[Path] = typer.Option(
+        None, "--out", help="Write training JSONL here (a file, or a folder)."
+    ),
     fmt: str = typer.Option("auto", "--format", "-f", help="auto | doccano | label-studio | jsonl."),
     annotator: str = typer.Option("import", "--annotator", help="Who corrected, when the file does not say."),
 ) -> None:
     """Bring labels corrected by hand back, for the store and for `policytext train`.
 
-    Example: policytext import-annotations doccano-export.jsonl --db corpus.db --out corpora/annotations/corrected.jsonl
+    Example::
+
+        policytext import-annotations doccano-export.jsonl --db corpus.db \\
+            --out corpora/annotations/corrected.jsonl
     """
     from policytext.export.annotation_tools import import_annotations
 
     s = import_annotations(path, db=db, out=out, fmt=fmt, annotator=annotator)
     parts = [f"{s.read} read", f"{s.skipped} skipped (not annotated)"]
     if db is not None:
-        parts += [f"{s.changed} sentences corrected ({s.rows} annotation rows)", f"{s.unchanged} unchanged",
-                  f"{s.not_in_store} not in the store"]
+        parts += [
+            f"{s.changed} sentences corrected ({s.rows} annotation rows)",
+            f"{s.unchanged} unchanged",
+            f"{s.not_in_store} not in the store",
+        ]
     err.print(", ".join(parts) + (f" → {s.out}" if s.out else ""), highlight=False)

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Optional
+from typing import Any, Optional
 
 import pandas as pd
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from policytext import query as q
 from policytext import timeline as tl
@@ -31,21 +32,46 @@ _DB = typer.Option(Path("corpus.db"), "--db", help="The store written by `policy
 _FMT = typer.Option("table", "--format", "-f", help="table | csv | json | jsonl.")
 _OUT = typer.Option(None, "--output", "-o", help="Write to this file instead of stdout.")
 _LIMIT = typer.Option(None, "--limit", "-n", help="At most this many rows.")
-_TYPE = typer.Option(None, "--type", "-t", help="Mechanism type id or Chinese name (repeat or comma-separate).")
-_AGG = typer.Option(None, "--agglomeration", "-a", help="Agglomeration id, name or alias, e.g. 长三角 (repeatable).")
+_TYPE = typer.Option(
+    None, "--type", "-t", help="Mechanism type id or Chinese name (repeat or comma-separate)."
+)
+_AGG = typer.Option(
+    None, "--agglomeration", "-a", help="Agglomeration id, name or alias, e.g. 长三角 (repeatable)."
+)
 _SINCE = typer.Option(None, "--since", help="From this date on, inclusive (YYYY, YYYY-MM or YYYY-MM-DD).")
 _UNTIL = typer.Option(None, "--until", help="Up to this date, inclusive (YYYY, YYYY-MM or YYYY-MM-DD).")
 _DOCTYPE = typer.Option(None, "--doc-type", help="official | plan | article | news | other (repeatable).")
-_BASIS = typer.Option(None, "--basis", help="How the agglomeration link was found: sentence,heading,paragraph,document.")
+_BASIS = typer.Option(
+    None, "--basis", help="How the agglomeration link was found: sentence,heading,paragraph,document."
+)
 
 #: Columns shown by ``--format table`` (the other formats carry every column).
 TABLE_VIEWS: dict[str, list[str]] = {
-    "mechanism": ["document", "date", "page", "offsets", "type", "status", "stage", "agglomerations", "link_basis", "text",
-                  "sentence"],
+    "mechanism": [
+        "document",
+        "date",
+        "page",
+        "offsets",
+        "type",
+        "status",
+        "stage",
+        "agglomerations",
+        "link_basis",
+        "text",
+        "sentence",
+    ],
     "measure": ["document", "date", "page", "offsets", "domains", "agglomerations", "text", "sentence"],
     "agglomeration": ["document", "date", "page", "offsets", "type", "text", "sentence"],
-    "documents": ["date", "doc_type", "document", "title", "primary_agglomeration", "agglomerations", "n_pages",
-                  "n_mechanisms"],
+    "documents": [
+        "date",
+        "doc_type",
+        "document",
+        "title",
+        "primary_agglomeration",
+        "agglomerations",
+        "n_pages",
+        "n_mechanisms",
+    ],
     "search": ["document", "date", "page", "offsets", "sentence"],
 }
 
@@ -53,8 +79,15 @@ TABLE_VIEWS: dict[str, list[str]] = {
 _LONG = {"sentence", "text", "title", "stage_path", "status_path", "before", "after"}
 
 
-def emit(df: pd.DataFrame, fmt: str, output: Optional[Path] = None, *, view: Optional[list[str]] = None,
-         title: Optional[str] = None, highlight: Optional[str] = None) -> None:
+def emit(
+    df: pd.DataFrame,
+    fmt: str,
+    output: Optional[Path] = None,
+    *,
+    view: Optional[list[str]] = None,
+    title: Optional[str] = None,
+    highlight: Optional[str] = None,
+) -> None:
     """Print (or write) a frame in one of :data:`FORMATS`.
 
     ``view`` picks the columns of the table format (``offsets`` = ``start–end``); ``highlight``
@@ -77,21 +110,19 @@ def emit(df: pd.DataFrame, fmt: str, output: Optional[Path] = None, *, view: Opt
         else:
             t.add_column(c, no_wrap=True, overflow="ellipsis", max_width=40)
     for rec in df.to_dict("records"):
-        cells = []
+        cells: list[Text] = []
         for c in cols:
             if c == "offsets":
-                cells.append(f"{rec.get('start')}–{rec.get('end')}")
+                cells.append(Text(f"{rec.get('start')}–{rec.get('end')}"))
                 continue
             v = flat(rec.get(c))
             s = "" if v is None else str(v)
             if highlight and c == "sentence" and flat(rec.get("match_start")) is not None:
                 a = int(rec["match_start"]) - int(rec["start"])
                 b = int(rec["match_end"]) - int(rec["start"])
-                from rich.text import Text
-
                 cells.append(Text(s[:a]) + Text(s[a:b], style="bold red") + Text(s[b:]))
                 continue
-            cells.append(s)
+            cells.append(Text(s))
         t.add_row(*cells)
     if output:
         with open(output, "w", encoding="utf-8") as fh:
@@ -107,60 +138,120 @@ def emit(df: pd.DataFrame, fmt: str, output: Optional[Path] = None, *, view: Opt
 
 @query_app.command("mechanisms")
 def query_mechanisms(
-    db: Path = _DB, types: Optional[list[str]] = _TYPE, agglomerations: Optional[list[str]] = _AGG,
-    since: Optional[str] = _SINCE, until: Optional[str] = _UNTIL,
-    status: Optional[list[str]] = typer.Option(None, "--status", help="proposed | established | lacking, or any "
-                                               "status of the taxonomy or the store; none = no status (repeatable)."),
-    stage: Optional[list[str]] = typer.Option(None, "--stage", help="explore | establish | improve | implement, or any "
-                                              "stage of the taxonomy or the store."),
-    doc_type: Optional[list[str]] = _DOCTYPE, basis: Optional[list[str]] = _BASIS,
+    db: Path = _DB,
+    types: Optional[list[str]] = _TYPE,
+    agglomerations: Optional[list[str]] = _AGG,
+    since: Optional[str] = _SINCE,
+    until: Optional[str] = _UNTIL,
+    status: Optional[list[str]] = typer.Option(
+        None,
+        "--status",
+        help="proposed | established | lacking, or any "
+        "status of the taxonomy or the store; none = no status (repeatable).",
+    ),
+    stage: Optional[list[str]] = typer.Option(
+        None,
+        "--stage",
+        help="explore | establish | improve | implement, or any stage of the taxonomy or the store.",
+    ),
+    doc_type: Optional[list[str]] = _DOCTYPE,
+    basis: Optional[list[str]] = _BASIS,
     kind: str = typer.Option("mechanism", "--kind", help="mechanism | measure | agglomeration."),
-    fmt: str = _FMT, output: Optional[Path] = _OUT, limit: Optional[int] = _LIMIT,
+    fmt: str = _FMT,
+    output: Optional[Path] = _OUT,
+    limit: Optional[int] = _LIMIT,
 ) -> None:
     """Mechanism mentions with their provenance (document, date, page, sentence, offsets).
 
-    Example: policytext query mechanisms --db corpus.db --type 生态补偿 --agglomeration 长三角 --since 2018 --until 2022 --status proposed
+    Example::
+
+        policytext query mechanisms --db corpus.db --type 生态补偿 --agglomeration 长三角 \\
+            --since 2018 --until 2022 --status proposed
     """
-    df = q.mentions(db, kind=kind, types=types, agglomerations=agglomerations, since=since, until=until,
-                    status=status, stage=stage, doc_type=doc_type, basis=basis, limit=limit)
+    df = q.mentions(
+        db,
+        kind=kind,
+        types=types,
+        agglomerations=agglomerations,
+        since=since,
+        until=until,
+        status=status,
+        stage=stage,
+        doc_type=doc_type,
+        basis=basis,
+        limit=limit,
+    )
     emit(df, fmt, output, view=TABLE_VIEWS.get(kind))
 
 
 @query_app.command("documents")
 def query_documents(
-    db: Path = _DB, agglomerations: Optional[list[str]] = _AGG, doc_type: Optional[list[str]] = _DOCTYPE,
-    since: Optional[str] = _SINCE, until: Optional[str] = _UNTIL,
-    types: Optional[list[str]] = typer.Option(None, "--type", "-t", help="Keep documents with a mention of this type."),
-    fmt: str = _FMT, output: Optional[Path] = _OUT, limit: Optional[int] = _LIMIT,
+    db: Path = _DB,
+    agglomerations: Optional[list[str]] = _AGG,
+    doc_type: Optional[list[str]] = _DOCTYPE,
+    since: Optional[str] = _SINCE,
+    until: Optional[str] = _UNTIL,
+    types: Optional[list[str]] = typer.Option(
+        None, "--type", "-t", help="Keep documents with a mention of this type."
+    ),
+    fmt: str = _FMT,
+    output: Optional[Path] = _OUT,
+    limit: Optional[int] = _LIMIT,
 ) -> None:
     """Stored documents with date, type, agglomerations and mechanism counts.
 
     Example: policytext query documents --db corpus.db --agglomeration chengyu --doc-type official
     """
-    df = q.documents(db, agglomerations=agglomerations, doc_type=doc_type, since=since, until=until, types=types,
-                     limit=limit)
+    df = q.documents(
+        db,
+        agglomerations=agglomerations,
+        doc_type=doc_type,
+        since=since,
+        until=until,
+        types=types,
+        limit=limit,
+    )
     emit(df, fmt, output, view=TABLE_VIEWS["documents"])
 
 
 @query_app.command("agglomerations")
 def query_agglomerations(
-    db: Path = _DB, agglomerations: Optional[list[str]] = _AGG, doc_type: Optional[list[str]] = _DOCTYPE,
-    since: Optional[str] = _SINCE, until: Optional[str] = _UNTIL, fmt: str = _FMT, output: Optional[Path] = _OUT,
+    db: Path = _DB,
+    agglomerations: Optional[list[str]] = _AGG,
+    doc_type: Optional[list[str]] = _DOCTYPE,
+    since: Optional[str] = _SINCE,
+    until: Optional[str] = _UNTIL,
+    fmt: str = _FMT,
+    output: Optional[Path] = _OUT,
 ) -> None:
     """Agglomerations named in the store: documents, mentions, mechanisms, first and last dates.
 
     Example: policytext query agglomerations --db corpus.db
     """
     df = q.agglomerations(db, agglomerations=agglomerations, doc_type=doc_type, since=since, until=until)
-    view = ["agglomeration", "name", "kind", "documents", "primary_documents", "mentions", "mechanisms", "first_date",
-            "last_date", "first_document"]
+    view = [
+        "agglomeration",
+        "name",
+        "kind",
+        "documents",
+        "primary_documents",
+        "mentions",
+        "mechanisms",
+        "first_date",
+        "last_date",
+        "first_document",
+    ]
     emit(df, fmt, output, view=view)
 
 
 @app.command()
 def search(
-    text: str = typer.Argument(..., help="Words or Chinese phrases to find (all must occur); quotes group words."),
-    db: Path = _DB, fmt: str = _FMT, output: Optional[Path] = _OUT,
+    text: str = typer.Argument(
+        ..., help="Words or Chinese phrases to find (all must occur); quotes group words."
+    ),
+    db: Path = _DB,
+    fmt: str = _FMT,
+    output: Optional[Path] = _OUT,
     limit: int = typer.Option(50, "--limit", "-n", help="At most this many sentences."),
 ) -> None:
     """Full-text search of the stored sentences (Chinese substrings work), newest documents first.
@@ -174,11 +265,17 @@ def search(
 @app.command("sql")
 def sql_(
     statement: str = typer.Argument(..., help="One SQL statement (read-only: writes are refused)."),
-    db: Path = _DB, fmt: str = _FMT, output: Optional[Path] = _OUT, limit: Optional[int] = _LIMIT,
+    db: Path = _DB,
+    fmt: str = _FMT,
+    output: Optional[Path] = _OUT,
+    limit: Optional[int] = _LIMIT,
 ) -> None:
     """Run one read-only SQL statement on the store and print its rows.
 
-    Example: policytext sql "SELECT type, COUNT(*) AS n FROM mentions WHERE kind = 'mechanism' GROUP BY type" --db corpus.db
+    Example::
+
+        policytext sql "SELECT type, COUNT(*) AS n FROM mentions WHERE kind = 'mechanism' GROUP BY type" \\
+            --db corpus.db
     """
     emit(q.sql(db, statement, limit=limit), fmt, output)
 
@@ -187,14 +284,21 @@ def sql_(
 def timeline(
     db: Path = _DB,
     by: str = typer.Option("year", "--by", help="year | month."),
-    types: Optional[list[str]] = _TYPE, agglomerations: Optional[list[str]] = _AGG,
-    since: Optional[str] = _SINCE, until: Optional[str] = _UNTIL, doc_type: Optional[list[str]] = _DOCTYPE,
+    types: Optional[list[str]] = _TYPE,
+    agglomerations: Optional[list[str]] = _AGG,
+    since: Optional[str] = _SINCE,
+    until: Optional[str] = _UNTIL,
+    doc_type: Optional[list[str]] = _DOCTYPE,
     normalize: bool = typer.Option(False, "--normalize", help="Add shares of the period's documents."),
     show: str = typer.Option("counts", "--show", help="counts | first | stages."),
     basis: Optional[list[str]] = _BASIS,
-    document_links: bool = typer.Option(False, "--document-links", help="Also count mentions linked to an "
-                                        "agglomeration only at document level (default: direct links)."),
-    fmt: str = _FMT, output: Optional[Path] = _OUT,
+    document_links: bool = typer.Option(
+        False,
+        "--document-links",
+        help="Also count mentions linked to an agglomeration only at document level (default: direct links).",
+    ),
+    fmt: str = _FMT,
+    output: Optional[Path] = _OUT,
 ) -> None:
     """Mechanisms over time: counts per period × type × agglomeration, first mentions, stage paths.
 
@@ -202,16 +306,35 @@ def timeline(
     """
     if by not in tl.PERIODS:
         raise UsageError(f"--by {by!r}: choose year or month")
-    common = dict(by=by, types=types, agglomerations=agglomerations, since=since, until=until, doc_type=doc_type,
-                  basis=basis, include_document_links=document_links)
+    common: dict[str, Any] = {
+        "by": by,
+        "types": types,
+        "agglomerations": agglomerations,
+        "since": since,
+        "until": until,
+        "doc_type": doc_type,
+        "basis": basis,
+        "include_document_links": document_links,
+    }
     if show == "counts":
-        df = tl.timeline_counts(db, normalize=normalize, **common)  # type: ignore[arg-type]
+        df = tl.timeline_counts(db, normalize=normalize, **common)
         view = None
     elif show == "first":
-        df = tl.first_mentions(db, **common)  # type: ignore[arg-type]
-        view = ["agglomeration", "type", "period", "date", "document", "page", "offsets", "status", "stage", "text"]
+        df = tl.first_mentions(db, **common)
+        view = [
+            "agglomeration",
+            "type",
+            "period",
+            "date",
+            "document",
+            "page",
+            "offsets",
+            "status",
+            "stage",
+            "text",
+        ]
     elif show == "stages":
-        df = tl.stage_paths(db, **common)  # type: ignore[arg-type]
+        df = tl.stage_paths(db, **common)
         view = ["agglomeration", "type", "stage_path", "status_path", "mentions", "documents"]
     else:
         raise UsageError(f"--show {show!r}: choose counts, first or stages")

@@ -16,9 +16,15 @@ err = Console(stderr=True, soft_wrap=True)
 @app.command()
 def report(
     db: Path = typer.Option(Path("corpus.db"), "--db", help="The store to report on."),
-    out: Path = typer.Option(Path("report.html"), "--out", "-o", help="The HTML file to write (one self-contained file)."),
-    figures: Path | None = typer.Option(None, "--figures", help="Also write the charts here as 300 dpi PNG and SVG."),
-    taxonomy: Path | None = typer.Option(None, "--taxonomy", help="A taxonomy TOML file for the type names and order."),
+    out: Path = typer.Option(
+        Path("report.html"), "--out", "-o", help="The HTML file to write (one self-contained file)."
+    ),
+    figures: Path | None = typer.Option(
+        None, "--figures", help="Also write the charts here as 300 dpi PNG and SVG."
+    ),
+    taxonomy: Path | None = typer.Option(
+        None, "--taxonomy", help="A taxonomy TOML file for the type names and order."
+    ),
     examples: int = typer.Option(3, "--examples", help="Example sentences per mechanism type."),
 ) -> None:
     """Write an HTML report of a store: overview, heatmap, timelines, first mentions, examples.
@@ -37,7 +43,10 @@ def report(
         raise UsageError(f"--figures {figures}: is a file; give a folder")
     result = build_report(db, out, figures_dir=figures, taxonomy=taxonomy, examples_per_type=examples)
     o = result.data.overview
-    err.print(f"wrote {result.html} ({o['documents']} documents, {o['mechanism_mentions']} mechanism mentions, "
-              f"{o['agglomerations']} agglomerations)", highlight=False)
+    err.print(
+        f"wrote {result.html} ({o['documents']} documents, {o['mechanism_mentions']} mechanism mentions, "
+        f"{o['agglomerations']} agglomerations)",
+        highlight=False,
+    )
     for p in result.figures:
         err.print(f"wrote {p}", highlight=False)

@@ -69,8 +69,13 @@ class ExtractorPlugin(WorkerPlugin):
 
     idempotent = False
 
-    def __init__(self, token: str, extractor: Any, options: dict[str, Any],
-                 initializer: Callable[[], None] | None = None) -> None:
+    def __init__(
+        self,
+        token: str,
+        extractor: Any,
+        options: dict[str, Any],
+        initializer: Callable[[], None] | None = None,
+    ) -> None:
         self.token = token
         self.extractor = extractor
         self.options = dict(options)
@@ -128,8 +133,9 @@ def _describe(exc: BaseException) -> tuple[str, str]:
     return "exception", f"{type(exc).__name__}: {exc}"
 
 
-def make_runner(scheduler: str | None = None, n_workers: int | None = None, *,
-                threads_per_worker: int = 1) -> Callable[..., Iterator[TaskResult]]:
+def make_runner(
+    scheduler: str | None = None, n_workers: int | None = None, *, threads_per_worker: int = 1
+) -> Callable[..., Iterator[TaskResult]]:
     """A runner for :func:`policytext.api.ingest` that uses a Dask distributed cluster.
 
     Args:
@@ -141,8 +147,14 @@ def make_runner(scheduler: str | None = None, n_workers: int | None = None, *,
             Python, so processes, not threads, give parallelism).
     """
 
-    def run(fn: Callable[[Any], Any], tasks: Iterable[Any], *, workers: int = 0,
-            timeout: float | None = None, initializer: Callable[[], None] | None = None) -> Iterator[TaskResult]:
+    def run(
+        fn: Callable[[Any], Any],
+        tasks: Iterable[Any],
+        *,
+        workers: int = 0,
+        timeout: float | None = None,
+        initializer: Callable[[], None] | None = None,
+    ) -> Iterator[TaskResult]:
         queue = deque(tasks)
         if not queue:
             return
@@ -155,9 +167,13 @@ def make_runner(scheduler: str | None = None, n_workers: int | None = None, *,
             client = Client(scheduler, set_as_default=False)
         else:
             with dask.config.set({"distributed.scheduler.worker-saturation": 1.0}):
-                cluster = LocalCluster(n_workers=max(1, n_workers or workers or 1),
-                                       threads_per_worker=threads_per_worker, processes=True,
-                                       dashboard_address=":0", silence_logs=logging.ERROR)
+                cluster = LocalCluster(
+                    n_workers=max(1, n_workers or workers or 1),
+                    threads_per_worker=threads_per_worker,
+                    processes=True,
+                    dashboard_address=":0",
+                    silence_logs=logging.ERROR,
+                )
             client = Client(cluster, set_as_default=False)
         token = uuid.uuid4().hex[:12]
         plugin_name = f"policytext-{token}"
@@ -187,14 +203,14 @@ def make_runner(scheduler: str | None = None, n_workers: int | None = None, *,
                     if fut.status == "finished":
                         try:
                             value = fut.result()
-                        except Exception as exc:  # noqa: BLE001 - lost between finishing and fetching
+                        except Exception as exc:
                             kind, msg = _describe(exc)
                             yield TaskResult(task, False, error=kind, message=msg, seconds=elapsed)
                         else:
                             yield TaskResult(task, True, value, seconds=elapsed)
                     else:
-                        exc = fut.exception() if fut.status == "error" else RuntimeError(f"task {fut.status}")
-                        kind, msg = _describe(exc)
+                        failure = fut.exception() if fut.status == "error" else RuntimeError(f"task {fut.status}")
+                        kind, msg = _describe(failure)
                         yield TaskResult(task, False, error=kind, message=msg, seconds=elapsed)
                     fut.release()
                 if timeout is not None:
@@ -204,15 +220,19 @@ def make_runner(scheduler: str | None = None, n_workers: int | None = None, *,
                         _stop(client, late)
                     for fut in late:
                         task, t0 = inflight.pop(fut)
-                        yield TaskResult(task, False, error="timeout",
-                                         message=f"reading took longer than {timeout:g} s and was stopped",
-                                         seconds=now - t0)
+                        yield TaskResult(
+                            task,
+                            False,
+                            error="timeout",
+                            message=f"reading took longer than {timeout:g} s and was stopped",
+                            seconds=now - t0,
+                        )
         finally:
             for fut in list(locals().get("inflight", {})):
                 fut.cancel()
             try:
                 client.unregister_worker_plugin(plugin_name)
-            except Exception:  # noqa: BLE001 - not registered, or the cluster is gone
+            except Exception:
                 pass
             client.close()
             if cluster is not None:
@@ -226,12 +246,12 @@ def _stop(client: Any, futures: list[Any]) -> None:
     keys = {f.key for f in futures}
     try:
         busy = [w for w, ks in client.processing().items() if keys & set(ks)]
-    except Exception:  # noqa: BLE001
+    except Exception:
         busy = []
     for f in futures:
         f.cancel()
     if busy:
         try:
             client.restart_workers(busy, raise_for_error=False)
-        except Exception as exc:  # noqa: BLE001 - e.g. a worker without a nanny cannot be restarted
+        except Exception as exc:
             log.warning("could not restart Dask workers %s after a timeout: %s", busy, exc)

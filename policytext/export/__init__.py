@@ -30,13 +30,51 @@ from policytext.store.filters import STATUSES, Filters
 FORMATS = ("csv", "xlsx", "parquet", "jsonl", "spacy", "doccano", "label-studio")
 
 SENTENCE_COLUMNS = [
-    "doc_id", "document", "date", "year", "doc_type", "sentence_idx", "page", "start", "end", "text", "boilerplate",
-    "labels", "status", "stage", "domains", "agglomerations", "spans", "attributes", "annotated",
+    "doc_id",
+    "document",
+    "date",
+    "year",
+    "doc_type",
+    "sentence_idx",
+    "page",
+    "start",
+    "end",
+    "text",
+    "boilerplate",
+    "labels",
+    "status",
+    "stage",
+    "domains",
+    "agglomerations",
+    "spans",
+    "attributes",
+    "annotated",
 ]
 MENTION_EXPORT_COLUMNS = [
-    "mention_id", "doc_id", "document", "date", "year", "page", "sentence_idx", "start", "end", "kind", "type",
-    "text", "status", "stage", "domains", "agglomerations", "link_basis", "score", "source", "sentence", "taxonomy_version",
-    "gazetteer_version", "model_version", "policytext_version",
+    "mention_id",
+    "doc_id",
+    "document",
+    "date",
+    "year",
+    "page",
+    "sentence_idx",
+    "start",
+    "end",
+    "kind",
+    "type",
+    "text",
+    "status",
+    "stage",
+    "domains",
+    "agglomerations",
+    "link_basis",
+    "score",
+    "source",
+    "sentence",
+    "taxonomy_version",
+    "gazetteer_version",
+    "model_version",
+    "policytext_version",
 ]
 
 
@@ -61,7 +99,7 @@ def mention_table(db: str | os.PathLike[str] | Store) -> pd.DataFrame:
 
 
 def _sentence_status(attrs: dict[str, dict[str, Any]], key: str) -> str | None:
-    values = [a.get(key) for a in attrs.values() if a.get(key)]
+    values: list[str] = [str(a[key]) for a in attrs.values() if a.get(key)]
     if not values:
         return None
     counts = Counter(values)
@@ -73,7 +111,8 @@ def sentence_table(db: str | os.PathLike[str] | Store, *, include_boilerplate: b
     """The sentence-level tagged dataset: every sentence with its mechanism labels and attributes.
 
     ``labels`` are the mechanism types of the sentence's current mentions — hand corrections are
-    applied to the mentions by the store (``annotated`` is True where one was made); ``status``/``stage`` are the
+    applied to the mentions by the store (``annotated`` is True where one was made); ``status``/``stage``
+    are the
     most frequent of its mentions; ``spans`` lists mention spans (mechanism, measure and
     agglomeration) with offsets relative to the sentence; ``attributes`` holds per type status,
     stage, domains and agglomerations.
@@ -82,8 +121,17 @@ def sentence_table(db: str | os.PathLike[str] | Store, *, include_boilerplate: b
         sents = reads.sentences(store)
         ments = reads.mentions(store, Filters(), kind=None, order="export")
         annotated = reads.annotated_sentences(store)
-    ments.sort(key=lambda m: (m["doc_id"], m["sentence_idx"] if m["sentence_idx"] is not None else -1, m["start"],
-                              m["end"], m["kind"], m["type"], m["mention_id"]))
+    ments.sort(
+        key=lambda m: (
+            m["doc_id"],
+            m["sentence_idx"] if m["sentence_idx"] is not None else -1,
+            m["start"],
+            m["end"],
+            m["kind"],
+            m["type"],
+            m["mention_id"],
+        )
+    )
     by_sent: dict[tuple[str, int], list[dict[str, Any]]] = {}
     for m in ments:
         by_sent.setdefault((m["doc_id"], m["sentence_idx"]), []).append(m)
@@ -97,8 +145,14 @@ def sentence_table(db: str | os.PathLike[str] | Store, *, include_boilerplate: b
         domains: set[str] = set()
         aggs: set[str] = set()
         for m in by_sent.get(key, []):
-            spans.append({"start": m["start"] - s["start"], "end": m["end"] - s["start"], "label": m["type"],
-                          "kind": m["kind"]})
+            spans.append(
+                {
+                    "start": m["start"] - s["start"],
+                    "end": m["end"] - s["start"],
+                    "label": m["type"],
+                    "kind": m["kind"],
+                }
+            )
             if m["kind"] == "agglomeration":
                 aggs.add(m["type"])
                 continue
@@ -107,12 +161,26 @@ def sentence_table(db: str | os.PathLike[str] | Store, *, include_boilerplate: b
             domains.update(d)
             aggs.update(a)
             if m["kind"] == "mechanism" and m["type"] not in attrs:
-                attrs[m["type"]] = {"status": m["status"], "stage": m["stage"], "domains": d, "agglomerations": a}
-        out.append({
-            **s, "boilerplate": bool(s["boilerplate"]), "labels": sorted(attrs), "status": _sentence_status(attrs, "status"),
-            "stage": _sentence_status(attrs, "stage"), "domains": sorted(domains), "agglomerations": sorted(aggs),
-            "spans": spans, "attributes": {k: attrs[k] for k in sorted(attrs)}, "annotated": key in annotated,
-        })
+                attrs[m["type"]] = {
+                    "status": m["status"],
+                    "stage": m["stage"],
+                    "domains": d,
+                    "agglomerations": a,
+                }
+        out.append(
+            {
+                **s,
+                "boilerplate": bool(s["boilerplate"]),
+                "labels": sorted(attrs),
+                "status": _sentence_status(attrs, "status"),
+                "stage": _sentence_status(attrs, "stage"),
+                "domains": sorted(domains),
+                "agglomerations": sorted(aggs),
+                "spans": spans,
+                "attributes": {k: attrs[k] for k in sorted(attrs)},
+                "annotated": key in annotated,
+            }
+        )
     return _frame(out, SENTENCE_COLUMNS)
 
 
@@ -123,17 +191,33 @@ def extraction_of(store: Store, doc_id: str) -> Any:
     got = reads.document_extraction_rows(store, doc_id)
     sentences = got["sentences"]
     mentions = [
-        Mention(kind=r["kind"], type=r["type"], text=r["text"], sentence=sentences.get(r["sentence_idx"], ""),
-                sentence_index=r["sentence_idx"], start=r["start"], end=r["end"], page=r["page"],
-                score=r["score"] if r["score"] is not None else 1.0, source=r["source"] or "rule",
-                attributes=json.loads(r["attributes_json"] or "{}"))
+        Mention(
+            kind=r["kind"],
+            type=r["type"],
+            text=r["text"],
+            sentence=sentences.get(r["sentence_idx"], ""),
+            sentence_index=r["sentence_idx"],
+            start=r["start"],
+            end=r["end"],
+            page=r["page"],
+            score=r["score"] if r["score"] is not None else 1.0,
+            source=r["source"] or "rule",
+            attributes=json.loads(r["attributes_json"] or "{}"),
+        )
         for r in got["mentions"]
     ]
-    aggs = [AgglomerationCount(r["agglomeration_id"], r["name"], r["kind"] or "", bool(r["known"]), r["count"])
-            for r in got["agglomerations"]]
+    aggs = [
+        AgglomerationCount(r["agglomeration_id"], r["name"], r["kind"] or "", bool(r["known"]), r["count"])
+        for r in got["agglomerations"]
+    ]
     doc = got["document"]
-    return Extraction(mentions=mentions, agglomerations=aggs, primary_agglomeration=doc["primary_agglomeration"],
-                      boilerplate=got["boilerplate"], versions=json.loads(doc["versions_json"] or "{}"))
+    return Extraction(
+        mentions=mentions,
+        agglomerations=aggs,
+        primary_agglomeration=doc["primary_agglomeration"],
+        boilerplate=got["boilerplate"],
+        versions=json.loads(doc["versions_json"] or "{}"),
+    )
 
 
 # ----------------------------------------------------------------------------- schemas
@@ -144,9 +228,22 @@ def _schemas() -> dict[str, Any]:
 
     s, i, f, b, ls = pa.string(), pa.int64(), pa.float64(), pa.bool_(), pa.list_(pa.string())
     types = {
-        "year": i, "page": i, "sentence_idx": i, "start": i, "end": i, "n_pages": i, "n_chars": i, "n_sentences": i,
-        "n_mechanisms": i, "mention_id": i, "score": f, "boilerplate": b, "annotated": b, "labels": ls,
-        "domains": ls, "agglomerations": ls,
+        "year": i,
+        "page": i,
+        "sentence_idx": i,
+        "start": i,
+        "end": i,
+        "n_pages": i,
+        "n_chars": i,
+        "n_sentences": i,
+        "n_mechanisms": i,
+        "mention_id": i,
+        "score": f,
+        "boilerplate": b,
+        "annotated": b,
+        "labels": ls,
+        "domains": ls,
+        "agglomerations": ls,
     }
 
     def schema(cols: list[str]) -> Any:
@@ -154,15 +251,24 @@ def _schemas() -> dict[str, Any]:
 
     from policytext.query import DOCUMENT_COLUMNS
 
-    return {"documents": schema(DOCUMENT_COLUMNS), "mentions": schema(MENTION_EXPORT_COLUMNS),
-            "sentences": schema(SENTENCE_COLUMNS)}
+    return {
+        "documents": schema(DOCUMENT_COLUMNS),
+        "mentions": schema(MENTION_EXPORT_COLUMNS),
+        "sentences": schema(SENTENCE_COLUMNS),
+    }
 
 
 # ----------------------------------------------------------------------------- export
 
 
-def export(db: str | os.PathLike[str], out_dir: str | os.PathLike[str], *, fmt: str = "csv",
-           prefix: str = "", include_boilerplate: bool = True) -> list[str]:
+def export(
+    db: str | os.PathLike[str],
+    out_dir: str | os.PathLike[str],
+    *,
+    fmt: str = "csv",
+    prefix: str = "",
+    include_boilerplate: bool = True,
+) -> list[str]:
     """Export a store into ``out_dir`` (created when missing) in one format.
 
     Args:
@@ -190,7 +296,7 @@ def export(db: str | os.PathLike[str], out_dir: str | os.PathLike[str], *, fmt: 
     if out.exists() and not out.is_dir():
         raise UsageError(f"--out {out}: is a file; give a folder")
     out.mkdir(parents=True, exist_ok=True)
-    name = (lambda n: f"{prefix}-{n}" if prefix else n)  # noqa: E731
+    name = lambda n: f"{prefix}-{n}" if prefix else n  # noqa: E731
     written: list[str] = []
 
     def put(fname: str, data: bytes | str) -> None:
@@ -201,8 +307,11 @@ def export(db: str | os.PathLike[str], out_dir: str | os.PathLike[str], *, fmt: 
     with Store(db, readonly=True) as store:
         counts: dict[str, int] = {}
         if fmt in {"csv", "xlsx", "parquet", "jsonl"}:
-            frames = {"documents": document_table(store), "mentions": mention_table(store),
-                      "sentences": sentence_table(store, include_boilerplate=include_boilerplate)}
+            frames = {
+                "documents": document_table(store),
+                "mentions": mention_table(store),
+                "sentences": sentence_table(store, include_boilerplate=include_boilerplate),
+            }
             counts = {k: len(v) for k, v in frames.items()}
             if fmt == "xlsx":
                 put("policytext.xlsx", T.xlsx_bytes(list(frames.items())))
@@ -231,8 +340,13 @@ def export(db: str | os.PathLike[str], out_dir: str | os.PathLike[str], *, fmt: 
                 put("label_studio_config.xml", at.label_studio_config())
         info = store.info()
     manifest = {
-        "format": fmt, "files": list(written), "rows": counts, "store": str(Path(db)), "exported_at": now(),
-        "versions": info.get("versions", {}), "schema_version": info.get("schema_version"),
+        "format": fmt,
+        "files": list(written),
+        "rows": counts,
+        "store": str(Path(db)),
+        "exported_at": now(),
+        "versions": info.get("versions", {}),
+        "schema_version": info.get("schema_version"),
     }
     put("manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True) + "\n")
     return written
@@ -252,8 +366,10 @@ def spacy_bytes(store: Store) -> bytes:
         from policytext.nlp import make_nlp
         from policytext.nlp.convert import docs_to_docbin, document_to_doc
     except ImportError as exc:
-        raise PolicytextError(f"the spacy export needs policytext.nlp (make_nlp, convert) which cannot be imported "
-                              f"({exc}); use another --format or update policytext") from exc
+        raise PolicytextError(
+            f"the spacy export needs policytext.nlp (make_nlp, convert) which cannot be imported "
+            f"({exc}); use another --format or update policytext"
+        ) from exc
     nlp = make_nlp(with_components=False)
     docs = []
     for doc_id in reads.document_ids(store):
@@ -261,8 +377,15 @@ def spacy_bytes(store: Store) -> bytes:
         if document is not None:
             docs.append(document_to_doc(nlp, document, extraction_of(store, doc_id)))
     binary = docs_to_docbin(docs)
-    return binary.to_bytes() if hasattr(binary, "to_bytes") else bytes(binary)
+    return bytes(binary.to_bytes())
 
 
-__all__ = ["FORMATS", "export", "document_table", "mention_table", "sentence_table",
-           "extraction_of", "spacy_bytes"]
+__all__ = [
+    "FORMATS",
+    "document_table",
+    "export",
+    "extraction_of",
+    "mention_table",
+    "sentence_table",
+    "spacy_bytes",
+]

@@ -20,6 +20,7 @@ that :func:`policytext.classify.model.load_training_data` reads, and rows of the
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 from dataclasses import dataclass, field
@@ -61,8 +62,11 @@ def to_doccano_spans(sentences: pd.DataFrame) -> str:
     """doccano sequence-labelling JSONL: ``[start, end, label]`` spans relative to the sentence."""
     lines = []
     for r in sentences.to_dict("records"):
-        spans = [[s["start"], s["end"], s["label"]] for s in (plain(r["spans"]) or [])
-                 if 0 <= s["start"] < s["end"] <= len(r["text"])]
+        spans = [
+            [s["start"], s["end"], s["label"]]
+            for s in (plain(r["spans"]) or [])
+            if 0 <= s["start"] < s["end"] <= len(r["text"])
+        ]
         lines.append(json.dumps({"text": r["text"], "label": spans, **_meta(r)}, ensure_ascii=False))
     return "".join(line + "\n" for line in lines)
 
@@ -74,21 +78,48 @@ def to_label_studio(sentences: pd.DataFrame, *, model_version: str = "policytext
         result: list[dict[str, Any]] = []
         labels = list(plain(r["labels"]) or [])
         if labels:
-            result.append({"id": "types", "from_name": "types", "to_name": "text", "type": "choices",
-                           "value": {"choices": labels}})
+            result.append(
+                {
+                    "id": "types",
+                    "from_name": "types",
+                    "to_name": "text",
+                    "type": "choices",
+                    "value": {"choices": labels},
+                }
+            )
         for name in ("status", "stage"):
             if plain(r[name]):
-                result.append({"id": name, "from_name": name, "to_name": "text", "type": "choices",
-                               "value": {"choices": [r[name]]}})
+                result.append(
+                    {
+                        "id": name,
+                        "from_name": name,
+                        "to_name": "text",
+                        "type": "choices",
+                        "value": {"choices": [r[name]]},
+                    }
+                )
         for n, s in enumerate(plain(r["spans"]) or []):
             if s["kind"] == "measure" or not 0 <= s["start"] < s["end"] <= len(r["text"]):
                 continue
             label = s["label"] if s["kind"] == "mechanism" else "agglomeration"
-            result.append({"id": f"span{n}", "from_name": "spans", "to_name": "text", "type": "labels",
-                           "value": {"start": s["start"], "end": s["end"], "text": r["text"][s["start"]:s["end"]],
-                                     "labels": [label]}})
-        task = {"data": {"text": r["text"], **_meta(r)},
-                "predictions": [{"model_version": model_version, "result": result}]}
+            result.append(
+                {
+                    "id": f"span{n}",
+                    "from_name": "spans",
+                    "to_name": "text",
+                    "type": "labels",
+                    "value": {
+                        "start": s["start"],
+                        "end": s["end"],
+                        "text": r["text"][s["start"] : s["end"]],
+                        "labels": [label],
+                    },
+                }
+            )
+        task = {
+            "data": {"text": r["text"], **_meta(r)},
+            "predictions": [{"model_version": model_version, "result": result}],
+        }
         lines.append(json.dumps(task, ensure_ascii=False))
     return "".join(line + "\n" for line in lines)
 
@@ -140,9 +171,17 @@ class Corrected:
     def to_json(self) -> dict[str, Any]:
         """The corpora-style training line."""
         doc = Path(self.document).stem if self.document else (self.doc_id or "")
-        return {"doc": doc, "doc_id": self.doc_id, "sentence_idx": self.sentence_idx, "sentence": self.sentence,
-                "types": self.types, "status": self.status, "stage": self.stage, "domains": self.domains,
-                "source": self.source}
+        return {
+            "doc": doc,
+            "doc_id": self.doc_id,
+            "sentence_idx": self.sentence_idx,
+            "sentence": self.sentence,
+            "types": self.types,
+            "status": self.status,
+            "stage": self.stage,
+            "domains": self.domains,
+            "source": self.source,
+        }
 
 
 @dataclass
@@ -195,7 +234,9 @@ def _types(values: list[str], where: str) -> list[str]:
     for v in values:
         tid = tx.resolve(str(v))
         if tid is None:
-            raise PolicytextError(f"{where}: unknown mechanism type {v!r}; use a taxonomy id such as eco_compensation")
+            raise PolicytextError(
+                f"{where}: unknown mechanism type {v!r}; use a taxonomy id such as eco_compensation"
+            )
         if tid not in out:
             out.append(tid)
     return sorted(out)
@@ -255,11 +296,18 @@ def parse_annotations(path: str | os.PathLike[str], *, fmt: str = "auto") -> tup
                     stage = (value.get("choices") or [None])[0]
             who = ann.get("completed_by")
             who = who.get("email") if isinstance(who, dict) else who
-            item = Corrected(sentence=str(data.get("text") or ""), types=_types(types, where),
-                             status=_check(status, STATUSES, "status", where), stage=_check(stage, STAGES, "stage", where),
-                             doc_id=data.get("doc_id"), sentence_idx=_int(data.get("sentence_idx")),
-                             domains=list(data.get("domains") or []), document=data.get("document"),
-                             annotator=str(who) if who is not None else None, source="label-studio")
+            item = Corrected(
+                sentence=str(data.get("text") or ""),
+                types=_types(types, where),
+                status=_check(status, STATUSES, "status", where),
+                stage=_check(stage, STAGES, "stage", where),
+                doc_id=data.get("doc_id"),
+                sentence_idx=_int(data.get("sentence_idx")),
+                domains=list(data.get("domains") or []),
+                document=data.get("document"),
+                annotator=str(who) if who is not None else None,
+                source="label-studio",
+            )
         elif fmt == "doccano":
             raw = o.get("label", o.get("labels", [])) or []
             types, status, stage = [], None, None
@@ -275,17 +323,30 @@ def parse_annotations(path: str | os.PathLike[str], *, fmt: str = "auto") -> tup
                     stage = lab.split(":", 1)[1]
                 else:
                     types.append(lab)
-            item = Corrected(sentence=str(o.get("text") or ""), types=_types(types, where),
-                             status=_check(status, STATUSES, "status", where), stage=_check(stage, STAGES, "stage", where),
-                             doc_id=o.get("doc_id"), sentence_idx=_int(o.get("sentence_idx")),
-                             domains=list(o.get("domains") or []), document=o.get("document"),
-                             annotator=str(o["user"]) if o.get("user") is not None else None, source="doccano")
+            item = Corrected(
+                sentence=str(o.get("text") or ""),
+                types=_types(types, where),
+                status=_check(status, STATUSES, "status", where),
+                stage=_check(stage, STAGES, "stage", where),
+                doc_id=o.get("doc_id"),
+                sentence_idx=_int(o.get("sentence_idx")),
+                domains=list(o.get("domains") or []),
+                document=o.get("document"),
+                annotator=str(o["user"]) if o.get("user") is not None else None,
+                source="doccano",
+            )
         else:
-            item = Corrected(sentence=str(o.get("sentence") or ""), types=_types(list(o.get("types") or []), where),
-                             status=_check(o.get("status"), STATUSES, "status", where),
-                             stage=_check(o.get("stage"), STAGES, "stage", where), doc_id=o.get("doc_id"),
-                             sentence_idx=_int(o.get("sentence_idx")), domains=list(o.get("domains") or []),
-                             document=o.get("doc"), source="jsonl")
+            item = Corrected(
+                sentence=str(o.get("sentence") or ""),
+                types=_types(list(o.get("types") or []), where),
+                status=_check(o.get("status"), STATUSES, "status", where),
+                stage=_check(o.get("stage"), STAGES, "stage", where),
+                doc_id=o.get("doc_id"),
+                sentence_idx=_int(o.get("sentence_idx")),
+                domains=list(o.get("domains") or []),
+                document=o.get("doc"),
+                source="jsonl",
+            )
         if not item.sentence.strip():
             raise PolicytextError(f"{where}: no sentence text; every line needs its text")
         if not item.types:
@@ -294,9 +355,14 @@ def parse_annotations(path: str | os.PathLike[str], *, fmt: str = "auto") -> tup
     return out, skipped
 
 
-def import_annotations(path: str | os.PathLike[str], *, db: str | os.PathLike[str] | None = None,
-                       out: str | os.PathLike[str] | None = None, fmt: str = "auto",
-                       annotator: str = "import") -> ImportSummary:
+def import_annotations(
+    path: str | os.PathLike[str],
+    *,
+    db: str | os.PathLike[str] | None = None,
+    out: str | os.PathLike[str] | None = None,
+    fmt: str = "auto",
+    annotator: str = "import",
+) -> ImportSummary:
     """Bring corrected labels back: into the store's ``annotations`` table and/or a training JSONL.
 
     Args:
@@ -311,7 +377,9 @@ def import_annotations(path: str | os.PathLike[str], *, db: str | os.PathLike[st
         UsageError: neither ``db`` nor ``out`` given.
     """
     if db is None and out is None:
-        raise UsageError("give --db (record the corrections in the store) and/or --out (write training JSONL)")
+        raise UsageError(
+            "give --db (record the corrections in the store) and/or --out (write training JSONL)"
+        )
     items, skipped = parse_annotations(path, fmt=fmt)
     summary = ImportSummary(read=len(items) + skipped, skipped=skipped, items=items)
     if db is not None:
@@ -322,12 +390,16 @@ def import_annotations(path: str | os.PathLike[str], *, db: str | os.PathLike[st
             target = target / f"{Path(path).stem}.jsonl"
         if not target.parent.is_dir():
             raise UsageError(f"--out {out}: folder {target.parent} does not exist; create it first")
-        target.write_text("".join(json.dumps(i.to_json(), ensure_ascii=False) + "\n" for i in items), encoding="utf-8")
+        target.write_text(
+            "".join(json.dumps(i.to_json(), ensure_ascii=False) + "\n" for i in items), encoding="utf-8"
+        )
         summary.out = str(target)
     return summary
 
 
-def _record(db: str | os.PathLike[str], items: list[Corrected], annotator: str, summary: ImportSummary) -> None:
+def _record(
+    db: str | os.PathLike[str], items: list[Corrected], annotator: str, summary: ImportSummary
+) -> None:
     """Turn each imported sentence into corrections of the store (only the differences) and apply
     them all in one transaction through the store's one correction path."""
     from policytext.store.corrections import Correction
@@ -349,18 +421,40 @@ def _record(db: str | os.PathLike[str], items: list[Corrected], annotator: str, 
                 mids.setdefault(m["type"], m["mention_id"])
             who = it.annotator or annotator
             new: list[Correction] = []
-            common = {"doc_id": key[0], "sentence_idx": key[1], "annotator": who, "source": it.source,
-                      "created_at": stamp}
+            correction = functools.partial(
+                Correction,
+                doc_id=key[0],
+                sentence_idx=key[1],
+                annotator=who,
+                source=it.source,
+                created_at=stamp,
+            )
             for t in sorted(set(current) - set(it.types)):
-                new.append(Correction(**common, action="delete", old_type=t, mention_id=mids.get(t),
-                                      old_status=current[t].get("status")))
+                new.append(
+                    correction(
+                        action="delete",
+                        old_type=t,
+                        mention_id=mids.get(t),
+                        old_status=current[t].get("status"),
+                    )
+                )
             for t in it.types:
                 if t not in current:
-                    new.append(Correction(**common, action="add", type=t, status=it.status, stage=it.stage))
-                elif (it.status is not None and it.status != current[t].get("status")) or \
-                        (it.stage is not None and it.stage != current[t].get("stage")):
-                    new.append(Correction(**common, action="set", type=t, status=it.status, stage=it.stage,
-                                          old_type=t, mention_id=mids.get(t), old_status=current[t].get("status")))
+                    new.append(correction(action="add", type=t, status=it.status, stage=it.stage))
+                elif (it.status is not None and it.status != current[t].get("status")) or (
+                    it.stage is not None and it.stage != current[t].get("stage")
+                ):
+                    new.append(
+                        correction(
+                            action="set",
+                            type=t,
+                            status=it.status,
+                            stage=it.stage,
+                            old_type=t,
+                            mention_id=mids.get(t),
+                            old_status=current[t].get("status"),
+                        )
+                    )
             if new:
                 summary.changed += 1
                 corrections += new

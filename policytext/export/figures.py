@@ -29,10 +29,23 @@ from matplotlib.ticker import MaxNLocator
 
 FONT_FILE = "data/fonts/DroidSansFallbackFull.ttf"
 PNG_DPI = 300
-COLORS = ["#1f5f8b", "#d9822b", "#3a8e5c", "#b23a48", "#7155a3", "#8c6d46", "#c9579e", "#6b6b6b", "#9aa531", "#1fa0b0"]
+COLORS = [
+    "#1f5f8b",
+    "#d9822b",
+    "#3a8e5c",
+    "#b23a48",
+    "#7155a3",
+    "#8c6d46",
+    "#c9579e",
+    "#6b6b6b",
+    "#9aa531",
+    "#1fa0b0",
+]
 BAR = "#1f5f8b"
 LINE = "#d9822b"
-HEAT = LinearSegmentedColormap.from_list("policytext_heat", ["#f7fbff", "#c6dbef", "#6baed6", "#2171b5", "#08306b"])
+HEAT = LinearSegmentedColormap.from_list(
+    "policytext_heat", ["#f7fbff", "#c6dbef", "#6baed6", "#2171b5", "#08306b"]
+)
 
 
 @lru_cache(maxsize=1)
@@ -73,7 +86,9 @@ def _label(text: str) -> str:
 # -- figures -----------------------------------------------------------------
 
 
-def heatmap_figure(rows: Sequence[str], cols: Sequence[str], matrix: Sequence[Sequence[int]], *, title: str = "") -> Figure:
+def heatmap_figure(
+    rows: Sequence[str], cols: Sequence[str], matrix: Sequence[Sequence[int]], *, title: str = ""
+) -> Figure:
     """Agglomerations (rows) × mechanism types (columns), cells annotated with counts."""
     with chart_style():
         n_r, n_c = max(len(rows), 1), max(len(cols), 1)
@@ -82,7 +97,9 @@ def heatmap_figure(rows: Sequence[str], cols: Sequence[str], matrix: Sequence[Se
         data = [list(r) for r in matrix] or [[0] * n_c]
         vmax = max([max(r) for r in data if r] + [1])
         im = ax.imshow(data, cmap=HEAT, vmin=0, vmax=vmax, aspect="auto", interpolation="nearest")
-        ax.set_xticks(range(len(cols)), [_label(c) for c in cols], rotation=60, ha="right", rotation_mode="anchor")
+        ax.set_xticks(
+            range(len(cols)), [_label(c) for c in cols], rotation=60, ha="right", rotation_mode="anchor"
+        )
         ax.set_yticks(range(len(rows)), [_label(r) for r in rows])
         ax.tick_params(length=0)
         for spine in ax.spines.values():
@@ -90,8 +107,15 @@ def heatmap_figure(rows: Sequence[str], cols: Sequence[str], matrix: Sequence[Se
         for i, row in enumerate(matrix):
             for j, v in enumerate(row):
                 if v:
-                    ax.text(j, i, str(v), ha="center", va="center", fontsize=7,
-                            color="white" if v > vmax * 0.55 else "#222222")
+                    ax.text(
+                        j,
+                        i,
+                        str(v),
+                        ha="center",
+                        va="center",
+                        fontsize=7,
+                        color="white" if v > vmax * 0.55 else "#222222",
+                    )
         cb = fig.colorbar(im, ax=ax, shrink=0.6, pad=0.01)
         cb.set_label("提及次数 mentions")
         if title:
@@ -99,8 +123,16 @@ def heatmap_figure(rows: Sequence[str], cols: Sequence[str], matrix: Sequence[Se
         return fig
 
 
-def timeline_figure(years: Sequence[int], counts: Sequence[int], shares: Sequence[float], *, title: str,
-                    ymax: int | None = None, ax: Any = None, figsize: tuple[float, float] = (3.4, 2.1)) -> Figure:
+def timeline_figure(
+    years: Sequence[int],
+    counts: Sequence[int],
+    shares: Sequence[float],
+    *,
+    title: str,
+    ymax: int | None = None,
+    ax: Any = None,
+    figsize: tuple[float, float] = (3.4, 2.1),
+) -> Figure:
     """Mentions per year (bars, left axis) and share of that year's documents (line, right axis, %)."""
     with chart_style():
         fig = None
@@ -110,7 +142,7 @@ def timeline_figure(years: Sequence[int], counts: Sequence[int], shares: Sequenc
             ax = fig.add_subplot()
         xs = list(years)
         ax.bar(xs, list(counts), color=BAR, width=0.7, label="提及 mentions")
-        ax.set_ylim(0, max(ymax or 0, max(list(counts) + [1])) * 1.15)
+        ax.set_ylim(0, max(ymax or 0, max([*counts, 1])) * 1.15)
         ax.set_title(_label(title), loc="left")
         ax.tick_params(labelsize=7)
         if xs:
@@ -118,8 +150,15 @@ def timeline_figure(years: Sequence[int], counts: Sequence[int], shares: Sequenc
             ax.set_xticks(xs[::step], [str(y) for y in xs[::step]])
         ax.yaxis.set_major_locator(MaxNLocator(integer=True))
         ax2 = ax.twinx()
-        ax2.plot(xs, [100 * s for s in shares], color=LINE, marker="o", markersize=2.5, linewidth=1.2,
-                 label="文件占比 % of documents")
+        ax2.plot(
+            xs,
+            [100 * s for s in shares],
+            color=LINE,
+            marker="o",
+            markersize=2.5,
+            linewidth=1.2,
+            label="文件占比 % of documents",
+        )
         ax2.set_ylim(0, 105)
         ax2.tick_params(labelsize=7, colors=LINE)
         ax2.spines["right"].set_visible(True)
@@ -128,7 +167,9 @@ def timeline_figure(years: Sequence[int], counts: Sequence[int], shares: Sequenc
         return fig if fig is not None else ax.figure
 
 
-def timelines_figure(years: Sequence[int], series: Sequence[tuple[str, Sequence[int], Sequence[float]]]) -> Figure:
+def timelines_figure(
+    years: Sequence[int], series: Sequence[tuple[str, Sequence[int], Sequence[float]]]
+) -> Figure:
     """All types as small multiples with a shared count scale (for papers)."""
     with chart_style():
         n = max(len(series), 1)
@@ -136,16 +177,22 @@ def timelines_figure(years: Sequence[int], series: Sequence[tuple[str, Sequence[
         nrows = (n + ncols - 1) // ncols
         height = 2.3 * nrows + 0.6
         fig = Figure(figsize=(12, height))
-        fig.subplots_adjust(left=0.03, right=0.965, bottom=0.35 / height, top=1 - 0.75 / height, wspace=0.38, hspace=0.5)
+        fig.subplots_adjust(
+            left=0.03, right=0.965, bottom=0.35 / height, top=1 - 0.75 / height, wspace=0.38, hspace=0.5
+        )
         axes = fig.subplots(nrows, ncols, squeeze=False)
-        ymax = max([max(list(c) + [0]) for _, c, _ in series] + [1])
+        ymax = max([max([*c, 0]) for _, c, _ in series] + [1])
         for k, ax in enumerate(axes.flat):
             if k >= len(series):
                 ax.set_visible(False)
                 continue
             label, counts, shares = series[k]
             timeline_figure(years, counts, shares, title=label, ymax=ymax, ax=ax)
-        fig.suptitle("机制类型时间线：柱 = 提及次数（左轴），线 = 当年文件占比 %（右轴）", fontsize=10, y=1 - 0.2 / height)
+        fig.suptitle(
+            "机制类型时间线：柱 = 提及次数（左轴），线 = 当年文件占比 %（右轴）",
+            fontsize=10,
+            y=1 - 0.2 / height,
+        )
         return fig
 
 
@@ -198,7 +245,7 @@ def inline_svg(fig: Figure, prefix: str, label: str) -> str:
     the chart's accessible name.
     """
     svg = svg_text(fig)
-    svg = svg[svg.index("<svg"):]
+    svg = svg[svg.index("<svg") :]
     svg = _COMMENT.sub("", svg)
     svg = _METADATA.sub("", svg)
     ids = set(_ID.findall(svg))
@@ -250,5 +297,7 @@ def font_face_css(text: str, *, family: str = "PolicytextCJK") -> str:
     buf = io.BytesIO()
     font.save(buf)
     data = base64.b64encode(buf.getvalue()).decode("ascii")
-    return (f'@font-face {{ font-family: "{family}"; font-style: normal; font-weight: 100 900; '
-            f'src: url(data:font/woff;base64,{data}) format("woff"); }}')
+    return (
+        f'@font-face {{ font-family: "{family}"; font-style: normal; font-weight: 100 900; '
+        f'src: url(data:font/woff;base64,{data}) format("woff"); }}'
+    )

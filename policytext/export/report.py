@@ -99,8 +99,9 @@ def _highlight(sentence: str, s_start: int, start: int, end: int, text: str) -> 
     return sentence[:a], sentence[a:b], sentence[b:]
 
 
-def collect(store: Store, *, taxonomy: Taxonomy | None = None, examples_per_type: int = 3,
-            base: Path | None = None) -> ReportData:
+def collect(
+    store: Store, *, taxonomy: Taxonomy | None = None, examples_per_type: int = 3, base: Path | None = None
+) -> ReportData:
     """Read the report's figures and tables from an open store.
 
     Args:
@@ -143,8 +144,19 @@ def collect(store: Store, *, taxonomy: Taxonomy | None = None, examples_per_type
         a["mechanism_documents"] = mech_by_agg.get(a["id"], {}).get("documents", 0)
     for i in sorted(set(mech_by_agg) - set(agg_name)):
         agg_name[i] = i
-        aggs.append({"id": i, "name": i, "kind": None, "known": 0, "documents": 0, "occurrences": 0, "primary_in": 0,
-                     "mechanism_mentions": mech_by_agg[i]["mentions"], "mechanism_documents": mech_by_agg[i]["documents"]})
+        aggs.append(
+            {
+                "id": i,
+                "name": i,
+                "kind": None,
+                "known": 0,
+                "documents": 0,
+                "occurrences": 0,
+                "primary_in": 0,
+                "mechanism_mentions": mech_by_agg[i]["mentions"],
+                "mechanism_documents": mech_by_agg[i]["documents"],
+            }
+        )
     aggs.sort(key=lambda a: (-a["documents"], -a["mechanism_mentions"], a["id"]))
 
     # heatmap: agglomerations × types ----------------------------------------------------
@@ -169,30 +181,58 @@ def collect(store: Store, *, taxonomy: Taxonomy | None = None, examples_per_type
         counts = [row.get(y, (0, 0))[0] for y in years]
         ndocs = [row.get(y, (0, 0))[1] for y in years]
         shares = [(n / docs_per_year[y]) if docs_per_year[y] else 0.0 for n, y in zip(ndocs, years)]
-        timelines.append({**t, "counts": counts, "documents": ndocs, "shares": shares, "total": sum(counts),
-                          "cells": list(zip(counts, shares))})
+        timelines.append(
+            {
+                **t,
+                "counts": counts,
+                "documents": ndocs,
+                "shares": shares,
+                "total": sum(counts),
+                "cells": list(zip(counts, shares)),
+            }
+        )
 
     # first mention of each type per agglomeration --------------------------------------
     first = {(r["agg"], r["type"]): r for r in reads.first_mentions(store, direct_only(every))}
     agg_rank = {a: k for k, a in enumerate(ranked)}
     type_rank = {t: k for k, t in enumerate(type_ids)}
     first_mentions = []
-    for (aid, tid), r in sorted(first.items(), key=lambda kv: (agg_rank.get(kv[0][0], 1 << 30), kv[0][0],
-                                                           type_rank.get(kv[0][1], 1 << 30), kv[0][1])):
+    for (aid, tid), r in sorted(
+        first.items(),
+        key=lambda kv: (
+            agg_rank.get(kv[0][0], 1 << 30),
+            kv[0][0],
+            type_rank.get(kv[0][1], 1 << 30),
+            kv[0][1],
+        ),
+    ):
         d = by_id[r["doc_id"]]
         page = r["page"]
-        first_mentions.append({
-            "agg_id": aid, "agg": agg_name.get(aid, aid), "type": tid, "type_zh": tlabel.get(tid, tid), "year": r["year"],
-            "date": r["date"], "title": d["title"] or d["name"], "name": d["name"],
-            "url": d["url"] + (f"#page={page}" if page and d["format"] == "pdf" else ""),
-            "page": page, "text": r["text"],
-        })
+        first_mentions.append(
+            {
+                "agg_id": aid,
+                "agg": agg_name.get(aid, aid),
+                "type": tid,
+                "type_zh": tlabel.get(tid, tid),
+                "year": r["year"],
+                "date": r["date"],
+                "title": d["title"] or d["name"],
+                "name": d["name"],
+                "url": d["url"] + (f"#page={page}" if page and d["format"] == "pdf" else ""),
+                "page": page,
+                "text": r["text"],
+            }
+        )
     by_cell = {(r["agg_id"], r["type"]): r for r in first_mentions}
-    first_matrix = [{"id": a, "name": agg_name.get(a, a), "cells": [by_cell.get((a, t)) for t in type_ids]}
-                    for a in ranked]
+    first_matrix = [
+        {"id": a, "name": agg_name.get(a, a), "cells": [by_cell.get((a, t)) for t in type_ids]}
+        for a in ranked
+    ]
 
     # example sentences -------------------------------------------------------------------
-    rows = [r for r in reads.mentions(store, every, kind=MECHANISM, order="score") if r["sentence"] is not None]
+    rows = [
+        r for r in reads.mentions(store, every, kind=MECHANISM, order="score") if r["sentence"] is not None
+    ]
     for r in rows:
         r["s_start"], r["s_page"] = r["sentence_start"], r["sentence_page"]
     rows.sort(key=lambda r: (r["type"], len(r["sentence"]) < 20))  # stable: whole sentences before headings
@@ -206,11 +246,20 @@ def collect(store: Store, *, taxonomy: Taxonomy | None = None, examples_per_type
         before, hit, after = _highlight(r["sentence"], r["s_start"], r["start"], r["end"], r["text"])
         page = r["page"] if r["page"] is not None else r["s_page"]
         url = d["url"] + (f"#page={page}" if page and d["format"] == "pdf" else "")
-        picked[r["type"]].append({
-            "before": before, "hit": hit, "after": after, "year": r["year"], "title": d["title"] or d["name"],
-            "name": d["name"], "url": url, "page": page, "status": r["status"],
-            "aggs": [agg_name.get(a, a) for a in json.loads(r["agglomerations_json"] or "[]")],
-        })
+        picked[r["type"]].append(
+            {
+                "before": before,
+                "hit": hit,
+                "after": after,
+                "year": r["year"],
+                "title": d["title"] or d["name"],
+                "name": d["name"],
+                "url": url,
+                "page": page,
+                "status": r["status"],
+                "aggs": [agg_name.get(a, a) for a in json.loads(r["agglomerations_json"] or "[]")],
+            }
+        )
     examples = []
     for t in types:
         ex = sorted(picked.get(t["id"], []), key=lambda e: (e["year"] is None, e["year"] or 0, e["name"]))
@@ -236,12 +285,23 @@ def collect(store: Store, *, taxonomy: Taxonomy | None = None, examples_per_type
     run = reads.latest_versions(store)
     versions = json.loads(run) if run else {}
     return ReportData(
-        db=str(store.path), versions={k: str(v) for k, v in sorted(versions.items())}, overview=overview,
-        years=years, doc_years=doc_years, doc_types=doc_types, docs_by_year_type=docs_by_year_type,
-        agglomerations=aggs, types=types, heatmap_rows=heatmap_rows, heatmap_matrix=heatmap_matrix,
-        heatmap_hidden=max(0, len(ranked) - len(heat_ids)), timelines=timelines, first_mentions=first_mentions,
+        db=str(store.path),
+        versions={k: str(v) for k, v in sorted(versions.items())},
+        overview=overview,
+        years=years,
+        doc_years=doc_years,
+        doc_types=doc_types,
+        docs_by_year_type=docs_by_year_type,
+        agglomerations=aggs,
+        types=types,
+        heatmap_rows=heatmap_rows,
+        heatmap_matrix=heatmap_matrix,
+        heatmap_hidden=max(0, len(ranked) - len(heat_ids)),
+        timelines=timelines,
+        first_mentions=first_mentions,
         first_matrix=first_matrix,
-        examples=examples, documents=docs,
+        examples=examples,
+        documents=docs,
     )
 
 
@@ -259,15 +319,19 @@ def make_figures(data: ReportData, *, paper: bool = False) -> dict[str, Any]:
 
     out: dict[str, Any] = {
         "documents": fg.documents_figure(data.doc_years, data.doc_types, data.docs_by_year_type),
-        "heatmap": fg.heatmap_figure([r["name"] for r in data.heatmap_rows], [_type_title(t) for t in data.types],
-                                     data.heatmap_matrix),
+        "heatmap": fg.heatmap_figure(
+            [r["name"] for r in data.heatmap_rows], [_type_title(t) for t in data.types], data.heatmap_matrix
+        ),
     }
     ymax = max([max(t["counts"] + [0]) for t in data.timelines] + [1])
     out["timeline"] = [
-        fg.timeline_figure(data.years, t["counts"], t["shares"], title=_type_title(t), ymax=ymax) for t in data.timelines
+        fg.timeline_figure(data.years, t["counts"], t["shares"], title=_type_title(t), ymax=ymax)
+        for t in data.timelines
     ]
     if paper:
-        out["timelines"] = fg.timelines_figure(data.years, [(_type_title(t), t["counts"], t["shares"]) for t in data.timelines])
+        out["timelines"] = fg.timelines_figure(
+            data.years, [(_type_title(t), t["counts"], t["shares"]) for t in data.timelines]
+        )
     return out
 
 
@@ -301,7 +365,11 @@ def _environment() -> jinja2.Environment:
 def generation_time() -> str:
     """Now in UTC to the second, or ``SOURCE_DATE_EPOCH`` when set (reproducible builds)."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    t = dt.datetime.fromtimestamp(int(epoch), dt.UTC) if epoch and epoch.isdigit() else dt.datetime.now(dt.UTC)
+    t = (
+        dt.datetime.fromtimestamp(int(epoch), dt.UTC)
+        if epoch and epoch.isdigit()
+        else dt.datetime.now(dt.UTC)
+    )
     return t.strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
@@ -310,7 +378,9 @@ def render(data: ReportData, figs: dict[str, Any], *, generated: str, examples_p
     from policytext.export import figures as fg
 
     charts = {
-        "documents": Markup(fg.inline_svg(figs["documents"], "c-docs", "文件数：按年份与类型 documents by year and type")),
+        "documents": Markup(
+            fg.inline_svg(figs["documents"], "c-docs", "文件数：按年份与类型 documents by year and type")
+        ),
         "heatmap": Markup(fg.inline_svg(figs["heatmap"], "c-heat", "城市群 × 机制类型热力图 heatmap")),
         "timeline": [
             Markup(fg.inline_svg(f, f"c-t{k}", f"{_type_title(t)}：时间线 timeline"))
@@ -319,7 +389,10 @@ def render(data: ReportData, figs: dict[str, Any], *, generated: str, examples_p
     }
     template = _environment().get_template("report.html.j2")
     context = {
-        "d": data, "charts": charts, "generated": generated, "version": __version__,
+        "d": data,
+        "charts": charts,
+        "generated": generated,
+        "version": __version__,
         "timelines": list(zip(data.timelines, charts["timeline"])),
         "doc_rows": list(zip(data.doc_types, data.docs_by_year_type)),
         "docs_per_year": [sum(1 for doc in data.documents if doc["year"] == y) for y in data.years],
@@ -330,9 +403,15 @@ def render(data: ReportData, figs: dict[str, Any], *, generated: str, examples_p
     return template.render(**context, font_css=Markup(font_css))
 
 
-def build_report(db: str | os.PathLike[str], out: str | os.PathLike[str], *, figures_dir: str | os.PathLike[str] | None = None,
-                 taxonomy: str | os.PathLike[str] | None = None, examples_per_type: int = 3,
-                 generated: str | None = None) -> ReportResult:
+def build_report(
+    db: str | os.PathLike[str],
+    out: str | os.PathLike[str],
+    *,
+    figures_dir: str | os.PathLike[str] | None = None,
+    taxonomy: str | os.PathLike[str] | None = None,
+    examples_per_type: int = 3,
+    generated: str | None = None,
+) -> ReportResult:
     """Write the HTML report of a store, and the paper figures when ``figures_dir`` is given.
 
     Raises:

@@ -55,7 +55,8 @@ def plain(value: Any) -> Any:
 
 
 def flat(value: Any) -> Any:
-    """A cell for CSV, Excel or a printed table: lists of strings joined with ``; ``, nested values as JSON."""
+    """A cell for CSV, Excel or a printed table: lists of "
+    "strings joined with ``; ``, nested values as JSON."""
     v = plain(value)
     if isinstance(v, list) and all(isinstance(x, str) for x in v):
         return "; ".join(v)
@@ -119,10 +120,19 @@ def safe_name(name: str) -> str:
     Raises:
         UsageError: ``name`` could point outside the output folder.
     """
-    if not name or name in {".", ".."} or "/" in name or "\\" in name or "\x00" in name or ".." in name \
-            or not _SAFE_NAME_RE.match(name):
-        raise UsageError(f"file name {name!r} is not allowed: use letters, digits, '_', '-' and '.', "
-                         "without folders or '..'")
+    if (
+        not name
+        or name in {".", ".."}
+        or "/" in name
+        or "\\" in name
+        or "\x00" in name
+        or ".." in name
+        or not _SAFE_NAME_RE.match(name)
+    ):
+        raise UsageError(
+            f"file name {name!r} is not allowed: use letters, digits, '_', '-' and '.', "
+            "without folders or '..'"
+        )
     return name
 
 
@@ -136,7 +146,8 @@ def target(out_dir: str | os.PathLike[str], name: str) -> Path:
 
 
 def write_bytes(out_dir: str | os.PathLike[str], name: str, data: bytes) -> Path:
-    """Write ``data`` to ``out_dir/name`` atomically (temporary file + rename; a symlink is replaced, not followed)."""
+    """Write ``data`` to ``out_dir/name`` atomically (temporary "
+    "file + rename; a symlink is replaced, not followed)."""
     path = target(out_dir, name)
     fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
     try:
@@ -216,7 +227,11 @@ def _normalise_zip(data: bytes) -> bytes:
         for info in src.infolist():
             body = src.read(info.filename)
             if info.filename == "docProps/core.xml":
-                body = re.sub(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:)", rb"\g<1>1980-01-01T00:00:00Z\g<3>", body)
+                body = re.sub(
+                    rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:)",
+                    rb"\g<1>1980-01-01T00:00:00Z\g<3>",
+                    body,
+                )
             zi = zipfile.ZipInfo(info.filename, date_time=FIXED_TIME)
             zi.compress_type = zipfile.ZIP_DEFLATED
             zi.external_attr = 0o600 << 16
@@ -225,7 +240,8 @@ def _normalise_zip(data: bytes) -> bytes:
 
 
 def parquet_bytes(df: pd.DataFrame, schema: Any) -> bytes:
-    """Parquet bytes of ``df`` with an explicit pyarrow ``schema`` (types kept: ints, floats, bools, lists)."""
+    """Parquet bytes of ``df`` with an explicit pyarrow "
+    "``schema`` (types kept: ints, floats, bools, lists)."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -233,8 +249,10 @@ def parquet_bytes(df: pd.DataFrame, schema: Any) -> bytes:
     for f in schema:
         values = [plain(v) for v in df[f.name].tolist()] if f.name in df.columns else [None] * len(df)
         if pa.types.is_string(f.type):
-            values = [v if v is None or isinstance(v, str) else json.dumps(v, ensure_ascii=False, sort_keys=True)
-                      for v in values]
+            values = [
+                v if v is None or isinstance(v, str) else json.dumps(v, ensure_ascii=False, sort_keys=True)
+                for v in values
+            ]
         columns[f.name] = pa.array(values, type=f.type)
     table = pa.Table.from_pydict(columns, schema=schema)
     buf = io.BytesIO()

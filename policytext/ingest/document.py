@@ -31,7 +31,7 @@ def read_file(path: str | os.PathLike[str], *, pdf_engine: str = "auto") -> Extr
     """Read any supported file into page texts (dispatch by content, then extension)."""
     from policytext.ingest.readers import read_document
 
-    return read_document(path, pdf_engine=pdf_engine)
+    return read_document(Path(path), pdf_engine=pdf_engine)
 
 
 def build_document(
@@ -53,11 +53,15 @@ def build_document(
         if doc_id is None:
             doc_id = sha256_file(spath)
     except OSError as exc:
-        raise IngestError("io", f"cannot read the file ({exc.strerror}); check that it exists and is readable", spath) from exc
+        raise IngestError(
+            "io", f"cannot read the file ({exc.strerror}); check that it exists and is readable", spath
+        ) from exc
     extracted = read_file(spath, pdf_engine=pdf_engine)
     cleaned = clean_pages(extracted.pages, paged=extracted.paged, reflow_lines=not extracted.paged)
     if not cleaned.text.strip():
-        raise IngestError("no_text", "the file holds no text after cleaning; check that it is not empty or an image", spath)
+        raise IngestError(
+            "no_text", "the file holds no text after cleaning; check that it is not empty or an image", spath
+        )
     sentences = split_sentences(cleaned.text, cleaned.pages)
     meta = extract_metadata(cleaned.text, path=spath, format_meta=extracted.meta)
     warnings = list(extracted.warnings)

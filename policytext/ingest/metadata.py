@@ -68,13 +68,29 @@ __all__ = [
 # ---------------------------------------------------------------------------
 
 FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９－／．：", "0123456789-/.:")
-CN_DIGITS = {"〇": 0, "零": 0, "○": 0, "Ｏ": 0, "O": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5,
-             "六": 6, "七": 7, "八": 8, "九": 9}
+CN_DIGITS = {
+    "〇": 0,
+    "零": 0,
+    "○": 0,
+    "Ｏ": 0,
+    "O": 0,
+    "一": 1,
+    "二": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 
 HEAD_LINES = 30  # non-empty lines searched for labelled dates and doc numbers
 TOP_LINES = 15  # non-empty lines searched for stand-alone dates and session lines
 TAIL_LINES = 10  # non-empty lines searched for the signature block
-WEAK_SPAN = 6000  # characters of the opening searched for the weak year guess (best of 1500/3000/6000/all on dev)
+WEAK_SPAN = (
+    6000  # characters of the opening searched for the weak year guess (best of 1500/3000/6000/all on dev)
+)
 EXCERPT = 40  # characters of evidence quoted in Metadata.sources
 
 # Dates --------------------------------------------------------------------------
@@ -82,8 +98,10 @@ _Y = r"((?:19|20)\d{2})"
 RE_DATE_YMD = re.compile(_Y + r"\s*(?:年|[-/.])\s*(\d{1,2})\s*(?:月|[-/.])\s*(\d{1,2})(?!\d)\s*日?")
 RE_DATE_YM = re.compile(_Y + r"\s*(?:年\s*(\d{1,2})\s*月|[-/.](\d{1,2})(?![\d.\-/]))(?!\s*\d)")
 RE_DATE_COMPACT = re.compile(r"(?<!\d)((?:19|20)\d{2})(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?!\d)")
-RE_DATE_CN = re.compile(r"([〇零○ＯO一二三四五六七八九]{4})\s*年\s*([一二三四五六七八九十]{1,3})\s*月"
-                        r"(?:\s*([一二三四五六七八九十]{1,3})\s*[日号])?")
+RE_DATE_CN = re.compile(
+    r"([〇零○ＯO一二三四五六七八九]{4})\s*年\s*([一二三四五六七八九十]{1,3})\s*月"
+    r"(?:\s*([一二三四五六七八九十]{1,3})\s*[日号])?"
+)
 RE_DATE_ISO = re.compile(r"^\s*(?:D:)?((?:19|20)\d{2})-?(\d{2})?-?(\d{2})?")
 RE_TIME = re.compile(r"\d{1,2}\s*[:：时]\s*\d{2}(?:\s*[:：分]\s*\d{2}\s*秒?)?\s*分?")
 RE_WEEKDAY = re.compile(r"(?:星期|周)[一二三四五六日天]")
@@ -96,12 +114,18 @@ RE_LABEL = re.compile(
 )
 RE_SESSION_WORDS = re.compile(r"会议|大会|届|通过|修订|修正|公布|批准|印发|颁布")
 RE_SESSION_LEAD = re.compile(r"^[\s—\-－–（(]*")
-RE_DATELINE = re.compile(r"(?:新华社|中新社|本报|人民网|新华网|央视网|中新网)[\u4e00-\u9fff]{0,8}?"
-                         r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*(?:电|讯)")
-RE_JOURNAL_ISSUE = re.compile(r"(?:《[^》]{2,20}》|[\u4e00-\u9fff]{2,12})\s*[,，]?\s*((?:19|20)\d{2})\s*年\s*"
-                              r"(?:第\s*)?(\d{1,2})\s*期")
-RE_JOURNAL_CITATION = re.compile(r"[\u4e00-\u9fff]{2,12}\s*[,，]\s*((?:19|20)\d{2})\s*[,，]\s*\d{1,3}\s*"
-                                 r"[（(]\s*\d{1,2}\s*[)）]")
+RE_DATELINE = re.compile(
+    r"(?:新华社|中新社|本报|人民网|新华网|央视网|中新网)[\u4e00-\u9fff]{0,8}?"
+    r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*(?:电|讯)"
+)
+RE_JOURNAL_ISSUE = re.compile(
+    r"(?:《[^》]{2,20}》|[\u4e00-\u9fff]{2,12})\s*[,，]?\s*((?:19|20)\d{2})\s*年\s*"
+    r"(?:第\s*)?(\d{1,2})\s*期"
+)
+RE_JOURNAL_CITATION = re.compile(
+    r"[\u4e00-\u9fff]{2,12}\s*[,，]\s*((?:19|20)\d{2})\s*[,，]\s*\d{1,3}\s*"
+    r"[（(]\s*\d{1,2}\s*[)）]"
+)
 RE_REFERENCE_ENTRY = re.compile(r"^\s*[\[［【]\s*\d{1,3}\s*[\]］】]")
 RE_YEAR_MENTION = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
 RE_YEAR_TARGET_BEFORE = re.compile(r"(?:(?<!截)[到至]|预计|力争|目标|计划|展望|远景)\s*$")
@@ -118,11 +142,29 @@ RE_FILENAME_Y = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 _CN_ORD = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7}
 PARTY_CONGRESS_YEARS = {"十六": 2002, "十七": 2007, "十八": 2012, "十九": 2017, "二十": 2022}
 PLENUM_YEARS: dict[tuple[str, int], int] = {
-    ("十七", 3): 2008, ("十七", 4): 2009, ("十七", 5): 2010, ("十七", 6): 2011, ("十七", 7): 2012,
-    ("十八", 1): 2012, ("十八", 2): 2013, ("十八", 3): 2013, ("十八", 4): 2014, ("十八", 5): 2015,
-    ("十八", 6): 2016, ("十八", 7): 2017, ("十九", 1): 2017, ("十九", 2): 2018, ("十九", 3): 2018,
-    ("十九", 4): 2019, ("十九", 5): 2020, ("十九", 6): 2021, ("十九", 7): 2022, ("二十", 1): 2022,
-    ("二十", 2): 2023, ("二十", 3): 2024, ("二十", 4): 2025,
+    ("十七", 3): 2008,
+    ("十七", 4): 2009,
+    ("十七", 5): 2010,
+    ("十七", 6): 2011,
+    ("十七", 7): 2012,
+    ("十八", 1): 2012,
+    ("十八", 2): 2013,
+    ("十八", 3): 2013,
+    ("十八", 4): 2014,
+    ("十八", 5): 2015,
+    ("十八", 6): 2016,
+    ("十八", 7): 2017,
+    ("十九", 1): 2017,
+    ("十九", 2): 2018,
+    ("十九", 3): 2018,
+    ("十九", 4): 2019,
+    ("十九", 5): 2020,
+    ("十九", 6): 2021,
+    ("十九", 7): 2022,
+    ("二十", 1): 2022,
+    ("二十", 2): 2023,
+    ("二十", 3): 2024,
+    ("二十", 4): 2025,
 }
 FIVE_YEAR_OUTLINE_YEARS = {"十一": 2006, "十二": 2011, "十三": 2016, "十四": 2021, "十五": 2026}
 RE_PARTY_CONGRESS = re.compile(r"(?:党的|中共)(十[六七八九]|二十)大")
@@ -130,50 +172,81 @@ RE_PLENUM = re.compile(r"(十[七八九]|二十)届([一二三四五六七])中�
 RE_FIVE_YEAR_OUTLINE = re.compile(r"[“\"‘']?(十[一二三四五])五[”\"’']?\s*规划(?:和\s*2035\s*年远景目标)?纲要")
 
 # Document numbers (文号) ----------------------------------------------------------
-RE_DOC_NUMBER = re.compile(r"([\u4e00-\u9fff]{1,10})\s*[〔\[［（(【]\s*((?:19|20)\d{2})\s*[〕\]］）)】]\s*"
-                           r"第?\s*(\d{1,4})\s*号")
+RE_DOC_NUMBER = re.compile(
+    r"([\u4e00-\u9fff]{1,10})\s*[〔\[［（(【]\s*((?:19|20)\d{2})\s*[〕\]］）)】]\s*"
+    r"第?\s*(\d{1,4})\s*号"
+)
 
 # Titles -----------------------------------------------------------------------
 RE_MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+")
-RE_TITLE_STOP = re.compile(r"^\s*[\[［【]?\s*(?:摘\s*要|内容提要|提\s*要|abstract|关\s*键\s*词|key\s*words?)\b"
-                           r"|^\s*(?:各位代表|第一条|第一章|一、|引言|前言|正文)", re.IGNORECASE)
-RE_TITLE_SKIP = re.compile(r"^\s*(?:doi|https?://|www\.)|^\s*(?:来源|信息来源|时间|日期|发布|作者|责任编辑|编辑|"
-                           r"字号|分享|阅读|点击|浏览|记者|通讯员|主持人|嘉宾|本报讯|收稿)", re.IGNORECASE)
+RE_TITLE_STOP = re.compile(
+    r"^\s*[\[［【]?\s*(?:摘\s*要|内容提要|提\s*要|abstract|关\s*键\s*词|key\s*words?)\b"
+    r"|^\s*(?:各位代表|第一条|第一章|一、|引言|前言|正文)",
+    re.IGNORECASE,
+)
+RE_TITLE_SKIP = re.compile(
+    r"^\s*(?:doi|https?://|www\.)|^\s*(?:来源|信息来源|时间|日期|发布|作者|责任编辑|编辑|"
+    r"字号|分享|阅读|点击|浏览|记者|通讯员|主持人|嘉宾|本报讯|收稿)",
+    re.IGNORECASE,
+)
 RE_INLINE_LABEL = re.compile(r"(?:发布)?(?:时间|日期|来源|信息来源|作者)\s*[:：]")
 RE_BOOK_TITLE_LINE = re.compile(r"^《([^《》]+)》$")
 RE_HAN = re.compile(r"[\u4e00-\u9fff]")
 RE_BREADCRUMB_MARK = re.compile(r"^[>＞»›/]+$")
 RE_BREADCRUMB_SPLIT = re.compile(r"\s*[>＞»›]\s*")
-RE_LOCATION_PREFIX = re.compile(r"^(?:您现在的位置|您当前的位置|当前位置|所在位置|现在位置|您的位置)\s*[:：]?\s*")
+RE_LOCATION_PREFIX = re.compile(
+    r"^(?:您现在的位置|您当前的位置|当前位置|所在位置|现在位置|您的位置)\s*[:：]?\s*"
+)
 
 # Document types --------------------------------------------------------------
-RE_NEWS_STRONG = re.compile(r"新闻联播|(?:新华社|中新社)[\u4e00-\u9fff]{0,8}\d{0,4}年?\d{1,2}月\d{1,2}日电|本报讯")
-RE_ARTICLE_HEAD = re.compile(r"^\s*[\[［【]?\s*(?:摘\s*要|内容提要)\s*[\]］】]?\s*[:：;；]?|^\s*doi\s*[:：]", re.IGNORECASE)
-RE_ARTICLE_ANY = re.compile(r"^\s*(?:关\s*键\s*词|关键字|key\s*words?|abstract|参考文献|references)\s*[:：;；]?",
-                            re.IGNORECASE | re.MULTILINE)
+RE_NEWS_STRONG = re.compile(
+    r"新闻联播|(?:新华社|中新社)[\u4e00-\u9fff]{0,8}\d{0,4}年?\d{1,2}月\d{1,2}日电|本报讯"
+)
+RE_ARTICLE_HEAD = re.compile(
+    r"^\s*[\[［【]?\s*(?:摘\s*要|内容提要)\s*[\]］】]?\s*[:：;；]?|^\s*doi\s*[:：]", re.IGNORECASE
+)
+RE_ARTICLE_ANY = re.compile(
+    r"^\s*(?:关\s*键\s*词|关键字|key\s*words?|abstract|参考文献|references)\s*[:：;；]?",
+    re.IGNORECASE | re.MULTILINE,
+)
 RE_REPORT_TITLE = re.compile(r"政府工作报告")
 RE_STUDY_WORDS = re.compile(r"分析|解读|研究|评述|综述|述评|探讨|思考|视角|启示|测度|评价")
-RE_PLAN_TITLE = re.compile(r"(?:规划|纲要|方案|行动计划|实施计划)(?:[（(][^）)]{0,20}[）)])?$"
-                           r"|印发.{0,60}(?:规划|纲要|方案|行动计划).{0,20}的通知$")
-RE_OFFICIAL_TITLE = re.compile(r"(?:通知|意见|办法|决定|条例|规定|法|批复|函|细则|公告|通告|命令|决议|"
-                               r"规则|章程|指引|准则|复函|报告)(?:[（(][^）)]{0,20}[）)])?$")
-RE_NEWS_WEAK = re.compile(r"(?:信息)?来源\s*[:：]\s*[^\n]{0,20}(?:日报|晚报|早报|时报|商报|新闻|报社|报|网|"
-                          r"电视台|广播|客户端|新华社|通讯社)"
-                          r"|(?:本报|新华社|中新社|央视)?记者\s*[\u4e00-\u9fff]{2,4}|^\s*(?:主持人|嘉宾)\s*[:：]?\s*$"
-                          r"|责任编辑\s*[:：]", re.MULTILINE)
+RE_PLAN_TITLE = re.compile(
+    r"(?:规划|纲要|方案|行动计划|实施计划)(?:[（(][^）)]{0,20}[）)])?$"
+    r"|印发.{0,60}(?:规划|纲要|方案|行动计划).{0,20}的通知$"
+)
+RE_OFFICIAL_TITLE = re.compile(
+    r"(?:通知|意见|办法|决定|条例|规定|法|批复|函|细则|公告|通告|命令|决议|"
+    r"规则|章程|指引|准则|复函|报告)(?:[（(][^）)]{0,20}[）)])?$"
+)
+RE_NEWS_WEAK = re.compile(
+    r"(?:信息)?来源\s*[:：]\s*[^\n]{0,20}(?:日报|晚报|早报|时报|商报|新闻|报社|报|网|"
+    r"电视台|广播|客户端|新华社|通讯社)"
+    r"|(?:本报|新华社|中新社|央视)?记者\s*[\u4e00-\u9fff]{2,4}|^\s*(?:主持人|嘉宾)\s*[:：]?\s*$"
+    r"|责任编辑\s*[:：]",
+    re.MULTILINE,
+)
 
 # Issuers ----------------------------------------------------------------------
-ORG_SUFFIX = (r"(?:人民政府办公厅|人民政府办公室|人民政府|人民代表大会常务委员会|人大常委会|委员会|办公厅|办公室|"
-              r"国务院|发展改革委|发改委|[部局厅委署院会府])")
+ORG_SUFFIX = (
+    r"(?:人民政府办公厅|人民政府办公室|人民政府|人民代表大会常务委员会|人大常委会|委员会|办公厅|办公室|"
+    r"国务院|发展改革委|发改委|[部局厅委署院会府])"
+)
 RE_ORG_LINE = re.compile(r"^[\u4e00-\u9fff、（）()]{2,40}?" + ORG_SUFFIX + r"$")
-RE_HEAD_OFFICIAL = re.compile(r"^(国务院|[\u4e00-\u9fff]{2,10}?(?:省|市|自治区)(?:人民政府)?)\s*"
-                              r"(?:省长|市长|总理|主席|区长)")
+RE_HEAD_OFFICIAL = re.compile(
+    r"^(国务院|[\u4e00-\u9fff]{2,10}?(?:省|市|自治区)(?:人民政府)?)\s*"
+    r"(?:省长|市长|总理|主席|区长)"
+)
 RE_TITLE_GOV = re.compile(r"^(?:\d{4}年)?([\u4e00-\u9fff]{2,10}?(?:省|市|自治区))(?:人民)?政府工作报告")
-RE_LEGISLATURE = re.compile(r"((?:(?:(?![在日年月于])[\u4e00-\u9fff]){2,8}?(?:省|市|自治区))?(?:第[\u4e00-\u9fff]{1,4}届)?"
-                            r"(?:全国)?人民代表大会(?:常务委员会)?)第[\u4e00-\u9fff]{1,6}次会议")
+RE_LEGISLATURE = re.compile(
+    r"((?:(?:(?![在日年月于])[\u4e00-\u9fff]){2,8}?(?:省|市|自治区))?(?:第[\u4e00-\u9fff]{1,4}届)?"
+    r"(?:全国)?人民代表大会(?:常务委员会)?)第[\u4e00-\u9fff]{1,6}次会议"
+)
 RE_SOURCE_LINE = re.compile(r"(?<!资料)(?<!数据)(?<!图片)(?<!图表)(?<!表格)(?:信息)?来源\s*[:：]\s*(.*)$")
 RE_ADOPTION_WORDS = re.compile(r"通过|修订|修正|批准|公布")
-RE_SOURCE_VALUE = re.compile(r"^[《〈]?([^\s《》〈〉()（）:：,，]{2,30}?)[》〉]?(?=\s|\d{4}|$|[()（）,，]|作者|责编|编辑|时间)")
+RE_SOURCE_VALUE = re.compile(
+    r"^[《〈]?([^\s《》〈〉()（）:：,，]{2,30}?)[》〉]?(?=\s|\d{4}|$|[()（）,，]|作者|责编|编辑|时间)"
+)
 
 
 @dataclass(frozen=True)
@@ -300,7 +373,7 @@ def _excerpt(line: str) -> str:
 def _is_standalone(line: str, span: tuple[int, int]) -> tuple[bool, bool]:
     """Whether ``line`` is only a date (plus a time, weekday or source); and whether it has a time."""
     rest = line.translate(FULLWIDTH_DIGITS)
-    rest = rest[: span[0]] + " " + rest[span[1]:]
+    rest = rest[: span[0]] + " " + rest[span[1] :]
     rest = re.sub(r"(?:信息)?来源\s*[:：].*$", "", rest)
     has_time = bool(RE_TIME.search(rest))
     rest = RE_TIME.sub(" ", rest)
@@ -371,7 +444,7 @@ def _breadcrumb_parts(lines: list[_Line]) -> set[str]:
     for i, line in enumerate(lines):
         location = RE_LOCATION_PREFIX.match(line.text)
         if location:
-            parts.update(p for p in RE_BREADCRUMB_SPLIT.split(line.text[location.end():]) if p)
+            parts.update(p for p in RE_BREADCRUMB_SPLIT.split(line.text[location.end() :]) if p)
         if RE_BREADCRUMB_MARK.match(line.text):
             for j in (i - 1, i + 1):
                 if 0 <= j < len(lines):
@@ -411,9 +484,15 @@ def find_title(text: str) -> tuple[str, int] | None:
         label = RE_INLINE_LABEL.search(candidate)
         if label and label.start() >= 4:
             candidate = candidate[: label.start()].strip()
-        elif len(candidate) > 80 or (candidate.endswith(("。", "；", "，", "：", ":", ";")) and len(candidate) > 30):
+        elif len(candidate) > 80 or (
+            candidate.endswith(("。", "；", "，", "：", ":", ";")) and len(candidate) > 30
+        ):
             break  # a body paragraph: the title, if any, came before it
-        if len(candidate) < 4 or len(candidate) > 80 or candidate.endswith(("。", "；", "，", "：", ":", ";")):
+        if (
+            len(candidate) < 4
+            or len(candidate) > 80
+            or candidate.endswith(("。", "；", "，", "：", ":", ";"))
+        ):
             continue
         if RE_JOURNAL_CITATION.search(candidate) or RE_DOC_NUMBER.fullmatch(candidate):
             continue
@@ -441,7 +520,7 @@ def _labelled(lines: list[_Line], index: int, *, today: date) -> DateCandidate |
     line = lines[index]
     flat = line.text.translate(FULLWIDTH_DIGITS)
     for m in RE_LABEL.finditer(flat):
-        value_text = flat[m.end():]
+        value_text = flat[m.end() :]
         found = _dates_in(value_text, today=today)
         where = line
         if not found and not value_text.strip() and index + 1 < len(lines):
@@ -453,8 +532,12 @@ def _labelled(lines: list[_Line], index: int, *, today: date) -> DateCandidate |
             if not value:
                 continue
             found = [(value, 0, 0)]
-        return DateCandidate(found[0][0], "text", RANK_LABEL,
-                             f"text line {where.number}: {_excerpt(where.text)} (labelled date line)")
+        return DateCandidate(
+            found[0][0],
+            "text",
+            RANK_LABEL,
+            f"text line {where.number}: {_excerpt(where.text)} (labelled date line)",
+        )
     return None
 
 
@@ -478,7 +561,7 @@ def _session_date(line: _Line, *, today: date) -> str | None:
     first, last = found[0], found[-1]
     if first[1] <= starts + 1:
         return first[0]
-    if RE_STAMP_RESIDUE.sub("", line.text[last[2]:]) == "":
+    if RE_STAMP_RESIDUE.sub("", line.text[last[2] :]) == "":
         return last[0]
     return None
 
@@ -503,12 +586,17 @@ def _journal_year(lines: list[_Line], *, today: date) -> DateCandidate | None:
     counts = Counter(value for value, _ in hits)
     best = max(counts, key=lambda v: (counts[v], -next(i for i, (x, _) in enumerate(hits) if x == v)))
     line = next(ln for value, ln in hits if value == best)
-    return DateCandidate(best, "text", RANK_JOURNAL,
-                         f"text line {line.number}: {_excerpt(line.text)} (journal issue: year only)")
+    return DateCandidate(
+        best,
+        "text",
+        RANK_JOURNAL,
+        f"text line {line.number}: {_excerpt(line.text)} (journal issue: year only)",
+    )
 
 
-def text_date_candidates(text: str, *, title: tuple[str, int] | None = None,
-                         today: date | None = None) -> list[DateCandidate]:
+def text_date_candidates(
+    text: str, *, title: tuple[str, int] | None = None, today: date | None = None
+) -> list[DateCandidate]:
     """The strong date evidence in ``text``, strongest first (see the module docstring).
 
     Args:
@@ -538,34 +626,60 @@ def text_date_candidates(text: str, *, title: tuple[str, int] | None = None,
             value, has_time = alone
             rank = RANK_STAMP if has_time else RANK_STANDALONE
             kind = "date-time stamp" if has_time else "stand-alone date under the title"
-            out.append(DateCandidate(value, "text", rank, f"text line {line.number}: {_excerpt(line.text)} ({kind})"))
+            out.append(
+                DateCandidate(value, "text", rank, f"text line {line.number}: {_excerpt(line.text)} ({kind})")
+            )
             break
     for line in reversed(lines[-8:] if len(lines) > 3 else []):
         alone = _standalone(line, today=today)
         if alone:
-            out.append(DateCandidate(alone[0], "text", RANK_STANDALONE,
-                                     f"text line {line.number}: {_excerpt(line.text)} (signature date)"))
+            out.append(
+                DateCandidate(
+                    alone[0],
+                    "text",
+                    RANK_STANDALONE,
+                    f"text line {line.number}: {_excerpt(line.text)} (signature date)",
+                )
+            )
             break
     # 4. session / legislative history lines: the latest
     sessions = [(when, line) for line in lines[:12] if (when := _session_date(line, today=today))]
     if sessions:
         latest, where = max(sessions, key=lambda item: item[0])
-        out.append(DateCandidate(latest, "text", RANK_SESSION,
-                                 f"text line {where.number}: {_excerpt(where.text)} (session or adoption date)"))
+        out.append(
+            DateCandidate(
+                latest,
+                "text",
+                RANK_SESSION,
+                f"text line {where.number}: {_excerpt(where.text)} (session or adoption date)",
+            )
+        )
     # 5. a full date in the title
     if title:
         full = [d for d in _dates_in(title[0], today=today) if d[0].count("-") == 2]
         if full:
-            out.append(DateCandidate(full[0][0], "text", RANK_TITLE_DATE,
-                                     f"text line {title[1]}: {_excerpt(title[0])} (date in the title)"))
+            out.append(
+                DateCandidate(
+                    full[0][0],
+                    "text",
+                    RANK_TITLE_DATE,
+                    f"text line {title[1]}: {_excerpt(title[0])} (date in the title)",
+                )
+            )
     # 6. news dateline with a year
     for line in head:
         m = RE_DATELINE.search(line.text.translate(FULLWIDTH_DIGITS))
         if m:
             dateline = _format(int(m.group(1)), int(m.group(2)), int(m.group(3)), today=today)
             if dateline:
-                out.append(DateCandidate(dateline, "text", RANK_DATELINE,
-                                         f"text line {line.number}: {_excerpt(line.text)} (news dateline)"))
+                out.append(
+                    DateCandidate(
+                        dateline,
+                        "text",
+                        RANK_DATELINE,
+                        f"text line {line.number}: {_excerpt(line.text)} (news dateline)",
+                    )
+                )
                 break
     # 7. journal issue line: year only
     journal = _journal_year(lines, today=today)
@@ -587,8 +701,9 @@ def _event_years(text: str) -> list[tuple[int, str]]:
     return found
 
 
-def weak_year_guess(text: str, *, title: str | None = None, today: date | None = None,
-                    span: int = WEAK_SPAN) -> DateCandidate | None:
+def weak_year_guess(
+    text: str, *, title: str | None = None, today: date | None = None, span: int = WEAK_SPAN
+) -> DateCandidate | None:
     """A year-only lower bound from what the text cites (rule 4 of the module docstring).
 
     Args:
@@ -607,14 +722,20 @@ def weak_year_guess(text: str, *, title: str | None = None, today: date | None =
     evidence: list[tuple[int, str]] = []
     for m in RE_YEAR_MENTION.finditer(opening):
         year = int(m.group(1))
-        before = opening[max(0, m.start() - 4): m.start()]
-        after = opening[m.end() - 1: m.end() + 4]
+        before = opening[max(0, m.start() - 4) : m.start()]
+        after = opening[m.end() - 1 : m.end() + 4]
         if year > today.year or year < 1949:
             continue
-        if RE_YEAR_TARGET_BEFORE.search(before) or RE_YEAR_RANGE_END.search(opening[max(0, m.start() - 8): m.start()]):
+        if RE_YEAR_TARGET_BEFORE.search(before) or RE_YEAR_RANGE_END.search(
+            opening[max(0, m.start() - 8) : m.start()]
+        ):
             continue
-        rest = opening[m.end() - 1: m.end() + 16]
-        if RE_YEAR_TARGET_AFTER.match(after) or RE_YEAR_EFFECTIVE_AFTER.match(rest) or RE_YEAR_RANGE_START.match(rest):
+        rest = opening[m.end() - 1 : m.end() + 16]
+        if (
+            RE_YEAR_TARGET_AFTER.match(after)
+            or RE_YEAR_EFFECTIVE_AFTER.match(rest)
+            or RE_YEAR_RANGE_START.match(rest)
+        ):
             continue
         evidence.append((year, m.group(0)))
     for m in RE_CITATION_YEAR.finditer(opening):
@@ -625,21 +746,37 @@ def weak_year_guess(text: str, *, title: str | None = None, today: date | None =
     if title:
         for m in RE_YEAR_MENTION.finditer(title.translate(FULLWIDTH_DIGITS)):
             year = int(m.group(1))
-            if year <= today.year and not RE_YEAR_TARGET_BEFORE.search(title[max(0, m.start() - 4): m.start()]):
+            if year <= today.year and not RE_YEAR_TARGET_BEFORE.search(
+                title[max(0, m.start() - 4) : m.start()]
+            ):
                 evidence.append((year, f"title {m.group(0)}"))
     if not evidence:
         return None
     year, why = max(evidence, key=lambda item: item[0])
-    return DateCandidate(f"{year:04d}", "text", RANK_WEAK,
-                         f"text: latest year the text refers to ({_excerpt(why)}); a lower bound, year only")
+    return DateCandidate(
+        f"{year:04d}",
+        "text",
+        RANK_WEAK,
+        f"text: latest year the text refers to ({_excerpt(why)}); a lower bound, year only",
+    )
 
 
 def _metadata_date(format_meta: dict[str, Any] | None, *, today: date) -> DateCandidate | None:
     if not format_meta:
         return None
     keys = {str(k).lstrip("/").lower(): v for k, v in format_meta.items()}
-    for key in ("date", "pubdate", "published", "publication_date", "issued", "creationdate", "creation_date",
-                "created", "moddate", "modified"):
+    for key in (
+        "date",
+        "pubdate",
+        "published",
+        "publication_date",
+        "issued",
+        "creationdate",
+        "creation_date",
+        "created",
+        "moddate",
+        "modified",
+    ):
         if key in keys:
             value = parse_date(keys[key], today=today)
             if value:
@@ -664,7 +801,7 @@ def date_from_filename(path: str, *, today: date | None = None) -> DateCandidate
     for pattern, parts in ((RE_FILENAME_YMD, 3), (RE_FILENAME_YM, 2), (RE_FILENAME_Y, 1)):
         for m in pattern.finditer(stem):
             numbers = [int(g) for g in m.groups()[:parts]]
-            value = _format(*numbers, today=today)  # type: ignore[arg-type]
+            value = _format(*numbers, today=today)
             if value:
                 return DateCandidate(value, "filename", RANK_FILENAME, f"file name {name}: {m.group(0)}")
     return None
@@ -686,8 +823,9 @@ def _choose_date(candidates: list[DateCandidate]) -> DateCandidate | None:
             refined = other
     if refined is best:
         return best
-    return DateCandidate(refined.value, refined.source, best.rank,
-                         f"{best.note}; made precise by {refined.note}")
+    return DateCandidate(
+        refined.value, refined.source, best.rank, f"{best.note}; made precise by {refined.note}"
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -746,7 +884,9 @@ def _find_issuer(lines: list[_Line], title: str | None) -> tuple[str, str] | Non
     for line in lines[:12]:
         m = RE_LEGISLATURE.search(line.text)
         if m and RE_ADOPTION_WORDS.search(line.text) and len(line.text) <= 140:
-            return re.sub(r"第[\u4e00-\u9fff]{1,4}届", "", m.group(1)), f"text line {line.number}: {_excerpt(line.text)}"
+            return re.sub(
+                r"第[\u4e00-\u9fff]{1,4}届", "", m.group(1)
+            ), f"text line {line.number}: {_excerpt(line.text)}"
     pool = lines[:HEAD_LINES] + (lines[-TAIL_LINES:] if len(lines) > HEAD_LINES else [])
     for index, line in enumerate(pool):
         m = RE_SOURCE_LINE.search(line.text)
@@ -816,8 +956,9 @@ def classify_doc_type(text: str, title: str | None = None) -> tuple[str, str]:
 # ---------------------------------------------------------------------------
 
 
-def extract_metadata(text: str, *, path: str, format_meta: dict[str, Any] | None = None,
-                     today: date | None = None) -> Metadata:
+def extract_metadata(
+    text: str, *, path: str, format_meta: dict[str, Any] | None = None, today: date | None = None
+) -> Metadata:
     """Title, issue date, 文号, issuer and type of a document, each with its source.
 
     Args:
@@ -841,8 +982,14 @@ def extract_metadata(text: str, *, path: str, format_meta: dict[str, Any] | None
         title = title_hit[0]
         sources["title"] = f"text line {title_hit[1]}"
     elif format_meta:
-        meta_title = next((str(v).strip() for k, v in format_meta.items()
-                           if str(k).lstrip("/").lower() == "title" and str(v).strip()), None)
+        meta_title = next(
+            (
+                str(v).strip()
+                for k, v in format_meta.items()
+                if str(k).lstrip("/").lower() == "title" and str(v).strip()
+            ),
+            None,
+        )
         if meta_title:
             title = meta_title
             sources["title"] = "format metadata title"

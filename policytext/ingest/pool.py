@@ -9,6 +9,7 @@ is reported as failed; the others go on.
 
 from __future__ import annotations
 
+import faulthandler
 import multiprocessing as mp
 import os
 import signal
@@ -60,7 +61,7 @@ def limit_memory(extra: int) -> bool:
     now = _data_size()
     if now is None:
         return False
-    soft, hard = resource.getrlimit(resource.RLIMIT_DATA)
+    _soft, hard = resource.getrlimit(resource.RLIMIT_DATA)
     want = now + max(0, int(extra))
     if hard != resource.RLIM_INFINITY:
         want = min(want, hard)
@@ -71,9 +72,17 @@ def limit_memory(extra: int) -> bool:
     return True
 
 
-def _worker_main(conn: Connection, fn: Callable[[Any], Any], initializer: Callable[[], None] | None,
-                 max_memory: int | None = None) -> None:
+def _worker_main(
+    conn: Connection,
+    fn: Callable[[Any], Any],
+    initializer: Callable[[], None] | None,
+    max_memory: int | None = None,
+) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
+    # A worker that dies on a signal is reported by the parent as that file's failure (with the
+    # signal and the fix); the interpreter's own fatal-error dump, inherited from a parent that
+    # enabled faulthandler (pytest, ``python -X faulthandler``), would only add a stray traceback.
+    faulthandler.disable()
     if max_memory:
         limit_memory(max_memory)
     if initializer is not None:
@@ -87,13 +96,18 @@ def _worker_main(conn: Connection, fn: Callable[[Any], Any], initializer: Callab
             return
         try:
             conn.send(("ok", fn(task)))
-        except BaseException as exc:  # noqa: BLE001 - reported to the parent, which decides
+        except BaseException as exc:
             conn.send(("exception", f"{type(exc).__name__}: {exc}", traceback.format_exc(limit=6)))
 
 
 class _Worker:
-    def __init__(self, ctx: Any, fn: Callable[[Any], Any], initializer: Callable[[], None] | None,
-                 max_memory: int | None = None) -> None:
+    def __init__(
+        self,
+        ctx: Any,
+        fn: Callable[[Any], Any],
+        initializer: Callable[[], None] | None,
+        max_memory: int | None = None,
+    ) -> None:
         parent, child = ctx.Pipe(duplex=True)
         self.conn = parent
         self.proc = ctx.Process(target=_worker_main, args=(child, fn, initializer, max_memory), daemon=True)
@@ -137,9 +151,14 @@ def run_tasks(
             t0 = time.perf_counter()
             try:
                 yield TaskResult(task, True, fn(task), seconds=time.perf_counter() - t0)
-            except Exception as exc:  # noqa: BLE001
-                yield TaskResult(task, False, error="exception", message=f"{type(exc).__name__}: {exc}",
-                                 seconds=time.perf_counter() - t0)
+            except Exception as exc:
+                yield TaskResult(
+                    task,
+                    False,
+                    error="exception",
+                    message=f"{type(exc).__name__}: {exc}",
+                    seconds=time.perf_counter() - t0,
+                )
         return
 
     method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
@@ -175,9 +194,10 @@ def run_tasks(
             now = time.perf_counter()
             handled: set[int] = set()
             for r in ready:
-                w = owners.get(r)
-                if w is None or id(w) in handled or busy.get(w.conn) is not w:
+                got = owners.get(r)
+                if got is None or id(got) in handled or busy.get(got.conn) is not got:
                     continue
+                w = got
                 handled.add(id(w))
                 msg = None
                 try:
@@ -192,7 +212,9 @@ def run_tasks(
                     code = w.proc.exitcode
                     w.kill()
                     pool.remove(w)
-                    yield TaskResult(w.task, False, error="crashed", message=_died(code, max_memory), seconds=elapsed)
+                    yield TaskResult(
+                        w.task, False, error="crashed", message=_died(code, max_memory), seconds=elapsed
+                    )
                     nw = _Worker(ctx, fn, initializer, max_memory)
                     pool.append(nw)
                     feed(nw)
@@ -208,9 +230,13 @@ def run_tasks(
                         del busy[w.conn]
                         w.kill()
                         pool.remove(w)
-                        yield TaskResult(w.task, False, error="timeout",
-                                         message=f"reading took longer than {timeout:g} s and was stopped",
-                                         seconds=time.perf_counter() - w.started)
+                        yield TaskResult(
+                            w.task,
+                            False,
+                            error="timeout",
+                            message=f"reading took longer than {timeout:g} s and was stopped",
+                            seconds=time.perf_counter() - w.started,
+                        )
                         nw = _Worker(ctx, fn, initializer, max_memory)
                         pool.append(nw)
                         feed(nw)

@@ -84,9 +84,14 @@ MAGIC_CFB = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # OLE container: .doc, or an en
 
 RE_NEWLINES = re.compile(r"\r\n?|\u2028|\u2029")
 RE_META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.IGNORECASE)
-RE_HTML_START = re.compile(r"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.IGNORECASE | re.DOTALL)
+RE_HTML_START = re.compile(
+    r"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b",
+    re.IGNORECASE | re.DOTALL,
+)
 RE_SPACES = re.compile(r"[ \t\f\v\xa0]+")
-RE_CJK_WRAP = re.compile(r"(?<=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef])[ \t]*\n\s*(?=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef])")
+RE_CJK_WRAP = re.compile(
+    r"(?<=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef])[ \t]*\n\s*(?=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef])"
+)
 RE_WHITESPACE = re.compile(r"\s+")
 
 # Markdown ------------------------------------------------------------------
@@ -116,17 +121,75 @@ RE_INLINE_BREAK = re.compile(r"<\s*br\s*/?\s*>|<\s*/\s*(?:p|div|li|h[1-6]|tr)\s*
 RE_INLINE_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
 
 # HTML ----------------------------------------------------------------------
-HTML_DROP_TAGS = ("script", "style", "noscript", "template", "nav", "header", "footer", "aside", "form",
-                  "iframe", "svg", "button", "select", "object")
-HTML_BLOCK_TAGS = ("address", "article", "blockquote", "caption", "dd", "div", "dl", "dt", "fieldset",
-                   "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "li", "main", "ol",
-                   "p", "pre", "section", "table", "tbody", "thead", "tfoot", "tr", "ul", "center")
+HTML_DROP_TAGS = (
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "nav",
+    "header",
+    "footer",
+    "aside",
+    "form",
+    "iframe",
+    "svg",
+    "button",
+    "select",
+    "object",
+)
+HTML_BLOCK_TAGS = (
+    "address",
+    "article",
+    "blockquote",
+    "caption",
+    "dd",
+    "div",
+    "dl",
+    "dt",
+    "fieldset",
+    "figcaption",
+    "figure",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "hr",
+    "li",
+    "main",
+    "ol",
+    "p",
+    "pre",
+    "section",
+    "table",
+    "tbody",
+    "thead",
+    "tfoot",
+    "tr",
+    "ul",
+    "center",
+)
 HTML_CELL_TAGS = ("td", "th")
 #: meta name/property/itemprop values that carry a publication date, best first.
-HTML_DATE_META = ("pubdate", "publishdate", "publish_date", "publishedtime", "firstpublishedtime",
-                  "articlepubdate", "article:published_time", "datepublished", "og:published_time",
-                  "dc.date", "dc.date.issued", "dcterms.issued", "dcterms.created", "date",
-                  "article:modified_time", "lastmodifiedtime")
+HTML_DATE_META = (
+    "pubdate",
+    "publishdate",
+    "publish_date",
+    "publishedtime",
+    "firstpublishedtime",
+    "articlepubdate",
+    "article:published_time",
+    "datepublished",
+    "og:published_time",
+    "dc.date",
+    "dc.date.issued",
+    "dcterms.issued",
+    "dcterms.created",
+    "date",
+    "article:modified_time",
+    "lastmodifiedtime",
+)
 HTML_SOURCE_META = ("contentsource", "source", "article:author", "author")
 RE_TITLE_SPLIT = re.compile(r"\s*(?:_|\s[-–—|]\s|｜)\s*")
 
@@ -137,21 +200,67 @@ BOILERPLATE_PATTERNS: tuple[re.Pattern[str], ...] = (
     re.compile(r"^(?:您现在的位置|您当前的位置|当前位置|所在位置|现在位置|您的位置)\s*[:：]?"),
     re.compile(r"^首页\s*(?:[>＞»›]|$)"),
     re.compile(r"^分享(?:到)?\s*[:：]"),
-    re.compile(r"^【?\s*(?:关闭窗口|关闭本页|打印本页|打印此页|打印|关闭|返回顶部|返回首页|返回|收藏本页|加入收藏)\s*】?$"),
-    re.compile(r"^(?:主办单位|承办单位|主办|承办|协办单位|技术支持|运维单位|运行维护|网站维护|版权所有|联系我们|网站地图|建议使用)\s*[:：]"),
+    re.compile(
+        r"^【?\s*(?:关闭窗口|关闭本页|打印本页|打印此页|打印|关闭|返回顶部|返回首页|返回|收藏本页|加入收藏)\s*】?$"
+    ),
+    re.compile(
+        r"^(?:主办单位|承办单位|主办|承办|协办单位|技术支持|运维单位|运行维护|网站维护|版权所有|联系我们|网站地图|建议使用)\s*[:：]"
+    ),
     re.compile(r"^(?:Copyright|版权所有|©)", re.IGNORECASE),
     re.compile(r"网站标识码|ICP备|ICP证|公网安备|网安备\s*\d"),
     re.compile(r"扫一扫在手机(?:上)?打开当前页|(?:微信|手机)扫一扫|扫描二维码|用手机扫描"),
-    re.compile(r"^(?:上一篇|下一篇|上一条|下一条|相关链接|相关报道|相关新闻|相关文章|相关阅读|推荐阅读)\s*[:：]?"),
+    re.compile(
+        r"^(?:上一篇|下一篇|上一条|下一条|相关链接|相关报道|相关新闻|相关文章|相关阅读|推荐阅读)\s*[:：]?"
+    ),
     re.compile(r"^(?:阅读量|阅读次数|浏览次数|访问量|点击数|点击量|浏览量)\s*[:：]"),
     re.compile(r"^【?\s*(?:字号|字体)\s*[:：]"),
     re.compile(r"^(?:点赞|打赏|评论列表|暂无评论|发表评论|我要评论|我要纠错|纠错)(?:\s*\(\d+\))?"),
 )
-BOILERPLATE_TOKENS = frozenset({
-    "下载", "打印", "全屏", "收藏", "分享", "字号", "字体", "大", "中", "小", "加大", "还原", "减小",
-    "默认", "标准", "关闭", "关闭窗口", "打印本页", "返回顶部", "【", "】", "[", "]", ">", "＞", "»",
-    "|", "｜", "：", ":", "/", "·", "A", "A+", "A-", "T", "T+", "T-", "-", "首页", "分享到",
-})
+BOILERPLATE_TOKENS = frozenset(
+    {
+        "下载",
+        "打印",
+        "全屏",
+        "收藏",
+        "分享",
+        "字号",
+        "字体",
+        "大",
+        "中",
+        "小",
+        "加大",
+        "还原",
+        "减小",
+        "默认",
+        "标准",
+        "关闭",
+        "关闭窗口",
+        "打印本页",
+        "返回顶部",
+        "【",
+        "】",
+        "[",
+        "]",
+        ">",
+        "＞",
+        "»",
+        "|",
+        "｜",
+        "：",
+        ":",
+        "/",
+        "·",
+        "A",
+        "A+",
+        "A-",
+        "T",
+        "T+",
+        "T-",
+        "-",
+        "首页",
+        "分享到",
+    }
+)
 RE_TOKEN_SPLIT = re.compile(r"[\s【】\[\]:：|｜/]+|(?<=[>＞»])|(?=[>＞»])")
 
 
@@ -259,9 +368,9 @@ def decode_bytes(data: bytes, *, name: str = "file") -> tuple[str, str, list[str
     encoding = ""
     for bom, enc in BOMS:
         if data.startswith(bom):
-            text = _strict(data[len(bom):], enc)
+            text = _strict(data[len(bom) :], enc)
             if text is None:
-                text = data[len(bom):].decode(enc, errors="replace")
+                text = data[len(bom) :].decode(enc, errors="replace")
                 warnings.append(f"{name}: invalid {enc} sequences replaced with U+FFFD")
             encoding = enc
             break
@@ -303,14 +412,19 @@ def decode_bytes(data: bytes, *, name: str = "file") -> tuple[str, str, list[str
         for enc in ("utf-8", "gb18030"):
             candidate = data.decode(enc, errors="replace")
             replaced = candidate.count("\ufffd")
-            if replaced <= max(MAX_REPLACED_CHARS, MAX_REPLACED_SHARE * len(candidate)) and plausibility(candidate) >= 0.8:
+            if (
+                replaced <= max(MAX_REPLACED_CHARS, MAX_REPLACED_SHARE * len(candidate))
+                and plausibility(candidate) >= 0.8
+            ):
                 text, encoding = candidate, enc
                 warnings.append(f"{name}: {replaced} invalid byte sequence(s) replaced with U+FFFD ({enc})")
                 break
     if text is None:
         text, encoding, mixed = _decode_lines(data)
         if text is not None:
-            warnings.append(f"{name}: lines in more than one encoding ({', '.join(mixed)}); each line decoded alone")
+            warnings.append(
+                f"{name}: lines in more than one encoding ({', '.join(mixed)}); each line decoded alone"
+            )
     if text is None:
         raise IngestError(
             "unsupported",
@@ -466,7 +580,9 @@ def markdown_to_text(markdown: str) -> str:
 def _os_error(path: Path, exc: OSError) -> IngestError:
     """The IngestError (reason ``io``) for an OS error raised while reading ``path``."""
     if isinstance(exc, IsADirectoryError):
-        return IngestError("io", f"{path.name} is a directory, not a file; pass the files inside it", str(path))
+        return IngestError(
+            "io", f"{path.name} is a directory, not a file; pass the files inside it", str(path)
+        )
     if isinstance(exc, PermissionError):
         return IngestError("io", f"{path.name}: permission denied; make the file readable", str(path))
     if isinstance(exc, FileNotFoundError):
@@ -482,7 +598,9 @@ def _read_bytes(path: Path) -> bytes:
 
 
 def _no_text(path: Path, what: str = "file") -> IngestError:
-    return IngestError("no_text", f"{path.name}: the {what} holds no text; check that it is the right file", str(path))
+    return IngestError(
+        "no_text", f"{path.name}: the {what} holds no text; check that it is the right file", str(path)
+    )
 
 
 def read_text_file(path: str | Path) -> ExtractedText:
@@ -595,8 +713,9 @@ def html_to_text(markup: str) -> tuple[str, dict[str, Any]]:
         tag.decompose()
     if soup.head is not None:
         soup.head.decompose()
-    for comment in soup.find_all(string=lambda s: isinstance(s, (Comment, Doctype, Declaration,
-                                                                  ProcessingInstruction))):
+    for comment in soup.find_all(
+        string=lambda s: isinstance(s, (Comment, Doctype, Declaration, ProcessingInstruction))
+    ):
         comment.extract()
     for string in list(soup.find_all(string=True)):
         if string.find_parent("pre") is not None:
@@ -639,8 +758,9 @@ def read_html(path: str | Path) -> ExtractedText:
     text, meta = html_to_text(markup)
     if not text.strip():
         raise _no_text(p, "page")
-    return ExtractedText(pages=[text], paged=False, engine="html", encoding=encoding, meta=meta,
-                         warnings=warnings)
+    return ExtractedText(
+        pages=[text], paged=False, engine="html", encoding=encoding, meta=meta, warnings=warnings
+    )
 
 
 def _docx_lines(document: Any) -> list[str]:
@@ -703,11 +823,17 @@ def read_docx(path: str | Path) -> ExtractedText:
     try:
         document = docx.Document(str(p))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise IngestError("corrupt", f"{p.name} is not a readable .docx ({exc}); open and save it again in a "
-                          "word processor", str(p)) from None
-    except Exception as exc:  # noqa: BLE001 - lxml parse errors and other damage inside the package
-        raise IngestError("corrupt", f"{p.name} is a damaged .docx ({type(exc).__name__}); open and save it "
-                          "again in a word processor", str(p)) from None
+        raise IngestError(
+            "corrupt",
+            f"{p.name} is not a readable .docx ({exc}); open and save it again in a word processor",
+            str(p),
+        ) from None
+    except Exception as exc:
+        raise IngestError(
+            "corrupt",
+            f"{p.name} is a damaged .docx ({type(exc).__name__}); open and save it again in a word processor",
+            str(p),
+        ) from None
     lines = _docx_lines(document)
     text = "\n".join(lines).strip("\n")
     if not text.strip():
@@ -727,10 +853,16 @@ def read_docx(path: str | Path) -> ExtractedText:
 
 def _cfb_error(path: Path, data: bytes) -> IngestError:
     if "EncryptedPackage".encode("utf-16-le") in data:
-        return IngestError("encrypted", f"{path.name} is password-protected; save an unprotected copy and "
-                           "ingest that", str(path))
-    return IngestError("unsupported", f"{path.name} is a legacy Word (.doc) or other OLE file; save it as "
-                       ".docx and ingest that", str(path))
+        return IngestError(
+            "encrypted",
+            f"{path.name} is password-protected; save an unprotected copy and ingest that",
+            str(path),
+        )
+    return IngestError(
+        "unsupported",
+        f"{path.name} is a legacy Word (.doc) or other OLE file; save it as .docx and ingest that",
+        str(path),
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -759,7 +891,7 @@ def detect_format(head: bytes, suffix: str, *, zip_names: Sequence[str] = ()) ->
     sniff = head[:1024]
     for bom, enc in BOMS:
         if sniff.startswith(bom):
-            sniff = sniff[len(bom):].decode(enc, errors="ignore").encode("utf-8")
+            sniff = sniff[len(bom) :].decode(enc, errors="ignore").encode("utf-8")
             break
     if RE_HTML_START.match(sniff.decode("latin-1")):
         return "html"
@@ -817,7 +949,9 @@ def read_document(path: str | Path, *, pdf_engine: str = "auto") -> ExtractedTex
         if suffix in (".pdf", ".docx"):
             raise IngestError("corrupt", f"{p.name} is empty (0 bytes); download or export it again", str(p))
         if suffix in TEXT_EXTENSIONS | MARKDOWN_EXTENSIONS | HTML_EXTENSIONS:
-            raise IngestError("no_text", f"{p.name} is empty (0 bytes); check that it is the right file", str(p))
+            raise IngestError(
+                "no_text", f"{p.name} is empty (0 bytes); check that it is the right file", str(p)
+            )
         raise _unsupported(p)
     zip_names = _zip_names(p) if head.startswith(MAGIC_ZIP) else []
     kind = detect_format(head, suffix, zip_names=zip_names)
@@ -835,14 +969,22 @@ def read_document(path: str | Path, *, pdf_engine: str = "auto") -> ExtractedTex
         raise _cfb_error(p, _read_bytes(p))
     if kind == "zip":
         if suffix == ".docx":
-            raise IngestError("corrupt", f"{p.name} is a ZIP archive without word/document.xml, not a valid "
-                              ".docx; export the document again", str(p))
-        raise IngestError("unsupported", f"{p.name} is a ZIP archive; unpack it and ingest the files inside",
-                          str(p))
+            raise IngestError(
+                "corrupt",
+                f"{p.name} is a ZIP archive without word/document.xml, not a valid "
+                ".docx; export the document again",
+                str(p),
+            )
+        raise IngestError(
+            "unsupported", f"{p.name} is a ZIP archive; unpack it and ingest the files inside", str(p)
+        )
     raise _unsupported(p)
 
 
 def _unsupported(p: Path) -> IngestError:
     ext = p.suffix.lower() or "(none)"
-    return IngestError("unsupported", f"{p.name}: unsupported file type {ext}; policytext reads "
-                       f"{' '.join(SUPPORTED_EXTENSIONS)}", str(p))
+    return IngestError(
+        "unsupported",
+        f"{p.name}: unsupported file type {ext}; policytext reads {' '.join(SUPPORTED_EXTENSIONS)}",
+        str(p),
+    )

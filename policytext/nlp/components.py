@@ -19,7 +19,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import srsly  # type: ignore[import-untyped]
+import srsly
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -177,7 +177,13 @@ def make_extractor(
 ) -> ExtractorComponent:
     """Factory of ``policytext_extractor``."""
     return ExtractorComponent(
-        nlp, name, taxonomy=taxonomy, gazetteer=gazetteer, model=model, use_model=use_model, add_threshold=add_threshold
+        nlp,
+        name,
+        taxonomy=taxonomy,
+        gazetteer=gazetteer,
+        model=model,
+        use_model=use_model,
+        add_threshold=add_threshold,
     )
 
 

@@ -123,7 +123,9 @@ def mention_span(doc: Doc, mention: Mention, *, span_id: str = "") -> Span | Non
     """
     if not 0 <= mention.start < mention.end <= len(doc.text):
         return None
-    span = doc.char_span(mention.start, mention.end, label=mention.type, alignment_mode="expand", span_id=span_id)
+    span = doc.char_span(
+        mention.start, mention.end, label=mention.type, alignment_mode="expand", span_id=span_id
+    )
     if span is None:
         return None
     span._.policytext = mention_record(mention)

@@ -39,8 +39,10 @@ def link_basis_of(attributes: Mapping[str, Any], agglomerations: list[str] | Non
     if value is None or (agglomerations is not None and not agglomerations):
         return None
     if value not in LINK_BASES:
-        raise StoreError(f"mention link_basis {value!r}: expected one of {', '.join(LINK_BASES)} or None; "
-                         "update policytext so that the extractor and the store agree")
+        raise StoreError(
+            f"mention link_basis {value!r}: expected one of {', '.join(LINK_BASES)} or None; "
+            "update policytext so that the extractor and the store agree"
+        )
     return str(value)
 
 
@@ -82,10 +84,19 @@ class Correction:
     def from_row(cls, row: Mapping[str, Any]) -> Correction:
         """A logged correction (a row of ``annotations``) to replay on new mentions."""
         return cls(
-            doc_id=row["doc_id"], sentence_idx=row["sentence_idx"], action=row["action"], annotator=row["annotator"],
-            type=row.get("type"), status=row.get("status"), stage=row.get("stage"), old_type=row.get("old_type"),
-            old_status=row.get("old_status"), source=row.get("source") or "web", note=row.get("note"),
-            created_at=row.get("created_at"), annotation_id=row.get("annotation_id"),
+            doc_id=row["doc_id"],
+            sentence_idx=row["sentence_idx"],
+            action=row["action"],
+            annotator=row["annotator"],
+            type=row.get("type"),
+            status=row.get("status"),
+            stage=row.get("stage"),
+            old_type=row.get("old_type"),
+            old_status=row.get("old_status"),
+            source=row.get("source") or "web",
+            note=row.get("note"),
+            created_at=row.get("created_at"),
+            annotation_id=row.get("annotation_id"),
         )
 
 
@@ -93,28 +104,49 @@ def _find(conn: sqlite3.Connection, doc_id: str, idx: int, type_: str | None) ->
     if type_ is None:
         return None
     row: sqlite3.Row | None = conn.execute(
-        "SELECT mention_id, type, status, stage FROM mentions WHERE doc_id=? AND kind='mechanism' AND sentence_idx=? "
-        "AND type=? AND deleted=0 ORDER BY mention_id LIMIT 1", (doc_id, idx, type_)).fetchone()
+        "SELECT mention_id, type, status, stage FROM mentions "
+        "WHERE doc_id=? AND kind='mechanism' AND sentence_idx=? "
+        "AND type=? AND deleted=0 ORDER BY mention_id LIMIT 1",
+        (doc_id, idx, type_),
+    ).fetchone()
     return row
 
 
 def _add_mention(conn: sqlite3.Connection, c: Correction) -> int:
     """A mechanism mention spanning the whole sentence, linked to the document's main agglomeration."""
-    s = conn.execute('SELECT start, "end", page, text FROM sentences WHERE doc_id=? AND idx=?',
-                     (c.doc_id, c.sentence_idx)).fetchone()
+    s = conn.execute(
+        'SELECT start, "end", page, text FROM sentences WHERE doc_id=? AND idx=?', (c.doc_id, c.sentence_idx)
+    ).fetchone()
     if s is None:
         raise StoreError(f"no sentence {c.sentence_idx} of document {c.doc_id}; reload the page or re-export")
-    primary = conn.execute("SELECT primary_agglomeration FROM documents WHERE doc_id=?", (c.doc_id,)).fetchone()
+    primary = conn.execute(
+        "SELECT primary_agglomeration FROM documents WHERE doc_id=?", (c.doc_id,)
+    ).fetchone()
     aggs = [primary[0]] if primary and primary[0] else []
     cur = conn.execute(
-        """INSERT INTO mentions (doc_id, kind, type, text, sentence_idx, start, "end", page, source, status, stage,
+        """INSERT INTO mentions (doc_id, kind, type, text, sentence_idx, start, "end", page, source,
+            status, stage,
                agglomerations_json, link_basis)
            VALUES (?, 'mechanism', ?, ?, ?, ?, ?, ?, 'annotation', ?, ?, ?, ?)""",
-        (c.doc_id, c.type, s["text"], c.sentence_idx, s["start"], s["end"], s["page"], c.status, c.stage,
-         json.dumps(aggs, ensure_ascii=False), "document" if aggs else None))
+        (
+            c.doc_id,
+            c.type,
+            s["text"],
+            c.sentence_idx,
+            s["start"],
+            s["end"],
+            s["page"],
+            c.status,
+            c.stage,
+            json.dumps(aggs, ensure_ascii=False),
+            "document" if aggs else None,
+        ),
+    )
     mention_id = int(cur.lastrowid or 0)
-    conn.executemany("INSERT OR IGNORE INTO mention_agglomerations (mention_id, agglomeration_id) VALUES (?, ?)",
-                     [(mention_id, a) for a in aggs])
+    conn.executemany(
+        "INSERT OR IGNORE INTO mention_agglomerations (mention_id, agglomeration_id) VALUES (?, ?)",
+        [(mention_id, a) for a in aggs],
+    )
     return mention_id
 
 
@@ -135,8 +167,10 @@ def apply_correction(conn: sqlite3.Connection, c: Correction) -> int:
     target_type = c.old_type or c.type
     row: sqlite3.Row | None = None
     if c.mention_id is not None:
-        row = conn.execute("SELECT mention_id, type, status, stage FROM mentions WHERE mention_id=? AND deleted=0",
-                           (c.mention_id,)).fetchone()
+        row = conn.execute(
+            "SELECT mention_id, type, status, stage FROM mentions WHERE mention_id=? AND deleted=0",
+            (c.mention_id,),
+        ).fetchone()
     if row is None and c.action != "add":
         row = _find(conn, c.doc_id, c.sentence_idx, target_type)
     mention_id: int | None = int(row["mention_id"]) if row is not None else None
@@ -147,8 +181,11 @@ def apply_correction(conn: sqlite3.Connection, c: Correction) -> int:
         if c.type is None and c.status is None and c.stage is None:
             raise StoreError("a 'set' correction needs a new type, status or stage")
         if mention_id is not None:
-            conn.execute("UPDATE mentions SET type=COALESCE(?, type), status=COALESCE(?, status), "
-                         "stage=COALESCE(?, stage) WHERE mention_id=?", (c.type, c.status, c.stage, mention_id))
+            conn.execute(
+                "UPDATE mentions SET type=COALESCE(?, type), status=COALESCE(?, status), "
+                "stage=COALESCE(?, stage) WHERE mention_id=?",
+                (c.type, c.status, c.stage, mention_id),
+            )
         elif c.type is not None:
             existing = _find(conn, c.doc_id, c.sentence_idx, c.type)
             mention_id = int(existing["mention_id"]) if existing is not None else _add_mention(conn, c)
@@ -157,18 +194,34 @@ def apply_correction(conn: sqlite3.Connection, c: Correction) -> int:
             raise StoreError("an 'add' correction needs a mechanism type")
         existing = _find(conn, c.doc_id, c.sentence_idx, c.type)
         mention_id = int(existing["mention_id"]) if existing is not None else _add_mention(conn, c)
-    old_type = c.old_type if c.old_type is not None else (row["type"] if row is not None and c.action != "add" else None)
+    old_type = (
+        c.old_type
+        if c.old_type is not None
+        else (row["type"] if row is not None and c.action != "add" else None)
+    )
     old_status = c.old_status if c.old_status is not None else (row["status"] if row is not None else None)
     values: dict[str, Any] = {
-        "doc_id": c.doc_id, "sentence_idx": c.sentence_idx, "mention_id": mention_id, "action": c.action,
-        "type": c.type, "status": c.status, "stage": c.stage, "old_type": old_type, "old_status": old_status,
-        "annotator": c.annotator, "source": c.source, "created_at": c.created_at or _now(), "note": c.note,
+        "doc_id": c.doc_id,
+        "sentence_idx": c.sentence_idx,
+        "mention_id": mention_id,
+        "action": c.action,
+        "type": c.type,
+        "status": c.status,
+        "stage": c.stage,
+        "old_type": old_type,
+        "old_status": old_status,
+        "annotator": c.annotator,
+        "source": c.source,
+        "created_at": c.created_at or _now(),
+        "note": c.note,
     }
     if c.annotation_id is not None:
         values["annotation_id"] = c.annotation_id
     cols = list(values)
-    cur = conn.execute(f"INSERT INTO annotations ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)})",
-                       [values[k] for k in cols])
+    cur = conn.execute(
+        f"INSERT INTO annotations ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)})",
+        [values[k] for k in cols],
+    )
     return int(cur.lastrowid or 0)
 
 

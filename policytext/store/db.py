@@ -25,8 +25,11 @@ from policytext.store.schema import SCHEMA_VERSION, migrate, read_as_current
 from policytext.types import Document, Extraction
 
 # str.translate table: every Han character -> the character between spaces (C speed).
-_HAN_SPACED = {cp: f" {chr(cp)} " for lo, hi in ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF))
-               for cp in range(lo, hi + 1)}
+_HAN_SPACED = {
+    cp: f" {chr(cp)} "
+    for lo, hi in ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF))
+    for cp in range(lo, hi + 1)
+}
 _SURROGATE_RE = re.compile("[\ud800-\udfff]")
 _CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _QUERY_TERM_RE = re.compile(r'"[^"]+"|\S+')
@@ -34,7 +37,7 @@ _QUERY_TERM_RE = re.compile(r'"[^"]+"|\S+')
 
 def now() -> str:
     """UTC time stamp in ISO format, seconds precision."""
-    return _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat()
+    return _dt.datetime.now(_dt.UTC).replace(microsecond=0).isoformat()
 
 
 def printable(text: str) -> str:
@@ -97,19 +100,30 @@ class Store:
     Use as a context manager, or call :meth:`close`.
     """
 
-    def __init__(self, path: str | os.PathLike[str], *, readonly: bool = False, timeout: float = 30.0) -> None:
+    def __init__(
+        self, path: str | os.PathLike[str], *, readonly: bool = False, timeout: float = 30.0
+    ) -> None:
         self.path = Path(path)
         self.readonly = readonly
         try:
             if readonly:
                 if not self.path.exists():
-                    raise StoreError(f"{self.path}: no such database; create it with `policytext ingest FOLDER --db {self.path}`")
+                    raise StoreError(
+                        f"{self.path}: no such database; create it with "
+                        f"`policytext ingest FOLDER --db {self.path}`"
+                    )
                 uri = f"file:{self.path.resolve().as_posix()}?mode=ro"
-                self.conn = sqlite3.connect(uri, uri=True, timeout=timeout, isolation_level=None, check_same_thread=False)
+                self.conn = sqlite3.connect(
+                    uri, uri=True, timeout=timeout, isolation_level=None, check_same_thread=False
+                )
             else:
                 if self.path.parent and not self.path.parent.exists():
-                    raise StoreError(f"{self.path}: folder {self.path.parent} does not exist; create it first")
-                self.conn = sqlite3.connect(self.path, timeout=timeout, isolation_level=None, check_same_thread=False)
+                    raise StoreError(
+                        f"{self.path}: folder {self.path.parent} does not exist; create it first"
+                    )
+                self.conn = sqlite3.connect(
+                    self.path, timeout=timeout, isolation_level=None, check_same_thread=False
+                )
             self.conn.row_factory = sqlite3.Row
             self.conn.execute("PRAGMA foreign_keys = ON")
             self.conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
@@ -120,17 +134,27 @@ class Store:
             else:
                 version = self.conn.execute("PRAGMA user_version").fetchone()[0]
                 if version == 0:
-                    raise StoreError(f"{self.path}: not a policytext database (schema version 0); point --db at a store written by `policytext ingest`")
+                    raise StoreError(
+                        f"{self.path}: not a policytext database (schema version "
+                        "0); point --db at a store written by `policytext ingest`"
+                    )
                 if version < SCHEMA_VERSION:
                     read_as_current(self.conn, version)
         except sqlite3.DatabaseError as exc:
             folder = self.path.parent if str(self.path.parent) else Path(".")
             if not readonly and not os.access(folder, os.W_OK):
-                raise StoreError(f"{self.path}: cannot write to folder {folder} (read-only or no permission); "
-                                 "choose a writable --db location") from exc
+                raise StoreError(
+                    f"{self.path}: cannot write to folder {folder} (read-only or no permission); "
+                    "choose a writable --db location"
+                ) from exc
             if not readonly and self.path.exists() and not os.access(self.path, os.W_OK):
-                raise StoreError(f"{self.path}: the database file is read-only; make it writable or choose another --db") from exc
-            raise StoreError(f"{self.path}: cannot open the database ({exc}); check the path, or restore the file from a backup") from exc
+                raise StoreError(
+                    f"{self.path}: the database file is read-only; make it writable or choose another --db"
+                ) from exc
+            raise StoreError(
+                f"{self.path}: cannot open the database ({exc}); "
+                "check the path, or restore the file from a backup"
+            ) from exc
         except RuntimeError as exc:
             raise StoreError(f"{self.path}: {exc}") from exc
 
@@ -155,7 +179,8 @@ class Store:
         except sqlite3.OperationalError as exc:
             if "locked" in str(exc) or "busy" in str(exc):
                 raise StoreBusyError(
-                    f"{self.path}: another process is writing to this database; wait for it to finish or use another --db"
+                    f"{self.path}: another process is writing to this "
+                    "database; wait for it to finish or use another --db"
                 ) from exc
             raise StoreError(f"{self.path}: {exc}") from exc
 
@@ -171,12 +196,18 @@ class Store:
             except sqlite3.Error:
                 pass
             if isinstance(exc, sqlite3.OperationalError) and ("disk" in str(exc) or "full" in str(exc)):
-                raise StoreError(f"{self.path}: the disk is full ({exc}); free space and re-run: nothing stored was lost") from exc
+                raise StoreError(
+                    f"{self.path}: the disk is full ({exc}); free space and re-run: nothing stored was lost"
+                ) from exc
             if isinstance(exc, sqlite3.DatabaseError):
-                raise StoreError(f"{self.path}: write failed ({exc}); nothing of this document was stored") from exc
+                raise StoreError(
+                    f"{self.path}: write failed ({exc}); nothing of this document was stored"
+                ) from exc
             if isinstance(exc, UnicodeEncodeError):
-                raise StoreError(f"{self.path}: text that cannot be stored as UTF-8 ({exc.reason}); "
-                                 "nothing of this document was stored") from exc
+                raise StoreError(
+                    f"{self.path}: text that cannot be stored as UTF-8 ({exc.reason}); "
+                    "nothing of this document was stored"
+                ) from exc
             raise
 
     # -- runs ---------------------------------------------------------------
@@ -186,14 +217,20 @@ class Store:
         def do() -> int:
             cur = self.conn.execute(
                 "INSERT INTO runs (command, args_json, versions_json, started_at) VALUES (?, ?, ?, ?)",
-                (command, printable(json.dumps(args, ensure_ascii=False, sort_keys=True, default=str)),
-                 json.dumps(versions, sort_keys=True), now()),
+                (
+                    command,
+                    printable(json.dumps(args, ensure_ascii=False, sort_keys=True, default=str)),
+                    json.dumps(versions, sort_keys=True),
+                    now(),
+                ),
             )
             return int(cur.lastrowid or 0)
 
         return int(self._write(do))
 
-    def finish_run(self, run_id: int, *, stored: int, skipped: int, failed: int, status: str = "done") -> None:
+    def finish_run(
+        self, run_id: int, *, stored: int, skipped: int, failed: int, status: str = "done"
+    ) -> None:
         """Record the end of a run with its counts."""
         self._write(
             lambda: self.conn.execute(
@@ -244,10 +281,17 @@ class Store:
         path = printable_path(doc.path)
         if c.execute("SELECT 1 FROM documents WHERE doc_id=?", (doc.doc_id,)).fetchone():
             if not replace:
-                c.execute("INSERT OR IGNORE INTO document_paths (doc_id, path, run_id) VALUES (?, ?, ?)", (doc.doc_id, path, run_id))
+                c.execute(
+                    "INSERT OR IGNORE INTO document_paths (doc_id, path, run_id) VALUES (?, ?, ?)",
+                    (doc.doc_id, path, run_id),
+                )
                 return False
-            kept = [dict(r) for r in c.execute(
-                "SELECT * FROM annotations WHERE doc_id=? ORDER BY annotation_id", (doc.doc_id,))]
+            kept = [
+                dict(r)
+                for r in c.execute(
+                    "SELECT * FROM annotations WHERE doc_id=? ORDER BY annotation_id", (doc.doc_id,)
+                )
+            ]
             self._delete_document(doc.doc_id)
         else:
             kept = []
@@ -255,20 +299,43 @@ class Store:
         m = doc.meta
         year = int(m.date[:4]) if m.date and m.date[:4].isdigit() else None
         c.execute(
-            """INSERT INTO documents (doc_id, path, filename, size, format, engine, encoding, title, date, date_source,
-                   year, doc_number, issuer, doc_type, primary_agglomeration, n_pages, n_chars, converted, text,
+            """INSERT INTO documents (doc_id, path, filename, size, format, engine, encoding, title, date,
+                date_source,
+                 year, doc_number, issuer, doc_type, primary_agglomeration, n_pages, n_chars, converted, text,
                    original_text, meta_json, warnings_json, versions_json, run_id, ingested_at)
                VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
             (
-                doc.doc_id, path, Path(path).name, doc.size, fmt, doc.engine, doc.encoding, m.title, m.date,
-                m.date_source, year, m.doc_number, m.issuer, m.doc_type, ex.primary_agglomeration, len(doc.pages),
-                len(doc.text), int(doc.original_text != doc.text), doc.text,
+                doc.doc_id,
+                path,
+                Path(path).name,
+                doc.size,
+                fmt,
+                doc.engine,
+                doc.encoding,
+                m.title,
+                m.date,
+                m.date_source,
+                year,
+                m.doc_number,
+                m.issuer,
+                m.doc_type,
+                ex.primary_agglomeration,
+                len(doc.pages),
+                len(doc.text),
+                int(doc.original_text != doc.text),
+                doc.text,
                 doc.original_text if doc.original_text != doc.text else None,
                 json.dumps({"sources": m.sources}, ensure_ascii=False, sort_keys=True),
-                json.dumps(doc.warnings, ensure_ascii=False), json.dumps(ex.versions, sort_keys=True), run_id, now(),
+                json.dumps(doc.warnings, ensure_ascii=False),
+                json.dumps(ex.versions, sort_keys=True),
+                run_id,
+                now(),
             ),
         )
-        c.execute("INSERT OR IGNORE INTO document_paths (doc_id, path, run_id) VALUES (?, ?, ?)", (doc.doc_id, path, run_id))
+        c.execute(
+            "INSERT OR IGNORE INTO document_paths (doc_id, path, run_id) VALUES (?, ?, ?)",
+            (doc.doc_id, path, run_id),
+        )
         c.executemany(
             'INSERT INTO pages (doc_id, number, start, "end") VALUES (?, ?, ?, ?)',
             [(doc.doc_id, p.number, p.start, p.end) for p in doc.pages],
@@ -278,18 +345,30 @@ class Store:
         # rows go in as two batched statements.
         first_sid = c.execute("SELECT COALESCE(MAX(sid), 0) + 1 FROM sentences").fetchone()[0]
         c.executemany(
-            'INSERT INTO sentences (sid, doc_id, idx, start, "end", page, text, boilerplate) VALUES (?,?,?,?,?,?,?,?)',
-            [(first_sid + i, doc.doc_id, s.index, s.start, s.end, s.page, s.text, int(s.index in boiler))
-             for i, s in enumerate(doc.sentences)],
+            'INSERT INTO sentences (sid, doc_id, idx, start, "end", '
+            "page, text, boilerplate) VALUES (?,?,?,?,?,?,?,?)",
+            [
+                (first_sid + i, doc.doc_id, s.index, s.start, s.end, s.page, s.text, int(s.index in boiler))
+                for i, s in enumerate(doc.sentences)
+            ],
         )
         c.executemany(
             "INSERT INTO sentences_fts (rowid, tokens) VALUES (?, ?)",
             [(first_sid + i, fts_tokens(s.text)) for i, s in enumerate(doc.sentences)],
         )
         c.executemany(
-            "INSERT INTO document_agglomerations (doc_id, agglomeration_id, name, kind, known, count, is_primary) VALUES (?,?,?,?,?,?,?)",
+            "INSERT INTO document_agglomerations (doc_id, agglomeration_id, "
+            "name, kind, known, count, is_primary) VALUES (?,?,?,?,?,?,?)",
             [
-                (doc.doc_id, a.id, a.name, a.kind, int(a.known), a.count, int(a.id == ex.primary_agglomeration))
+                (
+                    doc.doc_id,
+                    a.id,
+                    a.name,
+                    a.kind,
+                    int(a.known),
+                    a.count,
+                    int(a.id == ex.primary_agglomeration),
+                )
                 for a in ex.agglomerations
             ],
         )
@@ -298,21 +377,39 @@ class Store:
             attrs = mn.attributes or {}
             aggs = list(attrs.get("agglomerations") or [])
             cur = c.execute(
-                """INSERT INTO mentions (doc_id, kind, type, text, sentence_idx, start, "end", page, score, source, status,
-                       stage, domains_json, agglomerations_json, attributes_json, taxonomy_version, gazetteer_version,
+                """INSERT INTO mentions (doc_id, kind, type, text, sentence_idx, start, "end", page, score,
+                    source, status,
+               stage, domains_json, agglomerations_json, attributes_json, taxonomy_version, gazetteer_version,
                        model_version, policytext_version, run_id, link_basis)
                    VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
                 (
-                    doc.doc_id, mn.kind, mn.type, mn.text, mn.sentence_index, mn.start, mn.end, mn.page, mn.score,
-                    mn.source, attrs.get("status"), attrs.get("stage"),
-                    json.dumps(attrs.get("domains") or [], ensure_ascii=False), json.dumps(aggs, ensure_ascii=False),
-                    json.dumps(attrs, ensure_ascii=False, sort_keys=True), v.get("taxonomy"), v.get("gazetteer"),
-                    v.get("model"), v.get("policytext"), run_id, link_basis_of(attrs, aggs),
+                    doc.doc_id,
+                    mn.kind,
+                    mn.type,
+                    mn.text,
+                    mn.sentence_index,
+                    mn.start,
+                    mn.end,
+                    mn.page,
+                    mn.score,
+                    mn.source,
+                    attrs.get("status"),
+                    attrs.get("stage"),
+                    json.dumps(attrs.get("domains") or [], ensure_ascii=False),
+                    json.dumps(aggs, ensure_ascii=False),
+                    json.dumps(attrs, ensure_ascii=False, sort_keys=True),
+                    v.get("taxonomy"),
+                    v.get("gazetteer"),
+                    v.get("model"),
+                    v.get("policytext"),
+                    run_id,
+                    link_basis_of(attrs, aggs),
                 ),
             )
             if aggs:
                 c.executemany(
-                    "INSERT OR IGNORE INTO mention_agglomerations (mention_id, agglomeration_id) VALUES (?, ?)",
+                    "INSERT OR IGNORE INTO mention_agglomerations "
+                    "(mention_id, agglomeration_id) VALUES (?, ?)",
                     [(cur.lastrowid, a) for a in aggs],
                 )
         c.execute("DELETE FROM failures WHERE path=?", (path,))
@@ -341,11 +438,14 @@ class Store:
             raise StoreError(f"no document {doc_id} in {self.path}")
         self._write(self._add_document, doc, extraction, None, run_id, True)
 
-    def add_failure(self, path: str, reason: str, message: str, *, sha256: str | None = None, run_id: int | None = None) -> None:
+    def add_failure(
+        self, path: str, reason: str, message: str, *, sha256: str | None = None, run_id: int | None = None
+    ) -> None:
         """Record (or update) the failure of one input file."""
         self._write(
             lambda: self.conn.execute(
-                """INSERT INTO failures (path, sha256, reason, message, run_id, failed_at) VALUES (?,?,?,?,?,?)
+                """INSERT INTO failures (path, sha256, reason, message, run_id,
+                    failed_at) VALUES (?,?,?,?,?,?)
                    ON CONFLICT(path) DO UPDATE SET sha256=excluded.sha256, reason=excluded.reason,
                    message=excluded.message, run_id=excluded.run_id, failed_at=excluded.failed_at""",
                 (printable_path(path), sha256, reason, printable_path(message), run_id, now()),
@@ -360,19 +460,40 @@ class Store:
         row = self.conn.execute("SELECT * FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
         if row is None:
             return None
-        pages = [Page(r["number"], r["start"], r["end"]) for r in self.conn.execute(
-            'SELECT number, start, "end" FROM pages WHERE doc_id=? ORDER BY number', (doc_id,))]
-        sents = [Sentence(r["idx"], r["start"], r["end"], r["text"], r["page"]) for r in self.conn.execute(
-            'SELECT idx, start, "end", text, page FROM sentences WHERE doc_id=? ORDER BY idx', (doc_id,))]
+        pages = [
+            Page(r["number"], r["start"], r["end"])
+            for r in self.conn.execute(
+                'SELECT number, start, "end" FROM pages WHERE doc_id=? ORDER BY number', (doc_id,)
+            )
+        ]
+        sents = [
+            Sentence(r["idx"], r["start"], r["end"], r["text"], r["page"])
+            for r in self.conn.execute(
+                'SELECT idx, start, "end", text, page FROM sentences WHERE doc_id=? ORDER BY idx', (doc_id,)
+            )
+        ]
         meta_json = json.loads(row["meta_json"] or "{}")
         meta = Metadata(
-            title=row["title"], date=row["date"], date_source=row["date_source"], doc_number=row["doc_number"],
-            issuer=row["issuer"], doc_type=row["doc_type"], sources=meta_json.get("sources", {}),
+            title=row["title"],
+            date=row["date"],
+            date_source=row["date_source"],
+            doc_number=row["doc_number"],
+            issuer=row["issuer"],
+            doc_type=row["doc_type"],
+            sources=meta_json.get("sources", {}),
         )
         return Document(
-            doc_id=row["doc_id"], path=row["path"], text=row["text"], original_text=row["original_text"] or row["text"],
-            pages=pages, sentences=sents, meta=meta, engine=row["engine"] or "", encoding=row["encoding"],
-            size=row["size"], warnings=json.loads(row["warnings_json"] or "[]"),
+            doc_id=row["doc_id"],
+            path=row["path"],
+            text=row["text"],
+            original_text=row["original_text"] or row["text"],
+            pages=pages,
+            sentences=sents,
+            meta=meta,
+            engine=row["engine"] or "",
+            encoding=row["encoding"],
+            size=row["size"],
+            warnings=json.loads(row["warnings_json"] or "[]"),
         )
 
     def execute(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> sqlite3.Cursor:
@@ -393,8 +514,9 @@ class Store:
         if not q:
             return []
         return self.rows(
-            """SELECT s.doc_id, d.title, d.date, d.path, s.idx AS sentence_idx, s.page, s.start, s."end", s.text
-               FROM sentences_fts f JOIN sentences s ON s.sid = f.rowid JOIN documents d ON d.doc_id = s.doc_id
+            """SELECT s.doc_id, d.title, d.date, d.path, s.idx AS sentence_idx, s.page, s.start, s."end",
+                s.text
+              FROM sentences_fts f JOIN sentences s ON s.sid = f.rowid JOIN documents d ON d.doc_id = s.doc_id
                WHERE sentences_fts MATCH ? ORDER BY d.date DESC, s.doc_id, s.idx LIMIT ?""",
             (q, limit),
         )
@@ -402,26 +524,41 @@ class Store:
     def stored_agglomeration_id(self, name: str) -> str | None:
         """The id of an agglomeration the store's documents name, by id or stored name (unlisted groups)."""
         row = self.conn.execute(
-            "SELECT agglomeration_id FROM document_agglomerations WHERE agglomeration_id = ? OR name = ? LIMIT 1",
-            (name, name)).fetchone()
+            "SELECT agglomeration_id FROM document_agglomerations "
+            "WHERE agglomeration_id = ? OR name = ? LIMIT 1",
+            (name, name),
+        ).fetchone()
         return str(row[0]) if row else None
 
     def vocabularies(self) -> dict[str, list[str]]:
         """The statuses, stages and document types the store holds (filters accept them besides the
         taxonomy's, so a store written with another taxonomy stays queryable)."""
         return {
-            "status": [r[0] for r in self.conn.execute(
-                "SELECT DISTINCT status FROM mentions WHERE status IS NOT NULL ORDER BY status")],
-            "stage": [r[0] for r in self.conn.execute(
-                "SELECT DISTINCT stage FROM mentions WHERE stage IS NOT NULL ORDER BY stage")],
-            "doc_type": [r[0] for r in self.conn.execute("SELECT DISTINCT doc_type FROM documents ORDER BY doc_type")],
+            "status": [
+                r[0]
+                for r in self.conn.execute(
+                    "SELECT DISTINCT status FROM mentions WHERE status IS NOT NULL ORDER BY status"
+                )
+            ],
+            "stage": [
+                r[0]
+                for r in self.conn.execute(
+                    "SELECT DISTINCT stage FROM mentions WHERE stage IS NOT NULL ORDER BY stage"
+                )
+            ],
+            "doc_type": [
+                r[0] for r in self.conn.execute("SELECT DISTINCT doc_type FROM documents ORDER BY doc_type")
+            ],
         }
 
     def info(self) -> dict[str, Any]:
         """What is stored: counts, failures by reason, last runs, versions."""
         one = lambda sql: self.conn.execute(sql).fetchone()[0]  # noqa: E731
         failures = self.rows("SELECT reason, COUNT(*) AS n FROM failures GROUP BY reason ORDER BY n DESC")
-        runs = self.rows("SELECT run_id, command, started_at, finished_at, stored, skipped, failed, status, versions_json FROM runs ORDER BY run_id DESC LIMIT 5")
+        runs = self.rows(
+            "SELECT run_id, command, started_at, finished_at, stored, skipped, "
+            "failed, status, versions_json FROM runs ORDER BY run_id DESC LIMIT 5"
+        )
         return {
             "path": str(self.path),
             "schema_version": self.conn.execute("PRAGMA user_version").fetchone()[0],
@@ -429,14 +566,19 @@ class Store:
             "pages": one("SELECT COUNT(*) FROM pages"),
             "sentences": one("SELECT COUNT(*) FROM sentences"),
             "characters": one("SELECT COALESCE(SUM(n_chars), 0) FROM documents"),
-            "mentions": {r["kind"]: r["n"] for r in self.rows("SELECT kind, COUNT(*) AS n FROM mentions WHERE deleted=0 GROUP BY kind")},
-            "doc_types": {r["doc_type"]: r["n"] for r in self.rows("SELECT doc_type, COUNT(*) AS n FROM documents GROUP BY doc_type")},
+            "mentions": {
+                r["kind"]: r["n"]
+                for r in self.rows("SELECT kind, COUNT(*) AS n FROM mentions WHERE deleted=0 GROUP BY kind")
+            },
+            "doc_types": {
+                r["doc_type"]: r["n"]
+                for r in self.rows("SELECT doc_type, COUNT(*) AS n FROM documents GROUP BY doc_type")
+            },
             "failures": {r["reason"]: r["n"] for r in failures},
             "failed_files": self.rows("SELECT path, reason, message FROM failures ORDER BY path"),
             "runs": runs,
             "versions": json.loads(runs[0]["versions_json"]) if runs else {},
         }
-
 
     # -- annotations (web) --------------------------------------------------
     # Corrections by hand (``policytext serve --edit``): each one is a row of
@@ -472,15 +614,31 @@ class Store:
 
         def do() -> int:
             row = self.conn.execute(
-                "SELECT doc_id, sentence_idx, type, status, stage, deleted FROM mentions WHERE mention_id=?", (mention_id,)
+                "SELECT doc_id, sentence_idx, type, status, stage, deleted FROM mentions WHERE mention_id=?",
+                (mention_id,),
             ).fetchone()
             if row is None or row["deleted"]:
-                raise StoreError(f"no mention {mention_id} in {self.path} (deleted, or re-ingested meanwhile); reload the page")
-            return apply_correction(self.conn, Correction(
-                doc_id=row["doc_id"], sentence_idx=row["sentence_idx"] if row["sentence_idx"] is not None else -1,
-                action=action, annotator=annotator, type=(type or row["type"]) if action == "set" else None,
-                status=(status or row["status"]) if action == "set" else None, stage=row["stage"],
-                old_type=row["type"], old_status=row["status"], mention_id=mention_id, source=source, note=note))
+                raise StoreError(
+                    f"no mention {mention_id} in {self.path} (deleted, "
+                    "or re-ingested meanwhile); reload the page"
+                )
+            return apply_correction(
+                self.conn,
+                Correction(
+                    doc_id=row["doc_id"],
+                    sentence_idx=row["sentence_idx"] if row["sentence_idx"] is not None else -1,
+                    action=action,
+                    annotator=annotator,
+                    type=(type or row["type"]) if action == "set" else None,
+                    status=(status or row["status"]) if action == "set" else None,
+                    stage=row["stage"],
+                    old_type=row["type"],
+                    old_status=row["status"],
+                    mention_id=mention_id,
+                    source=source,
+                    note=note,
+                ),
+            )
 
         return int(self._write_annotation(do))
 
@@ -503,30 +661,49 @@ class Store:
             raise StoreError("an annotation needs an annotator name; pass --annotator NAME")
 
         def do() -> int:
-            return apply_correction(self.conn, Correction(
-                doc_id=doc_id, sentence_idx=sentence_idx, action="add", annotator=annotator, type=type,
-                status=status, source=source, note=note))
+            return apply_correction(
+                self.conn,
+                Correction(
+                    doc_id=doc_id,
+                    sentence_idx=sentence_idx,
+                    action="add",
+                    annotator=annotator,
+                    type=type,
+                    status=status,
+                    source=source,
+                    note=note,
+                ),
+            )
 
         return int(self._write_annotation(do))
 
-    def locate_sentence(self, text: str, *, doc_id: str | None = None, idx: int | None = None) -> tuple[str, int] | None:
+    def locate_sentence(
+        self, text: str, *, doc_id: str | None = None, idx: int | None = None
+    ) -> tuple[str, int] | None:
         """The stored sentence an imported line refers to: by (doc_id, idx) when its text matches, else
         the first sentence with exactly this text; None when the store has no such sentence."""
         if doc_id and idx is not None:
-            r = self.conn.execute("SELECT text FROM sentences WHERE doc_id = ? AND idx = ?", (doc_id, idx)).fetchone()
+            r = self.conn.execute(
+                "SELECT text FROM sentences WHERE doc_id = ? AND idx = ?", (doc_id, idx)
+            ).fetchone()
             if r is not None and r[0].strip() == text.strip():
                 return doc_id, idx
-        r = self.conn.execute("SELECT doc_id, idx FROM sentences WHERE text = ? ORDER BY doc_id, idx LIMIT 1",
-                              (text,)).fetchone()
+        r = self.conn.execute(
+            "SELECT doc_id, idx FROM sentences WHERE text = ? ORDER BY doc_id, idx LIMIT 1", (text,)
+        ).fetchone()
         return (str(r[0]), int(r[1])) if r is not None else None
 
     def sentence_mechanisms(self, doc_id: str, idx: int) -> list[dict[str, Any]]:
         """The current (corrected, not deleted) mechanism mentions of one sentence, oldest first."""
-        return self.rows("SELECT mention_id, type, status, stage FROM mentions WHERE doc_id = ? AND sentence_idx = ? "
-                         "AND kind = 'mechanism' AND deleted = 0 ORDER BY mention_id", (doc_id, idx))
+        return self.rows(
+            "SELECT mention_id, type, status, stage FROM mentions WHERE doc_id = ? AND sentence_idx = ? "
+            "AND kind = 'mechanism' AND deleted = 0 ORDER BY mention_id",
+            (doc_id, idx),
+        )
 
     def apply_corrections(self, corrections: Sequence[Correction]) -> list[int]:
-        """Apply several corrections in ONE transaction (``import-annotations``); returns their annotation ids."""
+        """Apply several corrections in ONE transaction "
+        "(``import-annotations``); returns their annotation ids."""
         return list(self._write_annotation(lambda: [apply_correction(self.conn, c) for c in corrections]))
 
     def _write_annotation(self, fn: Any) -> Any:

@@ -109,15 +109,18 @@ def resolve_types(values: str | Iterable[str] | None, *, taxonomy: Any = None) -
     for name in names:
         tid = tx.resolve(name)
         if tid is None:
-            raise UsageError(f"--type {name!r}: no such mechanism type; use an id or Chinese name of the taxonomy "
-                             f"({', '.join(tx.ids)})")
+            raise UsageError(
+                f"--type {name!r}: no such mechanism type; use an id or Chinese name of the taxonomy "
+                f"({', '.join(tx.ids)})"
+            )
         if tid not in out:
             out.append(tid)
     return out
 
 
-def resolve_agglomerations(values: str | Iterable[str] | None, *, store: Store | None = None,
-                           gazetteer: Any = None) -> list[str]:
+def resolve_agglomerations(
+    values: str | Iterable[str] | None, *, store: Store | None = None, gazetteer: Any = None
+) -> list[str]:
     """Agglomeration ids from ids, names or aliases (``长三角`` → ``yangtze_delta``).
 
     Unlisted groups stored by ingest (``known = 0``, id = surface form such as ``徐州都市圈``)
@@ -137,8 +140,10 @@ def resolve_agglomerations(values: str | Iterable[str] | None, *, store: Store |
         if aid is None and store is not None:
             aid = store.stored_agglomeration_id(name)
         if aid is None:
-            raise UsageError(f"--agglomeration {name!r}: not a known agglomeration id, name or alias; "
-                             "list them with `policytext query agglomerations`")
+            raise UsageError(
+                f"--agglomeration {name!r}: not a known agglomeration id, name or alias; "
+                "list them with `policytext query agglomerations`"
+            )
         if aid not in out:
             out.append(aid)
     return out
@@ -195,10 +200,23 @@ class Filters:
     offset: int = 0
 
     @classmethod
-    def make(cls, store: Store | None = None, *, types: Any = None, agglomerations: Any = None,
-             since: str | int | None = None, until: str | int | None = None, status: Any = None,
-             stage: Any = None, doc_type: Any = None, basis: Any = None, include_deleted: bool = False,
-             limit: int | None = None, offset: int = 0, taxonomy: Any = None) -> Filters:
+    def make(
+        cls,
+        store: Store | None = None,
+        *,
+        types: Any = None,
+        agglomerations: Any = None,
+        since: str | int | None = None,
+        until: str | int | None = None,
+        status: Any = None,
+        stage: Any = None,
+        doc_type: Any = None,
+        basis: Any = None,
+        include_deleted: bool = False,
+        limit: int | None = None,
+        offset: int = 0,
+        taxonomy: Any = None,
+    ) -> Filters:
         """Resolve and validate user-facing filter values.
 
         Statuses and stages allowed are those of the taxonomy plus any the store holds; document
@@ -231,7 +249,9 @@ class Filters:
         )
 
     @classmethod
-    def from_params(cls, store: Store | None, params: Mapping[str, str], *, limit: int | None = None) -> Filters:
+    def from_params(
+        cls, store: Store | None, params: Mapping[str, str], *, limit: int | None = None
+    ) -> Filters:
         """Filters from the web page's query parameters (``type``, ``agg``, ``year_from``, ``year_to``,
         ``status``, ``stage``, ``doc_type``, ``basis``, ``offset``): the same resolution as the CLI, so
         ``?agg=长三角`` selects what ``--agglomeration 长三角`` selects."""
@@ -241,9 +261,19 @@ class Filters:
             return v or None
 
         offset = get("offset") or "0"
-        return cls.make(store, types=get("type"), agglomerations=get("agg"), since=get("year_from"),
-                        until=get("year_to"), status=get("status"), stage=get("stage"), doc_type=get("doc_type"),
-                        basis=get("basis"), limit=limit, offset=int(offset) if offset.isdigit() else 0)
+        return cls.make(
+            store,
+            types=get("type"),
+            agglomerations=get("agg"),
+            since=get("year_from"),
+            until=get("year_to"),
+            status=get("status"),
+            stage=get("stage"),
+            doc_type=get("doc_type"),
+            basis=get("basis"),
+            limit=limit,
+            offset=int(offset) if offset.isdigit() else 0,
+        )
 
     def without(self, *names: str) -> Filters:
         """These filters with some fields cleared (``period`` clears since and until)."""
@@ -280,8 +310,10 @@ class Filters:
             where.append(f"{m}.type IN ({_marks(self.types)})")
             params += list(self.types)
         if self.agglomerations:
-            where.append(f"EXISTS (SELECT 1 FROM mention_agglomerations ma_f WHERE ma_f.mention_id = {m}.mention_id "
-                         f"AND ma_f.agglomeration_id IN ({_marks(self.agglomerations)}))")
+            where.append(
+                f"EXISTS (SELECT 1 FROM mention_agglomerations ma_f WHERE ma_f.mention_id = {m}.mention_id "
+                f"AND ma_f.agglomeration_id IN ({_marks(self.agglomerations)}))"
+            )
             params += list(self.agglomerations)
         if self.statuses:
             named = [s for s in self.statuses if s != NO_STATUS]
@@ -317,6 +349,22 @@ def direct_only(f: Filters, include_document_links: bool = False) -> Filters:
     return replace(f, document_links=False)
 
 
-__all__ = ["DIRECT_BASES", "DOC_TYPES", "STATUSES", "KINDS", "LINK_BASES", "NO_STATUS", "Filters", "check_date", "choices",
-           "default_gazetteer", "default_taxonomy", "direct_only", "resolve_agglomerations", "resolve_types",
-           "split_values", "stages", "statuses"]
+__all__ = [
+    "DIRECT_BASES",
+    "DOC_TYPES",
+    "KINDS",
+    "LINK_BASES",
+    "NO_STATUS",
+    "STATUSES",
+    "Filters",
+    "check_date",
+    "choices",
+    "default_gazetteer",
+    "default_taxonomy",
+    "direct_only",
+    "resolve_agglomerations",
+    "resolve_types",
+    "split_values",
+    "stages",
+    "statuses",
+]

@@ -24,8 +24,10 @@ PERIODS = ("year", "month")
 _MENTION_SELECT = """
     SELECT m.mention_id, m.doc_id, d.filename AS document, d.title, d.date, d.year, d.doc_type, m.page,
            m.sentence_idx, m.start, m."end", m.kind, m.type, m.text, m.status, m.stage, m.link_basis,
-           m.domains_json, m.agglomerations_json, m.score, m.source, s.text AS sentence, s.start AS sentence_start,
-           s.page AS sentence_page, m.taxonomy_version, m.gazetteer_version, m.model_version, m.policytext_version,
+           m.domains_json, m.agglomerations_json, m.score, m.source, s.text AS sentence,
+           s.start AS sentence_start,
+           s.page AS sentence_page, m.taxonomy_version, m.gazetteer_version, m.model_version,
+           m.policytext_version,
            m.deleted
     FROM mentions m
     JOIN documents d ON d.doc_id = m.doc_id
@@ -46,8 +48,14 @@ def _and(where: Sequence[str]) -> str:
 # ----------------------------------------------------------------------------- mentions
 
 
-def mentions(store: Store, f: Filters, *, kind: str | None = "mechanism", agglomeration_types: Sequence[str] = (),
-             order: str = "document") -> list[dict[str, Any]]:
+def mentions(
+    store: Store,
+    f: Filters,
+    *,
+    kind: str | None = "mechanism",
+    agglomeration_types: Sequence[str] = (),
+    order: str = "document",
+) -> list[dict[str, Any]]:
     """Stored mentions under ``f`` with their provenance (document, date, page, sentence, offsets).
 
     Args:
@@ -77,8 +85,11 @@ def mentions(store: Store, f: Filters, *, kind: str | None = "mechanism", agglom
 def count_mentions(store: Store, f: Filters, *, kind: str = "mechanism") -> dict[str, int]:
     """How many mentions (and distinct documents) match ``f``."""
     where, params = f.mention_sql()
-    r = store.execute(f"SELECT COUNT(*), COUNT(DISTINCT m.doc_id) FROM mentions m JOIN documents d "
-                      f"ON d.doc_id = m.doc_id WHERE m.kind = ?{_and(where)}", [kind, *params]).fetchone()
+    r = store.execute(
+        f"SELECT COUNT(*), COUNT(DISTINCT m.doc_id) FROM mentions m JOIN documents d "
+        f"ON d.doc_id = m.doc_id WHERE m.kind = ?{_and(where)}",
+        [kind, *params],
+    ).fetchone()
     return {"mentions": int(r[0]), "documents": int(r[1])}
 
 
@@ -87,17 +98,26 @@ def counts(store: Store, f: Filters, *, by: str, kind: str = "mechanism") -> dic
     ``agglomeration`` or ``basis`` (a mention linked to several agglomerations counts for each).
     A missing status counts as ``none``."""
     exprs = {
-        "type": ("m.type", ""), "status": ("COALESCE(m.status, 'none')", ""), "stage": ("m.stage", ""),
-        "doc_type": ("d.doc_type", ""), "year": ("d.year", ""), "basis": ("m.link_basis", ""),
-        "agglomeration": ("ma.agglomeration_id", "JOIN mention_agglomerations ma ON ma.mention_id = m.mention_id"),
+        "type": ("m.type", ""),
+        "status": ("COALESCE(m.status, 'none')", ""),
+        "stage": ("m.stage", ""),
+        "doc_type": ("d.doc_type", ""),
+        "year": ("d.year", ""),
+        "basis": ("m.link_basis", ""),
+        "agglomeration": (
+            "ma.agglomeration_id",
+            "JOIN mention_agglomerations ma ON ma.mention_id = m.mention_id",
+        ),
     }
     if by not in exprs:
         raise UsageError(f"counts by {by!r}: choose from {', '.join(exprs)}")
     expr, join = exprs[by]
     where, params = f.mention_sql()
-    rows = store.rows(f"SELECT {expr} AS v, COUNT(DISTINCT m.mention_id) AS n FROM mentions m "
-                      f"JOIN documents d ON d.doc_id = m.doc_id {join} WHERE m.kind = ?{_and(where)} GROUP BY v",
-                      [kind, *params])
+    rows = store.rows(
+        f"SELECT {expr} AS v, COUNT(DISTINCT m.mention_id) AS n FROM mentions m "
+        f"JOIN documents d ON d.doc_id = m.doc_id {join} WHERE m.kind = ?{_and(where)} GROUP BY v",
+        [kind, *params],
+    )
     return {str(r["v"]): int(r["n"]) for r in rows if r["v"] is not None}
 
 
@@ -108,7 +128,9 @@ def pair_counts(store: Store, f: Filters, *, kind: str = "mechanism") -> list[di
         f"""SELECT m.type AS type, ma.agglomeration_id AS agg, COUNT(DISTINCT m.mention_id) AS n
             FROM mentions m JOIN documents d ON d.doc_id = m.doc_id
             JOIN mention_agglomerations ma ON ma.mention_id = m.mention_id
-            WHERE m.kind = ?{_and(where)} GROUP BY m.type, ma.agglomeration_id""", [kind, *params])
+            WHERE m.kind = ?{_and(where)} GROUP BY m.type, ma.agglomeration_id""",
+        [kind, *params],
+    )
 
 
 def year_type_counts(store: Store, f: Filters, *, kind: str = "mechanism") -> list[dict[str, Any]]:
@@ -118,22 +140,31 @@ def year_type_counts(store: Store, f: Filters, *, kind: str = "mechanism") -> li
         f"""SELECT d.year AS year, m.type AS type, COUNT(*) AS n, COUNT(DISTINCT m.doc_id) AS docs
             FROM mentions m JOIN documents d ON d.doc_id = m.doc_id
             WHERE m.kind = ? AND d.year IS NOT NULL{_and(where)} GROUP BY d.year, m.type ORDER BY d.year""",
-        [kind, *params])
+        [kind, *params],
+    )
 
 
 def agglomeration_mechanism_counts(store: Store, f: Filters) -> dict[str, dict[str, int]]:
     """Per linked agglomeration: mechanism mentions and documents under ``f``."""
     where, params = f.mention_sql()
-    return {r["id"]: {"mentions": r["mentions"], "documents": r["documents"]} for r in store.rows(
-        f"""SELECT ma.agglomeration_id AS id, COUNT(*) AS mentions, COUNT(DISTINCT m.doc_id) AS documents
+    return {
+        r["id"]: {"mentions": r["mentions"], "documents": r["documents"]}
+        for r in store.rows(
+            f"""SELECT ma.agglomeration_id AS id, COUNT(*) AS mentions, COUNT(DISTINCT m.doc_id) AS documents
             FROM mentions m JOIN mention_agglomerations ma ON ma.mention_id = m.mention_id
             JOIN documents d ON d.doc_id = m.doc_id
-            WHERE m.kind = 'mechanism'{_and(where)} GROUP BY ma.agglomeration_id""", params)}
+            WHERE m.kind = 'mechanism'{_and(where)} GROUP BY ma.agglomeration_id""",
+            params,
+        )
+    }
 
 
 def mention_types(store: Store, *, kind: str = "mechanism") -> list[str]:
     """Every type stored for ``kind`` (deleted mentions included: they name the labels in use)."""
-    return [r["type"] for r in store.rows("SELECT DISTINCT type FROM mentions WHERE kind = ? ORDER BY type", (kind,))]
+    return [
+        r["type"]
+        for r in store.rows("SELECT DISTINCT type FROM mentions WHERE kind = ? ORDER BY type", (kind,))
+    ]
 
 
 # ----------------------------------------------------------------------------- over time
@@ -178,9 +209,14 @@ def period_documents(store: Store, f: Filters, *, by: str = "year") -> dict[str,
     """Documents per period under the document filters of ``f``."""
     period, has_period = _period_sql(by)
     where, params = f.document_sql()
-    return {r["period"]: r["n"] for r in store.rows(
-        f"SELECT {period} AS period, COUNT(*) AS n FROM documents d WHERE {has_period}{_and(where)} GROUP BY 1",
-        params)}
+    return {
+        r["period"]: r["n"]
+        for r in store.rows(
+            f"SELECT {period} AS period, COUNT(*) AS n FROM "
+            f"documents d WHERE {has_period}{_and(where)} GROUP BY 1",
+            params,
+        )
+    }
 
 
 def first_mentions(store: Store, f: Filters) -> list[dict[str, Any]]:
@@ -193,14 +229,19 @@ def first_mentions(store: Store, f: Filters) -> list[dict[str, Any]]:
                    d.year AS year, d.date AS date
             FROM mentions m JOIN mention_agglomerations ma ON ma.mention_id = m.mention_id
             JOIN documents d ON d.doc_id = m.doc_id WHERE m.kind = 'mechanism'{_and(where)}
-            ORDER BY d.year IS NULL, d.year, d.date, m.doc_id, m.start, m.mention_id""", params):
+            ORDER BY d.year IS NULL, d.year, d.date, m.doc_id, m.start, m.mention_id""",
+        params,
+    ):
         first.setdefault((r["agg"], r["type"]), r)
     return list(first.values())
 
 
 def years(store: Store) -> list[int]:
     """The distinct document years, ascending."""
-    return [r["year"] for r in store.rows("SELECT DISTINCT year FROM documents WHERE year IS NOT NULL ORDER BY year")]
+    return [
+        r["year"]
+        for r in store.rows("SELECT DISTINCT year FROM documents WHERE year IS NOT NULL ORDER BY year")
+    ]
 
 
 # ----------------------------------------------------------------------------- documents
@@ -211,29 +252,37 @@ def documents(store: Store, f: Filters, *, order: str = "date") -> list[dict[str
     holding a mechanism of one of its types), with ``agglomerations`` (ids, main one first)."""
     where, params = f.document_sql()
     if f.agglomerations:
-        where.append(f"EXISTS (SELECT 1 FROM document_agglomerations da WHERE da.doc_id = d.doc_id "
-                     f"AND da.agglomeration_id IN ({', '.join('?' for _ in f.agglomerations)}))")
+        where.append(
+            f"EXISTS (SELECT 1 FROM document_agglomerations da WHERE da.doc_id = d.doc_id "
+            f"AND da.agglomeration_id IN ({', '.join('?' for _ in f.agglomerations)}))"
+        )
         params += list(f.agglomerations)
     if f.types:
-        where.append(f"EXISTS (SELECT 1 FROM mentions mt WHERE mt.doc_id = d.doc_id AND mt.kind = 'mechanism' "
-                     f"AND mt.deleted = 0 AND mt.type IN ({', '.join('?' for _ in f.types)}))")
+        where.append(
+            f"EXISTS (SELECT 1 FROM mentions mt WHERE mt.doc_id = d.doc_id AND mt.kind = 'mechanism' "
+            f"AND mt.deleted = 0 AND mt.type IN ({', '.join('?' for _ in f.types)}))"
+        )
         params += list(f.types)
     orders = {"date": "d.date, d.doc_id", "year": "d.year IS NULL, d.year, d.date, d.doc_id"}
     page, page_params = f.page_sql()
     rows = store.rows(
-        f"""SELECT d.doc_id, d.filename AS document, d.path, d.title, d.date, d.year, d.date_source, d.doc_type,
+        f"""SELECT d.doc_id, d.filename AS document, d.path, d.title, d.date, d.year, d.date_source,
+            d.doc_type,
                    d.doc_number, d.issuer, d.primary_agglomeration, d.n_pages, d.n_chars,
                    (SELECT COUNT(*) FROM sentences s WHERE s.doc_id = d.doc_id) AS n_sentences,
                    (SELECT COUNT(*) FROM mentions m WHERE m.doc_id = d.doc_id AND m.kind = 'mechanism'
                         AND m.deleted = 0) AS n_mechanisms,
                    d.format
             FROM documents d
-            {('WHERE ' + ' AND '.join(where)) if where else ''}
+            {("WHERE " + " AND ".join(where)) if where else ""}
             ORDER BY {orders[order]} {page}""",
-        params + page_params)
+        params + page_params,
+    )
     aggs: dict[str, list[str]] = {}
-    for r in store.rows("SELECT doc_id, agglomeration_id FROM document_agglomerations "
-                        "ORDER BY doc_id, is_primary DESC, count DESC, agglomeration_id"):
+    for r in store.rows(
+        "SELECT doc_id, agglomeration_id FROM document_agglomerations "
+        "ORDER BY doc_id, is_primary DESC, count DESC, agglomeration_id"
+    ):
         aggs.setdefault(r["doc_id"], []).append(r["agglomeration_id"])
     for r in rows:
         r["agglomerations"] = aggs.get(r["doc_id"], [])
@@ -242,29 +291,41 @@ def documents(store: Store, f: Filters, *, order: str = "date") -> list[dict[str
 
 def document_paths(store: Store, doc_id: str) -> list[str]:
     """Every path a document was found under (the first one stored first)."""
-    return [r[0] for r in store.execute(
-        "SELECT path FROM documents WHERE doc_id=? UNION SELECT path FROM document_paths WHERE doc_id=?",
-        (doc_id, doc_id))]
+    return [
+        r[0]
+        for r in store.execute(
+            "SELECT path FROM documents WHERE doc_id=? UNION SELECT path FROM document_paths WHERE doc_id=?",
+            (doc_id, doc_id),
+        )
+    ]
 
 
 def document_view(store: Store, doc_id: str) -> dict[str, Any] | None:
     """One document's row, its sentences, its current mentions and agglomerations (for the web page)."""
     doc = store.execute(
         "SELECT doc_id, path, filename, title, date, year, doc_type, issuer, doc_number, n_pages, format, "
-        "primary_agglomeration FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
+        "primary_agglomeration FROM documents WHERE doc_id=?",
+        (doc_id,),
+    ).fetchone()
     if doc is None:
         return None
     return {
         "doc": dict(doc),
         "mentions": store.rows(
-            """SELECT mention_id, kind, type, text, sentence_idx, start, "end", page, score, source, status, stage,
-                      link_basis, agglomerations_json FROM mentions WHERE doc_id=? AND deleted=0 ORDER BY start""",
-            (doc_id,)),
+            """SELECT mention_id, kind, type, text, sentence_idx, start, "end", page, score, source,
+                status, stage,
+                 link_basis, agglomerations_json FROM mentions WHERE doc_id=? AND deleted=0 ORDER BY start""",
+            (doc_id,),
+        ),
         "sentences": store.rows(
-            'SELECT idx, start, "end", page, text, boilerplate FROM sentences WHERE doc_id=? ORDER BY idx', (doc_id,)),
+            'SELECT idx, start, "end", page, text, boilerplate FROM sentences WHERE doc_id=? ORDER BY idx',
+            (doc_id,),
+        ),
         "agglomerations": store.rows(
             "SELECT agglomeration_id, name, kind, known, count, is_primary FROM document_agglomerations "
-            "WHERE doc_id=? ORDER BY count DESC", (doc_id,)),
+            "WHERE doc_id=? ORDER BY count DESC",
+            (doc_id,),
+        ),
     }
 
 
@@ -272,16 +333,29 @@ def document_extraction_rows(store: Store, doc_id: str) -> dict[str, Any]:
     """What rebuilds a document's :class:`~policytext.types.Extraction`: its current mentions (with
     their sentence text), agglomerations, main agglomeration, versions and boilerplate sentences."""
     return {
-        "sentences": {r["idx"]: r["text"] for r in store.rows("SELECT idx, text FROM sentences WHERE doc_id = ?",
-                                                              (doc_id,))},
-        "mentions": store.rows('SELECT * FROM mentions WHERE doc_id = ? AND deleted = 0 ORDER BY start, "end", kind, '
-                               "type, mention_id", (doc_id,)),
-        "agglomerations": store.rows("SELECT * FROM document_agglomerations WHERE doc_id = ? ORDER BY is_primary DESC, "
-                                     "count DESC, agglomeration_id", (doc_id,)),
-        "document": store.rows("SELECT primary_agglomeration, versions_json FROM documents WHERE doc_id = ?",
-                               (doc_id,))[0],
-        "boilerplate": [r["idx"] for r in store.rows(
-            "SELECT idx FROM sentences WHERE doc_id = ? AND boilerplate = 1 ORDER BY idx", (doc_id,))],
+        "sentences": {
+            r["idx"]: r["text"]
+            for r in store.rows("SELECT idx, text FROM sentences WHERE doc_id = ?", (doc_id,))
+        },
+        "mentions": store.rows(
+            'SELECT * FROM mentions WHERE doc_id = ? AND deleted = 0 ORDER BY start, "end", kind, '
+            "type, mention_id",
+            (doc_id,),
+        ),
+        "agglomerations": store.rows(
+            "SELECT * FROM document_agglomerations WHERE doc_id = ? ORDER BY is_primary DESC, "
+            "count DESC, agglomeration_id",
+            (doc_id,),
+        ),
+        "document": store.rows(
+            "SELECT primary_agglomeration, versions_json FROM documents WHERE doc_id = ?", (doc_id,)
+        )[0],
+        "boilerplate": [
+            r["idx"]
+            for r in store.rows(
+                "SELECT idx FROM sentences WHERE doc_id = ? AND boilerplate = 1 ORDER BY idx", (doc_id,)
+            )
+        ],
     }
 
 
@@ -296,13 +370,18 @@ def sentences(store: Store) -> list[dict[str, Any]]:
         """SELECT s.doc_id, d.filename AS document, d.date, d.year, d.doc_type, s.idx AS sentence_idx, s.page,
                   s.start, s."end", s.text, s.boilerplate
            FROM sentences s JOIN documents d ON d.doc_id = s.doc_id
-           ORDER BY d.date, s.doc_id, s.idx""")
+           ORDER BY d.date, s.doc_id, s.idx"""
+    )
 
 
 def neighbours(store: Store, doc_id: str, idx: int) -> dict[int, str]:
     """The texts of the sentences just before and after sentence ``idx``."""
-    return {r["idx"]: r["text"] for r in store.rows(
-        "SELECT idx, text FROM sentences WHERE doc_id = ? AND idx IN (?, ?)", (doc_id, idx - 1, idx + 1))}
+    return {
+        r["idx"]: r["text"]
+        for r in store.rows(
+            "SELECT idx, text FROM sentences WHERE doc_id = ? AND idx IN (?, ?)", (doc_id, idx - 1, idx + 1)
+        )
+    }
 
 
 def corpus_counts(store: Store) -> dict[str, int]:
@@ -325,8 +404,10 @@ def latest_versions(store: Store) -> str | None:
 
 def main_model_version(store: Store) -> str | None:
     """The model version most mentions were found with."""
-    row = store.execute("SELECT model_version FROM mentions WHERE model_version IS NOT NULL "
-                        "GROUP BY model_version ORDER BY COUNT(*) DESC, model_version LIMIT 1").fetchone()
+    row = store.execute(
+        "SELECT model_version FROM mentions WHERE model_version IS NOT NULL "
+        "GROUP BY model_version ORDER BY COUNT(*) DESC, model_version LIMIT 1"
+    ).fetchone()
     return str(row[0]) if row else None
 
 
@@ -335,15 +416,24 @@ def main_model_version(store: Store) -> str | None:
 
 def agglomeration_names(store: Store) -> dict[str, str]:
     """Agglomeration id → display name, as stored with the documents."""
-    return {r["agglomeration_id"]: r["name"] for r in store.rows(
-        "SELECT agglomeration_id, MIN(name) AS name FROM document_agglomerations GROUP BY agglomeration_id")}
+    return {
+        r["agglomeration_id"]: r["name"]
+        for r in store.rows(
+            "SELECT agglomeration_id, MIN(name) AS name FROM "
+            "document_agglomerations GROUP BY agglomeration_id"
+        )
+    }
 
 
 def agglomeration_ids_by_occurrences(store: Store) -> list[str]:
     """Agglomeration ids, most name occurrences first."""
-    return [r["agglomeration_id"] for r in store.rows(
-        "SELECT agglomeration_id, SUM(count) AS n FROM document_agglomerations GROUP BY agglomeration_id "
-        "ORDER BY n DESC, agglomeration_id")]
+    return [
+        r["agglomeration_id"]
+        for r in store.rows(
+            "SELECT agglomeration_id, SUM(count) AS n FROM document_agglomerations GROUP BY agglomeration_id "
+            "ORDER BY n DESC, agglomeration_id"
+        )
+    ]
 
 
 def document_agglomerations(store: Store, f: Filters) -> list[dict[str, Any]]:
@@ -357,7 +447,9 @@ def document_agglomerations(store: Store, f: Filters) -> list[dict[str, Any]]:
         f"""SELECT da.agglomeration_id AS agglomeration, da.doc_id, da.name, da.kind, da.known, da.count,
                    da.is_primary, d.date, d.filename
             FROM document_agglomerations da JOIN documents d ON d.doc_id = da.doc_id {cond}
-            ORDER BY da.agglomeration_id, d.date, da.doc_id""", params)
+            ORDER BY da.agglomeration_id, d.date, da.doc_id""",
+        params,
+    )
 
 
 def agglomeration_summary(store: Store) -> list[dict[str, Any]]:
@@ -365,7 +457,8 @@ def agglomeration_summary(store: Store) -> list[dict[str, Any]]:
     return store.rows(
         "SELECT agglomeration_id AS id, MIN(name) AS name, MIN(kind) AS kind, MIN(known) AS known, "
         "COUNT(DISTINCT doc_id) AS documents, SUM(count) AS occurrences, SUM(is_primary) AS primary_in "
-        "FROM document_agglomerations GROUP BY agglomeration_id")
+        "FROM document_agglomerations GROUP BY agglomeration_id"
+    )
 
 
 def doc_types(store: Store) -> list[str]:
@@ -390,10 +483,12 @@ def corrected_sentences(store: Store) -> list[dict[str, Any]]:
     latest = store.rows(
         """SELECT a.doc_id, a.sentence_idx, s.text AS sentence, MAX(a.annotation_id) AS last_id
            FROM annotations a JOIN sentences s ON s.doc_id = a.doc_id AND s.idx = a.sentence_idx
-           GROUP BY a.doc_id, a.sentence_idx ORDER BY last_id""")
+           GROUP BY a.doc_id, a.sentence_idx ORDER BY last_id"""
+    )
     for r in latest:
-        last = store.execute("SELECT annotator, created_at, status FROM annotations WHERE annotation_id=?",
-                             (r["last_id"],)).fetchone()
+        last = store.execute(
+            "SELECT annotator, created_at, status FROM annotations WHERE annotation_id=?", (r["last_id"],)
+        ).fetchone()
         r.update(annotator=last["annotator"], created_at=last["created_at"], last_status=last["status"])
         r["mechanisms"] = store.sentence_mechanisms(r["doc_id"], r["sentence_idx"])
     return latest
@@ -401,15 +496,41 @@ def corrected_sentences(store: Store) -> list[dict[str, Any]]:
 
 def annotated_sentences(store: Store) -> set[tuple[str, int]]:
     """(doc_id, sentence_idx) of every sentence with a hand correction."""
-    return {(r["doc_id"], r["sentence_idx"]) for r in store.rows(
-        "SELECT DISTINCT doc_id, sentence_idx FROM annotations")}
+    return {
+        (r["doc_id"], r["sentence_idx"])
+        for r in store.rows("SELECT DISTINCT doc_id, sentence_idx FROM annotations")
+    }
 
 
 __all__ = [
-    "PERIODS", "agglomeration_ids_by_occurrences", "agglomeration_mechanism_counts", "agglomeration_names",
-    "agglomeration_summary", "annotated_sentences", "corpus_counts", "corrected_sentences", "count_mentions", "counts",
-    "doc_types", "document_agglomerations", "document_extraction_rows", "document_ids", "document_paths",
-    "document_view", "documents", "first_mentions", "latest_versions", "main_model_version", "mention_types",
-    "mentions", "neighbours", "pair_counts", "period_documents", "period_mentions", "search", "sentences",
-    "year_type_counts", "years",
+    "PERIODS",
+    "agglomeration_ids_by_occurrences",
+    "agglomeration_mechanism_counts",
+    "agglomeration_names",
+    "agglomeration_summary",
+    "annotated_sentences",
+    "corpus_counts",
+    "corrected_sentences",
+    "count_mentions",
+    "counts",
+    "doc_types",
+    "document_agglomerations",
+    "document_extraction_rows",
+    "document_ids",
+    "document_paths",
+    "document_view",
+    "documents",
+    "first_mentions",
+    "latest_versions",
+    "main_model_version",
+    "mention_types",
+    "mentions",
+    "neighbours",
+    "pair_counts",
+    "period_documents",
+    "period_mentions",
+    "search",
+    "sentences",
+    "year_type_counts",
+    "years",
 ]

@@ -192,7 +192,9 @@ def read_as_current(conn: sqlite3.Connection, version: int) -> None:
     store stays readable, its new columns NULL (unknown). Opening it for writing migrates it.
     """
     if version < 2:
-        conn.execute("CREATE TEMP VIEW IF NOT EXISTS mentions AS SELECT *, NULL AS link_basis FROM main.mentions")
+        conn.execute(
+            "CREATE TEMP VIEW IF NOT EXISTS mentions AS SELECT *, NULL AS link_basis FROM main.mentions"
+        )
 
 
 def migrate(conn: sqlite3.Connection) -> int:

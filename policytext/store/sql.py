@@ -19,18 +19,40 @@ from policytext.store.db import Store
 _DENIED = {
     getattr(sqlite3, name)
     for name in (
-        "SQLITE_ATTACH", "SQLITE_DETACH", "SQLITE_INSERT", "SQLITE_DELETE", "SQLITE_ALTER_TABLE", "SQLITE_REINDEX",
-        "SQLITE_ANALYZE", "SQLITE_CREATE_INDEX", "SQLITE_CREATE_TABLE", "SQLITE_CREATE_TEMP_INDEX",
-        "SQLITE_CREATE_TEMP_TABLE", "SQLITE_CREATE_TEMP_TRIGGER", "SQLITE_CREATE_TEMP_VIEW", "SQLITE_CREATE_TRIGGER",
-        "SQLITE_CREATE_VIEW", "SQLITE_CREATE_VTABLE", "SQLITE_DROP_INDEX", "SQLITE_DROP_TABLE",
-        "SQLITE_DROP_TEMP_INDEX", "SQLITE_DROP_TEMP_TABLE", "SQLITE_DROP_TEMP_TRIGGER", "SQLITE_DROP_TEMP_VIEW",
-        "SQLITE_DROP_TRIGGER", "SQLITE_DROP_VIEW", "SQLITE_DROP_VTABLE", "SQLITE_SAVEPOINT",
+        "SQLITE_ATTACH",
+        "SQLITE_DETACH",
+        "SQLITE_INSERT",
+        "SQLITE_DELETE",
+        "SQLITE_ALTER_TABLE",
+        "SQLITE_REINDEX",
+        "SQLITE_ANALYZE",
+        "SQLITE_CREATE_INDEX",
+        "SQLITE_CREATE_TABLE",
+        "SQLITE_CREATE_TEMP_INDEX",
+        "SQLITE_CREATE_TEMP_TABLE",
+        "SQLITE_CREATE_TEMP_TRIGGER",
+        "SQLITE_CREATE_TEMP_VIEW",
+        "SQLITE_CREATE_TRIGGER",
+        "SQLITE_CREATE_VIEW",
+        "SQLITE_CREATE_VTABLE",
+        "SQLITE_DROP_INDEX",
+        "SQLITE_DROP_TABLE",
+        "SQLITE_DROP_TEMP_INDEX",
+        "SQLITE_DROP_TEMP_TABLE",
+        "SQLITE_DROP_TEMP_TRIGGER",
+        "SQLITE_DROP_TEMP_VIEW",
+        "SQLITE_DROP_TRIGGER",
+        "SQLITE_DROP_VIEW",
+        "SQLITE_DROP_VTABLE",
+        "SQLITE_SAVEPOINT",
     )
     if hasattr(sqlite3, name)
 }
 
 
-def _authorizer(action: int, arg1: str | None, arg2: str | None, dbname: str | None, source: str | None) -> int:
+def _authorizer(
+    action: int, arg1: str | None, arg2: str | None, dbname: str | None, source: str | None
+) -> int:
     if action in _DENIED:
         return sqlite3.SQLITE_DENY
     if action == sqlite3.SQLITE_FUNCTION and arg2 in {"load_extension", "writefile", "readfile", "edit"}:
@@ -38,8 +60,13 @@ def _authorizer(action: int, arg1: str | None, arg2: str | None, dbname: str | N
     return sqlite3.SQLITE_OK
 
 
-def sql(db: str | os.PathLike[str], statement: str, params: Sequence[Any] | dict[str, Any] = (), *,
-        limit: int | None = None) -> pd.DataFrame:
+def sql(
+    db: str | os.PathLike[str],
+    statement: str,
+    params: Sequence[Any] | dict[str, Any] = (),
+    *,
+    limit: int | None = None,
+) -> pd.DataFrame:
     """Run one SQL statement on a read-only connection and return its rows.
 
     Read-only by construction: the database is opened with ``mode=ro`` (SQLite itself refuses
@@ -70,11 +97,20 @@ def sql(db: str | os.PathLike[str], statement: str, params: Sequence[Any] | dict
             raise UsageError(f"sql: {exc}; run one statement at a time") from exc
         except sqlite3.DatabaseError as exc:
             message = str(exc)
-            if "readonly" in message or "not authorized" in message or "read-only" in message or "query_only" in message:
-                raise UsageError(f"sql is read-only: the statement was refused ({message}); "
-                                 "write queries (INSERT, UPDATE, DELETE, CREATE, ATTACH, VACUUM INTO …) are not allowed") from exc
-            raise UsageError(f"sql: {message}; check the statement (tables: documents, sentences, mentions, "
-                             "mention_agglomerations, document_agglomerations, pages, annotations, runs, failures)") from exc
+            if (
+                "readonly" in message
+                or "not authorized" in message
+                or "read-only" in message
+                or "query_only" in message
+            ):
+                raise UsageError(
+                    f"sql is read-only: the statement was refused ({message}); "
+                    "write queries (INSERT, UPDATE, DELETE, CREATE, ATTACH, VACUUM INTO …) are not allowed"
+                ) from exc
+            raise UsageError(
+                f"sql: {message}; check the statement (tables: documents, sentences, mentions, "
+                "mention_agglomerations, document_agglomerations, pages, annotations, runs, failures)"
+            ) from exc
         finally:
             conn.set_authorizer(None)
     return pd.DataFrame([tuple(r) for r in rows], columns=columns)

@@ -31,12 +31,21 @@ def training_rows(store: Store) -> list[dict[str, Any]]:
         types = sorted({m["type"] for m in mentions})
         status = r["last_status"]
         if status is None and mentions:
-            status = Counter(m["status"] for m in mentions if m["status"]).most_common(1)[0][0] if any(
-                m["status"] for m in mentions) else None
-        rows.append({
-            "doc": r["doc_id"], "sentence": r["sentence"], "types": types, "status": status if types else None,
-            "annotator": r["annotator"], "created_at": r["created_at"],
-        })
+            status = (
+                Counter(m["status"] for m in mentions if m["status"]).most_common(1)[0][0]
+                if any(m["status"] for m in mentions)
+                else None
+            )
+        rows.append(
+            {
+                "doc": r["doc_id"],
+                "sentence": r["sentence"],
+                "types": types,
+                "status": status if types else None,
+                "annotator": r["annotator"],
+                "created_at": r["created_at"],
+            }
+        )
     return rows
 
 

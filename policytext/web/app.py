@@ -83,7 +83,9 @@ class HostCheck:
             name = raw if raw.endswith("]") else raw.rsplit(":", 1)[0]
             if name not in self.hosts:
                 response = PlainTextResponse(
-                    "policytext serve: unexpected Host header; open the address printed at start-up", status_code=400)
+                    "policytext serve: unexpected Host header; open the address printed at start-up",
+                    status_code=400,
+                )
                 await response(scope, receive, send)
                 return
         await self.app(scope, receive, send)
@@ -92,7 +94,9 @@ class HostCheck:
 class WebState:
     """What every request shares: the store (one connection, used under a lock), the taxonomy, the mode."""
 
-    def __init__(self, db: str | os.PathLike[str], *, edit: bool, annotator: str, taxonomy: str | None) -> None:
+    def __init__(
+        self, db: str | os.PathLike[str], *, edit: bool, annotator: str, taxonomy: str | None
+    ) -> None:
         from policytext.lexicons.taxonomy import Taxonomy
 
         self.store = Store(db, readonly=not edit)
@@ -150,9 +154,16 @@ def create_app(
 
     def render(request: Request, name: str, status_code: int = 200, **ctx: Any) -> HTMLResponse:
         base = {
-            "request_path": request.url.path, "edit": state.edit, "annotator": state.annotator, "token": state.token,
-            "db_path": str(state.store.path), "type_ids": state.type_ids, "type_labels": state.type_labels,
-            "colours": state.colours, "agg_names": state.agg_names, "statuses": q.STATUSES,
+            "request_path": request.url.path,
+            "edit": state.edit,
+            "annotator": state.annotator,
+            "token": state.token,
+            "db_path": str(state.store.path),
+            "type_ids": state.type_ids,
+            "type_labels": state.type_labels,
+            "colours": state.colours,
+            "agg_names": state.agg_names,
+            "statuses": q.STATUSES,
         }
         return HTMLResponse(env.get_template(name).render(**base, **ctx), status_code=status_code)
 
@@ -164,15 +175,23 @@ def create_app(
 
         def gather(s: Store) -> dict[str, Any]:
             sf = f.resolve(s)
-            return {"facets": q.facets(s, sf), "totals": q.totals(s, sf), "results": q.results(s, sf),
-                    "charts": {"timeline": q.timeline(s, sf), "heatmap": q.heatmap(s, sf)}}
+            return {
+                "facets": q.facets(s, sf),
+                "totals": q.totals(s, sf),
+                "results": q.results(s, sf),
+                "charts": {"timeline": q.timeline(s, sf), "heatmap": q.heatmap(s, sf)},
+            }
 
         try:
             data = state.read(gather)
         except UsageError as exc:
             return error(request, 400, str(exc))
-        data["charts"].update(colours=state.colours, labels=state.type_labels, agg_names=state.agg_names,
-                              filters={"type": f.type, "agg": f.agg, "year_from": f.year_from, "year_to": f.year_to})
+        data["charts"].update(
+            colours=state.colours,
+            labels=state.type_labels,
+            agg_names=state.agg_names,
+            filters={"type": f.type, "agg": f.agg, "year_from": f.year_from, "year_to": f.year_to},
+        )
         partial = request.query_params.get("partial") == "1"
         return render(request, "_live.html" if partial else "index.html", f=f, page_size=q.PAGE_SIZE, **data)
 
@@ -197,7 +216,11 @@ def create_app(
         for p in paths:  # only paths recorded at ingest are ever served
             if Path(p).is_file():
                 return FileResponse(p, filename=Path(p).name, content_disposition_type="inline")
-        return error(request, 404, f"the original file is no longer at {paths[0]}; the stored text is shown on the document page")
+        return error(
+            request,
+            404,
+            f"the original file is no longer at {paths[0]}; the stored text is shown on the document page",
+        )
 
     def annotations_page(request: Request) -> Response:
         rows = state.read(lambda s: s.annotations())
@@ -206,8 +229,11 @@ def create_app(
     def annotations_jsonl(request: Request) -> Response:
         rows = state.read(training_rows)
         body = "".join(json.dumps(r, ensure_ascii=False, sort_keys=True) + "\n" for r in rows)
-        return PlainTextResponse(body, media_type="application/x-ndjson; charset=utf-8",
-                                 headers={"Content-Disposition": 'attachment; filename="annotations.jsonl"'})
+        return PlainTextResponse(
+            body,
+            media_type="application/x-ndjson; charset=utf-8",
+            headers={"Content-Disposition": 'attachment; filename="annotations.jsonl"'},
+        )
 
     async def form_of(request: Request) -> dict[str, str]:
         body = (await request.body()).decode("utf-8", errors="replace")
@@ -218,7 +244,11 @@ def create_app(
 
     async def guard(request: Request) -> tuple[dict[str, str] | None, Response | None]:
         if not state.edit:
-            return None, error(request, 403, "this store is served read-only; restart with `policytext serve --edit` to correct labels")
+            return None, error(
+                request,
+                403,
+                "this store is served read-only; restart with `policytext serve --edit` to correct labels",
+            )
         origin = request.headers.get("origin")
         if origin and origin.split("://", 1)[-1] != request.headers.get("host", ""):
             return None, error(request, 403, "cross-site request refused")
@@ -249,33 +279,48 @@ def create_app(
             return refused or error(request, 403, "refused")
         action = form.get("action", "set")
         if action not in {"set", "delete"} or (problem := check_values(form)):
-            return error(request, 400, problem if action in {"set", "delete"} else f"unknown action {action!r}")
+            return error(request, 400, problem or f"unknown action {action!r}")
         mention_id = request.path_params["mention_id"]
 
         def write() -> int:
             with state.lock:
-                return state.store.correct_mention(mention_id, action=action, annotator=state.annotator,
-                                                   type=form.get("type") or None, status=form.get("status") or None,
-                                                   note=form.get("note") or None)
+                return state.store.correct_mention(
+                    mention_id,
+                    action=action,
+                    annotator=state.annotator,
+                    type=form.get("type") or None,
+                    status=form.get("status") or None,
+                    note=form.get("note") or None,
+                )
 
         try:
             annotation_id = await run_in_threadpool(write)
         except StoreError as exc:
             return error(request, 409, exc.message)
-        return done(request, form, {"annotation_id": annotation_id, "mention_id": mention_id, "action": action})
+        return done(
+            request, form, {"annotation_id": annotation_id, "mention_id": mention_id, "action": action}
+        )
 
     async def add(request: Request) -> Response:
         form, refused = await guard(request)
         if refused is not None or form is None:
             return refused or error(request, 403, "refused")
         if not form.get("type") or (problem := check_values(form)):
-            return error(request, 400, "choose a mechanism type to add" if not form.get("type") else str(problem))
+            return error(
+                request, 400, "choose a mechanism type to add" if not form.get("type") else str(problem)
+            )
         doc_id, idx = request.path_params["doc_id"], request.path_params["idx"]
 
         def write() -> int:
             with state.lock:
-                return state.store.add_sentence_mechanism(doc_id, idx, type=form["type"], status=form.get("status") or None,
-                                                          annotator=state.annotator, note=form.get("note") or None)
+                return state.store.add_sentence_mechanism(
+                    doc_id,
+                    idx,
+                    type=form["type"],
+                    status=form.get("status") or None,
+                    annotator=state.annotator,
+                    note=form.get("note") or None,
+                )
 
         try:
             annotation_id = await run_in_threadpool(write)
@@ -334,9 +379,16 @@ def serve(
     import uvicorn
 
     if not is_loopback(host) and not allow_remote:
-        raise UsageError(f"--host {host}: not a loopback address; pass --host explicitly to serve beyond this machine")
-    app = create_app(db, edit=edit, annotator=annotator, taxonomy=taxonomy,
-                     allowed_hosts=LOOPBACK_NAMES if is_loopback(host) else ("*",))
+        raise UsageError(
+            f"--host {host}: not a loopback address; pass --host explicitly to serve beyond this machine"
+        )
+    app = create_app(
+        db,
+        edit=edit,
+        annotator=annotator,
+        taxonomy=taxonomy,
+        allowed_hosts=LOOPBACK_NAMES if is_loopback(host) else ("*",),
+    )
     family = socket.AF_INET6 if ":" in host.strip("[]") else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -344,7 +396,9 @@ def serve(
         sock.bind((host.strip("[]"), port))
     except OSError as exc:
         sock.close()
-        raise UsageError(f"cannot listen on {host}:{port} ({exc.strerror}); choose another --port (0 picks a free one)") from exc
+        raise UsageError(
+            f"cannot listen on {host}:{port} ({exc.strerror}); choose another --port (0 picks a free one)"
+        ) from exc
     bound = sock.getsockname()[1]
     shown = f"[{host.strip('[]')}]" if family == socket.AF_INET6 else host
     url = f"http://{shown}:{bound}/"
@@ -354,6 +408,7 @@ def serve(
     config = uvicorn.Config(app, log_level="warning", lifespan="on", access_log=False)
     server = uvicorn.Server(config)
     if open_browser:
+
         def opener() -> None:
             import time
 
@@ -369,5 +424,3 @@ def serve(
     finally:
         sock.close()
         state.store.close()
-
-

@@ -23,15 +23,29 @@ PAGE_SIZE = 50
 
 # 16 distinguishable colours, given to the taxonomy's types in order.
 PALETTE = (
-    "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
-    "#bcbd22", "#17becf", "#393b79", "#b5651d", "#637939", "#ad494a", "#7b4173", "#3182bd",
+    "#1f77b4",
+    "#ff7f0e",
+    "#2ca02c",
+    "#d62728",
+    "#9467bd",
+    "#8c564b",
+    "#e377c2",
+    "#7f7f7f",
+    "#bcbd22",
+    "#17becf",
+    "#393b79",
+    "#b5651d",
+    "#637939",
+    "#ad494a",
+    "#7b4173",
+    "#3182bd",
 )
 
 
 def type_colours(type_ids: list[str]) -> dict[str, str]:
     """A colour per mechanism type: the palette in taxonomy order, then stable hashed hues."""
     colours = {t: PALETTE[i] for i, t in enumerate(type_ids[: len(PALETTE)])}
-    for t in type_ids[len(PALETTE):]:
+    for t in type_ids[len(PALETTE) :]:
         colours[t] = colour_of(t)
     return colours
 
@@ -68,9 +82,13 @@ class Filters:
 
         offset = (params.get("offset") or "0").strip()
         return cls(
-            type=(params.get("type") or "").strip(), agg=(params.get("agg") or "").strip(),
-            year_from=year("year_from"), year_to=year("year_to"), status=(params.get("status") or "").strip(),
-            doc_type=(params.get("doc_type") or "").strip(), basis=(params.get("basis") or "").strip(),
+            type=(params.get("type") or "").strip(),
+            agg=(params.get("agg") or "").strip(),
+            year_from=year("year_from"),
+            year_to=year("year_to"),
+            status=(params.get("status") or "").strip(),
+            doc_type=(params.get("doc_type") or "").strip(),
+            basis=(params.get("basis") or "").strip(),
             offset=int(offset) if offset.isdigit() else 0,
         )
 
@@ -114,8 +132,10 @@ def facets(store: Store, f: StoreFilters) -> dict[str, list[dict[str, Any]]]:
     year_values = [str(y) for y in reads.years(store)]
     return {
         "type": merge(reads.mention_types(store), reads.counts(store, f.without("types"), by="type")),
-        "agg": merge(reads.agglomeration_ids_by_occurrences(store),
-                     reads.counts(store, f.without("agglomerations"), by="agglomeration")),
+        "agg": merge(
+            reads.agglomeration_ids_by_occurrences(store),
+            reads.counts(store, f.without("agglomerations"), by="agglomeration"),
+        ),
         "status": merge(list(STATUSES), reads.counts(store, f.without("statuses"), by="status")),
         "doc_type": merge(reads.doc_types(store), reads.counts(store, f.without("doc_types"), by="doc_type")),
         "year": merge(year_values, reads.counts(store, f.without("period"), by="year")),
@@ -135,14 +155,18 @@ def results(store: Store, f: StoreFilters) -> list[dict[str, Any]]:
         r["page"] = r["sentence_page"] if r["sentence_page"] is not None else r["page"]
         text = r["sentence"] or r["text"]
         base = r["sentence_start"] if r["sentence"] is not None else r["start"]
-        r["segments"] = segments(text, base, [{"start": r["start"], "end": r["end"], "kind": "mechanism", "type": r["type"]}])
+        r["segments"] = segments(
+            text, base, [{"start": r["start"], "end": r["end"], "kind": "mechanism", "type": r["type"]}]
+        )
     return rows
 
 
 def timeline(store: Store, f: StoreFilters) -> dict[str, Any]:
     """Mentions per document year and type under every filter but the period."""
-    cells = [{"year": r["year"], "type": r["type"], "n": r["n"]}
-             for r in reads.year_type_counts(store, f.without("period"))]
+    cells = [
+        {"year": r["year"], "type": r["type"], "n": r["n"]}
+        for r in reads.year_type_counts(store, f.without("period"))
+    ]
     years = reads.years(store)
     if years:
         years = list(range(min(years), max(years) + 1))
@@ -202,8 +226,12 @@ def document_view(store: Store, doc_id: str) -> dict[str, Any] | None:
         if not pages or pages[-1]["number"] != s["page"]:
             pages.append({"number": s["page"], "sentences": []})
         pages[-1]["sentences"].append(s)
-    return {"doc": view["doc"], "pages": pages, "agglomerations": view["agglomerations"],
-            "n_mechanisms": sum(1 for m in mentions if m["kind"] == "mechanism")}
+    return {
+        "doc": view["doc"],
+        "pages": pages,
+        "agglomerations": view["agglomerations"],
+        "n_mechanisms": sum(1 for m in mentions if m["kind"] == "mechanism"),
+    }
 
 
 def search(store: Store, query: str, *, limit: int = 100) -> list[dict[str, Any]]:
