@@ -14,45 +14,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from policytext.errors import IngestError, PolicytextError
+from policytext.errors import PolicytextError
 from policytext.extract.pipeline import Extractor, document_output, to_output
 from policytext.ingest.discover import discover, sha256_file
-from policytext.ingest.document import build_document, file_format
+from policytext.ingest.document import build_document
+from policytext.ingest.job import FileDone, FileFailed, FileJob
 from policytext.ingest.pool import default_workers, run_tasks
 from policytext.store.db import Store
-from policytext.types import Document, Extraction
-
-# ---------------------------------------------------------------------------
-# per-file work (runs in worker processes)
-# ---------------------------------------------------------------------------
-_EXTRACTOR: Extractor | None = None
-_OPTIONS: dict[str, Any] = {}
-
-
-def _set_worker_state(extractor: Extractor | None, options: dict[str, Any]) -> None:
-    global _EXTRACTOR, _OPTIONS
-    _EXTRACTOR = extractor
-    _OPTIONS = options
-
-
-def process_file(task: tuple[str, str | None]) -> tuple[str, Any]:
-    """Read, clean and extract one file. Returns ("ok", (doc, extraction, format, seconds))
-    or ("error", (reason, message)); never raises for a bad input."""
-    path, doc_id = task
-    t0 = time.perf_counter()
-    try:
-        doc = build_document(path, doc_id=doc_id, pdf_engine=_OPTIONS.get("pdf_engine", "auto"))
-        ex = _EXTRACTOR.extract(doc) if _EXTRACTOR is not None else Extraction()
-        return "ok", (doc, ex, file_format(path), time.perf_counter() - t0)
-    except IngestError as exc:
-        return "error", (exc.reason, exc.message)
-    except MemoryError:
-        return "error", (
-            "corrupt",
-            "reading the file needed more memory than available; the file may be damaged or far too large",
-        )
-    except RecursionError:
-        return "error", ("corrupt", "the file's structure is nested too deeply to read; it may be damaged")
+from policytext.types import Document
 
 
 # ---------------------------------------------------------------------------
@@ -108,7 +77,7 @@ def ingest(
     interrupted run loses nothing and a re-run duplicates nothing. A file that fails
     is recorded with a reason code and the batch goes on.
 
-    ``runner`` runs the per-file work (:func:`process_file`) and yields a
+    ``runner`` runs the per-file job (:class:`~policytext.ingest.job.FileJob`) and yields a
     :class:`~policytext.ingest.pool.TaskResult` per file; the default is the local
     process pool (:func:`~policytext.ingest.pool.run_tasks`). Another engine (a
     distributed cluster) plugs in here; the store is always written by this process.
@@ -160,7 +129,7 @@ def ingest(
         if progress:
             progress("start", 0, total)
         n_workers = default_workers() if workers is None else workers
-        _set_worker_state(extractor, {"pdf_engine": pdf_engine})
+        job = FileJob(extractor, pdf_engine=pdf_engine)
         done = 0
         try:
             run = runner or run_tasks
@@ -168,7 +137,7 @@ def ingest(
                 {"max_memory": max_memory} if max_memory and runner is None else {}
             )  # the local pool's option
             for res in run(
-                process_file,
+                job,
                 tasks,
                 workers=min(n_workers, total) if total > 1 else 0,
                 timeout=timeout if n_workers > 0 and total > 1 else None,
@@ -181,22 +150,21 @@ def ingest(
                     reason = "timeout" if res.error == "timeout" else "corrupt"
                     for failed in [path, *same_run_copies.get(digest, [])]:
                         _fail(store, summary, failed, reason, res.message, run_id, digest)
+                elif isinstance(res.value, FileFailed):
+                    for failed in [path, *same_run_copies.get(digest, [])]:
+                        _fail(store, summary, failed, res.value.reason, res.value.message, run_id, digest)
                 else:
-                    status, payload = res.value
-                    if status == "error":
-                        for failed in [path, *same_run_copies.get(digest, [])]:
-                            _fail(store, summary, failed, payload[0], payload[1], run_id, digest)
-                    else:
-                        doc, ex, fmt, _secs = payload
-                        try:
-                            store.add_document(doc, ex, fmt=fmt, run_id=run_id, replace=force)
-                            for copy in same_run_copies.get(doc.doc_id, []):
-                                store.add_path(doc.doc_id, copy, run_id)
-                            summary.stored += 1
-                            summary.pages += len(doc.pages)
-                            summary.characters += len(doc.text)
-                        except PolicytextError as exc:
-                            _fail(store, summary, path, "io", exc.message, run_id, digest)
+                    got: FileDone = res.value
+                    doc = got.document
+                    try:
+                        store.add_document(doc, got.extraction, fmt=got.format, run_id=run_id, replace=force)
+                        for copy in same_run_copies.get(doc.doc_id, []):
+                            store.add_path(doc.doc_id, copy, run_id)
+                        summary.stored += 1
+                        summary.pages += len(doc.pages)
+                        summary.characters += len(doc.text)
+                    except PolicytextError as exc:
+                        _fail(store, summary, path, "io", exc.message, run_id, digest)
                 if progress:
                     progress("advance", done, total)
         finally:
@@ -249,7 +217,7 @@ def extract_files(
     """Extract from files without a database; returns the ``policytext/v1`` object."""
     found = discover(inputs)
     extractor = Extractor.load(taxonomy=taxonomy, gazetteer=gazetteer, model=model)
-    _set_worker_state(extractor, {"pdf_engine": pdf_engine})
+    job = FileJob(extractor, pdf_engine=pdf_engine)
     docs: dict[str, dict[str, Any]] = {}
     errors: list[dict[str, str]] = [
         {"path": m, "error": "io", "message": "no such file or folder; check the path"} for m in found.missing
@@ -258,7 +226,7 @@ def extract_files(
     if progress:
         progress("start", 0, len(tasks))
     for n, res in enumerate(
-        run_tasks(process_file, tasks, workers=workers if len(tasks) > 1 else 0, timeout=timeout), start=1
+        run_tasks(job, tasks, workers=workers if len(tasks) > 1 else 0, timeout=timeout), start=1
     ):
         path = res.task[0]
         if not res.ok:
@@ -269,13 +237,10 @@ def extract_files(
                     "message": res.message,
                 }
             )
+        elif isinstance(res.value, FileFailed):
+            errors.append({"path": path, "error": res.value.reason, "message": res.value.message})
         else:
-            status, payload = res.value
-            if status == "error":
-                errors.append({"path": path, "error": payload[0], "message": payload[1]})
-            else:
-                doc, ex, _fmt, _secs = payload
-                docs[path] = document_output(doc, ex, path=path)
+            docs[path] = document_output(res.value.document, res.value.extraction, path=path)
         if progress:
             progress("advance", n, len(tasks))
     ordered = [docs[p] for p in found.files if p in docs]

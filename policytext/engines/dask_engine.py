@@ -6,12 +6,13 @@
 
 How it works:
 
-* the extractor (taxonomy, gazetteer, model) that ``ingest`` loaded in this process is
-  sent to the cluster once, inside a worker plugin; every worker, including workers that
-  join or restart later, keeps one copy. Worker hosts need policytext installed (the
-  same version), not the taxonomy, gazetteer or model files;
-* each file is one task, :func:`_run_task`, which calls the per-file function (normally
-  :func:`policytext.api.process_file`) with this run's extractor and options;
+* the per-file job (:class:`policytext.ingest.job.FileJob`, carrying the extractor —
+  taxonomy, gazetteer, model — that ``ingest`` loaded in this process) is sent to the
+  cluster once, inside a worker plugin; every worker, including workers that join or
+  restart later, keeps one copy. Worker hosts need policytext installed (the same
+  version), not the taxonomy, gazetteer or model files;
+* each file is one task, :func:`_run_task`, which applies that job to the file: the
+  same job the local pool runs;
 * results come back in completion order as :class:`~policytext.ingest.pool.TaskResult`;
   the calling process writes the store, as with the local engine;
 * at most one file per worker thread is in flight, so the per-file ``timeout`` counts
@@ -31,7 +32,6 @@ and closed after it.
 from __future__ import annotations
 
 import logging
-import threading
 import time
 import uuid
 from collections import deque
@@ -48,83 +48,50 @@ except ImportError as exc:  # pragma: no cover - depends on the environment
         "the Dask engine needs dask.distributed: pip install 'policytext[dask]' (or 'dask[distributed]')"
     ) from exc
 
-__all__ = ["ExtractorPlugin", "make_runner"]
+__all__ = ["JobPlugin", "make_runner"]
 
 log = logging.getLogger(__name__)
 
 # ---------------------------------------------------------------------------
 # worker side
 # ---------------------------------------------------------------------------
-# token -> (extractor, options): one entry per ingest run that registered a plugin
-_STATE: dict[str, tuple[Any, dict[str, Any]]] = {}
-# process_file reads module globals of policytext.api; tasks of different runs must not
-# interleave in one worker process, so a run's state is installed only when no task of
-# another run is active (tasks of the same run share it and run concurrently).
-_GATE = threading.Condition()
-_ACTIVE: dict[str, Any] = {"token": None, "count": 0}
+# token -> the run's per-file job (a picklable callable carrying its extractor and options)
+_JOBS: dict[str, Callable[[Any], Any]] = {}
 
 
-class ExtractorPlugin(WorkerPlugin):
-    """A Dask worker plugin that gives every worker this run's extractor and options."""
+class JobPlugin(WorkerPlugin):
+    """A Dask worker plugin that gives every worker (also those joining later) the run's job once."""
 
     idempotent = False
 
     def __init__(
-        self,
-        token: str,
-        extractor: Any,
-        options: dict[str, Any],
-        initializer: Callable[[], None] | None = None,
+        self, token: str, job: Callable[[Any], Any], initializer: Callable[[], None] | None = None
     ) -> None:
         self.token = token
-        self.extractor = extractor
-        self.options = dict(options)
+        self.job = job
         self.initializer = initializer
 
     def setup(self, worker: Any = None) -> None:
-        _STATE[self.token] = (self.extractor, self.options)
+        _JOBS[self.token] = self.job
         if self.initializer is not None:
             self.initializer()
 
     def teardown(self, worker: Any = None) -> None:
-        _STATE.pop(self.token, None)
+        _JOBS.pop(self.token, None)
 
 
-def _run_task(fn: Callable[[Any], Any], token: str, task: Any) -> Any:
-    """The task run on a worker: ``fn(task)`` with the run's extractor installed."""
-    from policytext import api
-
+def _run_task(token: str, task: Any) -> Any:
+    """The task run on a worker: the run's job applied to one file."""
     try:
-        extractor, options = _STATE[token]
+        job = _JOBS[token]
     except KeyError:
-        raise RuntimeError("this worker has no policytext state for the run (plugin not set up)") from None
-    with _GATE:
-        while _ACTIVE["token"] not in (None, token):
-            _GATE.wait()
-        if _ACTIVE["token"] is None:
-            api._set_worker_state(extractor, options)
-            _ACTIVE["token"] = token
-        _ACTIVE["count"] += 1
-    try:
-        return fn(task)
-    finally:
-        with _GATE:
-            _ACTIVE["count"] -= 1
-            if _ACTIVE["count"] == 0:
-                _ACTIVE["token"] = None
-                _GATE.notify_all()
+        raise RuntimeError("this worker has no policytext job for the run (plugin not set up)") from None
+    return job(task)
 
 
 # ---------------------------------------------------------------------------
 # client side
 # ---------------------------------------------------------------------------
-def _current_state() -> tuple[Any, dict[str, Any]]:
-    """The extractor and options ``api.ingest`` installed for this run (before calling the runner)."""
-    from policytext import api
-
-    return api._EXTRACTOR, dict(api._OPTIONS)
-
-
 def _describe(exc: BaseException) -> tuple[str, str]:
     from distributed import KilledWorker
 
@@ -161,7 +128,6 @@ def make_runner(
         import dask
         from distributed import Client, LocalCluster, wait
 
-        extractor, options = _current_state()
         cluster = None
         if scheduler:
             client = Client(scheduler, set_as_default=False)
@@ -179,14 +145,14 @@ def make_runner(
         plugin_name = f"policytext-{token}"
         try:
             client.wait_for_workers(1)
-            client.register_plugin(ExtractorPlugin(token, extractor, options, initializer), name=plugin_name)
+            client.register_plugin(JobPlugin(token, fn, initializer), name=plugin_name)
             inflight: dict[Any, tuple[Any, float]] = {}
             n = 0
             while queue or inflight:
                 slots = max(1, sum(client.nthreads().values()))
                 while queue and len(inflight) < slots:
                     task = queue.popleft()
-                    fut = client.submit(_run_task, fn, token, task, pure=False, key=f"{plugin_name}-{n}")
+                    fut = client.submit(_run_task, token, task, pure=False, key=f"{plugin_name}-{n}")
                     n += 1
                     inflight[fut] = (task, time.perf_counter())
                 wait_for = None
@@ -209,7 +175,9 @@ def make_runner(
                         else:
                             yield TaskResult(task, True, value, seconds=elapsed)
                     else:
-                        failure = fut.exception() if fut.status == "error" else RuntimeError(f"task {fut.status}")
+                        failure = (
+                            fut.exception() if fut.status == "error" else RuntimeError(f"task {fut.status}")
+                        )
                         kind, msg = _describe(failure)
                         yield TaskResult(task, False, error=kind, message=msg, seconds=elapsed)
                     fut.release()

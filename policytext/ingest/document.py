@@ -15,8 +15,9 @@ from policytext.ingest.discover import sha256_file
 from policytext.types import Document, ExtractedText
 
 
-def file_format(path: str | os.PathLike[str], extracted: ExtractedText | None = None) -> str:
-    """A short name of the input format (pdf, txt, md, html, docx)."""
+def file_format(path: str | os.PathLike[str], extracted: ExtractedText | Document | None = None) -> str:
+    """A short name of the input format (pdf, txt, md, html, docx): from the reader that read the
+    content (``extracted.engine``: a PDF named ``x.txt`` is ``pdf``), else from the extension."""
     if extracted is not None and extracted.engine:
         eng = extracted.engine
         if eng.startswith(("pypdfium2", "pdfplumber", "pdf")):

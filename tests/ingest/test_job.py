@@ -1,0 +1,43 @@
+"""The one per-file job: picklable, typed records, the sniffed format travels with the text."""
+
+from __future__ import annotations
+
+import pickle
+import shutil
+import sqlite3
+from pathlib import Path
+
+from policytext import api
+from policytext.extract.pipeline import Extractor
+from policytext.ingest.job import FileDone, FileFailed, FileJob
+from policytext.ingest.pool import run_tasks
+
+PDFS = Path(__file__).resolve().parents[1] / "data" / "pdfs"
+
+
+def _a_pdf() -> Path:
+    return PDFS / "journal-footer.pdf"
+
+
+def test_job_pickles_with_its_extractor_and_gives_typed_records(tmp_path: Path) -> None:
+    good = tmp_path / "a.txt"
+    good.write_text("关于建立长三角生态保护补偿机制的通知\n建立成本共担机制，推动长三角一体化发展。\n", encoding="utf-8")
+    empty = tmp_path / "b.txt"
+    empty.write_text("   \n", encoding="utf-8")
+    job = pickle.loads(pickle.dumps(FileJob(Extractor.load(model=False))))
+    results = {r.task[0]: r.value for r in run_tasks(job, [(str(good), None), (str(empty), None)], workers=2)}
+    done, failed = results[str(good)], results[str(empty)]
+    assert isinstance(done, FileDone) and done.ok and done.format == "txt"
+    assert {m.type for m in done.extraction.mentions if m.kind == "mechanism"} >= {"cost_sharing"}
+    assert isinstance(failed, FileFailed) and not failed.ok and failed.reason == "no_text"
+
+
+def test_pdf_named_txt_is_stored_as_pdf(tmp_path: Path) -> None:
+    disguised = tmp_path / "report.txt"
+    shutil.copy(_a_pdf(), disguised)
+    done = FileJob()((str(disguised), None))
+    assert isinstance(done, FileDone) and done.format == "pdf"
+    db = tmp_path / "s.db"
+    api.ingest([disguised], db, workers=0, extract=False)
+    with sqlite3.connect(db) as c:
+        assert c.execute("SELECT format FROM documents").fetchall() == [("pdf",)]
