@@ -16,7 +16,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-SUPPORTED = {".pdf", ".txt", ".text", ".md", ".markdown", ".html", ".htm", ".xhtml", ".docx"}
+from policytext.ingest.formats import EXTENSIONS
+
+SUPPORTED = frozenset(EXTENSIONS)  # the one format table (policytext.ingest.formats)
 
 
 @dataclass

@@ -12,6 +12,7 @@ from policytext.clean.pipeline import clean_pages
 from policytext.clean.sentences import split_sentences
 from policytext.errors import IngestError
 from policytext.ingest.discover import sha256_file
+from policytext.ingest.formats import format_of_extension
 from policytext.types import Document, ExtractedText
 
 
@@ -24,8 +25,8 @@ def file_format(path: str | os.PathLike[str], extracted: ExtractedText | Documen
             return "pdf"
         if eng in {"txt", "md", "html", "docx"}:
             return eng
-    ext = Path(path).suffix.lower().lstrip(".")
-    return {"htm": "html", "xhtml": "html", "markdown": "md", "text": "txt"}.get(ext, ext)
+    suffix = Path(path).suffix.lower()
+    return format_of_extension(suffix) or suffix.lstrip(".")
 
 
 def read_file(path: str | os.PathLike[str], *, pdf_engine: str = "auto") -> ExtractedText:

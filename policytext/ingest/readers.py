@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from policytext.errors import IngestError
+from policytext.ingest.formats import EXTENSIONS, extensions_of
 from policytext.types import ExtractedText
 
 __all__ = [
@@ -52,10 +53,10 @@ __all__ = [
 # Resources: every compiled pattern and constant table of this module.
 # ---------------------------------------------------------------------------
 
-SUPPORTED_EXTENSIONS = (".pdf", ".txt", ".md", ".html", ".htm", ".docx")
-TEXT_EXTENSIONS = frozenset({".txt", ".text"})
-MARKDOWN_EXTENSIONS = frozenset({".md", ".markdown"})
-HTML_EXTENSIONS = frozenset({".html", ".htm", ".xhtml", ".shtml"})
+SUPPORTED_EXTENSIONS = EXTENSIONS  # the one format table (policytext.ingest.formats)
+TEXT_EXTENSIONS = extensions_of("txt")
+MARKDOWN_EXTENSIONS = extensions_of("md")
+HTML_EXTENSIONS = extensions_of("html")
 
 BOMS: tuple[tuple[bytes, str], ...] = (
     # UTF-32 first: its little-endian mark starts with the UTF-16 one.

@@ -41,3 +41,15 @@ def test_pdf_named_txt_is_stored_as_pdf(tmp_path: Path) -> None:
     api.ingest([disguised], db, workers=0, extract=False)
     with sqlite3.connect(db) as c:
         assert c.execute("SELECT format FROM documents").fetchall() == [("pdf",)]
+
+
+def test_one_format_table_serves_discovery_reading_and_storage(tmp_path: Path) -> None:
+    from policytext.ingest.discover import discover
+    from policytext.ingest.formats import FORMATS
+
+    page = tmp_path / "notice.shtml"
+    page.write_text("<html><body><p>建立成本共担机制，推动长三角一体化发展。</p></body></html>", encoding="utf-8")
+    found = discover([tmp_path])
+    assert [Path(f).name for f in found.files] == ["notice.shtml"] and FORMATS[".shtml"] == "html"
+    done = FileJob()((found.files[0], None))
+    assert isinstance(done, FileDone) and done.format == "html"
