@@ -47,7 +47,6 @@ def build_document(
     Raises:
         IngestError: when the file cannot be read (reason code in ``reason``).
     """
-    from policytext.ingest.metadata import extract_metadata
 
     spath = os.fspath(path)
     try:
@@ -59,6 +58,37 @@ def build_document(
             "io", f"cannot read the file ({exc.strerror}); check that it exists and is readable", spath
         ) from exc
     extracted = read_file(spath, pdf_engine=pdf_engine)
+    return assemble_document(extracted, doc_id=doc_id, path=spath, size=size)
+
+
+def document_from_text(text: str, *, doc_id: str | None = None, path: str = "") -> Document:
+    """A clean :class:`Document` from a text, exactly as ``ingest`` makes one from a ``.txt`` file:
+    the same cleaning (traditional -> simplified, reflow), sentences and metadata. The spaCy
+    component uses it, so ``nlp(text)`` finds what ``ingest`` finds.
+
+    Raises:
+        IngestError: ``no_text`` when nothing is left after cleaning.
+    """
+    import hashlib
+
+    extracted = ExtractedText(pages=[text], paged=False, engine="text")
+    return assemble_document(
+        extracted,
+        doc_id=doc_id or hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest(),
+        path=path,
+        size=len(text.encode("utf-8", "surrogatepass")),
+    )
+
+
+def assemble_document(extracted: ExtractedText, *, doc_id: str, path: str, size: int) -> Document:
+    """Clean, split and date what a reader extracted: the one cleaning path of ingest and spaCy.
+
+    Raises:
+        IngestError: ``no_text`` when nothing is left after cleaning.
+    """
+    from policytext.ingest.metadata import extract_metadata
+
+    spath = path
     cleaned = clean_pages(extracted.pages, paged=extracted.paged, reflow_lines=not extracted.paged)
     if not cleaned.text.strip():
         raise IngestError(

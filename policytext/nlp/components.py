@@ -25,7 +25,13 @@ from spacy.tokens import Doc
 
 from policytext.clean.sentences import split_sentences
 from policytext.extract.pipeline import Extractor
-from policytext.nlp.convert import add_mention_spans, doc_to_document, set_sentences
+from policytext.nlp.convert import (
+    add_mention_spans,
+    align_mentions,
+    doc_to_document,
+    document_to_doc,
+    set_sentences,
+)
 
 SENTENCIZER = "policytext_sentencizer"
 EXTRACTOR = "policytext_extractor"
@@ -114,7 +120,7 @@ class ExtractorComponent:
         document = doc_to_document(doc)
         extraction = self.extractor.extract(document)
         doc._.policytext_doc_id = document.doc_id
-        add_mention_spans(doc, extraction.mentions)
+        add_mention_spans(doc, align_mentions(extraction.mentions, document, doc.text))
         return doc
 
     def pipe(self, docs: Iterable[Doc], batch_size: int = 32) -> Iterable[Doc]:
@@ -149,6 +155,26 @@ class ExtractorComponent:
             add_threshold=cfg.get("add_threshold", self.add_threshold),
         )
         return self
+
+
+def doc_from_file(nlp: Language, path: str | Path, *, pdf_engine: str = "auto") -> Doc:
+    """Read a file as ``ingest`` does (same readers, cleaning, pages, metadata) and return its Doc.
+
+    The extraction is that of the pipeline's ``policytext_extractor`` (or the default extractor
+    when the pipeline has none); spans carry their page in ``Span._.policytext["page"]``.
+
+    Raises:
+        IngestError: the file cannot be read (reason code and message, as ``ingest`` records them).
+    """
+    from policytext.errors import IngestError
+    from policytext.ingest.job import FileFailed, FileJob
+
+    pipe = nlp.get_pipe(EXTRACTOR) if EXTRACTOR in nlp.pipe_names else None
+    extractor = pipe.extractor if isinstance(pipe, ExtractorComponent) else Extractor.load()
+    result = FileJob(extractor, pdf_engine=pdf_engine)((str(path), None))
+    if isinstance(result, FileFailed):
+        raise IngestError(result.reason, result.message, result.path)
+    return document_to_doc(nlp, result.document, result.extraction)
 
 
 def _taxonomy_bytes(source: str) -> bytes:

@@ -211,22 +211,58 @@ def document_to_doc(nlp: Language, document: Document, extraction: Extraction) -
 
 
 def doc_to_document(doc: Doc) -> Document:
-    """The Document the extractor needs, built from a Doc's text.
+    """The Document the extractor needs, built from a Doc's text by the ingest path
+    (:func:`policytext.ingest.document.document_from_text`: the same cleaning, traditional ->
+    simplified, sentences and metadata as a ``.txt`` file). Its offsets refer to the *clean*
+    text; :func:`align_mentions` maps them back onto the Doc's text.
 
-    The id is ``Doc._.policytext_doc_id`` when set, else the sha256 of the text;
-    sentences come from :func:`policytext.clean.sentences.split_sentences`.
+    The id is ``Doc._.policytext_doc_id`` when set, else the sha256 of the text. A text left
+    empty by cleaning gives a Document without sentences.
     """
+    from policytext.errors import IngestError
+    from policytext.ingest.document import document_from_text
+
     text = doc.text
     doc_id = doc._.policytext_doc_id or text_doc_id(text)
-    return Document(
-        doc_id=doc_id,
-        path="",
-        text=text,
-        original_text=text,
-        pages=[],
-        sentences=split_sentences(text),
-        meta=Metadata(),
-    )
+    try:
+        return document_from_text(text, doc_id=doc_id)
+    except IngestError:
+        return Document(
+            doc_id=doc_id,
+            path="",
+            text=text,
+            original_text=text,
+            pages=[],
+            sentences=split_sentences(text),
+            meta=Metadata(),
+        )
+
+
+def align_mentions(mentions: Iterable[Mention], document: Document, text: str) -> list[Mention]:
+    """Mentions found in ``document`` (clean text) with offsets moved onto ``text`` (the raw text the
+    Doc holds). Traditional -> simplified keeps lengths; cleaning that changed whitespace or line
+    breaks is undone by aligning the pre-conversion clean text with ``text``.
+    """
+    import dataclasses
+    import difflib
+
+    mentions = list(mentions)
+    source = document.original_text
+    if source == text:
+        return mentions
+    opcodes = difflib.SequenceMatcher(None, source, text, autojunk=False).get_opcodes()
+
+    def move(offset: int, *, end: bool) -> int:
+        for tag, a0, a1, b0, b1 in opcodes:
+            if a0 <= offset <= a1 and (a0 < offset < a1 or (offset == a1 if end else offset == a0)):
+                if tag == "equal" or (a1 - a0) == (b1 - b0):
+                    return b0 + (offset - a0)
+                return b1 if end else b0
+        return len(text) if end else 0
+
+    return [
+        dataclasses.replace(m, start=move(m.start, end=False), end=move(m.end, end=True)) for m in mentions
+    ]
 
 
 def docs_to_docbin(docs: Iterable[Doc]) -> DocBin:

@@ -21,7 +21,9 @@ def _a_pdf() -> Path:
 
 def test_job_pickles_with_its_extractor_and_gives_typed_records(tmp_path: Path) -> None:
     good = tmp_path / "a.txt"
-    good.write_text("关于建立长三角生态保护补偿机制的通知\n建立成本共担机制，推动长三角一体化发展。\n", encoding="utf-8")
+    good.write_text(
+        "关于建立长三角生态保护补偿机制的通知\n建立成本共担机制，推动长三角一体化发展。\n", encoding="utf-8"
+    )
     empty = tmp_path / "b.txt"
     empty.write_text("   \n", encoding="utf-8")
     job = pickle.loads(pickle.dumps(FileJob(Extractor.load(model=False))))
@@ -48,7 +50,9 @@ def test_one_format_table_serves_discovery_reading_and_storage(tmp_path: Path) -
     from policytext.ingest.formats import FORMATS
 
     page = tmp_path / "notice.shtml"
-    page.write_text("<html><body><p>建立成本共担机制，推动长三角一体化发展。</p></body></html>", encoding="utf-8")
+    page.write_text(
+        "<html><body><p>建立成本共担机制，推动长三角一体化发展。</p></body></html>", encoding="utf-8"
+    )
     found = discover([tmp_path])
     assert [Path(f).name for f in found.files] == ["notice.shtml"] and FORMATS[".shtml"] == "html"
     done = FileJob()((found.files[0], None))

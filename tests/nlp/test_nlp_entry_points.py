@@ -22,8 +22,9 @@ print(json.dumps({"imported_first": "policytext.nlp" in sys.modules, "pipes": nl
 
 def test_saved_pipeline_loads_with_plain_spacy_load(tmp_path: Path) -> None:
     folder = save_nlp(make_nlp(model=False), tmp_path / "pipeline")
-    done = subprocess.run([sys.executable, "-c", LOAD, str(folder)], capture_output=True, text=True, timeout=300,
-                          check=False)
+    done = subprocess.run(
+        [sys.executable, "-c", LOAD, str(folder)], capture_output=True, text=True, timeout=300, check=False
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     got = json.loads(done.stdout.strip().splitlines()[-1])
     assert got["tokenizer"] == "JiebaTokenizer"

@@ -28,8 +28,15 @@ def _document(doc_id: str, date: str) -> Document:
         sents.append(Sentence(i, pos, pos + len(s), s, 1))
         text += s
         pos += len(s)
-    return Document(doc_id=doc_id, path=f"/tmp/{doc_id}.txt", text=text, original_text=text, pages=[], sentences=sents,
-                    meta=Metadata(title=doc_id, date=date, doc_type="official"))
+    return Document(
+        doc_id=doc_id,
+        path=f"/tmp/{doc_id}.txt",
+        text=text,
+        original_text=text,
+        pages=[],
+        sentences=sents,
+        meta=Metadata(title=doc_id, date=date, doc_type="official"),
+    )
 
 
 def _extraction(doc: Document, bases: list[str | None]) -> Extraction:
@@ -38,12 +45,24 @@ def _extraction(doc: Document, bases: list[str | None]) -> Extraction:
         s = doc.sentences[i if i != 1 else 2]
         aggs = ["yangtze_delta"] if basis is not None else []
         attrs = {"status": "proposed", "stage": "establish", "agglomerations": aggs, "link_basis": basis}
-        mentions.append(Mention(kind="mechanism", type=("eco_compensation", "cost_sharing", "tax_sharing",
-                                                        "joint_fund", "cost_sharing")[i],
-                                text=s.text[:4], sentence=s.text, sentence_index=s.index, start=s.start,
-                                end=s.start + 4, page=1, attributes=attrs))
-    return Extraction(mentions=mentions, primary_agglomeration="yangtze_delta",
-                      agglomerations=[AgglomerationCount("yangtze_delta", "长三角", "城市群", True, 1)])
+        mentions.append(
+            Mention(
+                kind="mechanism",
+                type=("eco_compensation", "cost_sharing", "tax_sharing", "joint_fund", "cost_sharing")[i],
+                text=s.text[:4],
+                sentence=s.text,
+                sentence_index=s.index,
+                start=s.start,
+                end=s.start + 4,
+                page=1,
+                attributes=attrs,
+            )
+        )
+    return Extraction(
+        mentions=mentions,
+        primary_agglomeration="yangtze_delta",
+        agglomerations=[AgglomerationCount("yangtze_delta", "长三角", "城市群", True, 1)],
+    )
 
 
 BASES: list[str | None] = ["sentence", "heading", "paragraph", "document", None]
@@ -61,14 +80,32 @@ def db(tmp_path: Path) -> Path:
 
 def test_link_basis_is_stored_and_carried_in_output(db: Path, tmp_path: Path) -> None:
     with sqlite3.connect(db) as c:
-        got = [r[0] for r in c.execute("SELECT link_basis FROM mentions WHERE doc_id='d0' ORDER BY mention_id")]
+        got = [
+            r[0] for r in c.execute("SELECT link_basis FROM mentions WHERE doc_id='d0' ORDER BY mention_id")
+        ]
     assert got == BASES
     df = q.mechanisms(db)
     d0 = df[df["doc_id"] == "d0"].sort_values("mention_id")
     assert [None if pd.isna(b) else b for b in d0["link_basis"]] == BASES
     assert "link_basis" in mention_table(db).columns
     out = tmp_path / "rows.jsonl"
-    assert main(["query", "mechanisms", "--db", str(db), "--basis", "heading,document", "-f", "jsonl", "-o", str(out)]) == 0
+    assert (
+        main(
+            [
+                "query",
+                "mechanisms",
+                "--db",
+                str(db),
+                "--basis",
+                "heading,document",
+                "-f",
+                "jsonl",
+                "-o",
+                str(out),
+            ]
+        )
+        == 0
+    )
     rows = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
     assert sorted(r["link_basis"] for r in rows) == ["document", "document", "heading", "heading"]
 
@@ -122,8 +159,10 @@ def test_old_store_migrates_with_unknown_basis(tmp_path: Path) -> None:
     _migrate_1(conn)
     conn.execute("PRAGMA user_version = 1")
     conn.execute("COMMIT")
-    conn.execute("INSERT INTO documents (doc_id, path, filename, text, ingested_at, date, year) "
-                 "VALUES ('old', 'old.txt', 'old.txt', '建立成本共担机制。', 'now', '2018', 2018)")
+    conn.execute(
+        "INSERT INTO documents (doc_id, path, filename, text, ingested_at, date, year) "
+        "VALUES ('old', 'old.txt', 'old.txt', '建立成本共担机制。', 'now', '2018', 2018)"
+    )
     conn.execute("""INSERT INTO mentions (doc_id, kind, type, text, sentence_idx, start, "end")
                     VALUES ('old', 'mechanism', 'cost_sharing', '成本共担', 0, 2, 6)""")
     conn.close()

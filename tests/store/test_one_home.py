@@ -38,24 +38,29 @@ def web_rows(client: object, params: dict[str, str]) -> tuple[int, set[int]]:
 
 def cli_rows(db: Path, args: list[str], tmp_path: Path) -> set[int]:
     out = tmp_path / "rows.json"
-    assert main(["query", "mechanisms", "--db", str(db), *args, "--format", "json", "--output", str(out)]) == 0
+    assert (
+        main(["query", "mechanisms", "--db", str(db), *args, "--format", "json", "--output", str(out)]) == 0
+    )
     return {int(r["mention_id"]) for r in json.loads(out.read_text(encoding="utf-8"))}
 
 
 # fmt: off
 SAME_FILTERS = [
     ({"agg": "长三角"}, ["--agglomeration", "长三角"]),
-    ({"agg": "yangtze_delta", "type": "生态补偿"}, ["--agglomeration", "yangtze_delta", "--type", "生态补偿"]),
+    ({"agg": "yangtze_delta", "type": "生态补偿"},
+     ["--agglomeration", "yangtze_delta", "--type", "生态补偿"]),
     ({"type": "eco_compensation", "status": "proposed", "year_from": "2018", "year_to": "2022"},
      ["--type", "eco_compensation", "--status", "proposed", "--since", "2018", "--until", "2022"]),
-    ({"doc_type": "official", "status": "established"}, ["--doc-type", "official", "--status", "established"]),
+    ({"doc_type": "official", "status": "established"},
+     ["--doc-type", "official", "--status", "established"]),
 ]
 # fmt: on
 
 
 @pytest.mark.parametrize(("params", "args"), SAME_FILTERS)
-def test_cli_and_web_give_the_same_rows(sample_db: Path, tmp_path: Path, params: dict[str, str],
-                                        args: list[str]) -> None:
+def test_cli_and_web_give_the_same_rows(
+    sample_db: Path, tmp_path: Path, params: dict[str, str], args: list[str]
+) -> None:
     expected = cli_rows(sample_db, args, tmp_path)
     total, shown = web_rows(web(sample_db), params)
     assert expected and total == len(expected)
@@ -70,10 +75,14 @@ def test_web_names_an_unknown_filter_value(sample_db: Path) -> None:
     assert page.status_code == 400 and "no-such-region" in page.text
 
 
-def test_status_and_stage_filters_accept_values_the_store_holds(sample_db: Path, copy_store, tmp_path: Path) -> None:
+def test_status_and_stage_filters_accept_values_the_store_holds(
+    sample_db: Path, copy_store, tmp_path: Path
+) -> None:
     db = copy_store(sample_db, tmp_path / "copy.db")
     with sqlite3.connect(db) as c:
-        mid = c.execute("SELECT mention_id FROM mentions WHERE kind='mechanism' ORDER BY mention_id").fetchone()[0]
+        mid = c.execute(
+            "SELECT mention_id FROM mentions WHERE kind='mechanism' ORDER BY mention_id"
+        ).fetchone()[0]
         c.execute("UPDATE mentions SET status='pilot', stage='evaluate' WHERE mention_id=?", (mid,))
     df = q.mechanisms(db, status="pilot", stage="evaluate")
     assert list(df["mention_id"]) == [mid]
@@ -99,9 +108,15 @@ def _views(db: Path, type_id: str, key: tuple[str, int]) -> dict[str, object]:
     counts = tl.timeline_counts(db, types=type_id, include_document_links=True)
     dated = of_type[of_type["year"].notna()]
     return {
-        "query": len(of_type), "query_sentence": len(in_sentence), "web": total,
-        "report": report_total, "report_dated": len(dated), "report_all": report.overview["mechanism_mentions"],
-        "query_all": len(mech), "export_ids": set(exported["mention_id"]), "query_ids": set(mech["mention_id"]),
+        "query": len(of_type),
+        "query_sentence": len(in_sentence),
+        "web": total,
+        "report": report_total,
+        "report_dated": len(dated),
+        "report_all": report.overview["mechanism_mentions"],
+        "query_all": len(mech),
+        "export_ids": set(exported["mention_id"]),
+        "query_ids": set(mech["mention_id"]),
         "export_labels": list(sentences.loc[key, "labels"]),
         "timeline": int(counts["mentions"].sum()),
         "timeline_expected": int(sum(max(1, len(a)) for a in dated["agglomerations"])),
@@ -123,9 +138,10 @@ def _one_mention_sentence(db: Path) -> tuple[int, str, tuple[str, int], str]:
         row = c.execute(
             """SELECT m.mention_id, m.type, m.doc_id, m.sentence_idx, d.path FROM mentions m
                JOIN documents d USING (doc_id) WHERE m.kind = 'mechanism' AND d.year IS NOT NULL
-               AND (SELECT COUNT(*) FROM mentions o WHERE o.doc_id = m.doc_id AND o.sentence_idx = m.sentence_idx
+            AND (SELECT COUNT(*) FROM mentions o WHERE o.doc_id = m.doc_id AND o.sentence_idx = m.sentence_idx
                     AND o.kind = 'mechanism' AND o.type = m.type) = 1
-               ORDER BY d.date, m.mention_id LIMIT 1""").fetchone()
+               ORDER BY d.date, m.mention_id LIMIT 1"""
+        ).fetchone()
     return row[0], row[1], (row[2], row[3]), row[4]
 
 
@@ -136,12 +152,24 @@ def test_correction_imported_shows_everywhere(sample_db: Path, copy_store, tmp_p
     _assert_agree(before, type_id, present=True)
     with sqlite3.connect(db) as c:
         text = c.execute("SELECT text FROM sentences WHERE doc_id=? AND idx=?", key).fetchone()[0]
-        others = sorted({r[0] for r in c.execute(
-            "SELECT type FROM mentions WHERE doc_id=? AND sentence_idx=? AND kind='mechanism' AND type != ?",
-            (*key, type_id))})
+        others = sorted(
+            {
+                r[0]
+                for r in c.execute(
+                    "SELECT type FROM mentions WHERE doc_id=? AND "
+                    "sentence_idx=? AND kind='mechanism' AND type != ?",
+                    (*key, type_id),
+                )
+            }
+        )
     corrected = tmp_path / "corrected.jsonl"
-    corrected.write_text(json.dumps({"sentence": text, "doc_id": key[0], "sentence_idx": key[1], "types": others},
-                                    ensure_ascii=False) + "\n", encoding="utf-8")
+    corrected.write_text(
+        json.dumps(
+            {"sentence": text, "doc_id": key[0], "sentence_idx": key[1], "types": others}, ensure_ascii=False
+        )
+        + "\n",
+        encoding="utf-8",
+    )
     assert main(["import-annotations", str(corrected), "--db", str(db)]) == 0
     after = _views(db, type_id, key)
     _assert_agree(after, type_id, present=False)
@@ -149,11 +177,14 @@ def test_correction_imported_shows_everywhere(sample_db: Path, copy_store, tmp_p
     assert mid not in after["query_ids"]  # type: ignore[operator]
     with sqlite3.connect(db) as c:
         assert c.execute("SELECT deleted FROM mentions WHERE mention_id=?", (mid,)).fetchone()[0] == 1
-        assert c.execute("SELECT action, old_type, mention_id FROM annotations").fetchall() == [("delete", type_id, mid)]
+        assert c.execute("SELECT action, old_type, mention_id FROM annotations").fetchall() == [
+            ("delete", type_id, mid)
+        ]
 
 
-def test_correction_made_on_the_web_shows_everywhere_and_survives_reingest(sample_db: Path, copy_store,
-                                                                         tmp_path: Path) -> None:
+def test_correction_made_on_the_web_shows_everywhere_and_survives_reingest(
+    sample_db: Path, copy_store, tmp_path: Path
+) -> None:
     db = copy_store(sample_db, tmp_path / "copy.db")
     mid, type_id, key, path = _one_mention_sentence(db)
     before = _views(db, type_id, key)
@@ -171,7 +202,9 @@ def test_correction_made_on_the_web_shows_everywhere_and_survives_reingest(sampl
     assert summary.stored == 1
     with sqlite3.connect(db) as c:
         assert c.execute("SELECT COUNT(*) FROM mentions WHERE mention_id=?", (mid,)).fetchone()[0] == 0
-        replayed = c.execute("SELECT m.deleted FROM annotations a JOIN mentions m USING (mention_id)").fetchall()
+        replayed = c.execute(
+            "SELECT m.deleted FROM annotations a JOIN mentions m USING (mention_id)"
+        ).fetchall()
     assert replayed == [(1,)]
     _assert_agree(_views(db, type_id, key), type_id, present=False)
 
@@ -181,13 +214,25 @@ def test_status_set_on_import_is_what_every_reader_shows(sample_db: Path, copy_s
     mid, type_id, key, _ = _one_mention_sentence(db)
     with sqlite3.connect(db) as c:
         text = c.execute("SELECT text FROM sentences WHERE doc_id=? AND idx=?", key).fetchone()[0]
-        types = sorted({r[0] for r in c.execute(
-            "SELECT type FROM mentions WHERE doc_id=? AND sentence_idx=? AND kind='mechanism'", key)})
+        types = sorted(
+            {
+                r[0]
+                for r in c.execute(
+                    "SELECT type FROM mentions WHERE doc_id=? AND sentence_idx=? AND kind='mechanism'", key
+                )
+            }
+        )
         old = c.execute("SELECT status FROM mentions WHERE mention_id=?", (mid,)).fetchone()[0]
     new = "lacking" if old != "lacking" else "established"
     corrected = tmp_path / "set.jsonl"
-    corrected.write_text(json.dumps({"sentence": text, "doc_id": key[0], "sentence_idx": key[1], "types": types,
-                                     "status": new}, ensure_ascii=False) + "\n", encoding="utf-8")
+    corrected.write_text(
+        json.dumps(
+            {"sentence": text, "doc_id": key[0], "sentence_idx": key[1], "types": types, "status": new},
+            ensure_ascii=False,
+        )
+        + "\n",
+        encoding="utf-8",
+    )
     assert main(["import-annotations", str(corrected), "--db", str(db)]) == 0
     row = q.mechanisms(db).set_index("mention_id").loc[mid]
     assert row["status"] == new
