@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from policytext.errors import PolicytextError
+from policytext.errors import IngestError, PolicytextError
 from policytext.extract.pipeline import Extractor, document_output, to_output
 from policytext.ingest.discover import discover, sha256_file
 from policytext.ingest.document import build_document
@@ -136,11 +136,13 @@ def ingest(
             limits = (
                 {"max_memory": max_memory} if max_memory and runner is None else {}
             )  # the local pool's option
+            # One file or many: with workers it runs in a worker process, under the same time
+            # and memory bounds (``workers=0`` reads in this process, without bounds).
             for res in run(
                 job,
                 tasks,
-                workers=min(n_workers, total) if total > 1 else 0,
-                timeout=timeout if n_workers > 0 and total > 1 else None,
+                workers=min(n_workers, total) if n_workers > 0 else 0,
+                timeout=timeout if n_workers > 0 else None,
                 initializer=None,
                 **limits,
             ):
@@ -198,9 +200,40 @@ def _fail(
 # ---------------------------------------------------------------------------
 # text and extract (no database)
 # ---------------------------------------------------------------------------
-def text(path: str | os.PathLike[str], *, pdf_engine: str = "auto") -> Document:
-    """Read and clean one file (what ``policytext text`` prints)."""
-    return build_document(path, pdf_engine=pdf_engine)
+def text(
+    path: str | os.PathLike[str],
+    *,
+    pdf_engine: str = "auto",
+    timeout: float | None = None,
+    max_memory: int | None = None,
+) -> Document:
+    """Read and clean one file (what ``policytext text`` prints).
+
+    With ``timeout`` (seconds) or ``max_memory`` (bytes) the file is read in a worker process under
+    those bounds, as ``ingest`` reads each file; without them, in this process.
+
+    Raises:
+        IngestError: the file cannot be read, or a bound was hit (the message names it and the fix).
+    """
+    if timeout is None and max_memory is None:
+        return build_document(path, pdf_engine=pdf_engine)
+    spath = os.fspath(path)
+    res = next(
+        iter(
+            run_tasks(
+                FileJob(None, pdf_engine=pdf_engine),
+                [(spath, None)],
+                workers=1,
+                timeout=timeout,
+                max_memory=max_memory,
+            )
+        )
+    )
+    if not res.ok:
+        raise IngestError("timeout" if res.error == "timeout" else "corrupt", res.message, spath)
+    if isinstance(res.value, FileFailed):
+        raise IngestError(res.value.reason, res.value.message, spath)
+    return res.value.document
 
 
 def extract_files(
@@ -226,7 +259,8 @@ def extract_files(
     if progress:
         progress("start", 0, len(tasks))
     for n, res in enumerate(
-        run_tasks(job, tasks, workers=workers if len(tasks) > 1 else 0, timeout=timeout), start=1
+        run_tasks(job, tasks, workers=min(workers, len(tasks)), timeout=timeout if workers > 0 else None),
+        start=1,
     ):
         path = res.task[0]
         if not res.ok:

@@ -153,6 +153,10 @@ def text(
     original: bool = typer.Option(
         False, "--original", help="Print the text before traditional-to-simplified conversion."
     ),
+    timeout: float = typer.Option(
+        120.0, "--timeout", help="Seconds the file may take before it is stopped (0 = no limit)."
+    ),
+    max_memory: int = typer.Option(4096, "--max-memory", help="MB the reader may allocate (0 = no limit)."),
 ) -> None:
     """Print the clean reading-order text of one file (like pdftotext, for Chinese).
 
@@ -161,7 +165,12 @@ def text(
     from policytext.errors import IngestError
 
     try:
-        doc = api.text(path, pdf_engine=_engine(pdf_engine))
+        doc = api.text(
+            path,
+            pdf_engine=_engine(pdf_engine),
+            timeout=timeout if timeout > 0 else None,
+            max_memory=max_memory << 20 if max_memory > 0 else None,
+        )
     except IngestError as exc:
         err.print(f"policytext: {path}: {exc.reason}: {exc.message}", highlight=False)
         raise typer.Exit(1) from None

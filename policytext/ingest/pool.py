@@ -234,7 +234,10 @@ def run_tasks(
                             w.task,
                             False,
                             error="timeout",
-                            message=f"reading took longer than {timeout:g} s and was stopped",
+                            message=(
+                                f"reading took longer than {timeout:g} s (the time limit) and was stopped; "
+                                "raise it with --timeout SECONDS"
+                            ),
                             seconds=time.perf_counter() - w.started,
                         )
                         nw = _Worker(ctx, fn, initializer, max_memory)
@@ -262,7 +265,10 @@ def _died(code: int | None, max_memory: int | None) -> str:
         how = f"died (exit code {code})"
     message = f"the worker process {how} while reading this file"
     if max_memory and code in (-signal.SIGABRT, -signal.SIGSEGV, -signal.SIGKILL, -signal.SIGBUS, 1):
-        message += f"; it may have needed more than the memory limit ({max_memory >> 20} MB)"
+        message += (
+            f"; it may have needed more than the memory limit ({max_memory >> 20} MB): "
+            "raise it with --max-memory MB (0 = no limit)"
+        )
     return message
 
 

@@ -57,3 +57,29 @@ def test_one_format_table_serves_discovery_reading_and_storage(tmp_path: Path) -
     assert [Path(f).name for f in found.files] == ["notice.shtml"] and FORMATS[".shtml"] == "html"
     done = FileJob()((found.files[0], None))
     assert isinstance(done, FileDone) and done.format == "html"
+
+
+def test_single_file_is_read_under_the_time_limit_with_a_message_naming_it(tmp_path: Path) -> None:
+    import sys
+
+    import pytest
+
+    from policytext.errors import IngestError
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "reliability"))
+    import make_bad_inputs as mbi
+
+    slow = tmp_path / "blank-content.pdf"
+    slow.write_bytes(mbi.bomb_pdf(64 * 2**20))
+    with pytest.raises(IngestError, match=r"time limit.*--timeout") as got:
+        api.text(slow, timeout=2)
+    assert got.value.reason == "timeout"
+    s = api.ingest([slow], tmp_path / "one.db", workers=1, timeout=2, extract=False)
+    assert s.failed == 1 and s.failures[0]["error"] == "timeout" and "--timeout" in s.failures[0]["message"]
+    assert main_text(["text", str(slow), "--timeout", "2"]) == 1
+
+
+def main_text(args: list[str]) -> int:
+    from policytext.cli import main
+
+    return main(args)
