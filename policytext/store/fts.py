@@ -1,0 +1,72 @@
+"""Text as the store keeps it: the full-text index tokens and query, and storable strings.
+
+The FTS5 index holds every Han character as a token of its own, so a phrase of single
+characters finds any Chinese substring; user input reaches FTS5 only as quoted phrases.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+
+# str.translate table: every Han character -> the character between spaces (C speed).
+_HAN_SPACED = {
+    cp: f" {chr(cp)} "
+    for lo, hi in ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF))
+    for cp in range(lo, hi + 1)
+}
+_SURROGATE_RE = re.compile("[\ud800-\udfff]")
+_CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_QUERY_TERM_RE = re.compile(r'"[^"]+"|\S+')
+
+
+def printable(text: str) -> str:
+    """``text`` as SQLite (UTF-8) can store it: a lone surrogate becomes U+FFFD."""
+    return _SURROGATE_RE.sub("\ufffd", text) if _SURROGATE_RE.search(text) else text
+
+
+def printable_path(path: str | os.PathLike[str]) -> str:
+    """A path as stored and shown: bytes of the name that are not UTF-8 become ``\\xNN``.
+
+    File names on Linux are bytes; Python decodes the undecodable ones to surrogates
+    (``surrogateescape``), which UTF-8 cannot encode. The printable form keeps the
+    name recognisable (``bad-\\xff.txt``) and never crashes a write or a message.
+    """
+    text = os.fspath(path)
+    if not _SURROGATE_RE.search(text):
+        return text
+    try:
+        return os.fsencode(text).decode("utf-8", "backslashreplace")
+    except UnicodeError:
+        return printable(text)
+
+
+def fts_tokens(text: str) -> str:
+    """The text as indexed: every Han character a token of its own, other words kept.
+
+    Searching a phrase of single characters then finds any Chinese substring, so that
+    two-character words such as 补偿 are findable inside 生态保护补偿机制.
+    """
+    return text.translate(_HAN_SPACED)
+
+
+def fts_query(query: str) -> str:
+    """Turn a user's search string into an FTS5 query (terms ANDed, each a phrase).
+
+    User input never reaches FTS5 syntax directly: every term becomes a quoted phrase.
+
+    >>> fts_query('税收分成 "GDP"')
+    '"税 收 分 成" AND "GDP"'
+    """
+    terms = []
+    query = _CONTROL_RE.sub(" ", printable(query))  # a NUL would end the FTS5 string early
+    for raw in _QUERY_TERM_RE.findall(query):
+        term = raw.strip('"').strip()
+        tokens = fts_tokens(term).split()
+        tokens = [t.replace('"', "") for t in tokens if t.replace('"', "")]
+        if tokens:
+            terms.append('"' + " ".join(tokens) + '"')
+    return " AND ".join(terms)
+
+
+__all__ = ["fts_query", "fts_tokens", "printable", "printable_path"]
