@@ -16,7 +16,7 @@ from typing import Any
 
 from policytext.store import reads
 from policytext.store.db import Store
-from policytext.store.filters import STATUSES
+from policytext.store.filters import LINK_BASES, STATUSES
 from policytext.store.filters import Filters as StoreFilters
 
 PAGE_SIZE = 50
@@ -139,6 +139,7 @@ def facets(store: Store, f: StoreFilters) -> dict[str, list[dict[str, Any]]]:
         "status": merge(list(STATUSES), reads.counts(store, f.without("statuses"), by="status")),
         "doc_type": merge(reads.doc_types(store), reads.counts(store, f.without("doc_types"), by="doc_type")),
         "year": merge(year_values, reads.counts(store, f.without("period"), by="year")),
+        "basis": merge(list(LINK_BASES), reads.counts(store, f.without("basis"), by="basis")),
     }
 
 
