@@ -32,7 +32,8 @@ import pandas as pd
 
 from policytext.errors import PolicytextError, UsageError
 from policytext.export.tables import plain
-from policytext.query import STAGES, STATUSES, _default_taxonomy
+from policytext.store.filters import STATUSES, stages
+from policytext.store.filters import default_taxonomy as _default_taxonomy
 
 IMPORT_FORMATS = ("auto", "doccano", "label-studio", "jsonl")
 _META = ("doc_id", "sentence_idx", "document", "date", "page", "start", "end", "domains", "agglomerations")
@@ -130,7 +131,7 @@ def label_studio_config() -> str:
     types = "\n".join(f'    <Choice value="{escape(t.id)}" hint="{escape(t.zh)}"/>' for t in tx.types)
     labels = "\n".join(f'    <Label value="{escape(t.id)}"/>' for t in tx.types)
     status = "\n".join(f'    <Choice value="{s}"/>' for s in STATUSES)
-    stage = "\n".join(f'    <Choice value="{s}"/>' for s in STAGES)
+    stage = "\n".join(f'    <Choice value="{s}"/>' for s in stages())
     return f"""<View>
   <Text name="text" value="$text"/>
   <Labels name="spans" toName="text">
@@ -300,7 +301,7 @@ def parse_annotations(path: str | os.PathLike[str], *, fmt: str = "auto") -> tup
                 sentence=str(data.get("text") or ""),
                 types=_types(types, where),
                 status=_check(status, STATUSES, "status", where),
-                stage=_check(stage, STAGES, "stage", where),
+                stage=_check(stage, stages(), "stage", where),
                 doc_id=data.get("doc_id"),
                 sentence_idx=_int(data.get("sentence_idx")),
                 domains=list(data.get("domains") or []),
@@ -327,7 +328,7 @@ def parse_annotations(path: str | os.PathLike[str], *, fmt: str = "auto") -> tup
                 sentence=str(o.get("text") or ""),
                 types=_types(types, where),
                 status=_check(status, STATUSES, "status", where),
-                stage=_check(stage, STAGES, "stage", where),
+                stage=_check(stage, stages(), "stage", where),
                 doc_id=o.get("doc_id"),
                 sentence_idx=_int(o.get("sentence_idx")),
                 domains=list(o.get("domains") or []),
@@ -340,7 +341,7 @@ def parse_annotations(path: str | os.PathLike[str], *, fmt: str = "auto") -> tup
                 sentence=str(o.get("sentence") or ""),
                 types=_types(list(o.get("types") or []), where),
                 status=_check(o.get("status"), STATUSES, "status", where),
-                stage=_check(o.get("stage"), STAGES, "stage", where),
+                stage=_check(o.get("stage"), stages(), "stage", where),
                 doc_id=o.get("doc_id"),
                 sentence_idx=_int(o.get("sentence_idx")),
                 domains=list(o.get("domains") or []),
