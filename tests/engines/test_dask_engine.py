@@ -59,6 +59,7 @@ def inputs(tmp_path_factory) -> list[str]:
     return [str(folder)]
 
 
+@pytest.mark.slow
 def test_dask_results_equal_local_engine(tmp_path, cluster, inputs):
     local_db, dask_db = tmp_path / "local.db", tmp_path / "dask.db"
     local = api.ingest(inputs, local_db, workers=2)

@@ -81,6 +81,7 @@ def test_crash_of_single_worker_others_finish() -> None:
     assert res[("ok", 1)].value == 10 and res[("ok", 3)].value == 30
 
 
+@pytest.mark.slow
 def test_crashes_never_take_healthy_tasks_down() -> None:
     wrong = []
     for _ in range(150):

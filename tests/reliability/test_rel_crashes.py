@@ -81,6 +81,7 @@ def _progress(db: Path, runs_before: int) -> tuple[set[str], bool] | None:
         return None
 
 
+@pytest.mark.slow
 def test_sigkill_at_random_moments_loses_and_duplicates_nothing(folder30: Path, tmp_path: Path) -> None:
     """Each trial (after the first, all with --force: every document is rewritten) is killed
     after a random number of documents of its own run were committed, plus a random delay."""

@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 import make_bad_inputs as mbi
 from rel_helpers import REPO, run_cli
 
@@ -52,6 +54,7 @@ def test_2000_page_pdf_streams_in_bounded_memory(tmp_path: Path) -> None:
     assert out["peak_mb"] < 400, out  # all 2,000 pages' characters at once would need far more
 
 
+@pytest.mark.slow
 def test_decompression_bomb_refused_with_bounded_memory(tmp_path: Path) -> None:
     for name, data in (("bomb.pdf", mbi.bomb_pdf(1 << 30)), ("nested-bomb.pdf", mbi.nested_bomb_pdf(1 << 30))):
         path = tmp_path / name

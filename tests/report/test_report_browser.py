@@ -14,6 +14,7 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-net
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium is absent (make setup installs it)")
 
 
+@pytest.mark.slow
 def test_report_in_headless_chromium(sample_report) -> None:
     sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install playwright)")
     artifacts = REPO / "test-artifacts"
