@@ -10,8 +10,12 @@ REPO = Path(__file__).resolve().parents[1]
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.addoption("--slow", action="store_true", default=False,
-                     help="also run tests marked slow (`make test` and CI do)")
+    parser.addoption(
+        "--slow",
+        action="store_true",
+        default=False,
+        help="also run tests marked slow (`make test` and CI do)",
+    )
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -22,6 +26,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if "slow" in item.keywords:
             item.add_marker(skip)
+
+
 SHARED = REPO.parent / "shared"
 
 POLICY_SENTENCES = [
@@ -52,6 +58,7 @@ def sample_texts() -> dict[str, str]:
 
 
 # -- a store of the sample corpus, built once per session (query, export tests) -----------
+
 
 def build_sample_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Ingest corpora/sample once per session; later calls reuse the file."""

@@ -11,11 +11,15 @@ import pytest
 
 from policytext.cli import main
 
-GOOD = "关于推动长三角一体化发展的实施意见\n建立成本共担、利益共享机制，推动长三角一体化发展。\n完善生态保护补偿机制。\n"
-EXIT_BUG = ("cli.main() ignores the exit code that app(standalone_mode=False) returns for typer.Exit(n), "
-            "so a command ending with typer.Exit(1) makes main() return 0")
-CLICK_BUG = ("cli.main() catches click.ClickException from the `click` package, but typer 0.29 raises its vendored "
-             "typer._click exceptions: unknown options or commands escape main() as a traceback instead of exit 2")
+GOOD = "关于推动长三角一体化发展的实施意见\n建立成本共担、利益共享机制，推动长三角一体化发展。\n完善生态保护补偿机制。\n"  # noqa: E501
+EXIT_BUG = (
+    "cli.main() ignores the exit code that app(standalone_mode=False) returns for typer.Exit(n), "
+    "so a command ending with typer.Exit(1) makes main() return 0"
+)
+CLICK_BUG = (
+    "cli.main() catches click.ClickException from the `click` package, but typer 0.29 raises its vendored "
+    "typer._click exceptions: unknown options or commands escape main() as a traceback instead of exit 2"
+)
 COMMANDS = ["ingest", "text", "info", "extract", "eval", "train"]
 
 
@@ -43,17 +47,23 @@ def _run(capsys: pytest.CaptureFixture[str], argv: list[str]) -> tuple[int, str,
 
 def test_ingest_good_input(capsys, good_dir: Path, tmp_path: Path) -> None:
     db = tmp_path / "s.db"
-    code, _out, err = _run(capsys, ["ingest", str(good_dir), "--db", str(db), "-j", "0", "-q", "--rules-only"])
+    code, _out, err = _run(
+        capsys, ["ingest", str(good_dir), "--db", str(db), "-j", "0", "-q", "--rules-only"]
+    )
     assert code == 0
     assert "2 stored, 0 skipped (already stored), 0 failed" in err
-    code, _out, err = _run(capsys, ["ingest", str(good_dir), "--db", str(db), "-j", "0", "-q", "--rules-only"])
+    code, _out, err = _run(
+        capsys, ["ingest", str(good_dir), "--db", str(db), "-j", "0", "-q", "--rules-only"]
+    )
     assert code == 0
     assert "0 stored, 2 skipped" in err
 
 
 def test_ingest_failing_file(capsys, good_dir: Path, bad_file: Path, tmp_path: Path) -> None:
     db = tmp_path / "s.db"
-    _code, out, err = _run(capsys, ["ingest", str(good_dir), str(bad_file), "--db", str(db), "-j", "0", "-q", "--rules-only"])
+    _code, out, err = _run(
+        capsys, ["ingest", str(good_dir), str(bad_file), "--db", str(db), "-j", "0", "-q", "--rules-only"]
+    )
     flat = err.replace("\n", "")
     assert flat.count("failed /") == 1
     assert f"failed {bad_file}: corrupt: {bad_file.name} is empty" in flat
@@ -99,12 +109,18 @@ def test_text_missing_file(capsys, tmp_path: Path) -> None:
 
 
 def test_extract_json_with_error(capsys, good_dir: Path, bad_file: Path) -> None:
-    _code, out, err = _run(capsys, ["extract", str(good_dir / "plan.txt"), str(bad_file), "--format", "json", "--rules-only"])
+    _code, out, err = _run(
+        capsys, ["extract", str(good_dir / "plan.txt"), str(bad_file), "--format", "json", "--rules-only"]
+    )
     data = json.loads(out)
     assert data["schema"] == "policytext/v1"
     assert [Path(d["path"]).name for d in data["documents"]] == ["plan.txt"]
     assert [(e["path"], e["error"]) for e in data["errors"]] == [(str(bad_file), "corrupt")]
-    mech = [m for m in data["documents"][0]["mentions"] if m["kind"] == "mechanism" and m["type"] == "cost_sharing"]
+    mech = [
+        m
+        for m in data["documents"][0]["mentions"]
+        if m["kind"] == "mechanism" and m["type"] == "cost_sharing"
+    ]
     assert mech and mech[0]["sentence"] == "建立成本共担、利益共享机制，推动长三角一体化发展。"
     assert f"failed {bad_file}: corrupt:" in err.replace("\n", "")
 
@@ -125,8 +141,10 @@ def test_extract_jsonl_and_table(capsys, good_dir: Path, tmp_path: Path) -> None
     assert json.loads(dest.read_text(encoding="utf-8"))["schema"] == "policytext/v1"
 
 
-WRAP_BUG = ("per-file failure lines are printed through a rich Console, which wraps them at the console width "
-            "(80 columns when not a terminal), so a failure with a long path spans several lines")
+WRAP_BUG = (
+    "per-file failure lines are printed through a rich Console, which wraps them at the console width "
+    "(80 columns when not a terminal), so a failure with a long path spans several lines"
+)
 
 
 @pytest.mark.parametrize("command", ["ingest", "text", "extract"])
@@ -170,13 +188,24 @@ def test_eval_against_small_gold(capsys, tmp_path: Path) -> None:
     (tmp_path / "docs" / "g1.txt").write_text(GOOD, encoding="utf-8")
     gold = tmp_path / "gold"
     gold.mkdir()
-    (gold / "g1.json").write_text(json.dumps({
-        "file": "docs/g1.txt",
-        "date": None,
-        "agglomerations": ["yangtze_delta"],
-        "mechanisms": [{"sentence": "建立成本共担、利益共享机制，推动长三角一体化发展。",
-                        "types": ["cost_sharing", "benefit_sharing"], "status": "proposed"}],
-    }, ensure_ascii=False), encoding="utf-8")
+    (gold / "g1.json").write_text(
+        json.dumps(
+            {
+                "file": "docs/g1.txt",
+                "date": None,
+                "agglomerations": ["yangtze_delta"],
+                "mechanisms": [
+                    {
+                        "sentence": "建立成本共担、利益共享机制，推动长三角一体化发展。",
+                        "types": ["cost_sharing", "benefit_sharing"],
+                        "status": "proposed",
+                    }
+                ],
+            },
+            ensure_ascii=False,
+        ),
+        encoding="utf-8",
+    )
     code, out, _ = _run(capsys, ["eval", "--gold", str(gold), "--rules-only"])
     assert code == 0
     last = out.strip().splitlines()[-1]
@@ -210,8 +239,13 @@ def test_top_level_help_lists_commands(capsys) -> None:
 
 
 def test_python_m_policytext(good_dir: Path) -> None:
-    proc = subprocess.run([sys.executable, "-m", "policytext", "text", str(good_dir / "plan.txt")],
-                          capture_output=True, text=True, timeout=60, check=False)
+    proc = subprocess.run(
+        [sys.executable, "-m", "policytext", "text", str(good_dir / "plan.txt")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert proc.returncode == 0
     assert proc.stdout == GOOD
 
@@ -219,7 +253,17 @@ def test_python_m_policytext(good_dir: Path) -> None:
 @pytest.mark.parametrize("command", ["ingest", "text", "extract"])
 def test_failing_input_exits_1(capsys, command: str, good_dir: Path, bad_file: Path, tmp_path: Path) -> None:
     argv = {
-        "ingest": ["ingest", str(good_dir), str(bad_file), "--db", str(tmp_path / "s.db"), "-j", "0", "-q", "--rules-only"],
+        "ingest": [
+            "ingest",
+            str(good_dir),
+            str(bad_file),
+            "--db",
+            str(tmp_path / "s.db"),
+            "-j",
+            "0",
+            "-q",
+            "--rules-only",
+        ],
         "text": ["text", str(tmp_path / "absent.txt")],
         "extract": ["extract", str(good_dir / "plan.txt"), str(bad_file), "--rules-only"],
     }[command]
@@ -228,6 +272,11 @@ def test_failing_input_exits_1(capsys, command: str, good_dir: Path, bad_file: P
 
 
 def test_python_m_policytext_failing_file(bad_file: Path) -> None:
-    proc = subprocess.run([sys.executable, "-m", "policytext", "text", str(bad_file)],
-                          capture_output=True, text=True, timeout=60, check=False)
+    proc = subprocess.run(
+        [sys.executable, "-m", "policytext", "text", str(bad_file)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert proc.returncode == 1

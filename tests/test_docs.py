@@ -15,8 +15,22 @@ COMMANDS = sorted(typer.main.get_command(app).commands)  # type: ignore[attr-def
 
 
 def test_there_are_commands() -> None:
-    assert {"ingest", "text", "info", "extract", "eval", "train", "query", "search", "sql", "timeline",
-            "export", "import-annotations", "report", "serve"} <= set(COMMANDS)
+    assert {
+        "ingest",
+        "text",
+        "info",
+        "extract",
+        "eval",
+        "train",
+        "query",
+        "search",
+        "sql",
+        "timeline",
+        "export",
+        "import-annotations",
+        "report",
+        "serve",
+    } <= set(COMMANDS)
 
 
 @pytest.mark.parametrize("name", COMMANDS)

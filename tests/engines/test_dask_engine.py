@@ -24,8 +24,9 @@ SAMPLE = REPO / "corpora" / "sample"
 
 TABLES = {
     "documents": "SELECT * FROM documents ORDER BY doc_id",
-    "sentences": "SELECT doc_id, idx, start, \"end\", page, text, boilerplate FROM sentences ORDER BY doc_id, idx",
-    "mentions": "SELECT * FROM mentions ORDER BY doc_id, start, \"end\", kind, type",
+    "sentences": 'SELECT doc_id, idx, start, "end", page, text, boilerplate FROM sentences '
+    "ORDER BY doc_id, idx",
+    "mentions": 'SELECT * FROM mentions ORDER BY doc_id, start, "end", kind, type',
 }
 IGNORED = {"run_id", "ingested_at", "mention_id"}
 
@@ -34,7 +35,8 @@ def _rows(db: Path, table: str) -> list[dict]:
     con = sqlite3.connect(db)
     con.row_factory = sqlite3.Row
     try:
-        return [{k: r[k] for k in r.keys() if k not in IGNORED} for r in con.execute(TABLES[table])]
+        # a sqlite3.Row iterates its values, so its column names come from keys()
+        return [{k: r[k] for k in r.keys() if k not in IGNORED} for r in con.execute(TABLES[table])]  # noqa: SIM118
     finally:
         con.close()
 
@@ -43,8 +45,9 @@ def _rows(db: Path, table: str) -> list[dict]:
 def cluster():
     from distributed import LocalCluster
 
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0",
-                      silence_logs=40) as c:
+    with LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0", silence_logs=40
+    ) as c:
         yield c
 
 
@@ -65,9 +68,15 @@ def test_dask_results_equal_local_engine(tmp_path, cluster, inputs):
     local = api.ingest(inputs, local_db, workers=2)
     remote = api.ingest(inputs, dask_db, workers=2, runner=make_runner(scheduler=cluster.scheduler_address))
     assert (remote.stored, remote.failed, remote.pages, remote.characters) == (
-        local.stored, local.failed, local.pages, local.characters)
+        local.stored,
+        local.failed,
+        local.pages,
+        local.characters,
+    )
     assert local.stored >= 18 and local.failed == 1
-    assert [(f["path"], f["error"]) for f in remote.failures] == [(f["path"], f["error"]) for f in local.failures]
+    assert [(f["path"], f["error"]) for f in remote.failures] == [
+        (f["path"], f["error"]) for f in local.failures
+    ]
     for table in TABLES:
         a, b = _rows(local_db, table), _rows(dask_db, table)
         assert len(a) == len(b), table

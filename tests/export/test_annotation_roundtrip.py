@@ -6,8 +6,6 @@ import json
 import sqlite3
 from pathlib import Path
 
-import pytest
-
 from policytext.classify.model import LabelledSentence, MechanismClassifier, load_training_data
 from policytext.cli import main
 from policytext.export import export, sentence_table
@@ -52,8 +50,14 @@ def test_doccano_roundtrip_to_store_and_training(sample_db: Path, tmp_path: Path
 
     examples = load_training_data([out])
     assert len(examples) == 5
-    extra = [LabelledSentence(f"建立{n}市生态保护补偿机制，共同出资设立补偿资金。", ["eco_compensation"]) for n in "甲乙丙丁戊庚辛壬"]
-    extra += [LabelledSentence(f"{n}地约定园区税收按比例分成，由两地共享。", ["tax_sharing"]) for n in "甲乙丙丁戊庚"]
+    extra = [
+        LabelledSentence(f"建立{n}市生态保护补偿机制，共同出资设立补偿资金。", ["eco_compensation"])
+        for n in "甲乙丙丁戊庚辛壬"
+    ]
+    extra += [
+        LabelledSentence(f"{n}地约定园区税收按比例分成，由两地共享。", ["tax_sharing"])
+        for n in "甲乙丙丁戊庚"
+    ]
     extra += [LabelledSentence(f"今年第{n}季度全市经济运行平稳，居民收入继续增长。", []) for n in range(8)]
     clf = MechanismClassifier.train(examples + extra, labels=["eco_compensation", "tax_sharing"], cv=0)
     clf.save(tmp_path / "model")
@@ -69,7 +73,13 @@ def test_label_studio_roundtrip(sample_db: Path, tmp_path: Path) -> None:
         result = [dict(r) for r in t["predictions"][0]["result"]]
         if n == 0:
             result = [r for r in result if r["from_name"] != "types"] + [
-                {"from_name": "types", "to_name": "text", "type": "choices", "value": {"choices": ["tax_sharing"]}}]
+                {
+                    "from_name": "types",
+                    "to_name": "text",
+                    "type": "choices",
+                    "value": {"choices": ["tax_sharing"]},
+                }
+            ]
         t["annotations"] = [{"id": n, "completed_by": 1, "result": result, "was_cancelled": False}]
     tasks[-1]["annotations"] = []  # nobody annotated this one
     exported = tmp_path / "ls-export.json"
@@ -83,6 +93,8 @@ def test_label_studio_roundtrip(sample_db: Path, tmp_path: Path) -> None:
 
 def test_import_annotations_errors(tmp_path: Path) -> None:
     bad = tmp_path / "bad.jsonl"
-    bad.write_text(json.dumps({"sentence": "建立合作机制。", "types": ["not_a_type"]}) + "\n", encoding="utf-8")
+    bad.write_text(
+        json.dumps({"sentence": "建立合作机制。", "types": ["not_a_type"]}) + "\n", encoding="utf-8"
+    )
     assert main(["import-annotations", str(bad), "--out", str(tmp_path / "x.jsonl")]) == 1
     assert main(["import-annotations", str(bad)]) == 2

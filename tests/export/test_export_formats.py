@@ -21,10 +21,12 @@ def count(db: Path, sql: str) -> int:
 
 @pytest.fixture(scope="module")
 def counts(sample_db: Path) -> dict[str, int]:
-    return {"documents": count(sample_db, "SELECT COUNT(*) FROM documents"),
-            "mentions": count(sample_db, "SELECT COUNT(*) FROM mentions WHERE deleted = 0"),
-            "sentences": count(sample_db, "SELECT COUNT(*) FROM sentences"),
-            "body": count(sample_db, "SELECT COUNT(*) FROM sentences WHERE boilerplate = 0")}
+    return {
+        "documents": count(sample_db, "SELECT COUNT(*) FROM documents"),
+        "mentions": count(sample_db, "SELECT COUNT(*) FROM mentions WHERE deleted = 0"),
+        "sentences": count(sample_db, "SELECT COUNT(*) FROM sentences"),
+        "body": count(sample_db, "SELECT COUNT(*) FROM sentences WHERE boilerplate = 0"),
+    }
 
 
 def test_export_csv_and_jsonl_read_by_pandas(sample_db: Path, tmp_path: Path, counts: dict[str, int]) -> None:
@@ -86,12 +88,20 @@ def test_export_annotation_tool_files(sample_db: Path, tmp_path: Path, counts: d
     export(sample_db, tmp_path / "d", fmt="doccano")
     export(sample_db, tmp_path / "ls", fmt="label-studio")
     d = [json.loads(x) for x in (tmp_path / "d" / "doccano.jsonl").read_text(encoding="utf-8").splitlines()]
-    sp = [json.loads(x) for x in (tmp_path / "d" / "doccano_spans.jsonl").read_text(encoding="utf-8").splitlines()]
-    ls = [json.loads(x) for x in (tmp_path / "ls" / "label_studio.jsonl").read_text(encoding="utf-8").splitlines()]
+    sp = [
+        json.loads(x)
+        for x in (tmp_path / "d" / "doccano_spans.jsonl").read_text(encoding="utf-8").splitlines()
+    ]
+    ls = [
+        json.loads(x)
+        for x in (tmp_path / "ls" / "label_studio.jsonl").read_text(encoding="utf-8").splitlines()
+    ]
     assert len(d) == len(sp) == len(ls) == counts["body"]
     assert all(t["text"][s:e] for t in sp for s, e, _ in t["label"])
     assert all({"doc_id", "sentence_idx"} <= set(t["data"]) for t in ls)
-    assert "<Choices name=\"types\"" in (tmp_path / "ls" / "label_studio_config.xml").read_text(encoding="utf-8")
+    assert '<Choices name="types"' in (tmp_path / "ls" / "label_studio_config.xml").read_text(
+        encoding="utf-8"
+    )
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx", "parquet", "jsonl", "doccano", "label-studio", "spacy"])
@@ -110,8 +120,22 @@ def test_export_refuses_names_outside_out(sample_db: Path, tmp_path: Path, prefi
     with pytest.raises(UsageError):
         export(sample_db, tmp_path / "out", fmt="csv", prefix=prefix)
     assert not (tmp_path / "evil-documents.csv").exists()
-    assert main(["export", "--db", str(sample_db), "--format", "csv", "--out", str(tmp_path / "out"),
-                 "--prefix", prefix]) == 2
+    assert (
+        main(
+            [
+                "export",
+                "--db",
+                str(sample_db),
+                "--format",
+                "csv",
+                "--out",
+                str(tmp_path / "out"),
+                "--prefix",
+                prefix,
+            ]
+        )
+        == 2
+    )
 
 
 def test_export_does_not_follow_symlinks(sample_db: Path, tmp_path: Path) -> None:

@@ -15,8 +15,18 @@ def tree(tmp_path: Path) -> Path:
     root = tmp_path / "in"
     (root / "sub" / "deeper").mkdir(parents=True)
     (root / ".hidden_dir").mkdir()
-    for rel in ["a.txt", "b.PDF", "sub/c.md", "sub/deeper/d.html", "sub/deeper/e.docx", ".hidden_dir/f.txt",
-                ".secret.txt", "g.xyz", "sub/h.csv", "README"]:
+    for rel in [
+        "a.txt",
+        "b.PDF",
+        "sub/c.md",
+        "sub/deeper/d.html",
+        "sub/deeper/e.docx",
+        ".hidden_dir/f.txt",
+        ".secret.txt",
+        "g.xyz",
+        "sub/h.csv",
+        "README",
+    ]:
         (root / rel).write_text("城市群", encoding="utf-8")
     return root
 

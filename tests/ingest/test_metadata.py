@@ -63,7 +63,7 @@ NEWS_DATELINE = """长三角一体化示范区建设提速
 
 NEWS_SOURCE = """从基础的空间布局、核心的动力机制、发展目标三个维度来看,加快城市群一体化和都市圈同城化具有重大意义。
 党的二十届四中全会提出,推进超大特大城市治理现代化,加快城市群一体化和都市圈同城化。
-推动区域共同迈向绿色低碳的高质量发展。(来源:中国建设新闻网)"""
+推动区域共同迈向绿色低碳的高质量发展。(来源:中国建设新闻网)"""  # noqa: E501
 
 REPORT = """下载
 打印
@@ -131,7 +131,7 @@ DATES = [
     ("journal issue gives the year, not a month", JOURNAL_ISSUE, "b.pdf", None, "2021", "text"),
     ("journal year made precise by a file name that agrees", JOURNAL_ISSUE, "2021-03-05_report.pdf", None,
      "2021-03-05", "filename"),
-    ("journal year beats a file name that disagrees", JOURNAL_ISSUE, "2019-03-05_report.pdf", None, "2021", "text"),
+    ("journal year beats a file name that disagrees", JOURNAL_ISSUE, "2019-03-05_report.pdf", None, "2021", "text"),  # noqa: E501
     ("labelled line wins over the journal line", LABELLED, "c.html", None, "2020-05-20", "text"),
     ("news dateline", NEWS_DATELINE, "d.txt", None, "2023-12-01", "text"),
     ("datable event gives a year", NEWS_SOURCE, "e.txt", None, "2025", "text"),
@@ -146,7 +146,7 @@ DATES = [
     ("file name year-month", "没有日期的正文。", "chinaxiv-201606.00174.txt", None, "2016-06", "filename"),
     ("html meta date", "没有日期的正文。", "p.html", {"date": "2021-03-05T10:00:00+08:00"}, "2021-03-05",
      "metadata"),
-    ("docx created datetime", "没有日期的正文。", "p.docx", {"created": datetime(2020, 7, 1, 8, 0)}, "2020-07-01",
+    ("docx created datetime", "没有日期的正文。", "p.docx", {"created": datetime(2020, 7, 1, 8, 0)}, "2020-07-01",  # noqa: E501
      "metadata"),
     ("nothing at all", "没有日期的正文。", "notes.txt", None, None, None),
     ("future dates are ignored", "到2035年基本实现现代化。2030年前碳达峰。", "h.txt", None, None, None),
@@ -156,8 +156,9 @@ DATES = [
 
 
 @pytest.mark.parametrize("name,text,path,meta,expected,source", DATES, ids=[d[0] for d in DATES])
-def test_extract_metadata_date(name: str, text: str, path: str, meta: dict | None, expected: str | None,
-                               source: str | None) -> None:
+def test_extract_metadata_date(
+    name: str, text: str, path: str, meta: dict | None, expected: str | None, source: str | None
+) -> None:
     result = extract_metadata(text, path=path, format_meta=meta, today=TODAY)
     assert (result.date, result.date_source) == (expected, source)
     if expected:
@@ -220,8 +221,8 @@ TITLES = [
     (LAW, "中华人民共和国大气污染防治法"),
     ("《长江三角洲区域一体化发展规划纲要》\n正文。", "长江三角洲区域一体化发展规划纲要"),
     (("# DOI:10.5846/stxb201701220183\n刘菁华,李伟峰.京津冀城市群扩张模式.生态学报,2018,38(5):1650-1660.\n"
-      "# 京津冀城市群扩张模式对区域生态安全的影响预测\n作者"), "京津冀城市群扩张模式对区域生态安全的影响预测"),
-    (" 加快构建现代化都市圈一体化发展机制的策略重点*\n齐 爽\n摘 要：正文", "加快构建现代化都市圈一体化发展机制的策略重点"),
+      "# 京津冀城市群扩张模式对区域生态安全的影响预测\n作者"), "京津冀城市群扩张模式对区域生态安全的影响预测"),  # noqa: E501
+    (" 加快构建现代化都市圈一体化发展机制的策略重点*\n齐 爽\n摘 要：正文", "加快构建现代化都市圈一体化发展机制的策略重点"),  # noqa: E501
     (" 摘 要：城市群是城市发展的最高层次的空间组织形式。\n正文", None),
     (NEWS_SOURCE, None),
 ]
@@ -235,7 +236,9 @@ def test_find_title(text: str, expected: str | None) -> None:
 
 
 def test_title_falls_back_to_format_metadata() -> None:
-    result = extract_metadata(NEWS_SOURCE, path="x.html", format_meta={"title": "加快城市群一体化"}, today=TODAY)
+    result = extract_metadata(
+        NEWS_SOURCE, path="x.html", format_meta={"title": "加快城市群一体化"}, today=TODAY
+    )
     assert result.title == "加快城市群一体化"
     assert result.sources["title"] == "format metadata title"
 

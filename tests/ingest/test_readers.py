@@ -22,9 +22,7 @@ from policytext.ingest.readers import (
 )
 
 SIMPLIFIED = (
-    "长江三角洲城市群发展规划\n"
-    "推动城市群一体化发展，建立健全成本分担和利益共享机制。\n"
-    "2019年2月19日\n"
+    "长江三角洲城市群发展规划\n推动城市群一体化发展，建立健全成本分担和利益共享机制。\n2019年2月19日\n"
 )
 
 
@@ -187,7 +185,17 @@ def test_is_boilerplate_line(line: str, expected: bool) -> None:
 
 
 def test_drop_boilerplate_keeps_text_lines() -> None:
-    lines = ["下载", "打印", "【字号：", "大", "中", "小", "】", "2026年辽宁省政府工作报告", "扫一扫在手机打开当前页"]
+    lines = [
+        "下载",
+        "打印",
+        "【字号：",
+        "大",
+        "中",
+        "小",
+        "】",
+        "2026年辽宁省政府工作报告",
+        "扫一扫在手机打开当前页",
+    ]
     assert drop_boilerplate(lines) == ["2026年辽宁省政府工作报告"]
 
 
@@ -232,8 +240,10 @@ def test_read_html_text_meta_and_boilerplate(tmp_path: Path, charset: str, encod
 
 
 def test_read_html_published_time_property(tmp_path: Path) -> None:
-    page = ('<html><head><meta property="article:published_time" content="2021-03-05T10:00:00+08:00">'
-            "</head><body><p>正文一段。</p></body></html>")
+    page = (
+        '<html><head><meta property="article:published_time" content="2021-03-05T10:00:00+08:00">'
+        "</head><body><p>正文一段。</p></body></html>"
+    )
     result = read_html(_write(tmp_path, "a.htm", page.encode("utf-8")))
     assert result.meta["date"] == "2021-03-05T10:00:00+08:00"
     assert result.pages == ["正文一段。"]
@@ -282,7 +292,9 @@ def test_read_document_sniffs_content_before_extension(tmp_path: Path) -> None:
     renamed = tmp_path / "plan.bin"
     renamed.write_bytes(docx_path.read_bytes())
     assert read_document(renamed).engine == "docx"
-    html = _write(tmp_path, "page.txt", b"<!DOCTYPE html><html><body><p>\xe6\xad\xa3\xe6\x96\x87</p></body></html>")
+    html = _write(
+        tmp_path, "page.txt", b"<!DOCTYPE html><html><body><p>\xe6\xad\xa3\xe6\x96\x87</p></body></html>"
+    )
     assert read_document(html).engine == "html"
     md = _write(tmp_path, "notes.md", "# 标题\n正文".encode())
     assert read_document(md).engine == "md"
@@ -367,7 +379,14 @@ def test_read_document_pdf_is_handed_to_the_pdf_reader(tmp_path: Path) -> None:
 
 @pytest.mark.shared
 def test_read_document_real_corpus_file() -> None:
-    path = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "real" / "txt" / "gwr2026-liaoning.txt"
+    path = (
+        Path(__file__).resolve().parents[2].parent
+        / "shared"
+        / "corpus"
+        / "real"
+        / "txt"
+        / "gwr2026-liaoning.txt"
+    )
     if not path.exists():
         pytest.skip("shared corpus not beside the project")
     result = read_document(path)

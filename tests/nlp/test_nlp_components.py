@@ -71,7 +71,9 @@ def test_components_sentences_match_split_sentences(full_nlp: Language, sample_p
         assert sent.text.strip() == ref.text
 
 
-def test_components_saved_pipeline_extracts_the_same(full_nlp: Language, sample_path: Path, tmp_path: Path) -> None:
+def test_components_saved_pipeline_extracts_the_same(
+    full_nlp: Language, sample_path: Path, tmp_path: Path
+) -> None:
     text = build_document(sample_path).text
     before = _span_keys(full_nlp(text))
     save_nlp(full_nlp, tmp_path / "pipe")

@@ -40,7 +40,12 @@ def test_convert_document_to_doc(tok_nlp: Language, sample_path: Path) -> None:
 def test_convert_same_offsets_keep_own_attributes(tok_nlp: Language) -> None:
     text = "建立成本共担和利益共享机制。"
     common: dict[str, Any] = {
-        "kind": "mechanism", "text": text[:-1], "sentence": text, "sentence_index": 0, "start": 0, "end": len(text) - 1
+        "kind": "mechanism",
+        "text": text[:-1],
+        "sentence": text,
+        "sentence_index": 0,
+        "start": 0,
+        "end": len(text) - 1,
     }
     mentions = [
         Mention(type="cost_sharing", score=0.9, attributes={"stage": "establish"}, **common),

@@ -17,9 +17,10 @@ def raw_mentions(db: Path) -> list[dict]:
     """Mechanism mentions of dated documents, one dict per mention (aggs from the JSON column)."""
     with sqlite3.connect(db) as c:
         c.row_factory = sqlite3.Row
-        rows = c.execute("""SELECT m.mention_id, m.doc_id, m.type, m.status, m.stage, m.start, m.agglomerations_json,
+        rows = c.execute("""SELECT m.mention_id, m.doc_id, m.type, m.status, m.stage, m.start,
+        m.agglomerations_json,
                                    d.date FROM mentions m, documents d
-                            WHERE m.doc_id = d.doc_id AND m.kind = 'mechanism' AND d.date IS NOT NULL""").fetchall()
+                      WHERE m.doc_id = d.doc_id AND m.kind = 'mechanism' AND d.date IS NOT NULL""").fetchall()
     return [dict(r) for r in rows]
 
 
@@ -28,8 +29,11 @@ def test_timeline_counts_match_hand_computed(sample_db: Path) -> None:
     with sqlite3.connect(sample_db) as c:
         for (date,) in c.execute("SELECT date FROM documents"):
             docs_per_year[date[:4]] += 1
-    by_name = Counter(f.name[:4] for f in (Path(__file__).resolve().parents[2] / "corpora" / "sample").iterdir()
-                      if f.name[:4].isdigit())
+    by_name = Counter(
+        f.name[:4]
+        for f in (Path(__file__).resolve().parents[2] / "corpora" / "sample").iterdir()
+        if f.name[:4].isdigit()
+    )
     assert docs_per_year == by_name  # the sample files are named by their year
     docs: dict[tuple, set] = defaultdict(set)
     ments: Counter = Counter()
@@ -52,16 +56,23 @@ def test_timeline_counts_filters_by_alias(sample_db: Path) -> None:
     a = tl.timeline_counts(sample_db, types="生态补偿", agglomerations="长三角")
     b = tl.timeline_counts(sample_db, types="eco_compensation", agglomerations="yangtze_delta")
     assert a.equals(b) and len(a)
-    expected = Counter(m["date"][:4] for m in raw_mentions(sample_db)
-                       if m["type"] == "eco_compensation" and "yangtze_delta" in json.loads(m["agglomerations_json"]))
+    expected = Counter(
+        m["date"][:4]
+        for m in raw_mentions(sample_db)
+        if m["type"] == "eco_compensation" and "yangtze_delta" in json.loads(m["agglomerations_json"])
+    )
     assert dict(zip(a["period"], a["mentions"])) == dict(expected)
 
 
 def test_timeline_by_month_leaves_out_year_only_dates(sample_db: Path) -> None:
     df = tl.timeline_counts(sample_db, by="month")
     assert df["period"].str.fullmatch(r"\d{4}-\d{2}").all()
-    expected = sum(1 for m in raw_mentions(sample_db) if len(m["date"]) >= 7
-                   for _ in (json.loads(m["agglomerations_json"]) or [None]))
+    expected = sum(
+        1
+        for m in raw_mentions(sample_db)
+        if len(m["date"]) >= 7
+        for _ in (json.loads(m["agglomerations_json"]) or [None])
+    )
     assert df["mentions"].sum() == expected
 
 
@@ -74,7 +85,9 @@ def test_first_mentions_are_earliest(sample_db: Path) -> None:
             if k not in first or cand < first[k]:
                 first[k] = cand
     df = tl.first_mentions(sample_db)
-    got = {(r["agglomeration"], r["type"]): (r["date"], r["doc_id"], r["start"]) for r in df.to_dict("records")}
+    got = {
+        (r["agglomeration"], r["type"]): (r["date"], r["doc_id"], r["start"]) for r in df.to_dict("records")
+    }
     assert got == first
     yd = df[(df["agglomeration"] == "yangtze_delta") & (df["type"] == "co_built_parks")].iloc[0]
     assert yd["date"] == "2017-11-20" and yd["document"] == "2017-yangtze-delta-park-agreement.pdf"
@@ -102,8 +115,23 @@ def test_stage_paths_follow_the_periods(sample_db: Path) -> None:
 
 
 def test_cli_timeline(sample_db: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["timeline", "--db", str(sample_db), "--by", "year", "--type", "生态补偿", "--normalize",
-                 "--format", "json"]) == 0
+    assert (
+        main(
+            [
+                "timeline",
+                "--db",
+                str(sample_db),
+                "--by",
+                "year",
+                "--type",
+                "生态补偿",
+                "--normalize",
+                "--format",
+                "json",
+            ]
+        )
+        == 0
+    )
     rows = json.loads(capsys.readouterr().out)
     assert rows and {"period", "agglomeration", "type", "documents", "mentions", "doc_share"} <= set(rows[0])
     for show in ("first", "stages"):

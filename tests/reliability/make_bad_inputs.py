@@ -79,8 +79,9 @@ def _register_fonts() -> None:
         pdfmetrics.registerFont(UnicodeCIDFont(CID_FONT))
 
 
-def text_pdf(pages: list[list[str]], *, font: str = CID_FONT, encrypt: object = None,
-             compress: bool = True) -> bytes:
+def text_pdf(
+    pages: list[list[str]], *, font: str = CID_FONT, encrypt: object = None, compress: bool = True
+) -> bytes:
     """A PDF with the given lines on each page (deterministic bytes)."""
     from reportlab.pdfgen.canvas import Canvas
 
@@ -124,16 +125,26 @@ def broken_xref_pdf(seed: int | str = "xref") -> bytes:
 def garbage_xref_pdf() -> bytes:
     """A PDF header, then objects and an xref that are garbage: not repairable."""
     noise = hashlib.sha256(b"noise").digest() * 64
-    return (b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 9 0 R >>\nendobj\n" + noise
-            + b"\nxref\n0 3\nzzzzzzzzzz 65535 f \nxxxx\ntrailer\n<< /Root 7 0 R >>\nstartxref\n999999\n%%EOF\n")
+    return (
+        b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 9 0 R >>\nendobj\n"
+        + noise
+        + b"\nxref\n0 3\nzzzzzzzzzz 65535 f \nxxxx\ntrailer\n<< /Root 7 0 R >>\nstartxref\n999999\n%%EOF\n"
+    )
 
 
 def encrypted_pdf(user_password: str, owner_password: str = "owner-secret", seed: int | str = "enc") -> bytes:
     """An RC4/AES-encrypted PDF; with an empty user password it opens without one."""
     from reportlab.lib.pdfencrypt import StandardEncryption
 
-    enc = StandardEncryption(user_password, ownerPassword=owner_password, canPrint=1, canModify=0,
-                             canCopy=0, canAnnotate=0, strength=128)
+    enc = StandardEncryption(
+        user_password,
+        ownerPassword=owner_password,
+        canPrint=1,
+        canModify=0,
+        canCopy=0,
+        canAnnotate=0,
+        strength=128,
+    )
     return text_pdf([policy_text(seed).splitlines()], encrypt=enc)
 
 
@@ -175,17 +186,25 @@ def many_pages_pdf(n_pages: int = 2000) -> bytes:
     objects.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>")  # 3
     kids = []
     for n in range(1, n_pages + 1):
-        lines = [f"Regional integration plan, section {n}.", f"Cost sharing and benefit sharing item {n * 7 % 1000}.",
-                 f"Joint fund for the metropolitan area, clause {n}."]
+        lines = [
+            f"Regional integration plan, section {n}.",
+            f"Cost sharing and benefit sharing item {n * 7 % 1000}.",
+            f"Joint fund for the metropolitan area, clause {n}.",
+        ]
         ops = ["BT /F1 12 Tf 72 760 Td 16 TL"] + [f"({s}) Tj T*" for s in lines] + ["ET"]
         content = "\n".join(ops).encode("latin-1")
         objects.append(b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream")
         content_id = len(objects)
-        objects.append(b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 3 0 R >> >>"
-                       b" /Contents %d 0 R >>" % content_id)
+        objects.append(
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 3 0 R >> >>"
+            b" /Contents %d 0 R >>" % content_id
+        )
         kids.append(len(objects))
     objects[0] = b"<< /Type /Catalog /Pages 2 0 R >>"
-    objects[1] = b"<< /Type /Pages /Count %d /Kids [%s] >>" % (n_pages, b" ".join(b"%d 0 R" % k for k in kids))
+    objects[1] = b"<< /Type /Pages /Count %d /Kids [%s] >>" % (
+        n_pages,
+        b" ".join(b"%d 0 R" % k for k in kids),
+    )
     return _assemble(objects)
 
 
@@ -196,7 +215,9 @@ def nested_bomb_pdf(inflated_bytes: int = 1 << 30) -> bytes:
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Count 1 /Kids [3 0 R] >>",
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
-        b"<< /Length %d /Filter [/FlateDecode /FlateDecode] >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        b"<< /Length %d /Filter [/FlateDecode /FlateDecode] >>\nstream\n" % len(stream)
+        + stream
+        + b"\nendstream",
     ]
     return _assemble(objects)
 
@@ -287,16 +308,30 @@ def build_bad_folder(folder: Path, *, good: int = 3) -> list[Case]:
         put(f"good-{n}.txt", text.encode("utf-8"), "stored", "good UTF-8 text", text.splitlines()[-1])
     put("good.pdf", good_pdf("good-pdf"), "stored", "good PDF", tag_line("good-pdf"))
     put("empty.pdf", b"", "corrupt", "zero-byte PDF")
-    put("empty.txt", b"", "corrupt", "zero-byte text file: the same bytes as empty.pdf, so it fails with it "
-        "(alone: no_text)")
+    put(
+        "empty.txt",
+        b"",
+        "corrupt",
+        "zero-byte text file: the same bytes as empty.pdf, so it fails with it (alone: no_text)",
+    )
     put("blank.txt", b" \n\t\n  ", "no_text", "white space only")
     put("truncated.pdf", truncated_pdf(), "corrupt", "PDF cut at 60 %")
-    put("broken-xref.pdf", broken_xref_pdf(), "stored", "xref offsets wrong: PDFium rebuilds the xref",
-        tag_line("xref"))
+    put(
+        "broken-xref.pdf",
+        broken_xref_pdf(),
+        "stored",
+        "xref offsets wrong: PDFium rebuilds the xref",
+        tag_line("xref"),
+    )
     put("garbage-xref.pdf", garbage_xref_pdf(), "corrupt", "xref and objects are garbage")
     put("encrypted-user.pdf", encrypted_pdf("user-secret"), "encrypted", "user password set")
-    put("encrypted-owner.pdf", encrypted_pdf("", seed="owner"), "stored",
-        "owner password only: opens without a password", tag_line("owner"))
+    put(
+        "encrypted-owner.pdf",
+        encrypted_pdf("", seed="owner"),
+        "stored",
+        "owner password only: opens without a password",
+        tag_line("owner"),
+    )
     put("scanned.pdf", scanned_pdf(), "no_text", "page images only, no text layer")
     put("no-tounicode.pdf", no_tounicode_pdf(), "no_text", "embedded fonts without ToUnicode: garbage glyphs")
     put("png-renamed.pdf", b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4, "corrupt", "a PNG named .pdf")
@@ -304,19 +339,35 @@ def build_bad_folder(folder: Path, *, good: int = 3) -> list[Case]:
     put("zip-renamed.pdf", _zip_bytes(), "unsupported", "a ZIP archive named .pdf")
     gb = policy_text("gb18030")
     put("gb18030.txt", gb.encode("gb18030"), "stored", "GB18030 text", gb.splitlines()[-1])
-    put("big5.txt", TRADITIONAL.encode("big5"), "stored", "Big5 traditional text (converted to simplified)",
-        "粤港澳大湾区")
+    put(
+        "big5.txt",
+        TRADITIONAL.encode("big5"),
+        "stored",
+        "Big5 traditional text (converted to simplified)",
+        "粤港澳大湾区",
+    )
     u16 = policy_text("utf16")
     put("utf16-bom.txt", u16.encode("utf-16"), "stored", "UTF-16 with BOM", u16.splitlines()[-1])
     u16le = policy_text("utf16le")
-    put("utf16le-nobom.txt", u16le.encode("utf-16-le"), "stored", "UTF-16 LE without BOM", u16le.splitlines()[-1])
+    put(
+        "utf16le-nobom.txt",
+        u16le.encode("utf-16-le"),
+        "stored",
+        "UTF-16 LE without BOM",
+        u16le.splitlines()[-1],
+    )
     mixed = policy_text("mixed", lines=6).splitlines()
     put("mixed-encoding.txt", mixed_encoding_txt(), "stored", "UTF-8 lines then GB18030 lines", mixed[0])
     put("binary.txt", bytes(range(256)) * 64, "unsupported", "random binary named .txt")
     put("nul-bytes.txt", nul_bytes_txt(), "stored", "NUL bytes inside UTF-8 text", "末尾")
     zh = policy_text("中文名")
-    put("政策 文件 (副本).txt", zh.encode("utf-8"), "stored", "Chinese characters and spaces in the name",
-        zh.splitlines()[-1])
+    put(
+        "政策 文件 (副本).txt",
+        zh.encode("utf-8"),
+        "stored",
+        "Chinese characters and spaces in the name",
+        zh.splitlines()[-1],
+    )
     return cases
 
 

@@ -14,12 +14,14 @@ PYTHON = sys.executable
 CLI = [PYTHON, "-m", "policytext"]
 
 
-def run_cli(args: list[str], *, timeout: float = 300, env: dict[str, str] | None = None,
-            **kw: object) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    args: list[str], *, timeout: float = 300, env: dict[str, str] | None = None, **kw: object
+) -> subprocess.CompletedProcess[str]:
     """Run ``policytext ARGS`` in a subprocess; text output, errors replaced."""
     env = {**os.environ, "PYTHONPATH": str(REPO), "COLUMNS": "200", **(env or {})}
-    return subprocess.run(CLI + args, capture_output=True, text=True, errors="replace", timeout=timeout,
-                          cwd=REPO, env=env, **kw)  # type: ignore[call-overload]
+    return subprocess.run(
+        CLI + args, capture_output=True, text=True, errors="replace", timeout=timeout, cwd=REPO, env=env, **kw
+    )  # type: ignore[call-overload]
 
 
 def integrity(db: Path) -> str:

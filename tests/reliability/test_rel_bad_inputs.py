@@ -86,8 +86,12 @@ def test_mixed_encoding_is_decoded_line_by_line(bad_cases) -> None:
 
 
 def test_zero_byte_files_alone(tmp_path: Path) -> None:
-    for name, reason in (("empty.txt", "no_text"), ("empty.pdf", "corrupt"), ("empty.docx", "corrupt"),
-                         ("empty.html", "no_text")):
+    for name, reason in (
+        ("empty.txt", "no_text"),
+        ("empty.pdf", "corrupt"),
+        ("empty.docx", "corrupt"),
+        ("empty.html", "no_text"),
+    ):
         (tmp_path / name).write_bytes(b"")
         with pytest.raises(IngestError) as exc:
             build_document(tmp_path / name)
@@ -100,8 +104,18 @@ def test_nul_bytes_removed(bad_cases) -> None:
 
 
 def test_cli_prints_one_line_per_failure_and_exits_1(bad_cases, tmp_path: Path) -> None:
-    proc = run_cli(["ingest", str(bad_cases[0].path.parent), "--db", str(tmp_path / "c.db"), "-q", "-j", "2",
-                    "--rules-only"])
+    proc = run_cli(
+        [
+            "ingest",
+            str(bad_cases[0].path.parent),
+            "--db",
+            str(tmp_path / "c.db"),
+            "-q",
+            "-j",
+            "2",
+            "--rules-only",
+        ]
+    )
     assert proc.returncode == 1, proc.stderr
     assert "Traceback" not in proc.stderr
     for case in bad_cases:
@@ -119,7 +133,7 @@ def test_megabyte_line_is_read_and_stored(tmp_path: Path) -> None:
     s = api.ingest([tmp_path / "in"], tmp_path / "l.db", workers=2, timeout=120, extract=False)
     assert (s.stored, s.failed) == (2, 0)
     conn = sqlite3.connect(tmp_path / "l.db")
-    n_chars, = conn.execute("SELECT n_chars FROM documents WHERE filename='long-line.txt'").fetchone()
+    (n_chars,) = conn.execute("SELECT n_chars FROM documents WHERE filename='long-line.txt'").fetchone()
     assert n_chars > 300_000
 
 
@@ -129,7 +143,7 @@ def test_megabyte_line_is_read_and_stored(tmp_path: Path) -> None:
 def test_undecodable_and_chinese_names(tmp_path: Path) -> None:
     folder = tmp_path / "names"
     folder.mkdir()
-    path, needle = mbi.undecodable_name(folder)
+    _path, needle = mbi.undecodable_name(folder)
     (folder / "政策 文件.txt").write_text(mbi.policy_text("zh-name"), encoding="utf-8")
     bad = os.path.join(os.fsencode(folder), b"\xff\xfe-empty.txt")
     open(bad, "wb").close()  # fails (no_text): its message names an undecodable file
@@ -143,7 +157,7 @@ def test_undecodable_and_chinese_names(tmp_path: Path) -> None:
     assert any(p.endswith("政策 文件.txt") for p in paths)
     for p in paths + [r[0] for r in conn.execute("SELECT path FROM failures")]:
         p.encode("utf-8")  # printable: no surrogates
-    text, = conn.execute("SELECT text FROM documents WHERE filename LIKE 'bad-%'").fetchone()
+    (text,) = conn.execute("SELECT text FROM documents WHERE filename LIKE 'bad-%'").fetchone()
     assert needle in text
     assert integrity(db) == "ok"
     # the same names through the API (no subprocess): no exception, same outcome
@@ -195,8 +209,9 @@ def _no_dac_override() -> list[str] | None:
     setpriv = shutil.which("setpriv")
     if setpriv is None:
         return None
-    probe = subprocess.run([setpriv, "--bounding-set", "-dac_override,-dac_read_search", "true"],
-                           capture_output=True)
+    probe = subprocess.run(
+        [setpriv, "--bounding-set", "-dac_override,-dac_read_search", "true"], capture_output=True
+    )
     return [setpriv, "--bounding-set", "-dac_override,-dac_read_search"] if probe.returncode == 0 else None
 
 
@@ -213,8 +228,13 @@ def test_unreadable_file_fails_alone(tmp_path: Path) -> None:
     secret.chmod(0o000)
     try:
         env = {**os.environ, "PYTHONPATH": str(REPO)}
-        proc = subprocess.run([*prefix, *CLI, "ingest", str(folder), "--db", str(tmp_path / "u.db"), "-q",
-                               "--rules-only"], capture_output=True, text=True, env=env, timeout=300)
+        proc = subprocess.run(
+            [*prefix, *CLI, "ingest", str(folder), "--db", str(tmp_path / "u.db"), "-q", "--rules-only"],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=300,
+        )
     finally:
         secret.chmod(0o644)
     assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr

@@ -45,20 +45,31 @@ def _doc_ids(db: Path) -> set[str] | None:
 
 
 def _start(folder: Path, db: Path, *extra: str) -> subprocess.Popen[bytes]:
-    return subprocess.Popen([*CLI, "ingest", str(folder), "--db", str(db), "-q", "-j", "2", "--no-extract", *extra],
-                            cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO)}, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE, start_new_session=True)
+    return subprocess.Popen(
+        [*CLI, "ingest", str(folder), "--db", str(db), "-q", "-j", "2", "--no-extract", *extra],
+        cwd=REPO,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
 
 
 def _check_store(db: Path) -> None:
     assert integrity(db) == "ok"
     conn = sqlite3.connect(db)
     try:
-        dup = conn.execute("SELECT doc_id, COUNT(*) FROM documents GROUP BY doc_id HAVING COUNT(*) > 1").fetchall()
+        dup = conn.execute(
+            "SELECT doc_id, COUNT(*) FROM documents GROUP BY doc_id HAVING COUNT(*) > 1"
+        ).fetchall()
         assert not dup
-        orphans = conn.execute("SELECT COUNT(*) FROM sentences WHERE doc_id NOT IN (SELECT doc_id FROM documents)")
+        orphans = conn.execute(
+            "SELECT COUNT(*) FROM sentences WHERE doc_id NOT IN (SELECT doc_id FROM documents)"
+        )
         assert orphans.fetchone()[0] == 0
-        fts = conn.execute("SELECT (SELECT COUNT(*) FROM sentences_fts), (SELECT COUNT(*) FROM sentences)").fetchone()
+        fts = conn.execute(
+            "SELECT (SELECT COUNT(*) FROM sentences_fts), (SELECT COUNT(*) FROM sentences)"
+        ).fetchone()
         assert fts[0] == fts[1]
     finally:
         conn.close()
@@ -73,7 +84,9 @@ def _progress(db: Path, runs_before: int) -> tuple[set[str], bool] | None:
         try:
             ids = {r[0] for r in conn.execute("SELECT doc_id FROM documents")}
             new_run = conn.execute("SELECT MAX(run_id) FROM runs").fetchone()[0] or 0
-            mine = conn.execute("SELECT COUNT(*) FROM documents WHERE run_id > ?", (runs_before,)).fetchone()[0]
+            mine = conn.execute("SELECT COUNT(*) FROM documents WHERE run_id > ?", (runs_before,)).fetchone()[
+                0
+            ]
             return ids, new_run > runs_before, mine
         finally:
             conn.close()
@@ -109,7 +122,9 @@ def test_sigkill_at_random_moments_loses_and_duplicates_nothing(folder30: Path, 
                         break
                 time.sleep(0.003)
             if proc.poll() is None:
-                os.kill(proc.pid, signal.SIGKILL)  # the ingest process only: its workers must go by themselves
+                os.kill(
+                    proc.pid, signal.SIGKILL
+                )  # the ingest process only: its workers must go by themselves
                 killed += 1
             proc.wait(timeout=30)
         finally:
@@ -133,7 +148,9 @@ def test_sigkill_at_random_moments_loses_and_duplicates_nothing(folder30: Path, 
     assert conn.execute("SELECT COUNT(DISTINCT path) FROM document_paths").fetchone()[0] == N_FILES
     assert conn.execute("SELECT COUNT(*) FROM document_paths").fetchone()[0] == N_FILES
     assert conn.execute("SELECT COUNT(*) FROM failures").fetchone()[0] == 0
-    runs = conn.execute("SELECT status, stored, skipped, failed, finished_at FROM runs ORDER BY run_id").fetchall()
+    runs = conn.execute(
+        "SELECT status, stored, skipped, failed, finished_at FROM runs ORDER BY run_id"
+    ).fetchall()
     assert runs[-1][0] == "done"
     for status, stored, skipped, failed, finished_at in runs:
         if status == "done":  # a run says done only after it went through every input

@@ -15,8 +15,12 @@ from policytext.lexicons.gazetteer import Gazetteer
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 # Any Unicode (surrogates excluded: they are not text), biased toward what policy texts hold.
-CHINESE = st.sampled_from(list("关于推动长三角区域一体化发展的实施意见建立成本共担利益共享机制粤港澳大湾区都市圈城市群"
-                               "年月日第号〔〕《》，。、；：？！“”（）　\n\r\t 0123456789二〇一九十"))
+CHINESE = st.sampled_from(
+    list(
+        "关于推动长三角区域一体化发展的实施意见建立成本共担利益共享机制粤港澳大湾区都市圈城市群"
+        "年月日第号〔〕《》，。、；：？！“”（）　\n\r\t 0123456789二〇一九十"
+    )
+)
 ANY = st.text(alphabet=st.one_of(st.characters(blacklist_categories=("Cs",)), CHINESE), max_size=300)
 
 
@@ -43,7 +47,7 @@ def test_sentences_have_valid_offsets(text: str) -> None:
         assert s.index == i
         assert 0 <= s.start <= s.end <= len(clean)
         assert s.start >= last_end
-        assert clean[s.start:s.end] == s.text
+        assert clean[s.start : s.end] == s.text
         last_end = s.end
 
 
@@ -66,4 +70,4 @@ def test_extract_metadata_total(text: str, name: str) -> None:
 def test_gazetteer_offsets_valid(text: str) -> None:
     for m in _gazetteer().find(text):
         assert 0 <= m.start < m.end <= len(text)
-        assert text[m.start:m.end] == m.surface
+        assert text[m.start : m.end] == m.surface

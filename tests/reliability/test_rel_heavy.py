@@ -8,9 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 import make_bad_inputs as mbi
+import pytest
 from rel_helpers import REPO, run_cli
 
 from policytext import api
@@ -39,8 +38,13 @@ print(json.dumps(out))
 
 def _read_in_subprocess(path: Path) -> dict:
     """Read one file in a fresh interpreter and report its outcome and peak RSS (MB)."""
-    proc = subprocess.run([sys.executable, "-c", _PEAK, str(path)], capture_output=True, text=True, timeout=300,
-                          env={**os.environ, "PYTHONPATH": str(REPO)})
+    proc = subprocess.run(
+        [sys.executable, "-c", _PEAK, str(path)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
     assert proc.returncode == 0, proc.stderr
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
@@ -56,7 +60,10 @@ def test_2000_page_pdf_streams_in_bounded_memory(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_decompression_bomb_refused_with_bounded_memory(tmp_path: Path) -> None:
-    for name, data in (("bomb.pdf", mbi.bomb_pdf(1 << 30)), ("nested-bomb.pdf", mbi.nested_bomb_pdf(1 << 30))):
+    for name, data in (
+        ("bomb.pdf", mbi.bomb_pdf(1 << 30)),
+        ("nested-bomb.pdf", mbi.nested_bomb_pdf(1 << 30)),
+    ):
         path = tmp_path / name
         path.write_bytes(data)
         assert path.stat().st_size < 2 * MB
@@ -90,8 +97,21 @@ def test_worker_memory_limit() -> None:
 def test_cli_max_memory_option_accepted(tmp_path: Path) -> None:
     (tmp_path / "a.txt").write_text(mbi.policy_text("mm-a"), encoding="utf-8")
     (tmp_path / "b.txt").write_text(mbi.policy_text("mm-b"), encoding="utf-8")
-    proc = run_cli(["ingest", str(tmp_path / "a.txt"), str(tmp_path / "b.txt"), "--db", str(tmp_path / "m.db"),
-                    "-q", "-j", "2", "--rules-only", "--max-memory", "512"])
+    proc = run_cli(
+        [
+            "ingest",
+            str(tmp_path / "a.txt"),
+            str(tmp_path / "b.txt"),
+            "--db",
+            str(tmp_path / "m.db"),
+            "-q",
+            "-j",
+            "2",
+            "--rules-only",
+            "--max-memory",
+            "512",
+        ]
+    )
     assert proc.returncode == 0 and "2 stored" in proc.stderr, proc.stderr
 
 
@@ -105,8 +125,21 @@ def test_parser_that_runs_forever_is_stopped_at_the_timeout(tmp_path: Path) -> N
     assert slow.stat().st_size < 100_000
     for n in range(3):
         (folder / f"ok-{n}.txt").write_text(mbi.policy_text(f"timeout-ok-{n}"), encoding="utf-8")
-    proc = run_cli(["ingest", str(folder), "--db", str(tmp_path / "t.db"), "-q", "-j", "2", "--rules-only",
-                    "--timeout", "3"], timeout=240)
+    proc = run_cli(
+        [
+            "ingest",
+            str(folder),
+            "--db",
+            str(tmp_path / "t.db"),
+            "-q",
+            "-j",
+            "2",
+            "--rules-only",
+            "--timeout",
+            "3",
+        ],
+        timeout=240,
+    )
     assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr
     line = next(ln for ln in proc.stderr.splitlines() if "blank-content.pdf" in ln)
     assert ": timeout: " in line and "3 s" in line

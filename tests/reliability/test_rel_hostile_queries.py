@@ -16,13 +16,13 @@ INJECTIONS = [
     "'; DROP TABLE documents; --",
     '"; DROP TABLE documents; --',
     "') OR 1=1 --",
-    "补偿\" OR \"1\"=\"1",
+    '补偿" OR "1"="1',
     "NEAR(补偿 机制)",
     "tokens:补偿",
     "补偿*",
     "^补偿",
-    "\"",
-    "\"\"\"",
+    '"',
+    '"""',
     "*",
     "(",
     "AND OR NOT",
@@ -70,15 +70,18 @@ def test_readonly_store_refuses_writes(store_db: Path) -> None:
             store.execute("INSERT INTO failures (path, reason, message, failed_at) VALUES ('x','io','m','t')")
 
 
-@pytest.mark.parametrize("statement", [
-    "DROP TABLE documents",
-    "DELETE FROM documents",
-    "SELECT 1; DROP TABLE documents",
-    "UPDATE documents SET text = ''",
-    "ATTACH DATABASE '/tmp/pt-evil.db' AS evil",
-    "PRAGMA journal_mode = DELETE",
-    "CREATE TABLE evil (x)",
-])
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "DROP TABLE documents",
+        "DELETE FROM documents",
+        "SELECT 1; DROP TABLE documents",
+        "UPDATE documents SET text = ''",
+        "ATTACH DATABASE '/tmp/pt-evil.db' AS evil",
+        "PRAGMA journal_mode = DELETE",
+        "CREATE TABLE evil (x)",
+    ],
+)
 def test_sql_command_is_read_only(store_db: Path, statement: str) -> None:
     proc = run_cli(["sql", statement, "--db", str(store_db)])
     if "No such command" in proc.stderr:
@@ -90,7 +93,7 @@ def test_sql_command_is_read_only(store_db: Path, statement: str) -> None:
     assert not Path("/tmp/pt-evil.db").exists()
 
 
-@pytest.mark.parametrize("query", ["'; DROP TABLE documents; --", "补偿\" OR \"1\"=\"1", "NEAR(补偿"])
+@pytest.mark.parametrize("query", ["'; DROP TABLE documents; --", '补偿" OR "1"="1', "NEAR(补偿"])
 def test_search_command_with_injection(store_db: Path, query: str) -> None:
     proc = run_cli(["search", query, "--db", str(store_db)])
     if "No such command" in proc.stderr:

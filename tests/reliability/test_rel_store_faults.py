@@ -23,7 +23,9 @@ def _tmpfs(size: str, *, readonly: bool = False):  # type: ignore[no-untyped-def
     where = Path(f"/tmp/pt-tmpfs-{uuid.uuid4().hex[:8]}")
     where.mkdir()
     opts = f"size={size}" + (",ro" if readonly else "")
-    proc = subprocess.run(["mount", "-t", "tmpfs", "-o", opts, "tmpfs", str(where)], capture_output=True, text=True)
+    proc = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", opts, "tmpfs", str(where)], capture_output=True, text=True
+    )
     if proc.returncode != 0:
         where.rmdir()
         pytest.skip(f"cannot mount a tmpfs here: {proc.stderr.strip()}")
@@ -37,7 +39,9 @@ def _tmpfs(size: str, *, readonly: bool = False):  # type: ignore[no-untyped-def
 def test_db_in_a_read_only_folder(tmp_path: Path) -> None:
     (tmp_path / "a.txt").write_text(mbi.policy_text("ro"), encoding="utf-8")
     with _tmpfs("1m", readonly=True) as ro:
-        proc = run_cli(["ingest", str(tmp_path / "a.txt"), "--db", str(ro / "corpus.db"), "-q", "--rules-only"])
+        proc = run_cli(
+            ["ingest", str(tmp_path / "a.txt"), "--db", str(ro / "corpus.db"), "-q", "--rules-only"]
+        )
     assert proc.returncode == 1, proc.stderr
     assert "Traceback" not in proc.stderr
     lines = [ln for ln in proc.stderr.splitlines() if ln.strip()]
@@ -49,7 +53,9 @@ def test_full_disk_while_writing(tmp_path: Path) -> None:
     folder = tmp_path / "in"
     folder.mkdir()
     for n in range(40):  # ~40 x 60 KB of text: far more than the 1.5 MB filesystem holds once indexed
-        (folder / f"doc-{n:02d}.txt").write_text(mbi.policy_text(f"full-{n}", lines=60) * 12, encoding="utf-8")
+        (folder / f"doc-{n:02d}.txt").write_text(
+            mbi.policy_text(f"full-{n}", lines=60) * 12, encoding="utf-8"
+        )
     with _tmpfs("1536k") as small:
         db = small / "corpus.db"
         proc = run_cli(["ingest", str(folder), "--db", str(db), "-q", "-j", "2", "--no-extract"])
@@ -62,7 +68,8 @@ def test_full_disk_while_writing(tmp_path: Path) -> None:
         assert 0 < stored < 40
         # every stored document is complete: its sentences and index rows are there
         incomplete = conn.execute(
-            "SELECT COUNT(*) FROM documents d WHERE NOT EXISTS (SELECT 1 FROM sentences s WHERE s.doc_id = d.doc_id)"
+            "SELECT COUNT(*) FROM documents d WHERE NOT EXISTS "
+            "(SELECT 1 FROM sentences s WHERE s.doc_id = d.doc_id)"
         ).fetchone()[0]
         assert incomplete == 0
         conn.close()
@@ -70,7 +77,9 @@ def test_full_disk_while_writing(tmp_path: Path) -> None:
         for suffix in ("", "-wal", "-shm"):
             if Path(f"{db}{suffix}").exists():
                 shutil.copy(f"{db}{suffix}", tmp_path / f"corpus.db{suffix}")
-    proc = run_cli(["ingest", str(folder), "--db", str(tmp_path / "corpus.db"), "-q", "-j", "2", "--no-extract"])
+    proc = run_cli(
+        ["ingest", str(folder), "--db", str(tmp_path / "corpus.db"), "-q", "-j", "2", "--no-extract"]
+    )
     assert proc.returncode == 0, proc.stderr
     assert f"{stored} skipped" in proc.stderr
     conn = sqlite3.connect(tmp_path / "corpus.db")

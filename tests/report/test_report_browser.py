@@ -8,15 +8,25 @@ import pytest
 from conftest import REPO
 
 CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
 
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium is absent (make setup installs it)")
+pytestmark = pytest.mark.skipif(
+    not CHROMIUM.exists(), reason="/usr/bin/chromium is absent (make setup installs it)"
+)
 
 
 @pytest.mark.slow
 def test_report_in_headless_chromium(sample_report) -> None:
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install playwright)")
+    sync_api = pytest.importorskip(
+        "playwright.sync_api", reason="playwright is not installed (pip install playwright)"
+    )
     artifacts = REPO / "test-artifacts"
     artifacts.mkdir(exist_ok=True)
     errors: list[str] = []
@@ -40,7 +50,9 @@ def test_report_in_headless_chromium(sample_report) -> None:
             page.evaluate("document.fonts.ready")
             n_svg = page.locator("svg.chart").count()
             n_boxes = page.locator("[data-chart]").count()
-            sizes = page.eval_on_selector_all("svg.chart", "els => els.map(e => e.getBoundingClientRect().width)")
+            sizes = page.eval_on_selector_all(
+                "svg.chart", "els => els.map(e => e.getBoundingClientRect().width)"
+            )
             font_ok = page.evaluate("document.fonts.check('16px PolicytextCJK', '长三角')")
             page.screenshot(path=str(artifacts / "report.png"), full_page=True)
         finally:

@@ -12,7 +12,9 @@ from policytext.export import figures as fg
 
 def test_report_figures_written(sample_report) -> None:
     names = sorted(p.name for p in sample_report.figures)
-    assert names == sorted(f"{s}.{e}" for s in ("heatmap", "timelines", "documents_by_year") for e in ("png", "svg"))
+    assert names == sorted(
+        f"{s}.{e}" for s in ("heatmap", "timelines", "documents_by_year") for e in ("png", "svg")
+    )
     for p in sample_report.figures:
         assert p.stat().st_size > 1000
         if p.suffix == ".png":
@@ -36,7 +38,9 @@ def test_report_figures_png_is_300_dpi(sample_report) -> None:
 def test_report_figures_draw_chinese_with_the_bundled_font() -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # a missing glyph is a UserWarning in matplotlib
-        fig = fg.heatmap_figure(["长江三角洲城市群", "徐州都市圈"], ["成本共担 cost_sharing", "生态补偿"], [[1, 0], [2, 3]])
+        fig = fg.heatmap_figure(
+            ["长江三角洲城市群", "徐州都市圈"], ["成本共担 cost_sharing", "生态补偿"], [[1, 0], [2, 3]]
+        )
         svg = fg.inline_svg(fig, "t", "热力图")
     assert svg.startswith("<svg ") and 'id="t-' in svg and "http" not in svg
     assert fg.cjk_font() == "Droid Sans Fallback"

@@ -12,7 +12,18 @@ from policytext.cli import main
 from policytext.export.report import build_report
 from policytext.store.db import Store
 
-URL_ATTRS = {"src", "href", "xlink:href", "srcset", "action", "poster", "data", "formaction", "background", "manifest"}
+URL_ATTRS = {
+    "src",
+    "href",
+    "xlink:href",
+    "srcset",
+    "action",
+    "poster",
+    "data",
+    "formaction",
+    "background",
+    "manifest",
+}
 
 
 class _Refs(HTMLParser):
@@ -66,10 +77,13 @@ def test_report_builds_from_the_sample_store(sample_report) -> None:
     # the first-mention table: first year each type appears per agglomeration, checked against the store
     with Store(data.db, readonly=True) as store:
         expected = {
-            (r["agg"], r["type"]): r["year"] for r in store.rows(
+            (r["agg"], r["type"]): r["year"]
+            for r in store.rows(
                 "SELECT ma.agglomeration_id AS agg, m.type AS type, MIN(d.year) AS year FROM mentions m "
-                "JOIN mention_agglomerations ma ON ma.mention_id = m.mention_id JOIN documents d ON d.doc_id = m.doc_id "
-                "WHERE m.kind = 'mechanism' AND m.deleted = 0 GROUP BY 1, 2")
+                "JOIN mention_agglomerations ma ON ma.mention_id = "
+                "m.mention_id JOIN documents d ON d.doc_id = m.doc_id "
+                "WHERE m.kind = 'mechanism' AND m.deleted = 0 GROUP BY 1, 2"
+            )
         }
     assert {(r["agg_id"], r["type"]): r["year"] for r in data.first_mentions} == expected
     assert sum(c is not None for row in data.first_matrix for c in row["cells"]) == len(expected)
@@ -102,7 +116,9 @@ def test_report_escapes_document_text(hostile_db: Path, tmp_path: Path) -> None:
 
 
 def test_report_is_deterministic_but_for_the_meta_line(hostile_db: Path, tmp_path: Path, monkeypatch) -> None:
-    first = build_report(hostile_db, tmp_path / "a.html", generated=GENERATED).html.read_text(encoding="utf-8")
+    first = build_report(hostile_db, tmp_path / "a.html", generated=GENERATED).html.read_text(
+        encoding="utf-8"
+    )
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767312000")  # another time, and the CLI path this time
     assert main(["report", "--db", str(hostile_db), "--out", str(tmp_path / "b.html")]) == 0
     second = (tmp_path / "b.html").read_text(encoding="utf-8")

@@ -29,8 +29,15 @@ def _doc(doc_id: str = "a" * 64, path: str = "/tmp/doc.txt", text: str = TEXT) -
         original_text=text,
         pages=[Page(1, 0, s1_end), Page(2, s2_start, len(text))],
         sentences=sents,
-        meta=Metadata(title="生态补偿意见", date="2021-03-05", date_source="text", doc_number="发改规划〔2021〕1号",
-                      issuer="国家发展改革委", doc_type="official", sources={"date": "text", "title": "text"}),
+        meta=Metadata(
+            title="生态补偿意见",
+            date="2021-03-05",
+            date_source="text",
+            doc_number="发改规划〔2021〕1号",
+            issuer="国家发展改革委",
+            doc_type="official",
+            sources={"date": "text", "title": "text"},
+        ),
         engine="txt",
         encoding="utf-8",
         size=len(text.encode()),
@@ -42,8 +49,17 @@ def _extraction(doc: Document, n: int = 2) -> Extraction:
     s = doc.sentences[1]
     start = doc.text.index("成本共担")
     mentions = [
-        Mention("mechanism", "cost_sharing", "成本共担", s.text, 1, start, start + 4, 2,
-                attributes={"status": "proposed", "agglomerations": ["yangtze_delta"]}),
+        Mention(
+            "mechanism",
+            "cost_sharing",
+            "成本共担",
+            s.text,
+            1,
+            start,
+            start + 4,
+            2,
+            attributes={"status": "proposed", "agglomerations": ["yangtze_delta"]},
+        ),
         Mention("mechanism", "benefit_sharing", "利益共享", s.text, 1, start + 5, start + 9, 2),
     ][:n]
     return Extraction(mentions=mentions, versions={"taxonomy": "t@1", "gazetteer": "g@1", "model": "m@1"})
@@ -110,10 +126,12 @@ def test_replace_leaves_no_leftovers(store: Store) -> None:
 def test_mention_versions_stored(store: Store) -> None:
     doc = _doc()
     store.add_document(doc, _extraction(doc))
-    rows = store.rows("SELECT type, start, \"end\", text, taxonomy_version, gazetteer_version, model_version FROM mentions")
+    rows = store.rows(
+        'SELECT type, start, "end", text, taxonomy_version, gazetteer_version, model_version FROM mentions'
+    )
     assert {r["type"] for r in rows} == {"cost_sharing", "benefit_sharing"}
     for r in rows:
-        assert doc.text[r["start"]:r["end"]] == r["text"]
+        assert doc.text[r["start"] : r["end"]] == r["text"]
         assert (r["taxonomy_version"], r["gazetteer_version"], r["model_version"]) == ("t@1", "g@1", "m@1")
 
 
@@ -136,7 +154,9 @@ def test_fts_tokens_and_query() -> None:
     assert fts_query("") == ""
 
 
-@pytest.mark.parametrize("query", ['" OR 1=1 --', "NEAR(", "*", 'a" OR "b', "补偿 OR", "NOT", "^补", "(", '""', "AND"])
+@pytest.mark.parametrize(
+    "query", ['" OR 1=1 --', "NEAR(", "*", 'a" OR "b', "补偿 OR", "NOT", "^补", "(", '""', "AND"]
+)
 def test_injection_strings_are_harmless(store: Store, query: str) -> None:
     doc = _doc()
     store.add_document(doc)
@@ -212,7 +232,12 @@ def test_info_counts(store: Store) -> None:
     store.add_document(doc, _extraction(doc), run_id=run)
     store.finish_run(run, stored=1, skipped=0, failed=0)
     info = store.info()
-    assert (info["documents"], info["pages"], info["sentences"], info["characters"]) == (1, 2, 2, len(doc.text))
+    assert (info["documents"], info["pages"], info["sentences"], info["characters"]) == (
+        1,
+        2,
+        2,
+        len(doc.text),
+    )
     assert info["mentions"] == {"mechanism": 2}
     assert info["doc_types"] == {"official": 1}
     assert info["versions"] == {"taxonomy": "t@1"}

@@ -16,7 +16,8 @@ from policytext.web.annotations import export_training_jsonl
 def sentence_with_two_types(db: Path) -> tuple[str, int]:
     con = sqlite3.connect(db)
     row = con.execute(
-        """SELECT doc_id, sentence_idx FROM mentions WHERE kind='mechanism' AND deleted=0 GROUP BY doc_id, sentence_idx
+        """SELECT doc_id, sentence_idx FROM mentions WHERE kind='mechanism' AND deleted=0 GROUP BY doc_id,
+            sentence_idx
            HAVING COUNT(DISTINCT type) >= 2 ORDER BY doc_id, sentence_idx"""
     ).fetchone()
     con.close()
@@ -28,13 +29,21 @@ def test_web_annotations_correct_and_export(store_copy: Path, tmp_path: Path) ->
 
     doc_id, idx = sentence_with_two_types(store_copy)
     with Store(store_copy) as store:
-        ms = store.rows("SELECT mention_id, type FROM mentions WHERE doc_id=? AND sentence_idx=? AND kind='mechanism'", (doc_id, idx))
-        store.correct_mention(ms[0]["mention_id"], action="set", type="joint_fund", status="established", annotator="ana")
+        ms = store.rows(
+            "SELECT mention_id, type FROM mentions WHERE doc_id=? AND sentence_idx=? AND kind='mechanism'",
+            (doc_id, idx),
+        )
+        store.correct_mention(
+            ms[0]["mention_id"], action="set", type="joint_fund", status="established", annotator="ana"
+        )
         for m in ms[1:]:
             store.correct_mention(m["mention_id"], action="delete", annotator="bo")
         other_doc, other_idx = store.execute(
-            "SELECT doc_id, idx FROM sentences WHERE doc_id != ? ORDER BY sid LIMIT 1", (doc_id,)).fetchone()
-        store.add_sentence_mechanism(other_doc, other_idx, type="tax_sharing", status="proposed", annotator="ana")
+            "SELECT doc_id, idx FROM sentences WHERE doc_id != ? ORDER BY sid LIMIT 1", (doc_id,)
+        ).fetchone()
+        store.add_sentence_mechanism(
+            other_doc, other_idx, type="tax_sharing", status="proposed", annotator="ana"
+        )
         assert [a["action"] for a in store.annotations()] == ["set"] + ["delete"] * (len(ms) - 1) + ["add"]
         n = export_training_jsonl(store, tmp_path / "out" / "web.jsonl")
         assert store.info()["mentions"]["mechanism"] >= 1
@@ -51,7 +60,10 @@ def test_web_annotations_correct_and_export(store_copy: Path, tmp_path: Path) ->
 def test_web_annotations_deleting_every_label_exports_a_negative(store_copy: Path, tmp_path: Path) -> None:
     doc_id, idx = sentence_with_two_types(store_copy)
     with Store(store_copy) as store:
-        for m in store.rows("SELECT mention_id FROM mentions WHERE doc_id=? AND sentence_idx=? AND kind='mechanism'", (doc_id, idx)):
+        for m in store.rows(
+            "SELECT mention_id FROM mentions WHERE doc_id=? AND sentence_idx=? AND kind='mechanism'",
+            (doc_id, idx),
+        ):
             store.correct_mention(m["mention_id"], action="delete", annotator="ana")
         with pytest.raises(StoreError, match="no mention"):
             store.correct_mention(m["mention_id"], action="delete", annotator="ana")
@@ -62,7 +74,9 @@ def test_web_annotations_deleting_every_label_exports_a_negative(store_copy: Pat
 
 def test_web_annotations_read_only_store_refuses(built_store: Path) -> None:
     with Store(built_store, readonly=True) as store:
-        mention_id = store.execute("SELECT mention_id FROM mentions WHERE kind='mechanism' LIMIT 1").fetchone()[0]
+        mention_id = store.execute(
+            "SELECT mention_id FROM mentions WHERE kind='mechanism' LIMIT 1"
+        ).fetchone()[0]
         with pytest.raises(StoreError, match="read-only"):
             store.correct_mention(mention_id, action="delete", annotator="ana")
         with pytest.raises(StoreError, match="annotator"):

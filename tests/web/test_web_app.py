@@ -18,7 +18,9 @@ def client(db: Path, **kw: object) -> object:
 
 def first_mechanism(db: Path) -> tuple[int, str, int]:
     con = sqlite3.connect(db)
-    row = con.execute("SELECT mention_id, doc_id, sentence_idx FROM mentions WHERE kind='mechanism' ORDER BY mention_id").fetchone()
+    row = con.execute(
+        "SELECT mention_id, doc_id, sentence_idx FROM mentions WHERE kind='mechanism' ORDER BY mention_id"
+    ).fetchone()
     con.close()
     return row
 
@@ -28,7 +30,9 @@ def test_web_app_pages_render(built_store: Path) -> None:
     _mention_id, doc_id, idx = first_mechanism(built_store)
     home = c.get("/")
     assert home.status_code == 200 and 'id="chart-data"' in home.text
-    part = c.get("/", params={"type": "cost_sharing", "status": "proposed", "year_from": "2015", "partial": "1"})
+    part = c.get(
+        "/", params={"type": "cost_sharing", "status": "proposed", "year_from": "2015", "partial": "1"}
+    )
     assert part.status_code == 200 and "<html" not in part.text and 'id="filters"' in part.text
     assert c.get("/search", params={"q": "生态补偿"}).text.count('<mark class="hit">') > 0
     doc = c.get(f"/doc/{doc_id}", params={"s": idx})
@@ -44,7 +48,11 @@ def test_web_app_escapes_document_text(built_store: Path) -> None:
     con = sqlite3.connect(built_store)
     doc_id = con.execute("SELECT doc_id FROM documents WHERE filename='2023-script-notice.txt'").fetchone()[0]
     con.close()
-    for page in (c.get(f"/doc/{doc_id}"), c.get("/search", params={"q": "共同承担"}), c.get("/", params={"type": "cost_sharing"})):
+    for page in (
+        c.get(f"/doc/{doc_id}"),
+        c.get("/search", params={"q": "共同承担"}),
+        c.get("/", params={"type": "cost_sharing"}),
+    ):
         assert "<script>window" not in page.text and "<b>共同承担" not in page.text
     assert "&lt;script&gt;window.__pwned = 1&lt;/script&gt;" in c.get(f"/doc/{doc_id}").text
 
@@ -56,7 +64,7 @@ def test_web_app_read_only_refuses_edits(built_store: Path) -> None:
     r = c.post(f"/mentions/{mention_id}", data={"action": "delete"}, follow_redirects=False)
     assert r.status_code == 403 and "--edit" in r.text
     assert c.post(f"/doc/{doc_id}/sentences/{idx}/mechanisms", data={"type": "joint_fund"}).status_code == 403
-    assert "form class=\"correct\"" not in c.get(f"/doc/{doc_id}").text
+    assert 'form class="correct"' not in c.get(f"/doc/{doc_id}").text
 
 
 def test_web_app_edit_needs_token_and_same_origin(store_copy: Path) -> None:
@@ -64,17 +72,36 @@ def test_web_app_edit_needs_token_and_same_origin(store_copy: Path) -> None:
     token = c.app.state.web.token
     mention_id, doc_id, idx = first_mechanism(store_copy)
     assert c.post(f"/mentions/{mention_id}", data={"action": "delete"}).status_code == 403
-    assert c.post(f"/mentions/{mention_id}", data={"action": "delete", "csrf": token},
-                  headers={"Origin": "http://evil.example"}).status_code == 403
-    assert c.post(f"/mentions/{mention_id}", data={"action": "set", "type": "nonsense", "csrf": token}).status_code == 400
-    r = c.post(f"/mentions/{mention_id}", data={"action": "set", "status": "lacking", "csrf": token, "next": "//evil.example/"},
-               follow_redirects=False)
+    assert (
+        c.post(
+            f"/mentions/{mention_id}",
+            data={"action": "delete", "csrf": token},
+            headers={"Origin": "http://evil.example"},
+        ).status_code
+        == 403
+    )
+    assert (
+        c.post(
+            f"/mentions/{mention_id}", data={"action": "set", "type": "nonsense", "csrf": token}
+        ).status_code
+        == 400
+    )
+    r = c.post(
+        f"/mentions/{mention_id}",
+        data={"action": "set", "status": "lacking", "csrf": token, "next": "//evil.example/"},
+        follow_redirects=False,
+    )
     assert r.status_code == 303 and r.headers["location"] == "/"
-    r = c.post(f"/doc/{doc_id}/sentences/{idx}/mechanisms", data={"type": "joint_fund", "status": "proposed", "csrf": token},
-               headers={"Accept": "application/json"})
+    r = c.post(
+        f"/doc/{doc_id}/sentences/{idx}/mechanisms",
+        data={"type": "joint_fund", "status": "proposed", "csrf": token},
+        headers={"Accept": "application/json"},
+    )
     assert r.status_code == 200 and r.json()["action"] == "add"
     con = sqlite3.connect(store_copy)
-    got = con.execute("SELECT action, annotator, status, type FROM annotations ORDER BY annotation_id").fetchall()
+    got = con.execute(
+        "SELECT action, annotator, status, type FROM annotations ORDER BY annotation_id"
+    ).fetchall()
     con.close()
     assert got[0][:3] == ("set", "ana", "lacking") and got[1] == ("add", "ana", "proposed", "joint_fund")
 

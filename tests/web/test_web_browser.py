@@ -47,7 +47,10 @@ def test_web_browser_filter_search_open_correct(browser, store_copy: Path) -> No
         types = set(page.locator("#results tbody tr .chip small").all_inner_texts())
         assert types == {"eco_compensation"}
         # the other facets count under the type filter (status counts add up to the total)
-        status_counts = [int(m) for m in re.findall(r"\((\d+)\)", " ".join(page.locator("#f-status option").all_inner_texts()))]
+        status_counts = [
+            int(m)
+            for m in re.findall(r"\((\d+)\)", " ".join(page.locator("#f-status option").all_inner_texts()))
+        ]
         assert sum(status_counts) == eco
 
         # more filters: status, then a period by clicking a bar of the timeline
@@ -60,12 +63,18 @@ def test_web_browser_filter_search_open_correct(browser, store_copy: Path) -> No
         bar.click()
         page.wait_for_function(f"location.search.includes('year_from={year}')")
         assert page.locator("#f-year_from").input_value() == year
-        assert all(d.startswith(year) for d in page.locator("#results tbody tr td:nth-child(5)").all_inner_texts())
+        assert all(
+            d.startswith(year) for d in page.locator("#results tbody tr td:nth-child(5)").all_inner_texts()
+        )
 
         # a heatmap cell sets type and agglomeration
         page.goto(url + "/")
         cell = page.locator("#heatmap rect.cell:not([data-n='0'])").first
-        ctype, cagg, n = cell.get_attribute("data-type"), cell.get_attribute("data-agg"), cell.get_attribute("data-n")
+        ctype, cagg, n = (
+            cell.get_attribute("data-type"),
+            cell.get_attribute("data-agg"),
+            cell.get_attribute("data-n"),
+        )
         cell.click()
         page.wait_for_function(f"location.search.includes('agg={cagg}')")
         assert page.locator("#f-type").input_value() == ctype
@@ -116,8 +125,12 @@ def test_web_browser_filter_search_open_correct(browser, store_copy: Path) -> No
     con.row_factory = sqlite3.Row
     rows = [dict(r) for r in con.execute("SELECT * FROM annotations ORDER BY annotation_id")]
     assert [(r["action"], r["mention_id"], r["annotator"]) for r in rows] == [
-        ("set", mention_id, "tester"), ("delete", victim_id, "tester")]
-    assert rows[0]["type"] == new_type and rows[0]["old_type"] == old_type and rows[0]["status"] == "established"
+        ("set", mention_id, "tester"),
+        ("delete", victim_id, "tester"),
+    ]
+    assert (
+        rows[0]["type"] == new_type and rows[0]["old_type"] == old_type and rows[0]["status"] == "established"
+    )
     assert all(re.match(r"\d{4}-\d\d-\d\dT", r["created_at"]) for r in rows)
     m = con.execute("SELECT type, status, deleted FROM mentions WHERE mention_id=?", (mention_id,)).fetchone()
     assert tuple(m) == (new_type, "established", 0)
@@ -145,8 +158,14 @@ def test_web_browser_serve_command_read_only(browser, built_store: Path) -> None
     """`policytext serve` (the real command) serves read-only: no edit form, edits answer 403."""
     port = free_port()
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    proc = subprocess.Popen([sys.executable, "-m", "policytext", "serve", "--db", str(built_store), "--port", str(port)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=REPO)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "policytext", "serve", "--db", str(built_store), "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        cwd=REPO,
+    )
     try:
         wait_for_port(port, timeout=30)
         url = f"http://127.0.0.1:{port}"
@@ -159,7 +178,9 @@ def test_web_browser_serve_command_read_only(browser, built_store: Path) -> None
         mention = page.locator(".sent.target li.label").first.get_attribute("data-mention")
         status = page.evaluate(
             "async (id) => (await fetch('/mentions/' + id, {method: 'POST', body: 'action=delete',"
-            " headers: {'Content-Type': 'application/x-www-form-urlencoded'}})).status", mention)
+            " headers: {'Content-Type': 'application/x-www-form-urlencoded'}})).status",
+            mention,
+        )
         assert status == 403
         page.close()
     finally:
