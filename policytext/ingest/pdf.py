@@ -377,38 +377,70 @@ def _is_zlib_header(head: bytes) -> bool:
     return len(head) == 2 and head[0] & 0x0F == 8 and (head[0] << 8 | head[1]) % 31 == 0
 
 
+def _rounds(obj: Any, data: bytes, chunk: int) -> Iterator[bytes]:
+    """Inflate ``data`` with the decompressor ``obj``, ``chunk`` bytes of output at a time.
+
+    Each round either yields a full ``chunk`` (and leaves input in ``unconsumed_tail``)
+    or ends the loop: input used up, end of stream, or no progress. A finished stream
+    keeps its trailing bytes (the end-of-line before ``endstream``) in
+    ``unconsumed_tail`` for ever, so the loop stops at ``eof``, never on the tail alone.
+    """
+    while data and not obj.eof:
+        out = obj.decompress(data, chunk)
+        tail = obj.unconsumed_tail
+        if out:
+            yield out
+        if not tail or len(tail) >= len(data):
+            return
+        data = tail
+
+
 def _inflated_size(buf: Any, start: int, end: int, limit: int) -> int:
     """Bytes that the zlib data at ``buf[start:end]`` inflates to, counted up to just past
-    ``limit`` in bounded memory; 0 when it is not zlib data. A stream whose output is
-    itself zlib data (``/Filter [/FlateDecode /FlateDecode]``) is counted at the inner level."""
+    ``limit`` in bounded memory and bounded work; 0 when it is not zlib data. A stream whose
+    output is itself zlib data (``/Filter [/FlateDecode /FlateDecode]``) is counted at the
+    inner level.
+
+    Work is bounded: input is fed once in steps, every round of inflating produces a
+    full chunk or ends, and the rounds are capped (deflate expands at most 1032-fold).
+    A stream that would need more rounds than the cap counts as larger than ``limit``.
+    """
+    chunk, step = 1 << 20, 1 << 16
+    cap = 8 + 2 * ((end - start) // step) + 2 * 1032 * ((end - start) // chunk + 1) + 2 * (limit // chunk)
     outer = zlib.decompressobj()
     inner: Any = None
-    total = 0
-    pos = start
-    step = 1 << 16
+    first = True
+    flat = nested = rounds = 0  # bytes out of the outer level; out of the inner level
+
+    def over() -> bool:
+        return max(flat, nested) > limit or rounds > cap
+
     try:
-        while pos < end and not outer.eof and total <= limit:
-            out = outer.decompress(buf[pos : min(end, pos + step)], 1 << 20)
-            pos += step
-            while True:
-                if inner is None and total == 0 and _is_zlib_header(out[:2]):
-                    inner = zlib.decompressobj()
+        for pos in range(start, end, step):
+            for out in _rounds(outer, bytes(buf[pos : min(end, pos + step)]), chunk):
+                rounds += 1
+                flat += len(out)
+                if first:
+                    first = False
+                    if _is_zlib_header(out[:2]):
+                        inner = zlib.decompressobj()
                 if inner is not None:
                     try:
-                        total += len(inner.decompress(out, 1 << 20))
-                        while inner.unconsumed_tail and total <= limit:
-                            total += len(inner.decompress(inner.unconsumed_tail, 1 << 20))
+                        for piece in _rounds(inner, out, chunk):
+                            rounds += 1
+                            nested += len(piece)
+                            if over():
+                                return max(flat, nested, limit + 1)
                     except zlib.error:
                         inner = None
-                        total += len(out)
-                else:
-                    total += len(out)
-                if not outer.unconsumed_tail or total > limit:
-                    break
-                out = outer.decompress(outer.unconsumed_tail, 1 << 20)
+                if over():
+                    return max(flat, nested, limit + 1)
+            if outer.eof:
+                break
     except zlib.error:
-        return total
-    return total
+        pass
+    # output that merely starts like a zlib header is counted flat unless it is a whole inner stream
+    return nested if inner is not None and inner.eof else flat
 
 
 def check_streams(path: str, *, limit: int = MAX_STREAM_BYTES) -> None:
