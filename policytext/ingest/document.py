@@ -19,7 +19,7 @@ def file_format(path: str | os.PathLike[str], extracted: ExtractedText | None = 
     """A short name of the input format (pdf, txt, md, html, docx)."""
     if extracted is not None and extracted.engine:
         eng = extracted.engine
-        if eng.startswith(("pypdfium2", "pdfplumber", "pdf")):
+        if eng.startswith(("pypdfium2", "pdfplumber", "pdf", "rapidocr")):
             return "pdf"
         if eng in {"txt", "md", "html", "docx"}:
             return eng
@@ -27,11 +27,14 @@ def file_format(path: str | os.PathLike[str], extracted: ExtractedText | None = 
     return {"htm": "html", "xhtml": "html", "markdown": "md", "text": "txt"}.get(ext, ext)
 
 
-def read_file(path: str | os.PathLike[str], *, pdf_engine: str = "auto") -> ExtractedText:
-    """Read any supported file into page texts (dispatch by content, then extension)."""
+def read_file(path: str | os.PathLike[str], *, pdf_engine: str = "auto", ocr: str = "auto") -> ExtractedText:
+    """Read any supported file into page texts (dispatch by content, then extension).
+
+    ``ocr`` (``auto``, ``always``, ``never``) applies to PDFs: see :mod:`policytext.ingest.ocr`.
+    """
     from policytext.ingest.readers import read_document
 
-    return read_document(path, pdf_engine=pdf_engine)
+    return read_document(path, pdf_engine=pdf_engine, ocr=ocr)
 
 
 def build_document(
@@ -39,6 +42,7 @@ def build_document(
     *,
     doc_id: str | None = None,
     pdf_engine: str = "auto",
+    ocr: str = "auto",
 ) -> Document:
     """Read, clean and split one file; fill in its metadata.
 
@@ -54,7 +58,7 @@ def build_document(
             doc_id = sha256_file(spath)
     except OSError as exc:
         raise IngestError("io", f"cannot read the file ({exc.strerror}); check that it exists and is readable", spath) from exc
-    extracted = read_file(spath, pdf_engine=pdf_engine)
+    extracted = read_file(spath, pdf_engine=pdf_engine, ocr=ocr)
     cleaned = clean_pages(extracted.pages, paged=extracted.paged, reflow_lines=not extracted.paged)
     if not cleaned.text.strip():
         raise IngestError("no_text", "the file holds no text after cleaning; check that it is not empty or an image", spath)
