@@ -30,6 +30,8 @@ DPI = 200
 MAX_SIDE = 2400
 #: Lines recognised with a lower confidence are dropped (noise, stamps, figure marks).
 MIN_SCORE = 0.5
+#: A line of a single character needs more confidence: shapes, rules and specks read as ``一`` or ``三``.
+MIN_SCORE_SINGLE = 0.9
 INSTALL_HINT = "install the OCR extra: pip install 'policytext[ocr]'"
 
 _ENGINE: Any = None
@@ -93,7 +95,7 @@ def ocr_image(image: Any, scale: float) -> list[Char]:
     lines: list[tuple[str, float, float, float, float]] = []
     for box, text, score in result or []:
         text = " ".join(text.split())
-        if not text or float(score) < MIN_SCORE:
+        if not text or float(score) < (MIN_SCORE_SINGLE if len(text) == 1 else MIN_SCORE):
             continue
         xs = [p[0] / scale for p in box]
         ys = [p[1] / scale for p in box]

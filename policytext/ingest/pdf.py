@@ -39,6 +39,7 @@ from policytext.ingest import ocr as ocrmod
 from policytext.ingest.layout import (
     Char,
     Segment,
+    char_gutter,
     edge_rows,
     find_gutter,
     is_page_number,
@@ -306,7 +307,7 @@ class _Page:
 
 
 def _prepare(number: int, raw: RawPage, engine: str) -> _Page:
-    rows = page_rows(raw.chars)
+    rows = page_rows(raw.chars, split=char_gutter(raw.chars))
     page = _Page(number, rows, raw.height, engine)
     page.edges = edge_rows(rows, raw.height)
     for i in page.edges:
