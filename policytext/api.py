@@ -62,6 +62,7 @@ def ingest(
     timeout: float | None = 120.0,
     force: bool = False,
     pdf_engine: str = "auto",
+    ocr: str = "auto",
     extract: bool = True,
     taxonomy: str | None = None,
     gazetteer: str | None = None,
@@ -95,6 +96,7 @@ def ingest(
                 "inputs": [os.fspath(i) for i in inputs],
                 "force": force,
                 "pdf_engine": pdf_engine,
+                "ocr": ocr,
                 "workers": workers,
                 "timeout": timeout,
             },
@@ -129,7 +131,7 @@ def ingest(
         if progress:
             progress("start", 0, total)
         n_workers = default_workers() if workers is None else workers
-        job = FileJob(extractor, pdf_engine=pdf_engine)
+        job = FileJob(extractor, pdf_engine=pdf_engine, ocr=ocr)
         done = 0
         try:
             run = runner or run_tasks
@@ -204,6 +206,7 @@ def text(
     path: str | os.PathLike[str],
     *,
     pdf_engine: str = "auto",
+    ocr: str = "auto",
     timeout: float | None = None,
     max_memory: int | None = None,
 ) -> Document:
@@ -216,12 +219,12 @@ def text(
         IngestError: the file cannot be read, or a bound was hit (the message names it and the fix).
     """
     if timeout is None and max_memory is None:
-        return build_document(path, pdf_engine=pdf_engine)
+        return build_document(path, pdf_engine=pdf_engine, ocr=ocr)
     spath = os.fspath(path)
     res = next(
         iter(
             run_tasks(
-                FileJob(None, pdf_engine=pdf_engine),
+                FileJob(None, pdf_engine=pdf_engine, ocr=ocr),
                 [(spath, None)],
                 workers=1,
                 timeout=timeout,
@@ -243,6 +246,7 @@ def extract_files(
     gazetteer: str | None = None,
     model: str | bool | None = None,
     pdf_engine: str = "auto",
+    ocr: str = "auto",
     workers: int = 0,
     timeout: float | None = 120.0,
     progress: ProgressFn | None = None,
@@ -250,7 +254,7 @@ def extract_files(
     """Extract from files without a database; returns the ``policytext/v1`` object."""
     found = discover(inputs)
     extractor = Extractor.load(taxonomy=taxonomy, gazetteer=gazetteer, model=model)
-    job = FileJob(extractor, pdf_engine=pdf_engine)
+    job = FileJob(extractor, pdf_engine=pdf_engine, ocr=ocr)
     docs: dict[str, dict[str, Any]] = {}
     errors: list[dict[str, str]] = [
         {"path": m, "error": "io", "message": "no such file or folder; check the path"} for m in found.missing

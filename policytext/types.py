@@ -79,6 +79,8 @@ class Document:
     encoding: str | None = None
     size: int = 0
     warnings: list[str] = field(default_factory=list)
+    # how the reader got the text beyond ``engine``: ``ocr_pages`` (1-based) and ``ocr_seconds``
+    reading: dict[str, Any] = field(default_factory=dict)
 
     def page_of(self, offset: int) -> int | None:
         """Return the 1-based page that holds ``offset``, or None for unpaged text."""

@@ -62,6 +62,18 @@ def _engine(value: str) -> str:
     return value
 
 
+def _ocr(value: str) -> str:
+    if value not in {"auto", "always", "never"}:
+        raise UsageError(f"--ocr {value!r}: choose auto, always or never")
+    return value
+
+
+_OCR_HELP = (
+    "OCR of PDF pages: auto (pages without a usable text layer) | always | never. "
+    "Needs the ocr extra: pip install 'policytext[ocr]'."
+)
+
+
 @app.command()
 def ingest(
     inputs: list[str] = typer.Argument(..., help="Folders (walked recursively), files or glob patterns."),
@@ -74,6 +86,7 @@ def ingest(
     timeout: float = typer.Option(120.0, "--timeout", help="Seconds one file may take before it is stopped."),
     force: bool = typer.Option(False, "--force", help="Re-read files that are already stored."),
     pdf_engine: str = typer.Option("auto", "--pdf-engine", help="auto | pypdfium2 | pdfplumber."),
+    ocr: str = typer.Option("auto", "--ocr", help=_OCR_HELP),
     no_extract: bool = typer.Option(False, "--no-extract", help="Only read and clean; skip extraction."),
     taxonomy: Optional[Path] = typer.Option(
         None, "--taxonomy", help="A taxonomy TOML file instead of the default."
@@ -121,6 +134,7 @@ def ingest(
         timeout=timeout,
         force=force,
         pdf_engine=_engine(pdf_engine),
+        ocr=_ocr(ocr),
         extract=not no_extract,
         taxonomy=str(taxonomy) if taxonomy else None,
         gazetteer=str(gazetteer) if gazetteer else None,
@@ -149,6 +163,7 @@ def ingest(
 def text(
     path: Path = typer.Argument(..., help="A PDF, .txt, .md, .html or .docx file."),
     pdf_engine: str = typer.Option("auto", "--pdf-engine", help="auto | pypdfium2 | pdfplumber."),
+    ocr: str = typer.Option("auto", "--ocr", help=_OCR_HELP),
     pages: bool = typer.Option(False, "--pages", help="Mark page breaks with a line '--- page N ---'."),
     original: bool = typer.Option(
         False, "--original", help="Print the text before traditional-to-simplified conversion."
@@ -168,6 +183,7 @@ def text(
         doc = api.text(
             path,
             pdf_engine=_engine(pdf_engine),
+            ocr=_ocr(ocr),
             timeout=timeout if timeout > 0 else None,
             max_memory=max_memory << 20 if max_memory > 0 else None,
         )
@@ -236,6 +252,7 @@ def extract(
     ),
     rules_only: bool = typer.Option(False, "--rules-only", help="Do not use the trained model."),
     pdf_engine: str = typer.Option("auto", "--pdf-engine", help="auto | pypdfium2 | pdfplumber."),
+    ocr: str = typer.Option("auto", "--ocr", help=_OCR_HELP),
     workers: int = typer.Option(0, "--workers", "-j", help="Worker processes (0 = in this process)."),
 ) -> None:
     """Extract agglomerations, mechanisms and measures from files (no database needed).
@@ -250,6 +267,7 @@ def extract(
         gazetteer=str(gazetteer) if gazetteer else None,
         model=False if rules_only else (str(model) if model else None),
         pdf_engine=_engine(pdf_engine),
+        ocr=_ocr(ocr),
         workers=workers,
     )
     stream = open(output, "w", encoding="utf-8") if output else sys.stdout  # noqa: SIM115 - closed below

@@ -15,13 +15,16 @@ from policytext.ingest.discover import sha256_file
 from policytext.ingest.formats import format_of_extension
 from policytext.types import Document, ExtractedText
 
+# reader provenance kept with a stored document (meta_json), beside the metadata sources
+READING_KEYS = ("ocr_pages", "ocr_seconds")
+
 
 def file_format(path: str | os.PathLike[str], extracted: ExtractedText | Document | None = None) -> str:
     """A short name of the input format (pdf, txt, md, html, docx): from the reader that read the
     content (``extracted.engine``: a PDF named ``x.txt`` is ``pdf``), else from the extension."""
     if extracted is not None and extracted.engine:
         eng = extracted.engine
-        if eng.startswith(("pypdfium2", "pdfplumber", "pdf")):
+        if eng.startswith(("pypdfium2", "pdfplumber", "pdf", "rapidocr")):
             return "pdf"
         if eng in {"txt", "md", "html", "docx"}:
             return eng
@@ -29,11 +32,14 @@ def file_format(path: str | os.PathLike[str], extracted: ExtractedText | Documen
     return format_of_extension(suffix) or suffix.lstrip(".")
 
 
-def read_file(path: str | os.PathLike[str], *, pdf_engine: str = "auto") -> ExtractedText:
-    """Read any supported file into page texts (dispatch by content, then extension)."""
+def read_file(path: str | os.PathLike[str], *, pdf_engine: str = "auto", ocr: str = "auto") -> ExtractedText:
+    """Read any supported file into page texts (dispatch by content, then extension).
+
+    ``ocr`` (``auto``, ``always``, ``never``) applies to PDFs: see :mod:`policytext.ingest.ocr`.
+    """
     from policytext.ingest.readers import read_document
 
-    return read_document(Path(path), pdf_engine=pdf_engine)
+    return read_document(Path(path), pdf_engine=pdf_engine, ocr=ocr)
 
 
 def build_document(
@@ -41,6 +47,7 @@ def build_document(
     *,
     doc_id: str | None = None,
     pdf_engine: str = "auto",
+    ocr: str = "auto",
 ) -> Document:
     """Read, clean and split one file; fill in its metadata.
 
@@ -57,7 +64,7 @@ def build_document(
         raise IngestError(
             "io", f"cannot read the file ({exc.strerror}); check that it exists and is readable", spath
         ) from exc
-    extracted = read_file(spath, pdf_engine=pdf_engine)
+    extracted = read_file(spath, pdf_engine=pdf_engine, ocr=ocr)
     return assemble_document(extracted, doc_id=doc_id, path=spath, size=size)
 
 
@@ -111,4 +118,5 @@ def assemble_document(extracted: ExtractedText, *, doc_id: str, path: str, size:
         encoding=extracted.encoding,
         size=size,
         warnings=warnings,
+        reading={k: extracted.meta[k] for k in READING_KEYS if k in extracted.meta},
     )

@@ -61,12 +61,15 @@ class FileJob:
     Args:
         extractor: the run's :class:`~policytext.extract.pipeline.Extractor`, or None to read only.
         pdf_engine: ``auto``, ``pypdfium2`` or ``pdfplumber``.
+        ocr: OCR of PDF pages without a usable text layer: ``auto``, ``always`` or ``never``
+            (see :mod:`policytext.ingest.ocr`).
         options: further keywords for :func:`~policytext.ingest.document.build_document` (kept open
             for reader options added later).
     """
 
     extractor: Any = None
     pdf_engine: str = "auto"
+    ocr: str = "auto"
     options: tuple[tuple[str, Any], ...] = ()
 
     def __call__(self, task: tuple[str | os.PathLike[str], str | None]) -> FileResult:
@@ -74,7 +77,9 @@ class FileJob:
         spath = os.fspath(path)
         t0 = time.perf_counter()
         try:
-            doc = build_document(spath, doc_id=doc_id, pdf_engine=self.pdf_engine, **dict(self.options))
+            doc = build_document(
+                spath, doc_id=doc_id, pdf_engine=self.pdf_engine, ocr=self.ocr, **dict(self.options)
+            )
             ex = self.extractor.extract(doc) if self.extractor is not None else Extraction()
             return FileDone(spath, doc, ex, file_format(spath, doc), time.perf_counter() - t0)
         except IngestError as exc:

@@ -158,8 +158,13 @@ def _overlap(a: Char | Segment, b: Char | Segment) -> float:
     return min(a.bottom, b.bottom) - max(a.top, b.top)
 
 
-def _runs(chars: list[Char], gap: float) -> list[list[Char]]:
-    """Split characters, in drawing order, into horizontal runs on one line without a wide gap."""
+def _crosses(left: Char, right: Char, split: float | None) -> bool:
+    return split is not None and left.x1 <= split + 0.5 and right.x0 >= split - 0.5 and right.x0 > left.x1
+
+
+def _runs(chars: list[Char], gap: float, split: float | None = None) -> list[list[Char]]:
+    """Split characters, in drawing order, into horizontal runs on one line without a wide gap
+    (and never across the gutter ``split``)."""
     runs: list[list[Char]] = []
     cur: list[Char] = []
     last: Char | None = None
@@ -171,7 +176,7 @@ def _runs(chars: list[Char], gap: float) -> list[list[Char]]:
         if last is not None:
             size = max(c.size, last.size)
             same_line = _overlap(c, last) > 0.5 * min(c.bottom - c.top, last.bottom - last.top)
-            if same_line and -0.5 * size <= c.x0 - last.x1 <= gap * size:
+            if same_line and -0.5 * size <= c.x0 - last.x1 <= gap * size and not _crosses(last, c, split):
                 cur.append(c)
                 last = c
                 continue
@@ -183,7 +188,60 @@ def _runs(chars: list[Char], gap: float) -> list[list[Char]]:
     return runs
 
 
-def page_segments(chars: list[Char], *, gap: float = 1.2) -> list[Segment]:
+def char_gutter(chars: list[Char], *, min_gap: float = 6.0) -> float | None:
+    """The x of a narrow column gutter seen in the glyph boxes of many rows, or None.
+
+    Segments are cut at gaps wider than 1.2 em, so a gutter narrower than that
+    (Chinese journals set 0.35-0.8 cm) would glue each left-column line to its
+    right-column neighbour before columns are looked for. Here the interiors of
+    all glyph boxes are projected on the x axis; a gutter is a band in the middle
+    of the page at least ``min_gap`` points wide that almost no glyph covers, with
+    many rows of text on both sides. Abutting CJK glyphs on a grid leave only
+    hairline bands, far narrower than ``min_gap``.
+    """
+    import numpy as np
+
+    inked = [c for c in chars if not c.text.isspace() and c.x1 - c.x0 > 1.0]
+    if len(inked) < 60:
+        return None
+    x0 = np.fromiter((c.x0 for c in inked), float, len(inked))
+    x1 = np.fromiter((c.x1 for c in inked), float, len(inked))
+    xmin, xmax = float(x0.min()), float(x1.max())
+    width = xmax - xmin
+    lo, hi = int(xmin + 0.3 * width), int(xmax - 0.3 * width)
+    if hi - lo < min_gap:
+        return None
+    size = float(np.median(np.fromiter((c.size for c in inked), float, len(inked))))
+    span = int(xmax) + 3
+    delta = np.zeros(span + 1, dtype=np.int64)
+    starts = np.clip(np.floor(x0 + 0.5).astype(int) + 1, 0, span)
+    ends = np.clip(np.ceil(x1 - 0.5).astype(int), 0, span)
+    ok = ends > starts
+    np.add.at(delta, starts[ok], 1)
+    np.add.at(delta, ends[ok], -1)
+    cover = np.cumsum(delta)[lo : hi + 1]
+    rows = len({round((c.top + c.bottom) / 2 / max(1.0, 0.5 * c.size)) for c in inked})
+    free = cover <= max(1, rows // 15)  # a few full-width lines (title, abstract) may cross
+    best: tuple[int, int] | None = None
+    start: int | None = None
+    for i, f in enumerate([*free.tolist(), False]):
+        if f and start is None:
+            start = i
+        elif not f and start is not None:
+            if best is None or i - start > best[1] - best[0]:
+                best = (start, i)
+            start = None
+    if best is None or best[1] - best[0] < max(min_gap, 0.5 * size):
+        return None
+    gutter = lo + (best[0] + best[1]) / 2
+    left_rows = {round(c.top) for c in inked if c.x1 <= gutter}
+    right_rows = {round(c.top) for c in inked if c.x0 >= gutter}
+    if min(len(left_rows), len(right_rows)) < 5:
+        return None
+    return gutter
+
+
+def page_segments(chars: list[Char], *, gap: float = 1.2, split: float | None = None) -> list[Segment]:
     """Characters to segments: horizontal runs split at gaps wider than ``gap`` em.
 
     Runs are first taken in drawing order (a line is nearly always drawn left to
@@ -191,7 +249,7 @@ def page_segments(chars: list[Char], *, gap: float = 1.2) -> list[Segment]:
     the same line are merged.
     """
     chars = [c for c in _dedupe(chars) if c.text and c.text not in "\r\n" and c.size > 0]
-    runs = sorted(_runs(chars, gap), key=lambda r: r[0].x0)
+    runs = sorted(_runs(chars, gap, split), key=lambda r: r[0].x0)
     merged: list[list[Char]] = []
     for run in runs:
         head = run[0]
@@ -201,6 +259,7 @@ def page_segments(chars: list[Char], *, gap: float = 1.2) -> list[Segment]:
             if (
                 _overlap(head, tail) > 0.5 * min(head.bottom - head.top, tail.bottom - tail.top)
                 and -0.5 * size <= head.x0 - tail.x1 <= gap * size
+                and not _crosses(tail, head, split)
             ):
                 seg.extend(run)
                 break
@@ -209,10 +268,13 @@ def page_segments(chars: list[Char], *, gap: float = 1.2) -> list[Segment]:
     return [seg for seg in (_segment(m) for m in merged) if seg is not None]
 
 
-def page_rows(chars: list[Char], *, gap: float = 1.2) -> list[list[Segment]]:
-    """Segments grouped into rows across the whole page, top to bottom, each row left to right."""
+def page_rows(chars: list[Char], *, gap: float = 1.2, split: float | None = None) -> list[list[Segment]]:
+    """Segments grouped into rows across the whole page, top to bottom, each row left to right.
+
+    ``split``: the x of a column gutter (:func:`char_gutter`) that no segment may cross.
+    """
     rows: list[list[Segment]] = []
-    for s in sorted(page_segments(chars, gap=gap), key=lambda s: s.center_y):
+    for s in sorted(page_segments(chars, gap=gap, split=split), key=lambda s: s.center_y):
         row = rows[-1] if rows else None
         if row is not None and abs(s.center_y - row[0].center_y) <= 0.5 * min(s.size, row[0].size):
             row.append(s)

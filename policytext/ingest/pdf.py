@@ -35,9 +35,11 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from policytext.errors import IngestError
+from policytext.ingest import ocr as ocrmod
 from policytext.ingest.layout import (
     Char,
     Segment,
+    char_gutter,
     edge_rows,
     find_gutter,
     is_page_number,
@@ -52,11 +54,11 @@ from policytext.types import ExtractedText
 ENGINES = ("pypdfium2", "pdfplumber")
 AUTO_ORDER = ("pypdfium2", "pdfplumber")
 WINDOW = 4  # neighbours on each side compared when looking for running headers
-NO_TEXT_MESSAGE = "no text layer on any page; the file looks scanned: run OCR (e.g. ocrmypdf) first"
+NO_TEXT_MESSAGE = "no text layer on any page; the file looks scanned: run OCR (--ocr auto)"
 GARBLED_MESSAGE = (
-    "the text layer is garbled on every page (fonts without a ToUnicode map); "
-    "run OCR (e.g. ocrmypdf --force-ocr) first"
+    "the text layer is garbled on every page (fonts without a ToUnicode map); run OCR (--ocr auto)"
 )
+OCR_EMPTY_MESSAGE = "no text layer on any page and OCR found no text in the page images; check the scan"
 
 #: A compressed stream that inflates to more than this is refused (a decompression bomb).
 MAX_STREAM_BYTES = 256 << 20
@@ -161,6 +163,14 @@ class PdfiumEngine:
                 return RawPage(chars, width, height, unmapped)
             finally:
                 textpage.close()
+        finally:
+            page.close()
+
+    def render(self, index: int, scale: float) -> Any:
+        """The page as an ``H x W x 3`` RGB array at ``scale`` pixels per point."""
+        page = self._doc[index]
+        try:
+            return page.render(scale=scale, rev_byteorder=True).to_numpy()[:, :, :3]
         finally:
             page.close()
 
@@ -297,7 +307,7 @@ class _Page:
 
 
 def _prepare(number: int, raw: RawPage, engine: str) -> _Page:
-    rows = page_rows(raw.chars)
+    rows = page_rows(raw.chars, split=char_gutter(raw.chars))
     page = _Page(number, rows, raw.height, engine)
     page.edges = edge_rows(rows, raw.height)
     for i in page.edges:
@@ -377,38 +387,70 @@ def _is_zlib_header(head: bytes) -> bool:
     return len(head) == 2 and head[0] & 0x0F == 8 and (head[0] << 8 | head[1]) % 31 == 0
 
 
+def _rounds(obj: Any, data: bytes, chunk: int) -> Iterator[bytes]:
+    """Inflate ``data`` with the decompressor ``obj``, ``chunk`` bytes of output at a time.
+
+    Each round either yields a full ``chunk`` (and leaves input in ``unconsumed_tail``)
+    or ends the loop: input used up, end of stream, or no progress. A finished stream
+    keeps its trailing bytes (the end-of-line before ``endstream``) in
+    ``unconsumed_tail`` for ever, so the loop stops at ``eof``, never on the tail alone.
+    """
+    while data and not obj.eof:
+        out = obj.decompress(data, chunk)
+        tail = obj.unconsumed_tail
+        if out:
+            yield out
+        if not tail or len(tail) >= len(data):
+            return
+        data = tail
+
+
 def _inflated_size(buf: Any, start: int, end: int, limit: int) -> int:
     """Bytes that the zlib data at ``buf[start:end]`` inflates to, counted up to just past
-    ``limit`` in bounded memory; 0 when it is not zlib data. A stream whose output is
-    itself zlib data (``/Filter [/FlateDecode /FlateDecode]``) is counted at the inner level."""
+    ``limit`` in bounded memory and bounded work; 0 when it is not zlib data. A stream whose
+    output is itself zlib data (``/Filter [/FlateDecode /FlateDecode]``) is counted at the
+    inner level.
+
+    Work is bounded: input is fed once in steps, every round of inflating produces a
+    full chunk or ends, and the rounds are capped (deflate expands at most 1032-fold).
+    A stream that would need more rounds than the cap counts as larger than ``limit``.
+    """
+    chunk, step = 1 << 20, 1 << 16
+    cap = 8 + 2 * ((end - start) // step) + 2 * 1032 * ((end - start) // chunk + 1) + 2 * (limit // chunk)
     outer = zlib.decompressobj()
     inner: Any = None
-    total = 0
-    pos = start
-    step = 1 << 16
+    first = True
+    flat = nested = rounds = 0  # bytes out of the outer level; out of the inner level
+
+    def over() -> bool:
+        return max(flat, nested) > limit or rounds > cap
+
     try:
-        while pos < end and not outer.eof and total <= limit:
-            out = outer.decompress(buf[pos : min(end, pos + step)], 1 << 20)
-            pos += step
-            while True:
-                if inner is None and total == 0 and _is_zlib_header(out[:2]):
-                    inner = zlib.decompressobj()
+        for pos in range(start, end, step):
+            for out in _rounds(outer, bytes(buf[pos : min(end, pos + step)]), chunk):
+                rounds += 1
+                flat += len(out)
+                if first:
+                    first = False
+                    if _is_zlib_header(out[:2]):
+                        inner = zlib.decompressobj()
                 if inner is not None:
                     try:
-                        total += len(inner.decompress(out, 1 << 20))
-                        while inner.unconsumed_tail and total <= limit:
-                            total += len(inner.decompress(inner.unconsumed_tail, 1 << 20))
+                        for piece in _rounds(inner, out, chunk):
+                            rounds += 1
+                            nested += len(piece)
+                            if over():
+                                return max(flat, nested, limit + 1)
                     except zlib.error:
                         inner = None
-                        total += len(out)
-                else:
-                    total += len(out)
-                if not outer.unconsumed_tail or total > limit:
-                    break
-                out = outer.decompress(outer.unconsumed_tail, 1 << 20)
+                if over():
+                    return max(flat, nested, limit + 1)
+            if outer.eof:
+                break
     except zlib.error:
-        return total
-    return total
+        pass
+    # output that merely starts like a zlib header is counted flat unless it is a whole inner stream
+    return nested if inner is not None and inner.eof else flat
 
 
 def check_streams(path: str, *, limit: int = MAX_STREAM_BYTES) -> None:
@@ -463,6 +505,7 @@ def iter_pages(
     warnings: list[str] | None = None,
     used: set[str] | None = None,
     meta: dict[str, Any] | None = None,
+    ocr: str = "auto",
 ) -> Iterator[str]:
     """Yield the reading-order text of each page of a PDF, streaming.
 
@@ -470,14 +513,23 @@ def iter_pages(
         path: the PDF file.
         engine: ``auto``, ``pypdfium2``, ``pdfplumber`` or a comma-separated order of engines.
         warnings: a list that receives human-readable notes about pages.
-        used: a set that receives the names of the engines that produced text.
-        meta: a dict that receives the PDF metadata (title, creation_date, producer).
+        used: a set that receives the names of the engines that produced text (``rapidocr`` for OCR).
+        meta: a dict that receives the PDF metadata (title, creation_date, producer) and, when a
+            page was read by OCR, ``ocr_pages`` (1-based page numbers) and ``ocr_seconds``.
+        ocr: ``auto`` (OCR pages that fail the quality gate), ``always`` or ``never``;
+            see :mod:`policytext.ingest.ocr`.
 
     Raises:
-        IngestError: ``io``, ``encrypted``, ``corrupt`` or ``no_text`` (after the last page).
+        IngestError: ``io``, ``encrypted``, ``corrupt``, ``unsupported`` (``ocr="always"`` without
+            the OCR extra) or ``no_text`` (after the last page).
+        ValueError: an unknown engine or OCR mode.
     """
     spath = os.fspath(path)
     order = _engine_order(engine)
+    ocr = ocrmod.check_mode(ocr)
+    if ocr == "always" and not ocrmod.available():
+        raise IngestError("unsupported", f"--ocr always needs RapidOCR; {ocrmod.INSTALL_HINT}", spath)
+    ocr_log = _OcrLog(ocr if ocr == "never" or ocrmod.available() else "missing")
     notes = warnings if warnings is not None else []
     engines_used = used if used is not None else set()
     _check_file(spath)
@@ -504,7 +556,7 @@ def iter_pages(
             return _page_text(window[idx], neighbours)
 
         for index in range(count):
-            page = _read_page(index, order, opened, spath, notes)
+            page = _read_page(index, order, opened, spath, notes, ocr_log)
             if page.rows:
                 readable += 1
                 engines_used.add(page.engine)
@@ -520,17 +572,59 @@ def iter_pages(
         while pending < len(window):
             yield emit(pending)
             pending += 1
+        if meta is not None and ocr_log.pages:
+            meta.update(ocr_pages=list(ocr_log.pages), ocr_seconds=round(ocr_log.seconds, 3))
         if readable == 0:
-            raise IngestError("no_text", GARBLED_MESSAGE if garbled else NO_TEXT_MESSAGE, spath)
+            if ocr_log.tried:
+                raise IngestError("no_text", OCR_EMPTY_MESSAGE, spath)
+            message = GARBLED_MESSAGE if garbled else NO_TEXT_MESSAGE
+            if ocr_log.mode == "missing":
+                message += f" ({ocrmod.INSTALL_HINT})"
+            raise IngestError("no_text", message, spath)
     finally:
         for eng in opened.values():
             eng.close()
 
 
+@dataclass
+class _OcrLog:
+    """What OCR did in one document: mode (``auto``/``always``/``never``/``missing``), pages, time."""
+
+    mode: str
+    pages: list[int] = field(default_factory=list)
+    tried: int = 0
+    seconds: float = 0.0
+
+
+def _ocr_page(index: int, opened: dict[str, Engine], path: str, notes: list[str], log: _OcrLog, why: str) -> _Page:
+    """Render page ``index`` with PDFium and read it with RapidOCR."""
+    import time
+
+    number = index + 1
+    started = time.perf_counter()
+    pdfium_engine = opened.get("pypdfium2")
+    if pdfium_engine is None:
+        pdfium_engine = opened["pypdfium2"] = _open_engine("pypdfium2", path)
+    assert isinstance(pdfium_engine, PdfiumEngine)
+    raw = pdfium_engine.page(index)  # for the page size
+    scale = ocrmod.render_scale(raw.width, raw.height)
+    chars = ocrmod.ocr_image(pdfium_engine.render(index, scale), scale)
+    log.tried += 1
+    log.seconds += time.perf_counter() - started
+    if not chars:
+        notes.append(f"page {number}: {why}; OCR ({ocrmod.ENGINE_NAME}) found no text")
+        return _Page(number, [], 0.0, "empty")
+    log.pages.append(number)
+    notes.append(f"page {number}: {why}; text read by OCR ({ocrmod.ENGINE_NAME})")
+    return _prepare(number, RawPage(chars, raw.width, raw.height), ocrmod.ENGINE_NAME)
+
+
 def _read_page(
-    index: int, order: tuple[str, ...], opened: dict[str, Engine], path: str, notes: list[str]
+    index: int, order: tuple[str, ...], opened: dict[str, Engine], path: str, notes: list[str], log: _OcrLog
 ) -> _Page:
     number = index + 1
+    if log.mode == "always":
+        return _ocr_page(index, opened, path, notes, log, "OCR of every page requested")
     verdicts: list[str] = []
     for name in order:
         if name not in opened:
@@ -547,6 +641,9 @@ def _read_page(
             return _prepare(number, raw, name)
         verdicts.append(f"{name}: {verdict}")
         del raw
+    if log.mode == "auto":
+        why = "no text layer" if all(v.endswith("empty") for v in verdicts) else "; ".join(verdicts)
+        return _ocr_page(index, opened, path, notes, log, why)
     if all(v.endswith("empty") for v in verdicts):
         notes.append(f"page {number} has no text layer")
         return _Page(number, [], 0.0, "empty")
@@ -556,27 +653,31 @@ def _read_page(
     return _Page(number, [], 0.0, "garbled")
 
 
-def read_pdf(path: str | os.PathLike[str], *, engine: str = "auto") -> ExtractedText:
+def read_pdf(path: str | os.PathLike[str], *, engine: str = "auto", ocr: str = "auto") -> ExtractedText:
     """Extract the text of a PDF, one reading-order string per page.
 
     Args:
         path: the PDF file.
         engine: ``auto`` (pypdfium2 with a per-page fallback to pdfplumber), ``pypdfium2``,
             ``pdfplumber``, or a comma-separated order such as ``pdfplumber,pypdfium2``.
+        ocr: ``auto`` (OCR the pages without a usable text layer, when the ``ocr`` extra is
+            installed), ``always`` or ``never``.
 
     Returns:
-        ExtractedText with ``paged=True``; ``engine`` names the engines used (``a+b``);
-        ``meta`` has ``title``, ``creation_date`` (YYYY-MM-DD) and ``producer``.
+        ExtractedText with ``paged=True``; ``engine`` names the engines used (``a+b``, with
+        ``rapidocr`` when a page was read by OCR); ``meta`` has ``title``, ``creation_date``
+        (YYYY-MM-DD) and ``producer``, plus ``ocr_pages`` and ``ocr_seconds`` when OCR read
+        pages (each such page also has a warning saying so).
 
     Raises:
-        IngestError: reason ``io``, ``encrypted``, ``corrupt`` or ``no_text``.
-        ValueError: an unknown engine name.
+        IngestError: reason ``io``, ``encrypted``, ``corrupt``, ``unsupported`` or ``no_text``.
+        ValueError: an unknown engine name or OCR mode.
     """
     warnings: list[str] = []
     used: set[str] = set()
     meta: dict[str, Any] = {}
-    pages = list(iter_pages(Path(path), engine=engine, warnings=warnings, used=used, meta=meta))
-    order = _engine_order(engine)
+    pages = list(iter_pages(Path(path), engine=engine, warnings=warnings, used=used, meta=meta, ocr=ocr))
+    order = (*_engine_order(engine), ocrmod.ENGINE_NAME)
     return ExtractedText(
         pages=pages,
         paged=True,

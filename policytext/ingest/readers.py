@@ -917,7 +917,7 @@ def _zip_names(path: Path) -> list[str]:
         return []
 
 
-def read_document(path: str | Path, *, pdf_engine: str = "auto") -> ExtractedText:
+def read_document(path: str | Path, *, pdf_engine: str = "auto", ocr: str = "auto") -> ExtractedText:
     """Read any supported file, choosing the reader by content first, extension second.
 
     Content sniffing: ``%PDF-`` → PDF; a ZIP holding ``word/document.xml`` → .docx;
@@ -927,6 +927,7 @@ def read_document(path: str | Path, *, pdf_engine: str = "auto") -> ExtractedTex
     Args:
         path: the file.
         pdf_engine: passed to :func:`policytext.ingest.pdf.read_pdf` for PDFs.
+        ocr: OCR mode for PDFs (``auto``, ``always``, ``never``), passed to ``read_pdf``.
 
     Returns:
         the reader's ExtractedText.
@@ -959,7 +960,7 @@ def read_document(path: str | Path, *, pdf_engine: str = "auto") -> ExtractedTex
     if kind == "pdf":
         from policytext.ingest.pdf import read_pdf
 
-        return read_pdf(p, engine=pdf_engine)
+        return read_pdf(p, engine=pdf_engine, ocr=ocr)
     if kind == "docx":
         return read_docx(p)
     if kind == "html":

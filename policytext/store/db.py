@@ -266,7 +266,7 @@ class Store:
                 int(doc.original_text != doc.text),
                 doc.text,
                 doc.original_text if doc.original_text != doc.text else None,
-                json.dumps({"sources": m.sources}, ensure_ascii=False, sort_keys=True),
+                json.dumps({"sources": m.sources, **doc.reading}, ensure_ascii=False, sort_keys=True),
                 json.dumps(doc.warnings, ensure_ascii=False),
                 json.dumps(ex.versions, sort_keys=True),
                 run_id,
@@ -435,6 +435,7 @@ class Store:
             encoding=row["encoding"],
             size=row["size"],
             warnings=json.loads(row["warnings_json"] or "[]"),
+            reading={k: v for k, v in meta_json.items() if k != "sources"},
         )
 
     def execute(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> sqlite3.Cursor:

@@ -103,14 +103,14 @@ def test_page_failing_the_gate_falls_back_to_the_next_engine(pdf_dir: Path) -> N
 
 
 def test_garbled_page_is_never_returned_as_text(pdf_dir: Path) -> None:
-    result = read_pdf(pdf_dir / "engine-split.pdf", engine="pdfplumber")
+    result = read_pdf(pdf_dir / "engine-split.pdf", engine="pdfplumber", ocr="never")
     assert result.pages[1] == ""
     assert "page 2" in result.warnings[0] and "garbled" in result.warnings[0]
 
 
 def test_garbled_document_raises_no_text(pdf_dir: Path) -> None:
     with pytest.raises(IngestError) as err:
-        read_pdf(pdf_dir / "garbled.pdf")
+        read_pdf(pdf_dir / "garbled.pdf", ocr="never")
     assert err.value.reason == "no_text" and "garbled" in err.value.message
 
 
@@ -152,7 +152,7 @@ def test_missing_file_is_io(tmp_path: Path) -> None:
 
 def test_scanned_pdf_raises_no_text(pdf_dir: Path) -> None:
     with pytest.raises(IngestError) as err:
-        read_pdf(pdf_dir / "scanned.pdf")
+        read_pdf(pdf_dir / "scanned.pdf", ocr="never")
     assert err.value.reason == "no_text" and "OCR" in err.value.message
 
 

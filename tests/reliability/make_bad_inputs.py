@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import importlib.util
 import io
 import os
 import re
@@ -49,6 +50,10 @@ class Case:
     expect: str  # "stored", or a failure reason (encrypted | corrupt | no_text | timeout | unsupported | io)
     note: str
     needle: str | None = None  # text the stored document must contain
+
+
+#: With the OCR extra, a PDF whose text layer is garbled is read by OCR instead of failing.
+OCR_AVAILABLE = importlib.util.find_spec("rapidocr_onnxruntime") is not None
 
 
 def policy_text(seed: int | str, lines: int = 4) -> str:
@@ -333,7 +338,11 @@ def build_bad_folder(folder: Path, *, good: int = 3) -> list[Case]:
         tag_line("owner"),
     )
     put("scanned.pdf", scanned_pdf(), "no_text", "page images only, no text layer")
-    put("no-tounicode.pdf", no_tounicode_pdf(), "no_text", "embedded fonts without ToUnicode: garbage glyphs")
+    if OCR_AVAILABLE:  # a garbled text layer goes to OCR (``--ocr auto``): the true text is stored, never garbage
+        put("no-tounicode.pdf", no_tounicode_pdf(), "stored", "embedded fonts without ToUnicode: read by OCR",
+            needle=SENTENCES[0][:12])
+    else:
+        put("no-tounicode.pdf", no_tounicode_pdf(), "no_text", "embedded fonts without ToUnicode: garbage glyphs")
     put("png-renamed.pdf", b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4, "corrupt", "a PNG named .pdf")
     put("text-renamed.pdf", policy_text("renamed").encode("utf-8"), "corrupt", "a text file named .pdf")
     put("zip-renamed.pdf", _zip_bytes(), "unsupported", "a ZIP archive named .pdf")

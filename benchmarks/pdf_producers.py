@@ -1,0 +1,148 @@
+"""PDF text across producers and gutters, OCR of scans, and speed against raw pypdfium2.
+
+Prints, in one run:
+
+* CER (edit distance / ground-truth length, white space removed) of ``read_pdf``
+  on two-column pages made by ``tests/data/make_columns.py`` at gutters of
+  0.3-1.2 cm, next to raw pypdfium2 ``get_text_range`` and ``pdftotext`` (poppler,
+  when installed) on the same files;
+* OCR CER and pages per second on noised 200-dpi scans made by
+  ``tests/data/make_scans.py`` from known text;
+* pages per second of ``read_pdf`` (``ocr="never"``) and of raw pypdfium2 text
+  extraction on the real PDFs in ``../shared/pdfs/real`` (when present), and
+  their ratio (target >= 0.35).
+
+Usage::
+
+    .venv/bin/python benchmarks/pdf_producers.py [--real DIR] [--no-ocr]
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from pdf_cer import levenshtein
+
+from policytext.ingest.pdf import read_pdf
+
+
+def _load(name: str):  # type: ignore[no-untyped-def]
+    spec = importlib.util.spec_from_file_location(name, ROOT / "tests" / "data" / f"{name}.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def squeeze(text: str) -> str:
+    return "".join(text.split())
+
+
+def cer(got: str, truth: str) -> float:
+    return levenshtein(squeeze(got), truth) / max(1, len(truth))
+
+
+def raw_pdfium(path: Path) -> list[str]:
+    import pypdfium2 as pdfium
+
+    doc = pdfium.PdfDocument(str(path))
+    try:
+        out = []
+        for page in doc:
+            tp = page.get_textpage()
+            out.append(tp.get_text_range())
+            tp.close()
+            page.close()
+        return out
+    finally:
+        doc.close()
+
+
+def pdftotext(path: Path) -> str | None:
+    if shutil.which("pdftotext") is None:
+        return None
+    return subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=False).stdout
+
+
+def columns(tmp: Path) -> None:
+    make = _load("make_columns")
+    paragraphs = [
+        p for p in (ROOT / "tests/data/pdfs/journal-header.txt").read_text(encoding="utf-8").splitlines() if len(p) > 30
+    ]
+    print("two columns (reportlab, 10.5 pt CJK, justified): CER by gutter")
+    print(f"{'gutter cm':>9} {'read_pdf':>9} {'pypdfium2':>9} {'pdftotext':>9}")
+    for gutter in (0.3, 0.35, 0.5, 0.7, 0.9, 1.2):
+        path = tmp / f"columns-{gutter}.pdf"
+        truth = make.columns_pdf(paragraphs * 2, path, gutter_cm=gutter)
+        ours = cer("".join(read_pdf(path).pages), truth)
+        raw = cer("".join(raw_pdfium(path)), truth)
+        pt = pdftotext(path)
+        pts = "n/a" if pt is None else f"{cer(pt, truth):.3f}"
+        print(f"{gutter:>9} {ours:>9.3f} {raw:>9.3f} {pts:>9}")
+
+
+def scans(tmp: Path) -> None:
+    make = _load("make_scans")
+    lines = (ROOT / "tests/data/pdfs/official-dash.txt").read_text(encoding="utf-8").splitlines()
+    path = make.scan_pdf(lines, tmp / "scan.pdf", seed=11)
+    started = time.perf_counter()
+    result = read_pdf(path)
+    seconds = time.perf_counter() - started
+    truth = squeeze("".join(lines))
+    n = len(result.pages)
+    print(
+        f"\nOCR, noised 200-dpi scan of known text ({n} pages): CER {cer(''.join(result.pages), truth):.3f}, "
+        f"{n / seconds:.2f} pages/s ({seconds / n:.1f} s/page; engine {result.engine})"
+    )
+
+
+def speed(real: Path) -> None:
+    files = sorted(p for p in real.glob("*.pdf") if not p.name.startswith("A25"))  # A25: scans, no text layer
+    if not files:
+        print(f"\nno real PDFs in {real}: speed not measured")
+        return
+    print(f"\nspeed on {len(files)} real PDFs in {real} (text layer only, ocr=never)")
+    print(f"{'file':<44} {'pages':>5} {'read_pdf s':>10} {'pdfium s':>9} {'ratio':>6}")
+    tot_ours = tot_raw = 0.0
+    pages = 0
+    for path in files:
+        t0 = time.perf_counter()
+        n = len(raw_pdfium(path))
+        t1 = time.perf_counter()
+        read_pdf(path, ocr="never")
+        t2 = time.perf_counter()
+        tot_raw += t1 - t0
+        tot_ours += t2 - t1
+        pages += n
+        print(f"{path.name[:44]:<44} {n:>5} {t2 - t1:>10.2f} {t1 - t0:>9.2f} {(t1 - t0) / (t2 - t1):>6.2f}")
+    print(
+        f"{'all':<44} {pages:>5} {tot_ours:>10.2f} {tot_raw:>9.2f} {tot_raw / tot_ours:>6.2f}"
+        f"   (read_pdf {100 * tot_ours / max(1, pages):.2f} s per 100 pages; target ratio >= 0.35)"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--real", type=Path, default=ROOT.parent / "shared" / "pdfs" / "real")
+    parser.add_argument("--no-ocr", action="store_true", help="skip the OCR measurement (slow)")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        columns(Path(tmp))
+        if not args.no_ocr:
+            scans(Path(tmp))
+    speed(args.real)
+
+
+if __name__ == "__main__":
+    main()
