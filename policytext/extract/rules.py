@@ -6,11 +6,28 @@ Rules are data (the taxonomy file); this module applies them to one sentence.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from policytext.lexicons.taxonomy import Taxonomy
 
 _BOOK_TITLE = re.compile(r"《[^》]{0,80}》")
+#: A heading line: 一、 / （一） / 第X章 / 1.
+HEADING_LINE = re.compile(
+    r"^(?:#+\s*)?(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）]|第[一二三四五六七八九十百]+[章节]|\d{1,2}[.、．])"
+)
+#: An article of a legal or official text: 第X条.
+ARTICLE_LINE = re.compile(r"^第[一二三四五六七八九十百零〇]+条")
+
+
+def is_article_structured(lines: Iterable[str]) -> bool:
+    """Whether a text is article-structured (at least three lines open with 第X条)."""
+    return sum(1 for line in lines if ARTICLE_LINE.match(line)) >= 3
+
+
+def sentence_status(sentence: str, taxonomy: Taxonomy, *, article_structured: bool) -> str:
+    """The rule status of a sentence of a document (a heading is never a provision)."""
+    return status_of(sentence, taxonomy, provision=article_structured and not HEADING_LINE.match(sentence))
 _GENERIC_ONLY = re.compile(r"体制机制|一体化(?:发展)?机制|协调发展机制|合作机制|联动机制|推进机制")
 
 
