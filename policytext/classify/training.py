@@ -52,7 +52,7 @@ def status_rule_for(examples: list[LabelledSentence], taxonomy: Taxonomy) -> Any
             articles[e.doc] += 1
 
     def rule(e: LabelledSentence) -> str:
-        return sentence_status(e.text, taxonomy, article_structured=articles.get(e.doc, 0) >= 3)
+        return sentence_status(e.text, taxonomy, article_structured=articles.get(e.doc, 0) >= 3, news=e.genre == "news")
 
     return rule
 

@@ -172,7 +172,9 @@ class Extractor:
                     types[lab] = None
             if types:
                 chosen.append((s, types, probs_s))
-        rule_status = [sentence_status(s.text, self.taxonomy, article_structured=article_structured) for s, _, _ in chosen]
+        news = doc.meta.doc_type == "news"
+        rule_status = [sentence_status(s.text, self.taxonomy, article_structured=article_structured, news=news)
+                       for s, _, _ in chosen]
         learned = self.model.predict_status([s.text for s, _, _ in chosen], rule_status) if self.model is not None else None
         statuses = learned or rule_status
         links = self._links(doc, per_sentence, aggs)

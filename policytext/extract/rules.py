@@ -25,10 +25,21 @@ def is_article_structured(lines: Iterable[str]) -> bool:
     return sum(1 for line in lines if ARTICLE_LINE.match(line)) >= 3
 
 
-def sentence_status(sentence: str, taxonomy: Taxonomy, *, article_structured: bool) -> str:
-    """The rule status of a sentence of a document (a heading is never a provision)."""
-    return status_of(sentence, taxonomy, provision=article_structured and not HEADING_LINE.match(sentence))
-_GENERIC_ONLY = re.compile(r"体制机制|一体化(?:发展)?机制|协调发展机制|合作机制|联动机制|推进机制")
+def sentence_status(sentence: str, taxonomy: Taxonomy, *, article_structured: bool, news: bool = False) -> str:
+    """The rule status of a sentence of a document (a heading is never a provision).
+
+    Args:
+        article_structured: the document is a legal or official text of articles (第X条).
+        news: the document is a news report; a sentence of it that assigns no task reports
+            what was signed, opened or set up: ``established`` (ANNOTATING.md, Status).
+    """
+    heading = bool(HEADING_LINE.match(sentence))
+    status = status_of(sentence, taxonomy, provision=article_structured and not heading)
+    if news and status == "proposed" and not heading:
+        task = taxonomy.status.get("news_task") or taxonomy.status.get("provision_task")
+        if task is not None and not task.search(_BOOK_TITLE.sub("", sentence)):
+            return "established"
+    return status
 
 
 @dataclass(frozen=True)
