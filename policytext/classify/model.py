@@ -143,8 +143,8 @@ class CharNgramModel:
 
     def arrays(self, prefix: str) -> dict[str, np.ndarray]:
         """The arrays to save, keys prefixed."""
-        return {f"{prefix}vocab": np.asarray(self.vocab, dtype=str), f"{prefix}idf": self.idf,
-                f"{prefix}extra": np.asarray(self.extra, dtype=str), f"{prefix}coef": self.coef,
+        return {f"{prefix}vocab": np.asarray(self.vocab, dtype=str), f"{prefix}idf": self.idf.astype(np.float32),
+                f"{prefix}extra": np.asarray(self.extra, dtype=str), f"{prefix}coef": self.coef.astype(np.float32),
                 f"{prefix}intercept": self.intercept, f"{prefix}ngram_range": np.asarray(self.ngram_range)}
 
     @classmethod
@@ -382,7 +382,7 @@ class MechanismClassifier:
 
     # -- persistence --------------------------------------------------------
     def save(self, folder: str | Path) -> Path:
-        """Write ``model.npz`` (plain arrays, no pickle) and ``meta.json`` into ``folder``."""
+        """Write ``model.npz`` (plain float32 arrays, no pickle) and ``meta.json`` into ``folder``."""
         if self.weights is None:
             raise ModelError("nothing to save: the classifier has no weights")
         out = Path(folder)
@@ -392,7 +392,7 @@ class MechanismClassifier:
         if self.status_weights is not None:
             arrays.update(self.status_weights.arrays("status_"))
         with open(out / MODEL_FILE, "wb") as fh:
-            np.savez_compressed(fh, **arrays)
+            np.savez(fh, **arrays)  # uncompressed: loads in a few milliseconds
         meta = dict(self.meta, model_sha256=hashlib.sha256((out / MODEL_FILE).read_bytes()).hexdigest())
         self.meta = meta
         (out / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1, sort_keys=True) + "\n",
