@@ -437,6 +437,28 @@ class MechanismClassifier:
         return cls(labels=labels, weights=weights, threshold=threshold, meta=meta, status_weights=status)
 
 
+def model_info(folder: str | Path | None = None) -> dict[str, Any]:
+    """Which model an extraction runs: version, checksum, location, training data (for ``info``).
+
+    A missing model gives ``{"model": "none", "warning": …}`` instead of raising.
+    """
+    src = Path(folder) if folder is not None else default_model_dir()
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            clf = MechanismClassifier.load(src)
+    except ModelError as exc:
+        return {"model": "none", "path": str(src), "warning": str(exc)}
+    meta = clf.meta
+    out: dict[str, Any] = {"model": clf.version, "path": str(src), "model_sha256": meta.get("model_sha256", ""),
+                           "n_examples": meta.get("n_examples"), "n_documents": meta.get("n_documents"),
+                           "training_folders": meta.get("training_folders", []),
+                           "status_model": (meta.get("status") or {}).get("used", "rules")}
+    if caught:
+        out["warning"] = "; ".join(str(w.message) for w in caught)
+    return out
+
+
 def default_model_dir() -> Path:
     """The model shipped inside the installed package (``policytext/data/models/mechanisms``)."""
     return Path(str(resources.files("policytext").joinpath("data/models/mechanisms")))
