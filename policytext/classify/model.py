@@ -221,7 +221,8 @@ def fit_linear(texts: Sequence[str], y: np.ndarray, extras: Sequence[Iterable[st
                 coef[j], intercept[j] = lr.coef_[0], lr.intercept_[0]
             elif y[:, j].all():
                 intercept[j] = 1e3
-    model.coef, model.intercept = coef, intercept
+    # float32 weights, as saved: a model predicts the same before and after a round trip
+    model.coef, model.intercept, model.idf = coef.astype(np.float32), intercept, idf.astype(np.float32)
     return model
 
 
