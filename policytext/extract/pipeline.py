@@ -142,7 +142,7 @@ class Extractor:
             agg_mentions.append(Mention(
                 kind="agglomeration", type=m.id, text=m.surface, sentence=s.text if s else "",
                 sentence_index=si, start=m.start, end=m.end, page=doc.page_of(m.start), score=1.0, source="rule",
-                attributes={"name": m.name, "kind": m.kind, "known": m.known},
+                attributes={"name": m.name, "kind": m.kind, "known": m.known, "link_basis": "sentence"},
             ))
         aggs = [AgglomerationCount(i, info[i][0], info[i][1], info[i][2], counts[i])
                 for i in sorted(counts, key=lambda k: (-counts[k], first_seen[k]))]
@@ -303,7 +303,7 @@ def document_agglomeration(doc: Document, aggs: list[AgglomerationCount], gazett
 
     A document is about one agglomeration when its title names exactly one known place-group,
     or when one known place-group has at least 3 mentions, at least 70 % of all known
-    place-group mentions, and appears at least once per 20 sentences. National and
+    place-group mentions, and appears at least once per 20 sentences (news: the title only). National and
     multi-agglomeration documents (a work report naming 京津冀 a few times among 300
     sentences, a news day of many stories) meet neither, so their mechanisms link only to
     the agglomerations their own sentence, heading or paragraph names.
@@ -317,6 +317,8 @@ def document_agglomeration(doc: Document, aggs: list[AgglomerationCount], gazett
         return next(iter(in_title))
     if len(in_title) > 1:
         return None
+    if doc.meta.doc_type == "news":
+        return None  # a news day or bulletin carries many stories: only its title speaks for all of them
     top, total = known[0], sum(a.count for a in known)
     n_sent = max(1, len(doc.sentences))
     if top.count >= 3 and top.count >= 0.7 * total and top.count * 20 >= n_sent:

@@ -91,3 +91,11 @@ def test_heading_levels() -> None:
     assert heading_level("（三）财政") == 2 and heading_level("1.交通") == 3
     assert heading_level("2019年国务院政府工作报告") is None
     assert set(DIRECT_BASES) < set(LINK_BASES)
+
+
+def test_news_day_links_no_story_by_document(rules: Extractor, shared_dir: Path) -> None:
+    doc = build_document(shared_dir / "corpus" / "real" / "txt" / "xwlb-20231201.txt")
+    assert doc.meta.doc_type == "news"
+    ex = rules.extract(doc)
+    bases = [m.attributes["link_basis"] for m in ex.mentions if m.kind == "mechanism"]
+    assert bases and "document" not in bases
