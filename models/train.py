@@ -34,6 +34,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=ROOT / "models" / "mechanisms")
     ap.add_argument("--cv", type=int, default=5)
     ap.add_argument("--genre-table", action="store_true", help="print the cross-validation table by genre")
+    ap.add_argument("--features", choices=("auto", "rules", "context"), default="auto",
+                    help="feature set (auto: the one the document-grouped CV supports)")
     ap.add_argument("--no-ship", dest="ship", action="store_false", help="do not copy the model into the package")
     args = ap.parse_args(argv)
     for f in args.annotations:
@@ -41,13 +43,14 @@ def main(argv: list[str] | None = None) -> int:
             print(f"error: {f}: no such annotation folder", file=sys.stderr)
             return 2
     clf, rows = train_model(args.annotations, manifest=args.manifest, gold=args.gold, cv=args.cv,
-                            genre_table=args.genre_table)
+                            genre_table=args.genre_table, features=args.features)
     m = clf.meta["metrics"]
     print(f"trained on {clf.meta['n_examples']} sentences of {clf.meta['n_documents']} documents "
           f"({clf.meta['n_positive']} with a type); genres {json.dumps(clf.meta['genres'])}")
     print(f"document-grouped {args.cv}-fold CV: model P/R/F1 {m['micro_precision']}/{m['micro_recall']}/{m['micro_f1']}; "
           f"rules {m['union']['rules_only']}; policy {m['union']['policy']}")
     print(f"status: {json.dumps(clf.meta['status'])}")
+    print(f"features: {json.dumps(clf.meta['feature_selection'])}")
     if rows:
         print(format_cv_table(rows))
     clf.save(args.out)

@@ -237,6 +237,9 @@ def _softmax(z: np.ndarray) -> np.ndarray:
 
 
 STATUSES = ("proposed", "established", "lacking")
+#: Context features a model may take: the sentence is a heading, a provision of an
+#: article-structured text (第X条), a sentence of a news report.
+CONTEXT_FEATURES = ("ctx:heading", "ctx:article", "ctx:news")
 
 
 @dataclass
@@ -276,7 +279,8 @@ class MechanismClassifier:
     def train(cls, examples: Sequence[LabelledSentence], *, labels: Sequence[str], cv: int = 5,
               random_state: int = 0, name: str = "mechanisms", threshold: float | None = None,
               rules: Callable[[str], set[str]] | None = None,
-              status_rule: Callable[[LabelledSentence], str] | None = None) -> MechanismClassifier:
+              status_rule: Callable[[LabelledSentence], str] | None = None,
+              context: Callable[[LabelledSentence], set[str]] | None = None) -> MechanismClassifier:
         """Fit on labelled sentences; measure grouped cross-validated P/R/F1 and choose the policy.
 
         Args:
@@ -290,6 +294,9 @@ class MechanismClassifier:
             rules: the rule matcher (sentence -> types). When given, rule hits become
                 features, and the per-type combination policy (``add``/``keep`` thresholds) is
                 chosen for the best cross-validated F1 of each type, on the training data only.
+            context: context features of an example (a subset of :data:`CONTEXT_FEATURES`:
+                the sentence is a heading, a provision of an article-structured text, part of
+                a news report); None = none.
             status_rule: the rule status of an example; when given, a status classifier is
                 trained with it as a feature and kept only if its cross-validated accuracy beats
                 the rule's.
@@ -302,8 +309,10 @@ class MechanismClassifier:
         mlb = MultiLabelBinarizer(classes=present)
         texts = [e.text for e in examples]
         y = mlb.fit_transform([[t for t in e.types if t in present] for e in examples])
-        hits = [({f"rule:{t}" for t in rules(e.text)} if rules is not None else set()) for e in examples]
-        extra_names = [f"rule:{lab}" for lab in labels] if rules is not None else []
+        hits = [({f"rule:{t}" for t in rules(e.text)} if rules is not None else set())
+                | (context(e) if context is not None else set()) for e in examples]
+        extra_names = ([f"rule:{lab}" for lab in labels] if rules is not None else []) + (
+            list(CONTEXT_FEATURES) if context is not None else [])
         rule_pred = np.asarray([[f"rule:{lab}" in h for lab in present] for h in hits], dtype=bool).reshape(y.shape)
         metrics: dict[str, Any] = {}
         policy: dict[str, dict[str, float]] = {}
@@ -355,18 +364,28 @@ class MechanismClassifier:
             meta["add_threshold"] = metrics["union"]["add_threshold"]
         return cls(labels=present, weights=weights, threshold=chosen, meta=meta, status_weights=status_weights)
 
-    def predict_proba(self, texts: Sequence[str], rule_hits: Sequence[Iterable[str]] | None = None) -> np.ndarray:
+    @property
+    def uses_context(self) -> bool:
+        """Whether context features (:data:`CONTEXT_FEATURES`) are inputs of the model."""
+        return bool(self.weights is not None and set(CONTEXT_FEATURES) & set(self.weights.extra))
+
+    def predict_proba(self, texts: Sequence[str], rule_hits: Sequence[Iterable[str]] | None = None,
+                      contexts: Sequence[set[str]] | None = None) -> np.ndarray:
         """Probabilities, shape (n_texts, n_labels), columns in ``labels`` order.
 
         Args:
             rule_hits: the types the rules find in each text (features of a model trained
                 with rules); None = no rule fired.
+            contexts: context features of each text (see :data:`CONTEXT_FEATURES`).
         """
         if not texts:
             return np.zeros((0, len(self.labels)))
         if self.weights is None:
             raise ModelError("the classifier has no weights; train or load one")
-        extras = [{f"rule:{t}" for t in h} for h in rule_hits] if rule_hits is not None else None
+        extras: list[set[str]] | None = None
+        if rule_hits is not None or contexts is not None:
+            extras = [({f"rule:{t}" for t in rule_hits[i]} if rule_hits is not None else set())
+                      | (set(contexts[i]) if contexts is not None else set()) for i in range(len(texts))]
         return _sigmoid(self.weights.decision(texts, extras))
 
     def predict(self, texts: Sequence[str]) -> list[list[tuple[str, float]]]:
@@ -679,7 +698,8 @@ def manifest_genres(manifest: str | Path, *, split: str | None = "dev") -> dict[
 
 def genre_cv(examples: Sequence[LabelledSentence], *, labels: Sequence[str], rules: Callable[[str], set[str]],
              status_rule: Callable[[LabelledSentence], str] | None = None, folds: int = 5,
-             random_state: int = 0) -> list[dict[str, Any]]:
+             random_state: int = 0,
+             context: Callable[[LabelledSentence], set[str]] | None = None) -> list[dict[str, Any]]:
     """Cross-validation by genre: for each genre, train on the others and test on it.
 
     The combination policy applied to a held-out genre is chosen by a document-grouped
@@ -692,8 +712,8 @@ def genre_cv(examples: Sequence[LabelledSentence], *, labels: Sequence[str], rul
     present = [lab for lab in labels if any(lab in e.types for e in examples)]
     texts = [e.text for e in examples]
     y = np.asarray([[lab in e.types for lab in present] for e in examples], dtype=int).reshape(len(examples), len(present))
-    hits = [{f"rule:{t}" for t in rules(e.text)} for e in examples]
-    names = [f"rule:{lab}" for lab in labels]
+    hits = [{f"rule:{t}" for t in rules(e.text)} | (context(e) if context is not None else set()) for e in examples]
+    names = [f"rule:{lab}" for lab in labels] + (list(CONTEXT_FEATURES) if context is not None else [])
     rule_pred = np.asarray([[f"rule:{lab}" in h for lab in present] for h in hits], dtype=bool).reshape(y.shape)
     docs = document_groups(examples)
     genres = [e.genre or "unknown" for e in examples]

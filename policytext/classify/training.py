@@ -25,7 +25,7 @@ from policytext.classify.model import (
     manifest_genres,
 )
 from policytext.errors import ModelError
-from policytext.extract.rules import ARTICLE_LINE, match_types, sentence_status
+from policytext.extract.rules import ARTICLE_LINE, match_types, sentence_context, sentence_status
 from policytext.lexicons.taxonomy import Taxonomy
 
 
@@ -40,19 +40,34 @@ def gold_documents(gold_dir: str | Path) -> set[str]:
     return out
 
 
+def _article_docs(examples: list[LabelledSentence]) -> set[str]:
+    articles: dict[str, int] = defaultdict(int)
+    for e in examples:
+        if ARTICLE_LINE.match(e.text):
+            articles[e.doc] += 1
+    return {d for d, n in articles.items() if n >= 3}
+
+
+def context_for(examples: list[LabelledSentence]) -> Any:
+    """The context features of a training sentence, as the extractor computes them in its document."""
+    article_docs = _article_docs(examples)
+
+    def context(e: LabelledSentence) -> set[str]:
+        return sentence_context(e.text, article_structured=e.doc in article_docs, news=e.genre == "news")
+
+    return context
+
+
 def status_rule_for(examples: list[LabelledSentence], taxonomy: Taxonomy) -> Any:
     """The rule status of a training sentence, as the extractor computes it in its document.
 
     A document is article-structured when at least three of its labelled sentences open
     with 第X条 (the adjudicated files hold every sentence of a document).
     """
-    articles: dict[str, int] = defaultdict(int)
-    for e in examples:
-        if ARTICLE_LINE.match(e.text):
-            articles[e.doc] += 1
+    article_docs = _article_docs(examples)
 
     def rule(e: LabelledSentence) -> str:
-        return sentence_status(e.text, taxonomy, article_structured=articles.get(e.doc, 0) >= 3, news=e.genre == "news")
+        return sentence_status(e.text, taxonomy, article_structured=e.doc in article_docs, news=e.genre == "news")
 
     return rule
 
@@ -66,13 +81,20 @@ def load_examples(folders: list[str | Path], *, manifest: str | Path | None = No
 
 
 def train_model(folders: list[str | Path], *, taxonomy: str | Path | None = None, manifest: str | Path | None = None,
-                gold: str | Path | None = None, cv: int = 5, genre_table: bool = False,
+                gold: str | Path | None = None, cv: int = 5, genre_table: bool = False, features: str = "auto",
                 name: str = "mechanisms") -> tuple[MechanismClassifier, list[dict[str, Any]]]:
     """Train the type and status classifiers; optionally compute the CV table by genre.
+
+    Args:
+        features: ``rules`` (char n-grams + rule hits), ``context`` (also heading / article /
+            news context features) or ``auto``: both are cross-validated (grouped by
+            document) and the one whose rules+model policy scores the higher F1 is kept.
 
     Returns:
         the classifier (not saved) and the rows of the genre table (empty unless asked).
     """
+    if features not in ("auto", "rules", "context"):
+        raise ModelError(f"features={features!r}: use auto, rules or context")
     tx = Taxonomy.load(taxonomy)
     examples = load_examples(folders, manifest=manifest, gold=gold)
 
@@ -80,13 +102,31 @@ def train_model(folders: list[str | Path], *, taxonomy: str | Path | None = None
         return {h.type for h in match_types(s, tx)}
 
     status_rule = status_rule_for(examples, tx)
-    clf = MechanismClassifier.train(examples, labels=tx.ids, cv=cv, rules=rules, status_rule=status_rule, name=name)
-    clf.meta["training_folders"] = [Path(f).as_posix() for f in folders]
+    context = context_for(examples)
+    candidates: dict[str, MechanismClassifier] = {}
+    for variant in (["rules", "context"] if features == "auto" else [features]):
+        candidates[variant] = MechanismClassifier.train(
+            examples, labels=tx.ids, cv=cv, rules=rules, status_rule=status_rule, name=name,
+            context=context if variant == "context" else None)
+    scores = {v: float(((c.meta.get("metrics") or {}).get("union") or {}).get("policy", [0, 0, 0])[2])
+              for v, c in candidates.items()}
+    chosen = max(candidates, key=lambda v: (scores[v], v == "rules"))  # ties: the simpler model
+    clf = candidates[chosen]
+    clf.meta["feature_selection"] = {"chosen": chosen, "cv_policy_f1": scores}
+    clf.meta["training_folders"] = [_relative(Path(f)) for f in folders]
     clf.meta["genres"] = dict(sorted(_count(e.genre or "unknown" for e in examples).items()))
-    rows = genre_cv(examples, labels=tx.ids, rules=rules, status_rule=status_rule, folds=cv) if genre_table else []
+    rows = (genre_cv(examples, labels=tx.ids, rules=rules, status_rule=status_rule, folds=cv,
+                     context=context if chosen == "context" else None) if genre_table else [])
     if rows:
         clf.meta["genre_cv"] = rows
     return clf, rows
+
+
+def _relative(path: Path) -> str:
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
 
 
 def _count(items: Any) -> dict[str, int]:

@@ -30,7 +30,14 @@ from policytext.clean.sentences import line_starts
 from policytext.errors import ExtractionWarning
 from policytext.extract.boilerplate import boilerplate_indexes
 from policytext.extract.measures import find_measures
-from policytext.extract.rules import domains_of, is_article_structured, match_types, sentence_status, stage_of
+from policytext.extract.rules import (
+    domains_of,
+    is_article_structured,
+    match_types,
+    sentence_context,
+    sentence_status,
+    stage_of,
+)
 from policytext.lexicons.gazetteer import Gazetteer
 from policytext.lexicons.taxonomy import Taxonomy
 from policytext.types import AgglomerationCount, Document, Extraction, Mention
@@ -153,12 +160,15 @@ class Extractor:
         candidates = [s for s in sents if s.index not in boiler and len(s.text) >= _MIN_SENTENCE and HAN_RE.search(s.text)]
         rule_hits = {s.index: match_types(s.text, self.taxonomy) for s in candidates}
         model_probs: dict[int, dict[str, float]] = {}
+        article_structured = is_article_structured(text.split("\n"))
+        news = doc.meta.doc_type == "news"
         if self.model is not None and candidates:
             hit_types = [[h.type for h in rule_hits[s.index]] for s in candidates] if self.model.uses_rules else None
-            probs = self.model.predict_proba([s.text for s in candidates], hit_types)
+            contexts = ([sentence_context(s.text, article_structured=article_structured, news=news) for s in candidates]
+                        if self.model.uses_context else None)
+            probs = self.model.predict_proba([s.text for s in candidates], hit_types, contexts)
             for s, row in zip(candidates, probs):
                 model_probs[s.index] = {lab: float(p) for lab, p in zip(self.model.labels, row)}
-        article_structured = is_article_structured(text.split("\n"))
         chosen: list[tuple[Any, dict[str, Any], dict[str, float]]] = []
         for s in candidates:
             hits = {h.type: h for h in rule_hits[s.index]}
@@ -172,7 +182,6 @@ class Extractor:
                     types[lab] = None
             if types:
                 chosen.append((s, types, probs_s))
-        news = doc.meta.doc_type == "news"
         rule_status = [sentence_status(s.text, self.taxonomy, article_structured=article_structured, news=news)
                        for s, _, _ in chosen]
         learned = self.model.predict_status([s.text for s, _, _ in chosen], rule_status) if self.model is not None else None

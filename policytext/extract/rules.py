@@ -26,6 +26,18 @@ def is_article_structured(lines: Iterable[str]) -> bool:
     return sum(1 for line in lines if ARTICLE_LINE.match(line)) >= 3
 
 
+def sentence_context(sentence: str, *, article_structured: bool, news: bool) -> set[str]:
+    """Context features of a sentence for the classifier (``ctx:heading``, ``ctx:article``, ``ctx:news``)."""
+    out = set()
+    if HEADING_LINE.match(sentence):
+        out.add("ctx:heading")
+    elif article_structured:
+        out.add("ctx:article")
+    if news:
+        out.add("ctx:news")
+    return out
+
+
 def sentence_status(sentence: str, taxonomy: Taxonomy, *, article_structured: bool, news: bool = False) -> str:
     """The rule status of a sentence of a document (a heading is never a provision).
 
