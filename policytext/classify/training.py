@@ -20,9 +20,11 @@ from policytext.classify.model import (
     LabelledSentence,
     MechanismClassifier,
     default_model_dir,
+    document_groups,
     genre_cv,
     load_training_data,
     manifest_genres,
+    train_status,
 )
 from policytext.errors import ModelError
 from policytext.extract.rules import ARTICLE_LINE, match_types, sentence_context, sentence_status
@@ -104,14 +106,17 @@ def train_model(folders: list[str | Path], *, taxonomy: str | Path | None = None
     status_rule = status_rule_for(examples, tx)
     context = context_for(examples)
     candidates: dict[str, MechanismClassifier] = {}
-    for variant in (["rules", "context"] if features == "auto" else [features]):
+    variants = ["rules", "context"] if features == "auto" else [features]
+    for variant in variants:
+        # the status model does not depend on the variant: trained once, for the one kept
         candidates[variant] = MechanismClassifier.train(
-            examples, labels=tx.ids, cv=cv, rules=rules, status_rule=status_rule, name=name,
-            context=context if variant == "context" else None)
+            examples, labels=tx.ids, cv=cv, rules=rules, name=name, context=context if variant == "context" else None)
     scores = {v: float(((c.meta.get("metrics") or {}).get("union") or {}).get("policy", [0, 0, 0])[2])
               for v, c in candidates.items()}
     chosen = max(candidates, key=lambda v: (scores[v], v == "rules"))  # ties: the simpler model
     clf = candidates[chosen]
+    clf.status_weights, clf.meta["status"] = train_status(examples, status_rule, document_groups(examples),
+                                                          folds=cv or 5)
     clf.meta["feature_selection"] = {"chosen": chosen, "cv_policy_f1": scores}
     clf.meta["training_folders"] = [_relative(Path(f)) for f in folders]
     clf.meta["genres"] = dict(sorted(_count(e.genre or "unknown" for e in examples).items()))
