@@ -1,12 +1,16 @@
-"""A multi-label sentence classifier for mechanism types.
+"""A multi-label sentence classifier for mechanism types, and a status classifier.
 
-A scikit-learn ``Pipeline``: character 1–3-gram TF-IDF (Chinese needs no word
-segmentation for this) -> one-vs-rest logistic regression. It complements the
-rules: it finds paraphrases that no cue names ("污染治理费用应由迁入和迁出地两地共同承担").
+Features: character 1–3-gram TF-IDF (Chinese needs no word segmentation for this) plus
+the rule hits (and optionally heading / article / news context) as binary features;
+one-vs-rest logistic regression, trained with scikit-learn. It complements the rules: it
+finds paraphrases that no cue names ("污染治理费用应由迁入和迁出地两地共同承担") and
+learns where a cue misleads.
 
-Saved models are folders with ``model.joblib`` and ``meta.json`` (library versions,
-training-data hash, label set, cross-validated metrics). Loading a model saved with
-other library versions warns (:class:`~policytext.errors.VersionMismatchWarning`).
+Saved models are folders with ``model.npz`` (plain float32 arrays, no pickle; scored with
+numpy alone, so loading takes about 0.1 s) and ``meta.json`` (library versions,
+training-data hash, label set, the per-type policy, cross-validated metrics, the array
+checksum). Loading a model saved with other library versions, or whose arrays do not
+match its meta.json, warns (:class:`~policytext.errors.VersionMismatchWarning`).
 """
 
 from __future__ import annotations
