@@ -132,3 +132,48 @@ def summary_line(result: dict[str, Any]) -> str:
     da, sa = result["date_accuracy"], result["status_accuracy"]
     return (f"mechanism_f1={result['mechanisms']['f1']:.3f} agglomeration_f1={result['agglomerations']['f1']:.3f} "
             f"date_acc={'na' if da is None else f'{da:.3f}'} status_acc={'na' if sa is None else f'{sa:.3f}'}")
+
+
+def format_cv_table(rows: list[dict[str, Any]]) -> str:
+    """The grouped cross-validation table (from :func:`policytext.classify.model.genre_cv`) as text."""
+    head = (f"{'held-out genre':18s} {'docs':>4s} {'sents':>6s} {'pairs':>5s}  {'rules P/R/F1':>17s}  "
+            f"{'model P/R/F1':>17s}  {'policy P/R/F1':>17s}  {'status rule':>11s} {'status model':>12s}")
+    lines = [head, "-" * len(head)]
+    for r in rows:
+        def trio(v: list[float]) -> str:
+            return f"{v[0]:.2f}/{v[1]:.2f}/{v[2]:.2f}"
+
+        sr, sm = r.get("status_rules"), r.get("status_model")
+        lines.append(f"{r['genre']:18s} {r['documents']:4d} {r['sentences']:6d} {r['pairs']:5d}  {trio(r['rules']):>17s}  "
+                     f"{trio(r['model']):>17s}  {trio(r['policy']):>17s}  "
+                     f"{'-' if sr is None else f'{sr:.3f}':>11s} {'-' if sm is None else f'{sm:.3f}':>12s}")
+    return "\n".join(lines)
+
+
+def model_cv_report(model: Any = None) -> str:
+    """The cross-validation figures stored with a model (default: the shipped one), as text.
+
+    Prints the model's identity and training data, the document-grouped CV figures, the
+    table by held-out genre and the status choice: what ``policytext eval`` shows
+    beside the gold figures. ``model`` is a :class:`~policytext.classify.model.MechanismClassifier`
+    or a model folder.
+    """
+    from policytext.classify.model import MechanismClassifier
+
+    clf = model if isinstance(model, MechanismClassifier) else MechanismClassifier.load(model)
+    meta = clf.meta
+    head = (f"model {clf.version}: {meta.get('n_examples', '?')} sentences of {meta.get('n_documents', '?')} documents "
+            f"({meta.get('n_positive', '?')} with a type); genres {json.dumps(meta.get('genres', {}))}; "
+            f"trained on {', '.join(meta.get('training_folders', [])) or 'unrecorded data'}")
+    lines = [head]
+    m = meta.get("metrics") or {}
+    if m:
+        union = m.get("union") or {}
+        lines.append(f"{m.get('grouping', 'sentence')}-grouped {m.get('cv_folds')}-fold CV: model "
+                     f"P/R/F1 {m.get('micro_precision')}/{m.get('micro_recall')}/{m.get('micro_f1')}; "
+                     f"rules {union.get('rules_only')}; rules+model policy {union.get('policy', union.get('rules_plus_model'))}")
+    if meta.get("genre_cv"):
+        lines.append(format_cv_table(meta["genre_cv"]))
+    if meta.get("status"):
+        lines.append(f"status: {json.dumps(meta['status'])}")
+    return "\n".join(lines)

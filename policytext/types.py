@@ -90,6 +90,15 @@ class Document:
         return None
 
 
+#: How a mention's agglomeration link was found, from the most direct to the least: the mention's own
+#: sentence, its section heading, its paragraph, or the document's most-named agglomeration. The
+#: extractor writes :data:`NO_LINK` when nothing is linked; the store keeps that as NULL.
+LINK_BASES = ("sentence", "heading", "paragraph", "document")
+#: The bases that name the agglomeration near the mention (timelines and first mentions count these).
+DIRECT_BASES = ("sentence", "heading", "paragraph")
+NO_LINK = "none"
+
+
 @dataclass
 class Mention:
     """One extracted mention, as in the output contract (spec/OUTPUT.md)."""

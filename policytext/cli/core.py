@@ -207,10 +207,12 @@ def info(
 
     Example: policytext info corpus.db
     """
+    from policytext.classify.model import model_info
     from policytext.store.db import Store
 
     with Store(db, readonly=True) as store:
         data = store.info()
+    data["installed_model"] = model_info()
     if as_json:
         out.print_json(json.dumps(data, ensure_ascii=False, default=str))
         return
@@ -221,6 +223,12 @@ def info(
     t.add_row("document types", ", ".join(f"{k} {v}" for k, v in sorted(data["doc_types"].items())) or "-")
     t.add_row("failures", ", ".join(f"{k} {v}" for k, v in data["failures"].items()) or "none")
     t.add_row("versions", ", ".join(f"{k} {v}" for k, v in sorted(data["versions"].items())) or "-")
+    im = data["installed_model"]
+    t.add_row(
+        "installed model",
+        f"{im['model']} ({im.get('n_examples', '?')} sentences of {im.get('n_documents', '?')} documents)"
+        + (f"; warning: {im['warning']}" if im.get("warning") else ""),
+    )
     out.print(t)
     for f in data["failed_files"]:
         out.print(f"  failed: {f['path']}: {f['reason']}: {f['message']}", highlight=False)
@@ -363,44 +371,80 @@ def eval_(
     for t, r in res["per_type"].items():
         out.print(f"  {t:24s} P={r['precision']:.2f} R={r['recall']:.2f} F1={r['f1']:.2f}")
     out.print(summary_line(res), highlight=False)
+    if not (rules_only or baseline or prediction is not None):
+        from policytext.evaluate import model_cv_report
+
+        out.print(model_cv_report(str(model) if model else None), highlight=False)
 
 
 @app.command()
 def train(
     annotations: list[Path] = typer.Argument(
-        None, help="Annotation folders or files (default: corpora/annotations)."
+        None, help="Annotation folders or files (default: corpora/annotations/adjudicated)."
     ),
     out_dir: Path = typer.Option(Path("models/mechanisms"), "--out", help="Where to save the model folder."),
     taxonomy: Optional[Path] = typer.Option(
         None, "--taxonomy", help="The taxonomy whose types are the labels."
     ),
-    cv: int = typer.Option(5, "--cv", help="Cross-validation folds for the reported metrics (0 to skip)."),
+    cv: int = typer.Option(5, "--cv", help="Document-grouped cross-validation folds (0 to skip)."),
+    manifest: Optional[Path] = typer.Option(
+        None, "--manifest", help="A corpus MANIFEST.csv giving each document's genre (for the genre table)."
+    ),
+    gold: Optional[Path] = typer.Option(
+        None, "--gold", help="A gold folder: its documents are never used as training data."
+    ),
+    genre_table: bool = typer.Option(
+        False, "--genre-table", help="Also cross-validate by held-out genre and print the table."
+    ),
+    features: str = typer.Option("auto", "--features", help="auto (chosen by grouped CV) | rules | context."),
+    ship: bool = typer.Option(
+        False, "--ship", help="Also copy the model into the package (a checkout's shipped model)."
+    ),
 ) -> None:
-    """Train the mechanism sentence classifier on labelled sentences and save it with meta.json.
+    """Train the mechanism and status classifiers on adjudicated sentences; save model.npz + meta.json.
 
-    Example: policytext train corpora/annotations --out models/mechanisms
+    Example: policytext train corpora/annotations/adjudicated --gold ../shared/gold --out models/mechanisms
     """
-    from policytext.classify.model import MechanismClassifier, load_training_data
-    from policytext.extract.rules import match_types
-    from policytext.lexicons.taxonomy import Taxonomy
+    from policytext.classify.training import ship as ship_model
+    from policytext.classify.training import train_model
+    from policytext.evaluate import format_cv_table
 
-    folders = annotations or [Path("corpora/annotations")]
+    folders = annotations or [Path("corpora/annotations/adjudicated")]
     for f in folders:
         if not f.exists():
             raise UsageError(f"{f}: no such annotation folder or file")
-    tx = Taxonomy.load(taxonomy)
-    examples = load_training_data(folders)
-    err.print(f"training on {len(examples)} sentences ({sum(1 for e in examples if e.types)} with a type) …")
-    clf = MechanismClassifier.train(
-        examples, labels=tx.ids, cv=cv, rules=lambda s: {h.type for h in match_types(s, tx)}
+    if features not in {"auto", "rules", "context"}:
+        raise UsageError(f"--features {features!r}: choose auto, rules or context")
+    for opt, path in (("--manifest", manifest), ("--gold", gold)):
+        if path is not None and not path.exists():
+            raise UsageError(f"{opt} {path}: no such file or folder")
+    err.print(f"training on {', '.join(map(str, folders))} (document-grouped CV, this takes minutes) …")
+    clf, rows = train_model(
+        list(folders),
+        taxonomy=taxonomy,
+        manifest=manifest,
+        gold=gold,
+        cv=cv,
+        genre_table=genre_table,
+        features=features,
     )
-    clf.save(out_dir)
-    m = clf.meta.get("metrics", {})
+    meta = clf.meta
+    err.print(
+        f"trained on {meta['n_examples']} sentences of {meta['n_documents']} documents "
+        f"({meta['n_positive']} with a type); genres {json.dumps(meta['genres'], ensure_ascii=False)}"
+    )
+    m = meta.get("metrics") or {}
     if m:
         err.print(
-            f"cross-validated micro P={m['micro_precision']:.3f} "
-            f"R={m['micro_recall']:.3f} F1={m['micro_f1']:.3f}; "
-            f"rules+model {m.get('union', {}).get('rules_plus_model')} "
-            f"vs rules {m.get('union', {}).get('rules_only')}"
+            f"document-grouped {cv}-fold CV: model P/R/F1 "
+            f"{m['micro_precision']}/{m['micro_recall']}/{m['micro_f1']}; "
+            f"rules {m['union']['rules_only']}; rules+model policy {m['union']['policy']}"
         )
+    err.print(f"status: {json.dumps(meta.get('status'))}")
+    err.print(f"features: {json.dumps(meta.get('feature_selection'))}")
+    if rows:
+        out.print(format_cv_table(rows), highlight=False)
+    clf.save(out_dir)
     err.print(f"saved {out_dir} ({clf.version})")
+    if ship:
+        err.print(f"shipped into {ship_model(out_dir)}")

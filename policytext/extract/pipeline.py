@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import warnings
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,18 +27,22 @@ import policytext
 from policytext.classify.model import MechanismClassifier
 from policytext.clean.resources import HAN_RE
 from policytext.clean.sentences import line_starts
+from policytext.errors import ExtractionWarning
 from policytext.extract.boilerplate import boilerplate_indexes
 from policytext.extract.measures import find_measures
-from policytext.extract.rules import domains_of, match_types, stage_of, status_of
+from policytext.extract.rules import (
+    domains_of,
+    is_article_structured,
+    match_types,
+    sentence_context,
+    sentence_status,
+    stage_of,
+)
 from policytext.lexicons.gazetteer import Gazetteer
 from policytext.lexicons.taxonomy import Taxonomy
-from policytext.types import AgglomerationCount, Document, Extraction, Mention
+from policytext.types import NO_LINK, AgglomerationCount, Document, Extraction, Mention
 
-_HEADING_LINE = re.compile(
-    r"^(?:#+\s*)?(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）]|第[一二三四五六七八九十百]+[章节]|\d{1,2}[.、．])"
-)
 _MIN_SENTENCE = 6
-_ARTICLE = re.compile(r"^第[一二三四五六七八九十百零〇]+条")
 
 
 @dataclass
@@ -78,11 +83,17 @@ class Extractor:
         elif model is None:
             try:
                 clf = MechanismClassifier.load()
-            except policytext.errors.ModelError:
+            except policytext.errors.ModelError as exc:
+                warnings.warn(f"the shipped mechanism model is missing ({exc}); extracting with rules only, which "
+                              "finds fewer mechanisms: reinstall policytext or pass --model", ExtractionWarning,
+                              stacklevel=2)
                 clf = None
         else:
             clf = MechanismClassifier.load(model)  # type: ignore[arg-type]
         if clf is not None and set(clf.labels) - set(tx.ids):
+            warnings.warn(f"model {clf.version} was trained for other mechanism types "
+                          f"({', '.join(sorted(set(clf.labels) - set(tx.ids)))}) than taxonomy {tx.name}; "
+                          "extracting with rules only: train a model for this taxonomy", ExtractionWarning, stacklevel=2)
             clf = None  # a model trained for another coding scheme cannot serve this taxonomy
         return cls(taxonomy=tx, gazetteer=gz, model=clf, add_threshold=add_threshold)
 
@@ -95,6 +106,7 @@ class Extractor:
                 "taxonomy": f"{self.taxonomy.name}@{self.taxonomy.version}",
                 "gazetteer": f"policytext-agglomerations@{self.gazetteer.version}",
                 "model": self.model.version if self.model is not None else "none",
+                "model_sha256": str(self.model.meta.get("model_sha256", "")) if self.model is not None else "",
             }
         return self._versions
 
@@ -137,7 +149,7 @@ class Extractor:
             agg_mentions.append(Mention(
                 kind="agglomeration", type=m.id, text=m.surface, sentence=s.text if s else "",
                 sentence_index=si, start=m.start, end=m.end, page=doc.page_of(m.start), score=1.0, source="rule",
-                attributes={"name": m.name, "kind": m.kind, "known": m.known},
+                attributes={"name": m.name, "kind": m.kind, "known": m.known, "link_basis": "sentence"},
             ))
         aggs = [AgglomerationCount(i, info[i][0], info[i][1], info[i][2], counts[i])
                 for i in sorted(counts, key=lambda k: (-counts[k], first_seen[k]))]
@@ -148,29 +160,38 @@ class Extractor:
         candidates = [s for s in sents if s.index not in boiler and len(s.text) >= _MIN_SENTENCE and HAN_RE.search(s.text)]
         rule_hits = {s.index: match_types(s.text, self.taxonomy) for s in candidates}
         model_probs: dict[int, dict[str, float]] = {}
+        article_structured = is_article_structured(text.split("\n"))
+        news = doc.meta.doc_type == "news"
         if self.model is not None and candidates:
-            probs = self.model.predict_proba([s.text for s in candidates])
+            hit_types = [[h.type for h in rule_hits[s.index]] for s in candidates] if self.model.uses_rules else None
+            contexts = ([sentence_context(s.text, article_structured=article_structured, news=news) for s in candidates]
+                        if self.model.uses_context else None)
+            probs = self.model.predict_proba([s.text for s in candidates], hit_types, contexts)
             for s, row in zip(candidates, probs):
                 model_probs[s.index] = {lab: float(p) for lab, p in zip(self.model.labels, row)}
-        add_t = self.threshold
-        article_structured = sum(
-            1 for line in text.split("\n") if _ARTICLE.match(line)) >= 3
-        mech: list[Mention] = []
-        heading_aggs = self._context_agglomerations(doc, per_sentence)
+        chosen: list[tuple[Any, dict[str, Any], dict[str, float]]] = []
         for s in candidates:
             hits = {h.type: h for h in rule_hits[s.index]}
             probs_s = model_probs.get(s.index, {})
-            types = dict.fromkeys(hits)
+            types: dict[str, Any] = {}
+            for t, h in hits.items():
+                if t not in probs_s or probs_s[t] >= self._policy(t)[1]:
+                    types[t] = h  # a rule hit stands unless the model contradicts it
             for lab, p in probs_s.items():
-                if p >= add_t and lab not in types:
+                if lab not in types and p >= self._policy(lab)[0]:
                     types[lab] = None
-            if not types:
-                continue
-            status = status_of(s.text, self.taxonomy, provision=article_structured and not _HEADING_LINE.match(s.text))
+            if types:
+                chosen.append((s, types, probs_s))
+        rule_status = [sentence_status(s.text, self.taxonomy, article_structured=article_structured, news=news)
+                       for s, _, _ in chosen]
+        learned = self.model.predict_status([s.text for s, _, _ in chosen], rule_status) if self.model is not None else None
+        statuses = learned or rule_status
+        links = self._links(doc, per_sentence, aggs)
+        mech: list[Mention] = []
+        for (s, types, probs_s), status in zip(chosen, statuses):
             domains = domains_of(s.text, self.taxonomy)
-            linked = per_sentence.get(s.index) or heading_aggs.get(s.index) or ([primary] if primary else [])
-            for t in types:
-                h = hits.get(t)
+            linked, basis = links.get(s.index, ([], NO_LINK))
+            for t, h in types.items():
                 p = probs_s.get(t)
                 if h is not None:
                     a, b, source = s.start + h.start, s.start + h.end, "both" if (p is not None and p >= 0.5) else "rule"
@@ -182,7 +203,7 @@ class Extractor:
                     kind="mechanism", type=t, text=text[a:b], sentence=s.text, sentence_index=s.index, start=a, end=b,
                     page=s.page, score=round(score, 4), source=source,
                     attributes={"status": status, "stage": stage_of(s.text, cue_at, self.taxonomy), "domains": domains,
-                                "agglomerations": list(linked), "family": self._family(t)},
+                                "agglomerations": list(linked), "link_basis": basis, "family": self._family(t)},
                 ))
         # 5. measures
         meas: list[Mention] = []
@@ -191,11 +212,12 @@ class Extractor:
                 if not s.text.endswith(("。", "；", "！", "”")):
                     continue  # titles and headings name topics, not concrete actions
                 for a, b in find_measures(s.text):
-                    linked = per_sentence.get(s.index) or heading_aggs.get(s.index) or ([primary] if primary else [])
+                    linked, basis = links.get(s.index, ([], NO_LINK))
                     meas.append(Mention(
                         kind="measure", type="measure", text=s.text[a:b], sentence=s.text, sentence_index=s.index,
                         start=s.start + a, end=s.start + b, page=s.page, score=0.8, source="rule",
-                        attributes={"domains": domains_of(s.text, self.taxonomy), "agglomerations": list(linked)},
+                        attributes={"domains": domains_of(s.text, self.taxonomy), "agglomerations": list(linked),
+                                    "link_basis": basis},
                     ))
         mentions = sorted(agg_mentions + mech + meas, key=lambda m: (m.start, m.kind, m.type))
         return Extraction(mentions=mentions, agglomerations=aggs, primary_agglomeration=primary,
@@ -205,28 +227,108 @@ class Extractor:
         t = self.taxonomy.get(type_id)
         return t.family if t else ""
 
-    def _context_agglomerations(self, doc: Document, per_sentence: dict[int, list[str]]) -> dict[int, list[str]]:
-        """For each sentence: agglomerations of its paragraph, else of the nearest heading above."""
+    def _policy(self, type_id: str) -> tuple[float, float]:
+        """(add, keep) of a type: what a model-only prediction needs, and what a rule hit needs."""
+        if self.model is None:
+            return 1.01, 0.0
+        if self.add_threshold is not None:
+            return self.add_threshold, 0.0
+        if type_id not in self.model.labels:
+            return 1.01, 0.0
+        return self.model.policy(type_id)
+
+    def _links(self, doc: Document, per_sentence: dict[int, list[str]],
+               aggs: list[AgglomerationCount]) -> dict[int, tuple[list[str], str]]:
+        """For each sentence: its linked agglomerations and the basis of the link.
+
+        The basis is the first that names one: ``sentence`` (the sentence itself), ``heading``
+        (the nearest heading above it, by level: a new 一、 heading ends the scope of the one
+        before), ``paragraph`` (its line), ``document`` (only for a document clearly about
+        one agglomeration, see :func:`document_agglomeration`); else no link, basis ``none``.
+        """
         text = doc.text
         starts = line_starts(text, doc.sentences)
-        paragraph: dict[int, list[str]] = {}  # line start -> agglomerations named in that paragraph
+        paragraph: dict[int, list[str]] = {}  # line start -> agglomerations named in that line
         for s, ls in zip(doc.sentences, starts):
             found = paragraph.setdefault(ls, [])
             for a in per_sentence.get(s.index, []):
                 if a not in found:
                     found.append(a)
-        out: dict[int, list[str]] = {}
-        current_heading: list[str] = []
+        doc_level = document_agglomeration(doc, aggs, self.gazetteer)
+        out: dict[int, tuple[list[str], str]] = {}
+        levels: dict[int, list[str]] = {}  # heading level -> agglomerations its heading names
         previous = -1
         for s, ls in zip(doc.sentences, starts):
             if ls != previous:
                 previous = ls
                 line_end = text.find("\n", ls)
                 line = text[ls: line_end if line_end != -1 else len(text)]
-                if _HEADING_LINE.match(line) and len(line) <= 60:
-                    current_heading = per_sentence.get(s.index, []) or current_heading
-            out[s.index] = paragraph[ls] or current_heading
+                level = heading_level(line)
+                if level is not None:
+                    for deeper in [k for k in levels if k >= level]:
+                        del levels[deeper]
+                    named = paragraph[ls]
+                    if named:
+                        levels[level] = named
+            if per_sentence.get(s.index):
+                out[s.index] = (list(per_sentence[s.index]), "sentence")
+            elif levels:
+                out[s.index] = (list(levels[max(levels)]), "heading")
+            elif paragraph[ls]:
+                out[s.index] = (list(paragraph[ls]), "paragraph")
+            elif doc_level:
+                out[s.index] = ([doc_level], "document")
+            else:
+                out[s.index] = ([], NO_LINK)
         return out
+
+
+_LEVELS = (
+    (re.compile(r"^(?:#+\s*)?第[一二三四五六七八九十百]+章"), 1),
+    (re.compile(r"^(?:#+\s*)?[一二三四五六七八九十]+、"), 1),
+    (re.compile(r"^(?:#+\s*)?第[一二三四五六七八九十百]+节"), 2),
+    (re.compile(r"^(?:#+\s*)?[（(][一二三四五六七八九十]+[)）]"), 2),
+    (re.compile(r"^(?:#+\s*)?\d{1,2}[.、．](?!\d)"), 3),
+)
+
+
+
+def heading_level(line: str) -> int | None:
+    """The outline level of a heading line (1 = 第X章 / 一、, 2 = 第X节 / （一）, 3 = 1.), or None."""
+    if len(line) > 60:
+        return None
+    for pattern, level in _LEVELS:
+        if pattern.match(line):
+            return level
+    return None
+
+
+def document_agglomeration(doc: Document, aggs: list[AgglomerationCount], gazetteer: Gazetteer) -> str | None:
+    """The one agglomeration a document is clearly about, or None.
+
+    A document is about one agglomeration when its title names exactly one known place-group,
+    or when one known place-group has at least 3 mentions, at least 70 % of all known
+    place-group mentions, and appears at least once per 20 sentences (news: the title only). National and
+    multi-agglomeration documents (a work report naming 京津冀 a few times among 300
+    sentences, a news day of many stories) meet neither, so their mechanisms link only to
+    the agglomerations their own sentence, heading or paragraph names.
+    """
+    known = [a for a in aggs if a.known and a.kind != "foreign"]
+    if not known:
+        return None
+    title = doc.meta.title or next((line for line in doc.text.split("\n") if line.strip()), "")
+    in_title = {m.id for m in gazetteer.find(title) if m.known and m.kind != "foreign"} if title else set()
+    if len(in_title) == 1:
+        return next(iter(in_title))
+    if len(in_title) > 1:
+        return None
+    if doc.meta.doc_type == "news":
+        return None  # a news day or bulletin carries many stories: only its title speaks for all of them
+    top, total = known[0], sum(a.count for a in known)
+    n_sent = max(1, len(doc.sentences))
+    if top.count >= 3 and top.count >= 0.7 * total and top.count * 20 >= n_sent:
+        return top.id
+    return None
 
 
 def load_gazetteer(path: str | Path | None) -> Gazetteer:

@@ -6,12 +6,53 @@ Rules are data (the taxonomy file); this module applies them to one sentence.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from policytext.lexicons.taxonomy import Taxonomy
 
 _BOOK_TITLE = re.compile(r"《[^》]{0,80}》")
 _GENERIC_ONLY = re.compile(r"体制机制|一体化(?:发展)?机制|协调发展机制|合作机制|联动机制|推进机制")
+#: A heading line: 一、 / （一） / 第X章 / 1.
+HEADING_LINE = re.compile(
+    r"^(?:#+\s*)?(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）]|第[一二三四五六七八九十百]+[章节]|\d{1,2}[.、．])"
+)
+#: An article of a legal or official text: 第X条.
+ARTICLE_LINE = re.compile(r"^第[一二三四五六七八九十百零〇]+条")
+
+
+def is_article_structured(lines: Iterable[str]) -> bool:
+    """Whether a text is article-structured (at least three lines open with 第X条)."""
+    return sum(1 for line in lines if ARTICLE_LINE.match(line)) >= 3
+
+
+def sentence_context(sentence: str, *, article_structured: bool, news: bool) -> set[str]:
+    """Context features of a sentence for the classifier (``ctx:heading``, ``ctx:article``, ``ctx:news``)."""
+    out = set()
+    if HEADING_LINE.match(sentence):
+        out.add("ctx:heading")
+    elif article_structured:
+        out.add("ctx:article")
+    if news:
+        out.add("ctx:news")
+    return out
+
+
+def sentence_status(sentence: str, taxonomy: Taxonomy, *, article_structured: bool, news: bool = False) -> str:
+    """The rule status of a sentence of a document (a heading is never a provision).
+
+    Args:
+        article_structured: the document is a legal or official text of articles (第X条).
+        news: the document is a news report; a sentence of it that assigns no task reports
+            what was signed, opened or set up: ``established`` (ANNOTATING.md, Status).
+    """
+    heading = bool(HEADING_LINE.match(sentence))
+    status = status_of(sentence, taxonomy, provision=article_structured and not heading)
+    if news and status == "proposed" and not heading:
+        task = taxonomy.status.get("news_task") or taxonomy.status.get("provision_task")
+        if task is not None and not task.search(_BOOK_TITLE.sub("", sentence)):
+            return "established"
+    return status
 
 
 @dataclass(frozen=True)

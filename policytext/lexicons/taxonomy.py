@@ -30,6 +30,8 @@ class MechanismType:
     cues: tuple[re.Pattern[str], ...]
     weak_cues: tuple[re.Pattern[str], ...] = ()
     exclude: tuple[re.Pattern[str], ...] = ()
+    words: tuple[str, ...] = ()
+    weak_words: tuple[str, ...] = ()
 
     cue_re: re.Pattern[str] | None = field(default=None, compare=False, repr=False)
     weak_re: re.Pattern[str] | None = field(default=None, compare=False, repr=False)
@@ -37,9 +39,25 @@ class MechanismType:
 
     def __post_init__(self) -> None:
         # One alternation per kind of pattern, compiled once: one scan per sentence.
-        object.__setattr__(self, "cue_re", _union(self.cues))
-        object.__setattr__(self, "weak_re", _union(self.weak_cues))
+        object.__setattr__(self, "cue_re", _union(self.cue_patterns))
+        object.__setattr__(self, "weak_re", _union(self.weak_patterns))
         object.__setattr__(self, "exclude_re", _union(self.exclude))
+
+
+    @property
+    def cue_patterns(self) -> tuple[re.Pattern[str], ...]:
+        """The literal words (escaped) and the regex cues: everything that fires on its own."""
+        return (*_literal(self.words), *self.cues)
+
+    @property
+    def weak_patterns(self) -> tuple[re.Pattern[str], ...]:
+        """The weak literal words (escaped) and weak regex cues."""
+        return (*_literal(self.weak_words), *self.weak_cues)
+
+
+def _literal(words: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
+    # longest first, so an alternation prefers 横向生态补偿 over 生态补偿 at the same position
+    return (re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))),) if words else ()
 
 
 def _union(patterns: tuple[re.Pattern[str], ...]) -> re.Pattern[str] | None:
@@ -64,7 +82,7 @@ class Taxonomy:
     @functools.cached_property
     def any_cue(self) -> re.Pattern[str] | None:
         """One alternation of every cue of every type: a sentence it misses asserts no type."""
-        return _union(tuple(p for t in self.types for p in (*t.cues, *t.weak_cues)))
+        return _union(tuple(p for t in self.types for p in (*t.cue_patterns, *t.weak_patterns)))
 
     @property
     def ids(self) -> list[str]:
@@ -119,9 +137,15 @@ class Taxonomy:
         types = []
         seen: set[str] = set()
         for i, t in enumerate(data.get("types") or []):
-            for key in ("id", "cues"):
-                if key not in t:
-                    raise LexiconError(f"{source}: type #{i + 1} has no `{key}`; every [[types]] entry needs id and cues")
+            if "id" not in t:
+                raise LexiconError(f"{source}: type #{i + 1} has no `id`; every [[types]] entry needs id and cues")
+            if "cues" not in t and "words" not in t:
+                raise LexiconError(f"{source}: type #{i + 1} has no `cues`; every [[types]] entry needs id and cues "
+                                   "(regular expressions) or words (literal cue words)")
+            for key in ("words", "weak_words"):
+                bad = [w for w in t.get(key, []) if not isinstance(w, str) or not w.strip()]
+                if bad:
+                    raise LexiconError(f"{source}: {t['id']}.{key} holds {bad[0]!r}; words are non-empty strings")
             if t["id"] in seen:
                 raise LexiconError(f"{source}: duplicate type id {t['id']!r}; ids must be unique")
             seen.add(t["id"])
@@ -132,7 +156,9 @@ class Taxonomy:
                     zh=t.get("zh", t["id"]),
                     en=t.get("en", t["id"]),
                     definition=t.get("definition", ""),
-                    cues=tuple(compile_(p, f"{t['id']}.cues") for p in t["cues"]),
+                    cues=tuple(compile_(p, f"{t['id']}.cues") for p in t.get("cues", [])),
+                    words=tuple(t.get("words", [])),
+                    weak_words=tuple(t.get("weak_words", [])),
                     weak_cues=tuple(compile_(p, f"{t['id']}.weak_cues") for p in t.get("weak_cues", [])),
                     exclude=tuple(compile_(p, f"{t['id']}.exclude") for p in t.get("exclude", [])),
                 )

@@ -26,8 +26,6 @@ from __future__ import annotations
 import logging
 import os
 import re
-import re._constants as sre_constants  # type: ignore[import-not-found]
-import re._parser as sre_parse  # type: ignore[import-not-found]
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -61,66 +59,12 @@ CFG_FILE = "cfg"
 
 _HAN_WORD = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
 _USERDICT_LINE = re.compile(r"^(\S+?)(?: ([0-9]+))?(?: ([a-z]+))?$")
-_MAX_EXPANSIONS = 64
 _CUE_LEN = (2, 6)
 _NAME_LEN = (2, 8)
 _NOT_IN_WORD = frozenset("的之与和及、")
 
 
 # ---------------------------------------------------------------------- user dictionary
-
-
-def expand_literal_pattern(pattern: str) -> list[str] | None:
-    """All strings a regex of literals, groups, alternations and ``?`` can match.
-
-    Zero-width assertions (``(?<!税收)``, ``^``) are ignored. Anything else (classes,
-    ``.``, repeats other than ``?``) makes the pattern not a plain word list.
-
-    Args:
-        pattern: a Python regular expression.
-
-    Returns:
-        The strings, or None when the pattern is not a finite list of literals
-        (or would expand to more than 64 strings).
-    """
-    try:
-        parsed = sre_parse.parse(pattern)
-    except re.error:
-        return None
-    return _expand(list(parsed))
-
-
-def _expand(items: Iterable[tuple[Any, Any]]) -> list[str] | None:
-    out = [""]
-    for op, av in items:
-        if op is sre_constants.LITERAL:
-            out = [o + chr(av) for o in out]
-        elif op is sre_constants.SUBPATTERN:
-            sub = _expand(list(av[-1]))
-            if sub is None:
-                return None
-            out = [o + s for o in out for s in sub]
-        elif op is sre_constants.BRANCH:
-            alternatives: list[str] = []
-            for branch in av[1]:
-                sub = _expand(list(branch))
-                if sub is None:
-                    return None
-                alternatives += sub
-            out = [o + s for o in out for s in alternatives]
-        elif op in (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT):
-            low, high, body = av
-            sub = _expand(list(body)) if (low, high) == (0, 1) else None
-            if sub is None:
-                return None
-            out = [o + s for o in out for s in ["", *sub]]
-        elif op in (sre_constants.ASSERT, sre_constants.ASSERT_NOT, sre_constants.AT):
-            continue
-        else:
-            return None
-        if len(out) > _MAX_EXPANSIONS:
-            return None
-    return out
 
 
 def _plain_word(word: str, bounds: tuple[int, int]) -> bool:
@@ -132,11 +76,10 @@ def _plain_word(word: str, bounds: tuple[int, int]) -> bool:
 
 
 def taxonomy_words(taxonomy: Taxonomy) -> list[str]:
-    """The taxonomy's plain words: cue patterns that are literal word lists, and type names.
+    """The taxonomy's plain words: its literal cue words (``words``, ``weak_words``) and type names.
 
-    ``成本(?:共担|分担)`` gives 成本共担 and 成本分担; patterns with gaps or classes
-    (``共同承担[^。；]{0,15}费用``) give nothing. Words are 2–6 Han characters
-    (type names up to 8) without function characters (的 之 与 和 及).
+    Regular-expression cues (``共同承担[^。；]{0,15}费用``) give nothing. Words are 2–6
+    Han characters (type names up to 8) without function characters (的 之 与 和 及).
 
     Args:
         taxonomy: a loaded taxonomy.
@@ -146,10 +89,9 @@ def taxonomy_words(taxonomy: Taxonomy) -> list[str]:
     """
     words: set[str] = set()
     for mtype in taxonomy.types:
-        for pattern in (*mtype.cues, *mtype.weak_cues):
-            for word in expand_literal_pattern(pattern.pattern) or ():
-                if _plain_word(word, _CUE_LEN):
-                    words.add(word)
+        for word in (*mtype.words, *mtype.weak_words):
+            if _plain_word(word, _CUE_LEN):
+                words.add(word)
         if _plain_word(mtype.zh, _NAME_LEN):
             words.add(mtype.zh)
     return sorted(words)

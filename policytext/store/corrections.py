@@ -18,25 +18,23 @@ from dataclasses import dataclass
 from typing import Any
 
 from policytext.errors import StoreError
+from policytext.types import LINK_BASES, NO_LINK
 
 ACTIONS = ("add", "set", "delete")
 
-#: How a mechanism mention was linked to its agglomeration (``mentions.link_basis``).
-LINK_BASES = ("sentence", "heading", "paragraph", "document")
-#: The bases that name the agglomeration near the mention (timelines count these by default).
-DIRECT_BASES = ("sentence", "heading", "paragraph")
 
 
 def link_basis_of(attributes: Mapping[str, Any], agglomerations: list[str] | None = None) -> str | None:
     """The ``link_basis`` stored for a mention: one of :data:`LINK_BASES`, or None.
 
-    None when the extractor gave none (unknown) or no agglomeration is linked.
+    None when the extractor gave none (unknown), said :data:`~policytext.types.NO_LINK`, or no
+    agglomeration is linked.
 
     Raises:
         StoreError: a value outside :data:`LINK_BASES` (the extractor and the store disagree).
     """
     value = attributes.get("link_basis")
-    if value is None or (agglomerations is not None and not agglomerations):
+    if value is None or value == NO_LINK or (agglomerations is not None and not agglomerations):
         return None
     if value not in LINK_BASES:
         raise StoreError(

@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from policytext.errors import UsageError
-from policytext.store.corrections import DIRECT_BASES, LINK_BASES
+from policytext.types import DIRECT_BASES, LINK_BASES
 
 if TYPE_CHECKING:
     from policytext.store.db import Store

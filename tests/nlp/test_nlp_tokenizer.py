@@ -19,7 +19,6 @@ from policytext.nlp import load_nlp, make_nlp, save_nlp
 from policytext.nlp.tokenizer import (
     TOKENIZER_NAME,
     JiebaTokenizer,
-    expand_literal_pattern,
     parse_userdict,
     words_and_spaces,
 )
@@ -161,14 +160,19 @@ def test_tokenizer_userdict_entries() -> None:
     assert {"长株潭都市圈", "兰州—西宁城市群", "兰州-西宁城市群", "税收分成", "成本共担", "生态补偿", "联席会议"} <= words
 
 
-@pytest.mark.parametrize("pattern,words", [
-    ("成本(?:共担|分担)", ["成本共担", "成本分担"]),
-    ("(?<!税收)利益共享", ["利益共享"]),
-    ("按(?:一定)?比例出资", ["按比例出资", "按一定比例出资"]),
-    ("共同承担[^。；]{0,15}费用", None),
-])
-def test_tokenizer_expand_literal_pattern(pattern: str, words: list[str] | None) -> None:
-    assert expand_literal_pattern(pattern) == words
+def test_tokenizer_userdict_takes_the_literal_cue_words_not_the_patterns(tmp_path: Path) -> None:
+    from policytext.lexicons.taxonomy import Taxonomy
+    from policytext.nlp.tokenizer import taxonomy_words
+
+    toml = tmp_path / "t.toml"
+    toml.write_text(
+        '[taxonomy]\nversion = "1"\n[[types]]\nid = "cost_sharing"\nzh = "成本共担"\n'
+        'words = ["成本分摊", "按比例出资", "的成本"]\ncues = ["共同承担[^。；]{0,15}费用", "(?:成本|费用)共担"]\n'
+        'weak_words = ["费用互认"]\n', encoding="utf-8")
+    words = taxonomy_words(Taxonomy.load(toml))
+    # literal words and the type name, not expansions of regular expressions; 的 never inside a word
+    assert words == ["成本共担", "成本分摊", "按比例出资", "费用互认"]
+    assert "费用共担" not in words
 
 
 def test_tokenizer_words_and_spaces() -> None:

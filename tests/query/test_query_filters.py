@@ -52,14 +52,15 @@ def test_query_unlisted_agglomeration_from_store(sample_db: Path) -> None:
 
 
 def test_query_date_status_stage_doc_type_filters(sample_db: Path) -> None:
+    # (the multi-agglomeration 2020 article no longer hands its mechanisms to 长三角: a plan of one metro area)
     df = q.mechanisms(
-        sample_db, types="生态补偿", agglomerations="长三角", since=2018, until=2022, status="proposed"
+        sample_db, types="生态补偿", agglomerations="西安都市圈", since=2018, until=2022, status="proposed"
     )
     expected = raw(
         sample_db,
         """SELECT m.mention_id FROM mentions m JOIN documents d USING (doc_id)
         WHERE m.kind='mechanism' AND m.type='eco_compensation' AND m.status='proposed'
-        AND m.agglomerations_json LIKE '%yangtze_delta%' AND d.year BETWEEN 2018 AND 2022""",
+        AND m.agglomerations_json LIKE '%xian_metro%' AND d.year BETWEEN 2018 AND 2022""",
     )
     assert sorted(df["mention_id"]) == sorted(r[0] for r in expected) and len(expected) > 0
     assert all("2018" <= d[:4] <= "2022" for d in df["date"])
@@ -182,6 +183,7 @@ def test_sql_refuses_writes(sample_db: Path, tmp_path: Path, statement: str) -> 
 
 
 def test_cli_query_formats_and_errors(sample_db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # the multi-agglomeration 2020 article no longer hands its mechanisms to 长三角 (link basis): a metro plan
     args = [
         "query",
         "mechanisms",
@@ -190,20 +192,20 @@ def test_cli_query_formats_and_errors(sample_db: Path, capsys: pytest.CaptureFix
         "--type",
         "生态补偿",
         "--agglomeration",
-        "长三角",
+        "西安都市圈",
         "--since",
         "2018",
         "--until",
         "2022",
     ]
-    assert main([*args, "--format", "json"]) == 0
+    assert main(args + ["--format", "json"]) == 0
     rows = json.loads(capsys.readouterr().out)
     assert rows and all(r["type"] == "eco_compensation" for r in rows)
     assert {"doc_id", "document", "date", "page", "sentence", "start", "end"} <= set(rows[0])
     assert main([*args, "--format", "jsonl"]) == 0
     assert len(capsys.readouterr().out.splitlines()) == len(rows)
-    assert main([*args, "--format", "table"]) == 0
-    assert "2020-fiscal-cooperation-article.pdf" in capsys.readouterr().out
+    assert main(args + ["--format", "table"]) == 0
+    assert "2022-xian-metro-plan.pdf" in capsys.readouterr().out
     assert (
         main(
             [
