@@ -81,13 +81,12 @@ def pairs(labels: dict[int, tuple[frozenset[str], str | None]]) -> set[tuple[int
 
 
 def cmd_dump(args: argparse.Namespace) -> None:
-    from policytext.ingest.document import build_document
+    from policytext.classify.model import annotation_sentences
 
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     for doc in args.docs:
-        d = build_document(source_path(doc))
-        lines = [f"{s.index}\t{' '.join(s.text.split())}" for s in d.sentences]
+        lines = [f"{i}\t{text}" for i, text in enumerate(annotation_sentences(source_path(doc)))]
         (out / f"{doc}.tsv").write_text("\n".join(lines) + "\n", encoding="utf-8")
         print(f"{doc}: {len(lines)} sentences")
 
@@ -196,7 +195,14 @@ def cmd_disagreements(args: argparse.Namespace) -> None:
 
 
 def cmd_build(args: argparse.Namespace) -> None:
-    """Adjudicated labels: agreed labels kept, each disagreement decided by DECISIONS."""
+    """Adjudicated labels: agreed labels kept, each disagreement decided by DECISIONS.
+
+    One line per sentence, ``{"doc", "i", "sha", "types", "status"}`` (``sha``: fingerprint of the
+    sentence, see ``policytext.classify.model.sentence_digest``); training reads the sentence from
+    the source text (``policytext train --texts``).
+    """
+    from policytext.classify.model import sentence_digest
+
     sheets = Path(args.sheets)
     decisions: dict[tuple[str, int], dict] = {}
     for path in args.decisions:
@@ -228,7 +234,8 @@ def cmd_build(args: argparse.Namespace) -> None:
             else:
                 missing += 1
                 continue
-            lines.append(json.dumps({"doc": doc, "i": i, "sentence": text, "types": types,
+            # index and fingerprint, not the sentence: the source text stays where it is
+            lines.append(json.dumps({"doc": doc, "i": i, "sha": sentence_digest(text), "types": types,
                                      "status": status if types else None}, ensure_ascii=False))
         (out / f"{doc}.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
     if missing:

@@ -6,7 +6,8 @@ Run from the project root::
     .venv/bin/python models/train.py --genre-table    # also the CV table by held-out genre
 
 This is ``policytext train`` with the project's defaults: the adjudicated labels, genres
-from ``../shared/corpus/real/MANIFEST.csv``, the gold documents of ``../shared/gold``
+from ``../shared/corpus/real/MANIFEST.csv``, sentence texts cut from ``../shared/corpus/real/txt``
+(the labels hold indices, not third-party text), the gold documents of ``../shared/gold``
 excluded from training, the model saved in ``models/mechanisms`` (its source) and shipped
 into ``policytext/data/models/mechanisms`` (the copy the installed package loads).
 Further arguments are passed on to ``policytext train``.
@@ -31,6 +32,7 @@ def main(argv: list[str] | None = None) -> int:
     defaults = {
         "--manifest": SHARED / "corpus" / "real" / "MANIFEST.csv",
         "--gold": SHARED / "gold",
+        "--texts": SHARED / "corpus" / "real" / "txt",
         "--out": ROOT / "models" / "mechanisms",
     }
     for opt, value in defaults.items():

@@ -603,15 +603,34 @@ def _micro(y: np.ndarray, pred: np.ndarray) -> tuple[float, float, float]:
     return p, r, (2 * p * r / (p + r) if p + r else 0.0)
 
 
+def annotation_sentences(path: str | Path) -> list[str]:
+    """The sentences of a source document as annotators see them: cut by policytext's own reader and
+    cleaner (what ``ingest`` stores), white space runs joined by one space. Annotation files that give
+    a sentence index ``i`` refer to this list (``corpora/annotate.py dump`` writes it as a sheet)."""
+    from policytext.ingest.document import build_document
+
+    return [" ".join(s.text.split()) for s in build_document(path).sentences]
+
+
+def sentence_digest(sentence: str) -> str:
+    """A short fingerprint of an annotation sentence: an index-based label records it, so a label
+    whose source was cut differently (another cleaner version) is refused instead of misread."""
+    return hashlib.sha256(sentence.encode("utf-8")).hexdigest()[:16]
+
+
 def load_training_data(folders: Iterable[str | Path], *, corpora_root: str | Path | None = None,
                        genres: dict[str, str] | None = None,
-                       exclude_docs: set[str] | None = None) -> list[LabelledSentence]:
+                       exclude_docs: set[str] | None = None,
+                       texts: str | Path | None = None) -> list[LabelledSentence]:
     """Read labelled sentences from annotation folders.
 
     Two formats are read:
     - ``*.jsonl``: one ``{"sentence", "types", "status", ...}`` object per line (every line
       an example; ``types: []`` is a negative); the adjudicated format adds ``doc`` and ``i``
       (the sentence index), and a file without ``doc`` takes its name as the document;
+      a line with ``doc``, ``i`` and ``sha`` but no ``sentence`` refers to sentence ``i`` of
+      ``<texts>/<doc>.txt`` as :func:`annotation_sentences` cuts it (so the project's labels of
+      third-party documents hold no third-party text), checked against ``sha``;
     - ``*.json`` in the gold format of the project (``file`` + ``mechanisms``): the listed
       sentences are positives and every other sentence of the source document is a
       negative (the source is looked up under ``corpora_root``, e.g. ``corpora/sources/<id>.txt``).
@@ -620,11 +639,29 @@ def load_training_data(folders: Iterable[str | Path], *, corpora_root: str | Pat
     Args:
         genres: document id -> genre (see :func:`manifest_genres`), recorded on each example.
         exclude_docs: documents never read (e.g. the gold documents of the dev check).
+        texts: the folder of source texts for index-based lines.
     """
     from policytext.clean.pipeline import clean_text
     from policytext.clean.sentences import split_sentences
 
     merged: dict[str, LabelledSentence] = {}
+    cut: dict[str, list[str]] = {}
+
+    def indexed(row: dict[str, Any], where: str) -> str:
+        doc = str(row["doc"])
+        if texts is None:
+            raise ModelError(f"{where}: the line gives a sentence index of {doc!r}, not its text; "
+                             "pass the folder of source texts (policytext train --texts DIR)")
+        if doc not in cut:
+            src = Path(texts) / f"{doc}.txt"
+            if not src.is_file():
+                raise ModelError(f"{where}: no source text {src}; pass the folder holding {doc}.txt as --texts")
+            cut[doc] = annotation_sentences(src)
+        sents, i = cut[doc], int(row["i"])
+        if not 0 <= i < len(sents) or ("sha" in row and sentence_digest(sents[i]) != row["sha"]):
+            raise ModelError(f"{where}: sentence {i} of {doc} is not the annotated one (the source or the "
+                             "sentence cut changed); re-cut with corpora/annotate.py dump and check the labels")
+        return sents[i]
 
     def add(text: str, types: list[str], status: str | None, source: str, doc: str = "") -> None:
         text = clean_text(text, reflow_lines=False).strip()
@@ -648,8 +685,13 @@ def load_training_data(folders: Iterable[str | Path], *, corpora_root: str | Pat
                         row = json.loads(line)
                     except json.JSONDecodeError as exc:
                         raise ModelError(f"{f}:{n}: not valid JSON ({exc}); fix the line or remove it") from exc
+                    if exclude_docs and str(row.get("doc") or f.stem) in exclude_docs:
+                        continue
+                    if "sentence" not in row and {"doc", "i"} <= row.keys():
+                        row["sentence"] = indexed(row, f"{f}:{n}")
                     if "sentence" not in row:
-                        raise ModelError(f"{f}:{n}: no `sentence` field; every line needs sentence and types")
+                        raise ModelError(f"{f}:{n}: no `sentence` field; every line needs sentence and types "
+                                         "(or doc, i and sha of an indexed sentence)")
                     add(row["sentence"], list(row.get("types") or []), row.get("status"), f"{f.name}:{n}",
                         str(row.get("doc") or f.stem))
             elif f.suffix == ".json":

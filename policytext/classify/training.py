@@ -75,19 +75,21 @@ def status_rule_for(examples: list[LabelledSentence], taxonomy: Taxonomy) -> Any
 
 
 def load_examples(folders: list[str | Path], *, manifest: str | Path | None = None,
-                  gold: str | Path | None = None) -> list[LabelledSentence]:
+                  gold: str | Path | None = None, texts: str | Path | None = None) -> list[LabelledSentence]:
     """Training sentences of the folders, with genres from ``manifest`` and without gold documents."""
     genres = manifest_genres(manifest) if manifest is not None and Path(manifest).exists() else None
     exclude = gold_documents(gold) if gold is not None and Path(gold).is_dir() else None
-    return load_training_data(folders, genres=genres, exclude_docs=exclude)
+    return load_training_data(folders, genres=genres, exclude_docs=exclude, texts=texts)
 
 
 def train_model(folders: list[str | Path], *, taxonomy: str | Path | None = None, manifest: str | Path | None = None,
                 gold: str | Path | None = None, cv: int = 5, genre_table: bool = False, features: str = "auto",
-                name: str = "mechanisms") -> tuple[MechanismClassifier, list[dict[str, Any]]]:
+                name: str = "mechanisms", texts: str | Path | None = None,
+                ) -> tuple[MechanismClassifier, list[dict[str, Any]]]:
     """Train the type and status classifiers; optionally compute the CV table by genre.
 
     Args:
+        texts: the folder of source texts (``<doc>.txt``) that index-based annotation lines refer to.
         features: ``rules`` (char n-grams + rule hits), ``context`` (also heading / article /
             news context features) or ``auto``: both are cross-validated (grouped by
             document) and the one whose rules+model policy scores the higher F1 is kept.
@@ -98,7 +100,7 @@ def train_model(folders: list[str | Path], *, taxonomy: str | Path | None = None
     if features not in ("auto", "rules", "context"):
         raise ModelError(f"features={features!r}: use auto, rules or context")
     tx = Taxonomy.load(taxonomy)
-    examples = load_examples(folders, manifest=manifest, gold=gold)
+    examples = load_examples(folders, manifest=manifest, gold=gold, texts=texts)
 
     def rules(s: str) -> set[str]:
         return {h.type for h in match_types(s, tx)}

@@ -393,6 +393,9 @@ def train(
     gold: Optional[Path] = typer.Option(
         None, "--gold", help="A gold folder: its documents are never used as training data."
     ),
+    texts: Optional[Path] = typer.Option(
+        None, "--texts", help="Folder of source texts (<doc>.txt) for labels that give sentence indices."
+    ),
     genre_table: bool = typer.Option(
         False, "--genre-table", help="Also cross-validate by held-out genre and print the table."
     ),
@@ -415,7 +418,7 @@ def train(
             raise UsageError(f"{f}: no such annotation folder or file")
     if features not in {"auto", "rules", "context"}:
         raise UsageError(f"--features {features!r}: choose auto, rules or context")
-    for opt, path in (("--manifest", manifest), ("--gold", gold)):
+    for opt, path in (("--manifest", manifest), ("--gold", gold), ("--texts", texts)):
         if path is not None and not path.exists():
             raise UsageError(f"{opt} {path}: no such file or folder")
     err.print(f"training on {', '.join(map(str, folders))} (document-grouped CV, this takes minutes) …")
@@ -427,6 +430,7 @@ def train(
         cv=cv,
         genre_table=genre_table,
         features=features,
+        texts=texts,
     )
     meta = clf.meta
     err.print(

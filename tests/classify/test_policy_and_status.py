@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from policytext.classify.model import (
     CONTEXT_FEATURES,
@@ -109,3 +110,30 @@ def test_reader_takes_adjudicated_format_genres_and_excludes_gold(tmp_path: Path
     assert genres == {"law-a": "law", "news-b": "news"}  # held-out rows are never read
     data = load_training_data([adj], genres=genres, exclude_docs={"gold-doc"})
     assert [(e.doc, e.genre, e.types) for e in data] == [("law-a", "law", ["cost_sharing"]), ("law-a", "law", [])]
+
+
+def test_indexed_labels_read_their_sentences_from_the_source_and_refuse_a_changed_cut(tmp_path: Path) -> None:
+    """Labels of third-party documents give a sentence index and fingerprint, not the text: training
+    cuts the source as annotators saw it, and a source cut differently is refused, never misread."""
+    from policytext.classify.model import annotation_sentences, sentence_digest
+    from policytext.errors import ModelError
+
+    texts = tmp_path / "txt"
+    texts.mkdir()
+    src = texts / "law-a.txt"
+    src.write_text("总则\n第一条 建立成本共担机制。\n第二条 加快发展。\n", encoding="utf-8")
+    sents = annotation_sentences(src)
+    i = next(k for k, s in enumerate(sents) if "成本共担" in s)
+    adj = tmp_path / "adjudicated"
+    adj.mkdir()
+    rows = [{"doc": "law-a", "i": k, "sha": sentence_digest(s), "types": ["cost_sharing"] if k == i else [],
+             "status": "proposed" if k == i else None} for k, s in enumerate(sents)]
+    (adj / "law-a.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    data = load_training_data([adj], texts=texts)
+    assert {e.text: e.types for e in data}[sents[i]] == ["cost_sharing"]
+    assert len(data) == len(sents) and all("成本共担" not in (e.text) or e.types for e in data)
+    with pytest.raises(ModelError, match="--texts"):
+        load_training_data([adj])
+    src.write_text("总则\n前言一句。\n第一条 建立成本共担机制。\n第二条 加快发展。\n", encoding="utf-8")
+    with pytest.raises(ModelError, match="not the annotated one"):
+        load_training_data([adj], texts=texts)
