@@ -19,15 +19,18 @@ def _agg(row: dict) -> str | None:
     return a if isinstance(a, str) else None
 
 
-def raw_mentions(db: Path) -> list[dict]:
-    """Mechanism mentions of dated documents, one dict per mention (aggs from the JSON column)."""
+def raw_mentions(db: Path, document_links: bool = False) -> list[dict]:
+    """Mechanism mentions of dated documents, one dict per mention (aggs from the JSON column).
+
+    Timelines count direct links by default: a mention whose agglomeration came from the document as
+    a whole (``link_basis = 'document'``) is left out unless ``document_links``."""
     with sqlite3.connect(db) as c:
         c.row_factory = sqlite3.Row
         rows = c.execute("""SELECT m.mention_id, m.doc_id, m.type, m.status, m.stage, m.start,
-        m.agglomerations_json,
+        m.agglomerations_json, m.link_basis,
                                    d.date FROM mentions m, documents d
                       WHERE m.doc_id = d.doc_id AND m.kind = 'mechanism' AND d.date IS NOT NULL""").fetchall()
-    return [dict(r) for r in rows]
+    return [dict(r) for r in rows if document_links or r["link_basis"] != "document"]
 
 
 def test_timeline_counts_match_hand_computed(sample_db: Path) -> None:
@@ -56,6 +59,13 @@ def test_timeline_counts_match_hand_computed(sample_db: Path) -> None:
         assert r["mentions"] == ments[key]
         assert r["period_documents"] == docs_per_year[key[0]]
         assert r["doc_share"] == pytest.approx(len(docs[key]) / docs_per_year[key[0]], abs=1e-6)
+    every = Counter()
+    for m in raw_mentions(sample_db, document_links=True):
+        for a in json.loads(m["agglomerations_json"]) or [None]:
+            every[(m["date"][:4], a, m["type"])] += 1
+    assert every != ments  # the sample has document-level links: the default leaves them out
+    df = tl.timeline_counts(sample_db, by="year", include_document_links=True)
+    assert {(r["period"], _agg(r), r["type"]): r["mentions"] for r in df.to_dict("records")} == dict(every)
 
 
 def test_timeline_counts_filters_by_alias(sample_db: Path) -> None:

@@ -74,7 +74,8 @@ def test_report_builds_from_the_sample_store(sample_report) -> None:
     assert "<mark>" in html
     assert re.search(r'href="file:///[^"]+\.pdf#page=\d+"', html)
     assert re.search(r"p\. \d+", html)
-    # the first-mention table: first year each type appears per agglomeration, checked against the store
+    # the first-mention table: first year each type appears per agglomeration (direct links, the
+    # default: a link made from the document as a whole is left out), checked against the store
     with Store(data.db, readonly=True) as store:
         expected = {
             (r["agg"], r["type"]): r["year"]
@@ -82,7 +83,8 @@ def test_report_builds_from_the_sample_store(sample_report) -> None:
                 "SELECT ma.agglomeration_id AS agg, m.type AS type, MIN(d.year) AS year FROM mentions m "
                 "JOIN mention_agglomerations ma ON ma.mention_id = "
                 "m.mention_id JOIN documents d ON d.doc_id = m.doc_id "
-                "WHERE m.kind = 'mechanism' AND m.deleted = 0 GROUP BY 1, 2"
+                "WHERE m.kind = 'mechanism' AND m.deleted = 0 "
+                "AND (m.link_basis IS NULL OR m.link_basis != 'document') GROUP BY 1, 2"
             )
         }
     assert {(r["agg_id"], r["type"]): r["year"] for r in data.first_mentions} == expected
