@@ -8,6 +8,7 @@ from __future__ import annotations
 import functools
 import statistics
 import unicodedata
+from typing import Any
 
 from policytext.clean import resources as R
 
@@ -108,8 +109,10 @@ def reflow(text: str) -> str:
     after every wrapped line); headings stay on their own line. A text of one paragraph
     per line is returned unchanged.
 
-    >>> reflow("城市群是城市发展的最高层次的空间组织形\\n式。作为资源要素的主要集聚地和协同创新\\n的最强承载体。" * 3)[:30]
-    '城市群是城市发展的最高层次的空间组织形式。作为资源要素的主要集聚地和协同'
+    >>> wrapped = "城市群是城市发展的最高层次的空间组织形\\n式。"
+    >>> wrapped += "作为资源要素的主要集聚地和协同创新\\n的最强承载体。"
+    >>> reflow(wrapped * 3)[:30]
+    '城市群是城市发展的最高层次的空间组织形式。作为资源要素的主要'
     """
     lines = text.split("\n")
     nonblank = [x for x in lines if x.strip()]
@@ -140,7 +143,7 @@ def reflow(text: str) -> str:
 
 
 @functools.lru_cache(maxsize=2)
-def _converter(config: str):  # pragma: no cover - trivial
+def _converter(config: str) -> Any:  # pragma: no cover - trivial
     import opencc
 
     return opencc.OpenCC(config)

@@ -15,14 +15,18 @@ PROTECTED = set("，；：？！（）［］｛｝～＂＇｀")
 # Characters removed outright: C0/C1 controls except tab and newline, zero-width
 # characters, soft hyphen, BOM, bidi marks, and private-use-area glyph garbage is left
 # to the PDF quality gate (it is not silently dropped here).
-CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u00ad\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2064\ufeff]")
+CONTROL_RE = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u00ad\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2064\ufeff]"
+)
 
 # Horizontal white space of any kind (after NFKC U+3000 is already a space).
 HSPACE_RE = re.compile(r"[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
 # A space between two CJK characters (or CJK punctuation) is a layout artefact.
 CJK_SPACE_RE = re.compile(f"(?<=[{HAN}{CJK_PUNCT}]) +(?=[{HAN}{CJK_PUNCT}])")
 # Space between a CJK character and a digit is kept only in Latin context; these go.
-CJK_DIGIT_SPACE_RE = re.compile(f"(?<=[{HAN}]) +(?=[0-9])|(?<=[0-9%]) +(?=[{HAN}])|(?<=[{CJK_PUNCT}]) +| +(?=[{CJK_PUNCT}])")
+CJK_DIGIT_SPACE_RE = re.compile(
+    f"(?<=[{HAN}]) +(?=[0-9])|(?<=[0-9%]) +(?=[{HAN}])|(?<=[{CJK_PUNCT}]) +| +(?=[{CJK_PUNCT}])"
+)
 
 # Half-width punctuation directly after a Han character (or closing quote) becomes full-width.
 HALF_TO_FULL = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）"}

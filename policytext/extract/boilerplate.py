@@ -11,7 +11,9 @@ from policytext.clean.sentences import line_starts
 from policytext.types import Sentence
 
 # A heading after which everything is back matter until the next body heading.
-_BACK_MATTER_START = re.compile(r"^\s*(?:#+\s*)?(?:\*\*)?\s*(?:参考文献|References|REFERENCES|注释|附录|作者简介|致谢)\s*(?:\*\*)?\s*[:：]?\s*$")
+_BACK_MATTER_START = re.compile(
+    r"^\s*(?:#+\s*)?(?:\*\*)?\s*(?:参考文献|References|REFERENCES|注释|附录|作者简介|致谢)\s*(?:\*\*)?\s*[:：]?\s*$"
+)
 _BODY_HEADING = re.compile(r"^\s*(?:#+\s*)?(?:[一二三四五六七八九十]+、|第[一二三四五六七八九十]+[章节])")
 _LINE_BOILER = re.compile(
     r"^\s*(?:\[\d+\]|［\d+］|\d+\.\s*[A-Z][a-z]+,)"  # reference entries
@@ -35,8 +37,11 @@ def boilerplate_indexes(text: str, sentences: Sequence[Sentence]) -> set[int]:
         if info is None:
             line_end = text.find("\n", line_start)
             line = text[line_start : line_end if line_end != -1 else len(text)]
-            info = (bool(_BACK_MATTER_START.match(line)), bool(_BODY_HEADING.match(line)),
-                    bool(_LINE_BOILER.search(line)))
+            info = (
+                bool(_BACK_MATTER_START.match(line)),
+                bool(_BODY_HEADING.match(line)),
+                bool(_LINE_BOILER.search(line)),
+            )
             lines[line_start] = info
         back_start, body_heading, line_boiler = info
         if line_start == s.start and back_start:

@@ -38,7 +38,9 @@ def sentence_context(sentence: str, *, article_structured: bool, news: bool) -> 
     return out
 
 
-def sentence_status(sentence: str, taxonomy: Taxonomy, *, article_structured: bool, news: bool = False) -> str:
+def sentence_status(
+    sentence: str, taxonomy: Taxonomy, *, article_structured: bool, news: bool = False
+) -> str:
     """The rule status of a sentence of a document (a heading is never a provision).
 
     Args:
@@ -148,8 +150,8 @@ def stage_of(sentence: str, cue_start: int, taxonomy: Taxonomy) -> str | None:
     if best is not None and best[0] <= 30:
         return best[1]
     for stage, pattern in taxonomy.stage.items():
-        m = pattern.search(sentence, cue_start)
-        if m and m.start() - cue_start <= 20:
+        after = pattern.search(sentence, cue_start)
+        if after and after.start() - cue_start <= 20:
             return stage
     return best[1] if best else None
 

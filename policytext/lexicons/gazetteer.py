@@ -218,10 +218,10 @@ class Entry:
     def all_forms(self) -> tuple[str, ...]:
         """Name, aliases, context and conditional aliases, in that order."""
         return (
-            (self.name,)
-            + self.aliases
-            + self.context_aliases
-            + tuple(alias for alias, _ in self.conditional_aliases)
+            self.name,
+            *self.aliases,
+            *self.context_aliases,
+            *(alias for alias, _ in self.conditional_aliases),
         )
 
 
@@ -412,7 +412,7 @@ class Gazetteer:
         ambiguous = set(self.header.get("ambiguous") or {})
         table: dict[str, str] = {}
         for entry in self.entries.values():
-            for form in (entry.id,) + entry.all_forms:
+            for form in (entry.id, *entry.all_forms):
                 key = _normalise_key(form)
                 if key not in ambiguous:
                     table.setdefault(key, entry.id)
@@ -468,7 +468,7 @@ class Gazetteer:
         context: dict[str, str] = {}
         conditional: dict[str, tuple[str, tuple[str, ...]]] = {}
         for entry in self.entries.values():
-            for form in self._expand_dashes((entry.name,) + entry.aliases):
+            for form in self._expand_dashes((entry.name, *entry.aliases)):
                 full.setdefault(form, entry.id)
             for form in self._expand_dashes(entry.context_aliases):
                 context.setdefault(form, entry.id)

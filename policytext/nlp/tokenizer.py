@@ -30,9 +30,9 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-import jieba  # type: ignore[import-untyped]
+import jieba
 import spacy
-import srsly  # type: ignore[import-untyped]
+import srsly
 from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
@@ -119,7 +119,11 @@ def build_userdict(
     if not cue_words:
         return text
     places = {line.split(" ", 1)[0] for line in text.splitlines() if line}
-    tx = taxonomy if isinstance(taxonomy, Taxonomy) else Taxonomy.load(None if taxonomy is None else Path(taxonomy))
+    tx = (
+        taxonomy
+        if isinstance(taxonomy, Taxonomy)
+        else Taxonomy.load(None if taxonomy is None else Path(taxonomy))
+    )
     terms = sorted((set(taxonomy_words(tx)) | set(GENERIC_HEADS)) - places)
     return text + "".join(f"{word} {TERM_FREQ} {TERM_TAG}\n" for word in terms)
 
@@ -318,7 +322,9 @@ class JiebaTokenizer:
             try:
                 text = userdict.read_text(encoding="utf-8")
             except UnicodeDecodeError as exc:
-                raise LexiconError(f"{userdict}: not UTF-8 ({exc.reason}); fix: save the file as UTF-8") from None
+                raise LexiconError(
+                    f"{userdict}: not UTF-8 ({exc.reason}); fix: save the file as UTF-8"
+                ) from None
             self.set_userdict(text)
         return self
 
