@@ -32,6 +32,7 @@ from typing import Any
 import numpy as np
 
 from policytext.errors import ModelError, VersionMismatchWarning
+from policytext.lexicons.taxonomy import STATUSES
 
 MODEL_FILE = "model.npz"
 _WS = re.compile(r"\s\s+")
@@ -290,7 +291,6 @@ def _softmax(z: np.ndarray) -> np.ndarray:
     return e / e.sum(axis=1, keepdims=True)
 
 
-STATUSES = ("proposed", "established", "lacking")
 #: Context features a model may take: the sentence is a heading, a provision of an
 #: article-structured text (第X条), a sentence of a news report.
 CONTEXT_FEATURES = ("ctx:heading", "ctx:article", "ctx:news")

@@ -11,6 +11,7 @@ import unicodedata
 from typing import Any
 
 from policytext.clean import resources as R
+from policytext.clean.headings import CLEAN_HEADING_RE
 
 
 def normalize_chars(text: str) -> str:
@@ -25,8 +26,9 @@ def normalize_chars(text: str) -> str:
     if text.isascii():
         return text
     out = []
+    protected, han_first, han_last = R.PROTECTED, R.HAN_BASIC_FIRST, R.HAN_BASIC_LAST
     for ch in text:
-        if ch in R.PROTECTED or ch.isascii() or "\u4e00" <= ch <= "\u9fff":
+        if ch in protected or ch.isascii() or han_first <= ch <= han_last:
             out.append(ch)
         else:
             out.append(unicodedata.normalize("NFKC", ch))
@@ -73,7 +75,7 @@ def normalize_whitespace(text: str) -> str:
 
 def _is_heading(line: str) -> bool:
     """A numbered heading, chapter or article line, a bullet, or a short label line."""
-    return bool(R.HEADING_RE.match(line)) and len(line) <= 40 and line[-1:] not in "，、,"
+    return bool(CLEAN_HEADING_RE.match(line)) and len(line) <= 40 and line[-1:] not in "，、,"
 
 
 def _wrap_width(lines: list[str]) -> int | None:

@@ -4,9 +4,18 @@ from __future__ import annotations
 
 import re
 
-# Han ideographs (URO + Ext A + compatibility ideographs) and CJK punctuation.
-HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+# Han ideographs, as character-class ranges: the basic block (U+4E00-U+9FFF, every character
+# of a simplified policy text), extension A (rare characters of names), compatibility ideographs.
+HAN_BASIC_FIRST, HAN_BASIC_LAST = "\u4e00", "\u9fff"
+HAN_BASIC = f"{HAN_BASIC_FIRST}-{HAN_BASIC_LAST}"
+HAN_EXT_A = "\u3400-\u4dbf"
+HAN_COMPAT = "\uf900-\ufaff"
+#: Unified ideographs (extension A + the basic block): the characters of names and words.
+HAN_UNIFIED = HAN_EXT_A + HAN_BASIC
+#: Every Han ideograph the cleaner knows (unified + compatibility).
+HAN = HAN_UNIFIED + HAN_COMPAT
 HAN_RE = re.compile(f"[{HAN}]")
+# CJK punctuation.
 CJK_PUNCT = "，。、；：？！“”‘’（）《》〈〉【】〔〕「」『』—…·～"
 
 # Full-width punctuation that NFKC would turn into ASCII; Chinese text keeps them.
@@ -45,18 +54,3 @@ DASH_RE = re.compile(
 TERMINAL = "。！？!?"
 TERMINAL_TAIL = "”’」』）)》】"
 ENDS_SENTENCE_RE = re.compile(f"[{TERMINAL}；;…:：][{TERMINAL_TAIL}]*$")
-
-# Headings: numbered sections, chapters, articles, markdown hashes, bullets.
-HEADING_RE = re.compile(
-    r"^\s*(?:"
-    r"#{1,6}\s|"
-    r"[一二三四五六七八九十百]+[、.．]|"
-    r"[（(][一二三四五六七八九十]+[)）]|"
-    r"第[一二三四五六七八九十百零〇0-9]+[章节条部分篇编]|"
-    r"\d{1,2}(?:\.\d{1,2}){0,3}[、.．\s]|"
-    r"[●■◆▲□○◇•·\-*]\s*|"
-    r"[①②③④⑤⑥⑦⑧⑨⑩]|"
-    r"(?:摘\s*要|关键词|关键字|参考文献|作者简介|Abstract|Key\s*words|Keywords)\b"
-    r")",
-    re.IGNORECASE,
-)

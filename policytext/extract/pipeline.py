@@ -16,7 +16,6 @@ Every mention carries the versions of the taxonomy, gazetteer and model.
 from __future__ import annotations
 
 import bisect
-import re
 import warnings
 from collections import Counter
 from dataclasses import dataclass, field
@@ -25,6 +24,7 @@ from typing import Any
 
 import policytext
 from policytext.classify.model import MechanismClassifier
+from policytext.clean.headings import heading_level
 from policytext.clean.resources import HAN_RE
 from policytext.clean.sentences import line_starts
 from policytext.errors import ExtractionWarning
@@ -359,25 +359,6 @@ class Extractor:
             else:
                 out[s.index] = ([], NO_LINK)
         return out
-
-
-_LEVELS = (
-    (re.compile(r"^(?:#+\s*)?第[一二三四五六七八九十百]+章"), 1),
-    (re.compile(r"^(?:#+\s*)?[一二三四五六七八九十]+、"), 1),
-    (re.compile(r"^(?:#+\s*)?第[一二三四五六七八九十百]+节"), 2),
-    (re.compile(r"^(?:#+\s*)?[（(][一二三四五六七八九十]+[)）]"), 2),
-    (re.compile(r"^(?:#+\s*)?\d{1,2}[.、．](?!\d)"), 3),
-)
-
-
-def heading_level(line: str) -> int | None:
-    """The outline level of a heading line (1 = 第X章 / 一、, 2 = 第X节 / （一）, 3 = 1.), or None."""
-    if len(line) > 60:
-        return None
-    for pattern, level in _LEVELS:
-        if pattern.match(line):
-            return level
-    return None
 
 
 def document_agglomeration(doc: Document, aggs: list[AgglomerationCount], gazetteer: Gazetteer) -> str | None:

@@ -9,16 +9,11 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from policytext.clean.headings import ARTICLE_LINE, HEADING_LINE
 from policytext.lexicons.taxonomy import Taxonomy
 
 _BOOK_TITLE = re.compile(r"《[^》]{0,80}》")
 _GENERIC_ONLY = re.compile(r"体制机制|一体化(?:发展)?机制|协调发展机制|合作机制|联动机制|推进机制")
-#: A heading line: 一、 / （一） / 第X章 / 1.
-HEADING_LINE = re.compile(
-    r"^(?:#+\s*)?(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）]|第[一二三四五六七八九十百]+[章节]|\d{1,2}[.、．])"
-)
-#: An article of a legal or official text: 第X条.
-ARTICLE_LINE = re.compile(r"^第[一二三四五六七八九十百零〇]+条")
 
 
 def is_article_structured(lines: Iterable[str]) -> bool:

@@ -42,6 +42,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from policytext.clean.resources import HAN_UNIFIED
 from policytext.errors import LexiconError
 
 GAZETTEER_NAME = "policytext-agglomerations"
@@ -54,8 +55,7 @@ DEFAULT_DASHES = ("—", "–", "-", "－", "―", "‐", "‑")
 CANONICAL_DASH = "—"
 
 _ISO_DATE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
-_HAN = "\u3400-\u4dbf\u4e00-\u9fff"
-_HAN_RE = re.compile(f"[{_HAN}]")
+_HAN_RE = re.compile(f"[{HAN_UNIFIED}]")
 _STRONG_HEADS = ("城市群", "都市圈", "城市圈")
 _WEAK_HEADS = ("地区", "区域")
 _HEAD_RE = re.compile("|".join(_STRONG_HEADS + _WEAK_HEADS))

@@ -65,6 +65,13 @@ def _union(patterns: tuple[re.Pattern[str], ...]) -> re.Pattern[str] | None:
     return re.compile("|".join(f"(?:{p.pattern})" for p in patterns)) if patterns else None
 
 
+#: The statuses a mechanism mention takes (``extract.rules.status_of``): ``proposed`` unless a
+#: pattern of the taxonomy's ``[status]`` table of the same name fires. The table also holds
+#: helper patterns (``news_task``, ``provision_task``) that are not values, so the values are
+#: declared here, once.
+STATUSES: tuple[str, ...] = ("proposed", "established", "lacking")
+
+
 @dataclass
 class Taxonomy:
     """A loaded taxonomy: types in file order plus status, stage, domain and context patterns."""
@@ -84,6 +91,16 @@ class Taxonomy:
     def any_cue(self) -> re.Pattern[str] | None:
         """One alternation of every cue of every type: a sentence it misses asserts no type."""
         return _union(tuple(p for t in self.types for p in (*t.cue_patterns, *t.weak_patterns)))
+
+    @property
+    def statuses(self) -> tuple[str, ...]:
+        """The status values (:data:`STATUSES`)."""
+        return STATUSES
+
+    @property
+    def stages(self) -> tuple[str, ...]:
+        """The stage values: the keys of the ``[stage]`` table, in file order."""
+        return tuple(self.stage)
 
     @property
     def ids(self) -> list[str]:

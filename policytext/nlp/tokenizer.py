@@ -37,6 +37,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
+from policytext.clean.resources import HAN_UNIFIED
 from policytext.errors import LexiconError
 from policytext.lexicons.gazetteer import Gazetteer, trie_pattern
 from policytext.lexicons.taxonomy import Taxonomy
@@ -57,7 +58,7 @@ GENERIC_HEADS = ("城市群", "都市圈", "城市圈", "经济圈", "经济带"
 USERDICT_FILE = "userdict.txt"
 CFG_FILE = "cfg"
 
-_HAN_WORD = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
+_HAN_WORD = re.compile(f"[{HAN_UNIFIED}]+")
 _USERDICT_LINE = re.compile(r"^(\S+?)(?: ([0-9]+))?(?: ([a-z]+))?$")
 _CUE_LEN = (2, 6)
 _NAME_LEN = (2, 8)
