@@ -44,10 +44,30 @@ ARTICLE_NOTES = (
     "本文引用",
 )
 
-#: The "you are here" labels of a web page's navigation trail.
-WEB_NAVIGATION = ("您现在的位置", "当前位置")
+#: The "you are here" labels that open a web page's navigation trail (at the start of a line).
+WEB_LOCATION_LABELS = ("您现在的位置", "您当前的位置", "当前位置", "所在位置", "现在位置", "您的位置")
+#: The location labels distinctive enough to mark a line wherever they stand (所在位置 and
+#: the like also occur in body text).
+WEB_LOCATION_MARKS = ("您现在的位置", "当前位置")
 
-#: Web page chrome other than the navigation trail: print and share buttons, editors,
+#: Labels that open a line of a government site's footer (``主办单位：…``).
+SITE_FOOTER_LABELS = (
+    "主办单位",
+    "承办单位",
+    "主办",
+    "承办",
+    "协办单位",
+    "技术支持",
+    "运维单位",
+    "运行维护",
+    "网站维护",
+    "版权所有",
+    "联系我们",
+    "网站地图",
+    "建议使用",
+)
+
+#: Web page chrome other than the location marks: print and share buttons, editors,
 #: the site's footer (registration numbers, copyright, sponsor) and view counters.
 WEB_CHROME = (
     r"下载\s*打印",

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from policytext.clean.cues import ARTICLE_NOTES, BACK_MATTER_HEADINGS, WEB_CHROME, WEB_NAVIGATION
+from policytext.clean.cues import ARTICLE_NOTES, BACK_MATTER_HEADINGS, WEB_CHROME, WEB_LOCATION_MARKS
 from policytext.clean.headings import BODY_HEADING, MARKDOWN_HASHES
 from policytext.clean.resources import HAN_RE
 from policytext.clean.sentences import line_starts
@@ -19,7 +19,7 @@ _BACK_MATTER_START = re.compile(
 _LINE_BOILER = re.compile(
     r"^\s*(?:\[\d+\]|［\d+］|\d+\.\s*[A-Z][a-z]+,)"  # reference entries
     f"|{'|'.join(ARTICLE_NOTES)}"
-    f"|{'|'.join(WEB_NAVIGATION + WEB_CHROME)}"
+    f"|{'|'.join(WEB_LOCATION_MARKS + WEB_CHROME)}"
     r"|^\s*(?:图|表|Fig\.?|Table)\s*\d+|<t[dr]|</t[dr]>|^\s*\|.*\|\s*$"
 )
 

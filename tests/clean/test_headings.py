@@ -75,3 +75,8 @@ def test_boilerplate_draws_on_the_cues() -> None:
     for heading in cues.BACK_MATTER_HEADINGS:
         assert boilerplate._BACK_MATTER_START.match(f"**{heading}**")
     assert not boilerplate._LINE_BOILER.search("建立成本共担机制。")
+
+
+def test_location_marks_are_location_labels() -> None:
+    assert set(cues.WEB_LOCATION_MARKS) <= set(cues.WEB_LOCATION_LABELS)
+    assert "版权所有" in cues.SITE_FOOTER_LABELS and "版权所有" in cues.WEB_CHROME
