@@ -50,7 +50,9 @@ def main(argv: list[str]) -> int:
     print(f"{len(docs)} documents, {chars:,} characters (clean text)")
     print("| stage (one core) | characters/s | vs jieba |")
     print("|---|---|---|")
-    print(f"| read + clean + sentences + metadata | {chars / t_build:,.0f} | {chars / t_build / r_jieba:.2f}× |")
+    print(
+        f"| read + clean + sentences + metadata | {chars / t_build:,.0f} | {chars / t_build / r_jieba:.2f}× |"
+    )
     print(f"| extraction, rules only | {r_rules:,.0f} | {r_rules / r_jieba:.2f}× |")
     print(f"| extraction, rules + model (shipped) | {r_full:,.0f} | {r_full / r_jieba:.2f}× |")
     print(f"| plain jieba segmentation (reference) | {r_jieba:,.0f} | 1.00× |")

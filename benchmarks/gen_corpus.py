@@ -50,7 +50,9 @@ def main_specs(n: int) -> list[Spec]:
 
 def scaling_specs(n: int) -> list[Spec]:
     """``n`` short documents (2-4 pages, both layouts) for the growth test."""
-    return [Spec(f"scale-{i:04d}", "pdf-journal" if i % 4 == 3 else "pdf-official", 2 + i % 3) for i in range(n)]
+    return [
+        Spec(f"scale-{i:04d}", "pdf-journal" if i % 4 == 3 else "pdf-official", 2 + i % 3) for i in range(n)
+    ]
 
 
 def big_spec(pages: int) -> Spec:
@@ -76,14 +78,26 @@ def source_for(spec: Spec) -> bs.Source:
     used = sum(map(len, body))
     while used < budget:
         other = pool[rng.randrange(len(pool))]
-        lines = [ln for ln in other.lines[1:] if not ln.startswith(bs.META_PREFIXES) and not bs.DATE_LINE_RE.match(ln)]
+        lines = [
+            ln
+            for ln in other.lines[1:]
+            if not ln.startswith(bs.META_PREFIXES) and not bs.DATE_LINE_RE.match(ln)
+        ]
         start = rng.randrange(len(lines))
         chunk = lines[start:] + lines[:start]
         body.extend(chunk)
         used += sum(map(len, chunk))
     title = f"{base.title}（基准样本{spec.name[-4:]}）"
-    return bs.Source(id=spec.name, title=title, date=base.date, doc_type=base.doc_type, issuer=base.issuer,
-                     doc_number=base.doc_number, format=spec.layout, lines=(title, *body))
+    return bs.Source(
+        id=spec.name,
+        title=title,
+        date=base.date,
+        doc_type=base.doc_type,
+        issuer=base.issuer,
+        doc_number=base.doc_number,
+        format=spec.layout,
+        lines=(title, *body),
+    )
 
 
 def _build(args: tuple[Spec, str]) -> str:

@@ -74,8 +74,16 @@ def evaluate(path: Path, gold_date: str | None, gold_type: str, today: date) -> 
     text = "\n".join(extracted.pages)
     meta = extract_metadata(text, path=str(path), format_meta=extracted.meta, today=today)
     weak = weak_year_guess(text, title=meta.title, today=today)
-    return Row(path.stem, gold_date, gold_type, meta.date, meta.date_source, meta.doc_type,
-               weak.value if weak else None, meta.sources.get("date", ""))
+    return Row(
+        path.stem,
+        gold_date,
+        gold_type,
+        meta.date,
+        meta.date_source,
+        meta.doc_type,
+        weak.value if weak else None,
+        meta.sources.get("date", ""),
+    )
 
 
 def summarise(label: str, rows: list[Row], *, verbose: bool) -> dict[str, float]:
@@ -93,10 +101,15 @@ def summarise(label: str, rows: list[Row], *, verbose: bool) -> dict[str, float]
         "weak_year_coverage": len(weak_rows) / len(dated) if dated else float("nan"),
     }
     print(f"== {label}: {len(rows)} documents")
-    print(f"   date accuracy (to the reference's precision): {date_ok}/{len(dated)} = {figures['date_accuracy']:.3f}")
+    print(
+        f"   date accuracy (to the reference's precision): {date_ok}/{len(dated)} "
+        f"= {figures['date_accuracy']:.3f}"
+    )
     print(f"   doc_type agreement: {type_ok}/{len(rows)} = {figures['doc_type_agreement']:.3f}")
-    print(f"   weak year guess alone, year accuracy: {weak_ok}/{len(weak_rows)} = "
-          f"{figures['weak_year_accuracy']:.3f} (covers {len(weak_rows)}/{len(dated)})")
+    print(
+        f"   weak year guess alone, year accuracy: {weak_ok}/{len(weak_rows)} = "
+        f"{figures['weak_year_accuracy']:.3f} (covers {len(weak_rows)}/{len(dated)})"
+    )
     sources: dict[str, int] = {}
     for r in rows:
         sources[str(r.date_source)] = sources.get(str(r.date_source), 0) + 1
@@ -106,8 +119,10 @@ def summarise(label: str, rows: list[Row], *, verbose: bool) -> dict[str, float]
         bad_type = r.pred_type != r.gold_type
         if verbose or bad_date or bad_type:
             flag = ("DATE " if bad_date else "") + ("TYPE" if bad_type else "")
-            print(f"   {flag or 'ok':10s} {r.name}: date {r.pred_date} [{r.date_source}] vs {r.gold_date}; "
-                  f"type {r.pred_type} vs {r.gold_type}; weak {r.weak}")
+            print(
+                f"   {flag or 'ok':10s} {r.name}: date {r.pred_date} [{r.date_source}] vs {r.gold_date}; "
+                f"type {r.pred_type} vs {r.gold_type}; weak {r.weak}"
+            )
             if verbose or bad_date:
                 print(f"              why: {r.why}")
     return figures
@@ -115,8 +130,11 @@ def summarise(label: str, rows: list[Row], *, verbose: bool) -> dict[str, float]
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--shared", default=str(Path(__file__).resolve().parents[1].parent / "shared"),
-                        help="the shared folder (default: ../shared beside the project)")
+    parser.add_argument(
+        "--shared",
+        default=str(Path(__file__).resolve().parents[1].parent / "shared"),
+        help="the shared folder (default: ../shared beside the project)",
+    )
     parser.add_argument("--verbose", "-v", action="store_true", help="list every document")
     parser.add_argument("--today", default=None, help="reference day YYYY-MM-DD (default: today)")
     args = parser.parse_args(argv)
@@ -129,7 +147,9 @@ def main(argv: list[str] | None = None) -> int:
     seed_rows = []
     for gold_path in sorted((shared / "gold").glob("*.json")):
         gold = json.loads(gold_path.read_text(encoding="utf-8"))
-        seed_rows.append(evaluate(shared / gold["file"], gold.get("date"), gold.get("doc_type", "other"), today))
+        seed_rows.append(
+            evaluate(shared / gold["file"], gold.get("date"), gold.get("doc_type", "other"), today)
+        )
     seeds = summarise("seeds (gold/)", seed_rows, verbose=args.verbose)
 
     dev_rows = []
@@ -139,12 +159,16 @@ def main(argv: list[str] | None = None) -> int:
             if row["split"] != "dev":
                 continue
             path = shared / "corpus" / "real" / "txt" / f"{row['id']}.txt"
-            dev_rows.append(evaluate(path, row["date"] or None, MANIFEST_TYPE.get(row["doc_type"], "other"), today))
+            dev_rows.append(
+                evaluate(path, row["date"] or None, MANIFEST_TYPE.get(row["doc_type"], "other"), today)
+            )
     dev = summarise("corpus/real dev (MANIFEST)", dev_rows, verbose=args.verbose)
 
-    print(f"seeds_date_acc={seeds['date_accuracy']:.3f} seeds_type_acc={seeds['doc_type_agreement']:.3f} "
-          f"dev_date_acc={dev['date_accuracy']:.3f} dev_type_acc={dev['doc_type_agreement']:.3f} "
-          f"dev_weak_year_acc={dev['weak_year_accuracy']:.3f}")
+    print(
+        f"seeds_date_acc={seeds['date_accuracy']:.3f} seeds_type_acc={seeds['doc_type_agreement']:.3f} "
+        f"dev_date_acc={dev['date_accuracy']:.3f} dev_type_acc={dev['doc_type_agreement']:.3f} "
+        f"dev_weak_year_acc={dev['weak_year_accuracy']:.3f}"
+    )
     return 0
 
 

@@ -28,12 +28,12 @@ import tempfile
 import time
 from pathlib import Path
 
+from policytext.ingest.pdf import read_pdf
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from pdf_cer import levenshtein
-
-from policytext.ingest.pdf import read_pdf
+from pdf_cer import levenshtein  # noqa: E402  (a sibling script, importable once benchmarks/ is on the path)
 
 
 def _load(name: str):  # type: ignore[no-untyped-def]
@@ -78,7 +78,9 @@ def pdftotext(path: Path) -> str | None:
 def columns(tmp: Path) -> None:
     make = _load("make_columns")
     paragraphs = [
-        p for p in (ROOT / "tests/data/pdfs/journal-header.txt").read_text(encoding="utf-8").splitlines() if len(p) > 30
+        p
+        for p in (ROOT / "tests/data/pdfs/journal-header.txt").read_text(encoding="utf-8").splitlines()
+        if len(p) > 30
     ]
     print("two columns (reportlab, 10.5 pt CJK, justified): CER by gutter")
     print(f"{'gutter cm':>9} {'read_pdf':>9} {'pypdfium2':>9} {'pdftotext':>9}")

@@ -18,7 +18,15 @@ CUE_WORDS: dict[str, tuple[str, ...]] = {
     "fiscal_transfer": ("横向财政转移支付", "横向转移支付"),
     "joint_fund": ("合作基金", "共同投资基金", "发展基金", "区域合作基金"),
     "joint_investment": ("投融资共同体", "联合出资", "共同出资", "股份制集团公司"),
-    "coordination_body": ("联席会议", "领导小组", "推进委员会", "规划委员会", "协调办公室", "协商机制", "会商"),
+    "coordination_body": (
+        "联席会议",
+        "领导小组",
+        "推进委员会",
+        "规划委员会",
+        "协调办公室",
+        "协商机制",
+        "会商",
+    ),
     "planning_coordination": ("统一规划", "规划协调", "规划衔接", "规划一张图", "统一编制"),
     "performance_assessment": ("政绩考核", "考核机制", "督查考核", "绩效评估"),
     "mutual_recognition": ("互认", "通用", "通兑", "一照多址"),
@@ -54,9 +62,21 @@ def baseline_extract(inputs: Sequence[str]) -> dict[str, Any]:
         for s in doc.sentences:
             for t, words in CUE_WORDS.items():
                 if any(w in s.text for w in words):
-                    mentions.append({"kind": "mechanism", "type": t, "text": s.text, "sentence": s.text,
-                                     "sentence_index": s.index, "page": s.page, "start": s.start, "end": s.end,
-                                     "score": 1.0, "source": "rule", "attributes": {"status": "proposed"}})
+                    mentions.append(
+                        {
+                            "kind": "mechanism",
+                            "type": t,
+                            "text": s.text,
+                            "sentence": s.text,
+                            "sentence_index": s.index,
+                            "page": s.page,
+                            "start": s.start,
+                            "end": s.end,
+                            "score": 1.0,
+                            "source": "rule",
+                            "attributes": {"status": "proposed"},
+                        }
+                    )
         out["mentions"] = mentions
         docs.append(out)
     return to_output(docs, errors)

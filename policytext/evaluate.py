@@ -54,7 +54,9 @@ def date_agrees(pred: Any, gold: Any) -> bool:
     return p.startswith(g) or (g.startswith(p) and len(p) >= len(g))
 
 
-def score(output: dict[str, Any], gold_dir: str | os.PathLike[str], *, details: bool = False) -> dict[str, Any]:
+def score(
+    output: dict[str, Any], gold_dir: str | os.PathLike[str], *, details: bool = False
+) -> dict[str, Any]:
     """Score a ``policytext/v1`` object against every ``*.json`` gold file in ``gold_dir``."""
     out = {Path(d.get("path") or d.get("id") or "").stem: d for d in output.get("documents", [])}
     golds = sorted(Path(gold_dir).glob("*.json"))
@@ -82,7 +84,11 @@ def score(output: dict[str, Any], gold_dir: str | os.PathLike[str], *, details: 
             date_ok += int(ok)
             if not ok:
                 notes.append(f"{key}: date {doc.get('date')} != gold {gold['date']}")
-        gpairs = [(norm(g["sentence"]), t, g.get("status"), g["sentence"]) for g in gold.get("mechanisms", []) for t in g["types"]]
+        gpairs = [
+            (norm(g["sentence"]), t, g.get("status"), g["sentence"])
+            for g in gold.get("mechanisms", [])
+            for t in g["types"]
+        ]
         preds: dict[tuple[str, str], Any] = {}
         for m in doc.get("mentions", []):
             if m.get("kind") != "mechanism":
@@ -91,7 +97,14 @@ def score(output: dict[str, Any], gold_dir: str | os.PathLike[str], *, details: 
             preds.setdefault(k, (m.get("attributes") or {}).get("status"))
         matched: set[tuple[str, str]] = set()
         for gs, gt, gst, graw in gpairs:
-            hit = next(((ps, pt) for (ps, pt) in preds if pt == gt and (ps, pt) not in matched and same_sentence(gs, ps)), None)
+            hit = next(
+                (
+                    (ps, pt)
+                    for (ps, pt) in preds
+                    if pt == gt and (ps, pt) not in matched and same_sentence(gs, ps)
+                ),
+                None,
+            )
             if hit:
                 matched.add(hit)
                 mc["tp"] += 1
@@ -115,12 +128,36 @@ def score(output: dict[str, Any], gold_dir: str | os.PathLike[str], *, details: 
     result: dict[str, Any] = {
         "documents_scored": len(golds),
         "documents_missing_from_output": missing,
-        "agglomerations": {"precision": ap, "recall": ar, "f1": af, "tp": ag["tp"], "fp": ag["fp"], "fn": ag["fn"]},
-        "mechanisms": {"precision": mp, "recall": mr, "f1": mf, "tp": mc["tp"], "fp": mc["fp"], "fn": mc["fn"]},
+        "agglomerations": {
+            "precision": ap,
+            "recall": ar,
+            "f1": af,
+            "tp": ag["tp"],
+            "fp": ag["fp"],
+            "fn": ag["fn"],
+        },
+        "mechanisms": {
+            "precision": mp,
+            "recall": mr,
+            "f1": mf,
+            "tp": mc["tp"],
+            "fp": mc["fp"],
+            "fn": mc["fn"],
+        },
         "status_accuracy": status_ok / status_n if status_n else None,
         "date_accuracy": date_ok / date_n if date_n else None,
-        "per_type": {t: dict(zip(("precision", "recall", "f1"), prf(per_type[(t, "tp")], per_type[(t, "fp")], per_type[(t, "fn")])),
-                             tp=per_type[(t, "tp")], fp=per_type[(t, "fp")], fn=per_type[(t, "fn")]) for t in types},
+        "per_type": {
+            t: dict(
+                zip(
+                    ("precision", "recall", "f1"),
+                    prf(per_type[(t, "tp")], per_type[(t, "fp")], per_type[(t, "fn")]),
+                ),
+                tp=per_type[(t, "tp")],
+                fp=per_type[(t, "fp")],
+                fn=per_type[(t, "fn")],
+            )
+            for t in types
+        },
     }
     if details:
         result["details"] = notes
@@ -130,23 +167,31 @@ def score(output: dict[str, Any], gold_dir: str | os.PathLike[str], *, details: 
 def summary_line(result: dict[str, Any]) -> str:
     """The last line of the reference scorer."""
     da, sa = result["date_accuracy"], result["status_accuracy"]
-    return (f"mechanism_f1={result['mechanisms']['f1']:.3f} agglomeration_f1={result['agglomerations']['f1']:.3f} "
-            f"date_acc={'na' if da is None else f'{da:.3f}'} status_acc={'na' if sa is None else f'{sa:.3f}'}")
+    return (
+        f"mechanism_f1={result['mechanisms']['f1']:.3f} "
+        f"agglomeration_f1={result['agglomerations']['f1']:.3f} "
+        f"date_acc={'na' if da is None else f'{da:.3f}'} status_acc={'na' if sa is None else f'{sa:.3f}'}"
+    )
 
 
 def format_cv_table(rows: list[dict[str, Any]]) -> str:
     """The grouped cross-validation table (from :func:`policytext.classify.model.genre_cv`) as text."""
-    head = (f"{'held-out genre':18s} {'docs':>4s} {'sents':>6s} {'pairs':>5s}  {'rules P/R/F1':>17s}  "
-            f"{'model P/R/F1':>17s}  {'policy P/R/F1':>17s}  {'status rule':>11s} {'status model':>12s}")
+    head = (
+        f"{'held-out genre':18s} {'docs':>4s} {'sents':>6s} {'pairs':>5s}  {'rules P/R/F1':>17s}  "
+        f"{'model P/R/F1':>17s}  {'policy P/R/F1':>17s}  {'status rule':>11s} {'status model':>12s}"
+    )
     lines = [head, "-" * len(head)]
     for r in rows:
+
         def trio(v: list[float]) -> str:
             return f"{v[0]:.2f}/{v[1]:.2f}/{v[2]:.2f}"
 
         sr, sm = r.get("status_rules"), r.get("status_model")
-        lines.append(f"{r['genre']:18s} {r['documents']:4d} {r['sentences']:6d} {r['pairs']:5d}  {trio(r['rules']):>17s}  "
-                     f"{trio(r['model']):>17s}  {trio(r['policy']):>17s}  "
-                     f"{'-' if sr is None else f'{sr:.3f}':>11s} {'-' if sm is None else f'{sm:.3f}':>12s}")
+        lines.append(
+            f"{r['genre']:18s} {r['documents']:4d} {r['sentences']:6d} {r['pairs']:5d}  "
+            f"{trio(r['rules']):>17s}  {trio(r['model']):>17s}  {trio(r['policy']):>17s}  "
+            f"{'-' if sr is None else f'{sr:.3f}':>11s} {'-' if sm is None else f'{sm:.3f}':>12s}"
+        )
     return "\n".join(lines)
 
 
@@ -162,16 +207,22 @@ def model_cv_report(model: Any = None) -> str:
 
     clf = model if isinstance(model, MechanismClassifier) else MechanismClassifier.load(model)
     meta = clf.meta
-    head = (f"model {clf.version}: {meta.get('n_examples', '?')} sentences of {meta.get('n_documents', '?')} documents "
-            f"({meta.get('n_positive', '?')} with a type); genres {json.dumps(meta.get('genres', {}))}; "
-            f"trained on {', '.join(meta.get('training_folders', [])) or 'unrecorded data'}")
+    head = (
+        f"model {clf.version}: {meta.get('n_examples', '?')} sentences "
+        f"of {meta.get('n_documents', '?')} documents ({meta.get('n_positive', '?')} with a type); "
+        f"genres {json.dumps(meta.get('genres', {}))}; "
+        f"trained on {', '.join(meta.get('training_folders', [])) or 'unrecorded data'}"
+    )
     lines = [head]
     m = meta.get("metrics") or {}
     if m:
         union = m.get("union") or {}
-        lines.append(f"{m.get('grouping', 'sentence')}-grouped {m.get('cv_folds')}-fold CV: model "
-                     f"P/R/F1 {m.get('micro_precision')}/{m.get('micro_recall')}/{m.get('micro_f1')}; "
-                     f"rules {union.get('rules_only')}; rules+model policy {union.get('policy', union.get('rules_plus_model'))}")
+        lines.append(
+            f"{m.get('grouping', 'sentence')}-grouped {m.get('cv_folds')}-fold CV: model "
+            f"P/R/F1 {m.get('micro_precision')}/{m.get('micro_recall')}/{m.get('micro_f1')}; "
+            f"rules {union.get('rules_only')}; "
+            f"rules+model policy {union.get('policy', union.get('rules_plus_model'))}"
+        )
     if meta.get("genre_cv"):
         lines.append(format_cv_table(meta["genre_cv"]))
     if meta.get("status"):

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 from collections import Counter
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
@@ -74,26 +75,50 @@ PATH_COLUMNS = [
 ]
 
 
-def _filters(
-    store: Store,
+@dataclass
+class _PeriodMentions:
+    """What every timeline reads: the selected mentions with their period (oldest first), the
+    agglomerations' display names and, when asked for, the documents per period."""
+
+    rows: list[dict[str, Any]]
+    names: dict[str, str]
+    period_documents: dict[str, int] = field(default_factory=dict)
+
+    def name(self, agglomeration: str | None) -> str | None:
+        """The display name of an agglomeration id (None for a mention linked to none)."""
+        return self.names.get(agglomeration) if agglomeration else None
+
+
+def _read(
+    db: str | os.PathLike[str] | Store,
+    *,
+    by: str,
     types: Any,
     agglomerations: Any,
     since: Any,
     until: Any,
     doc_type: Any,
-    basis: Any = None,
-    include_document_links: bool = False,
-) -> Filters:
-    f = Filters.make(
-        store,
-        types=types,
-        agglomerations=agglomerations,
-        since=since,
-        until=until,
-        doc_type=doc_type,
-        basis=basis,
-    )
-    return direct_only(f, include_document_links)
+    basis: Any,
+    include_document_links: bool,
+    period_documents: bool = False,
+) -> _PeriodMentions:
+    """One read of the store under the timeline filters (direct links only unless
+    ``include_document_links``)."""
+    with _Borrowed(db) as store:
+        f = Filters.make(
+            store,
+            types=types,
+            agglomerations=agglomerations,
+            since=since,
+            until=until,
+            doc_type=doc_type,
+            basis=basis,
+        )
+        f = direct_only(f, include_document_links)
+        rows = reads.period_mentions(store, f, by=by)
+        per_period = reads.period_documents(store, f, by=by) if period_documents else {}
+        names = reads.agglomeration_names(store)
+    return _PeriodMentions(rows, names, per_period)
 
 
 def timeline_counts(
@@ -125,14 +150,22 @@ def timeline_counts(
         Columns :data:`COUNT_COLUMNS` (+ :data:`NORMALIZED_COLUMNS`), sorted by period,
         agglomeration and type. ``period_documents`` counts every document of the period.
     """
-    with _Borrowed(db) as store:
-        f = _filters(store, types, agglomerations, since, until, doc_type, basis, include_document_links)
-        rows = reads.period_mentions(store, f, by=by)
-        per_period = reads.period_documents(store, f, by=by)
-        names = reads.agglomeration_names(store)
+    read = _read(
+        db,
+        by=by,
+        types=types,
+        agglomerations=agglomerations,
+        since=since,
+        until=until,
+        doc_type=doc_type,
+        basis=basis,
+        include_document_links=include_document_links,
+        period_documents=True,
+    )
+    per_period = read.period_documents
     docs: dict[tuple[str, str | None, str], set[str]] = {}
     ments: Counter[tuple[str, str | None, str]] = Counter()
-    for r in rows:
+    for r in read.rows:
         key = (r["period"], r["agglomeration"], r["type"])
         docs.setdefault(key, set()).add(r["doc_id"])
         ments[key] += 1
@@ -142,7 +175,7 @@ def timeline_counts(
         row: dict[str, Any] = {
             "period": p,
             "agglomeration": agg,
-            "agglomeration_name": names.get(agg) if agg else None,
+            "agglomeration_name": read.name(agg),
             "type": t,
             "documents": len(docs[key]),
             "mentions": ments[key],
@@ -179,16 +212,23 @@ def first_mentions(
     Returns:
         Columns :data:`FIRST_COLUMNS`, sorted by agglomeration, then date, then type.
     """
-    with _Borrowed(db) as store:
-        f = _filters(store, types, agglomerations, since, until, doc_type, basis, include_document_links)
-        rows = reads.period_mentions(store, f, by=by)
-        names = reads.agglomeration_names(store)
+    read = _read(
+        db,
+        by=by,
+        types=types,
+        agglomerations=agglomerations,
+        since=since,
+        until=until,
+        doc_type=doc_type,
+        basis=basis,
+        include_document_links=include_document_links,
+    )
     first: dict[tuple[str | None, str], dict[str, Any]] = {}
-    for r in rows:  # rows come oldest first
+    for r in read.rows:  # rows come oldest first
         first.setdefault((r["agglomeration"], r["type"]), r)
     out = []
     for (agg, _type), r in first.items():
-        out.append({**r, "agglomeration_name": names.get(agg) if agg else None})
+        out.append({**r, "agglomeration_name": read.name(agg)})
     out.sort(key=lambda r: (r["agglomeration"] or "", r["date"] or "", r["type"]))
     return _frame(out, FIRST_COLUMNS)
 
@@ -203,6 +243,16 @@ def _pick(values: list[str], order: tuple[str, ...]) -> str | None:
         if counts[v] == best:
             return v
     return None  # pragma: no cover
+
+
+def _steps(
+    rows: list[dict[str, Any]], periods: list[str], column: str, values: tuple[str, ...]
+) -> list[tuple[str, str | None]]:
+    """For each period, the most frequent known value of ``column`` among its rows (see :func:`_pick`)."""
+    return [
+        (p, _pick([r[column] for r in rows if r["period"] == p and r[column] in values], values))
+        for p in periods
+    ]
 
 
 def _path(steps: list[tuple[str, str | None]]) -> str:
@@ -238,43 +288,31 @@ def stage_paths(
     Returns:
         Columns :data:`PATH_COLUMNS`; ``periods`` lists the periods with a mention.
     """
-    with _Borrowed(db) as store:
-        f = _filters(store, types, agglomerations, since, until, doc_type, basis, include_document_links)
-        rows = reads.period_mentions(store, f, by=by)
-        names = reads.agglomeration_names(store)
+    read = _read(
+        db,
+        by=by,
+        types=types,
+        agglomerations=agglomerations,
+        since=since,
+        until=until,
+        doc_type=doc_type,
+        basis=basis,
+        include_document_links=include_document_links,
+    )
     stage_values, status_values = stages(), statuses()
     groups: dict[tuple[str | None, str], list[dict[str, Any]]] = {}
-    for r in rows:
+    for r in read.rows:
         groups.setdefault((r["agglomeration"], r["type"]), []).append(r)
     out = []
     for (agg, t), rs in sorted(groups.items(), key=lambda kv: (kv[0][0] or "", kv[0][1])):
         periods = sorted({r["period"] for r in rs})
-        stage_steps = [
-            (
-                p,
-                _pick(
-                    [r["stage"] for r in rs if r["period"] == p and r["stage"] in stage_values], stage_values
-                ),
-            )
-            for p in periods
-        ]
-        status_steps = [
-            (
-                p,
-                _pick(
-                    [r["status"] for r in rs if r["period"] == p and r["status"] in status_values],
-                    status_values,
-                ),
-            )
-            for p in periods
-        ]
         out.append(
             {
                 "agglomeration": agg,
-                "agglomeration_name": names.get(agg) if agg else None,
+                "agglomeration_name": read.name(agg),
                 "type": t,
-                "stage_path": _path(stage_steps),
-                "status_path": _path(status_steps),
+                "stage_path": _path(_steps(rs, periods, "stage", stage_values)),
+                "status_path": _path(_steps(rs, periods, "status", status_values)),
                 "first_period": periods[0],
                 "last_period": periods[-1],
                 "periods": periods,

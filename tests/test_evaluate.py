@@ -19,27 +19,54 @@ def _gold(folder: Path, name: str, data: dict) -> None:
 
 
 def _mention(sentence: str, type_: str, status: str | None = None) -> dict:
-    return {"kind": "mechanism", "type": type_, "text": sentence[:4], "sentence": sentence,
-            "attributes": {"status": status}}
+    return {
+        "kind": "mechanism",
+        "type": type_,
+        "text": sentence[:4],
+        "sentence": sentence,
+        "attributes": {"status": status},
+    }
 
 
 def test_hand_made_case(tmp_path: Path) -> None:
     gold = tmp_path / "gold"
     s1 = "建立成本共担、利益共享机制。"
     s2 = "完善生态保护补偿机制，探索跨省横向补偿。"
-    _gold(gold, "d1", {"file": "docs/d1.txt", "date": "2021-03", "agglomerations": ["yangtze_delta", "jingjinji"],
-                       "mechanisms": [{"sentence": s1, "types": ["cost_sharing"], "status": "proposed"},
-                                      {"sentence": s2, "types": ["ecological_compensation"], "status": "proposed"}]})
-    output = {"schema": "policytext/v1", "documents": [{
-        "path": "/somewhere/d1.txt", "date": "2021-03-05",
-        "agglomerations": [{"id": "yangtze_delta"}, {"id": "gba"}],
-        "mentions": [_mention("建立成本共担、利益共享机制", "cost_sharing", "proposed"),
-                     _mention("推进基础设施互联互通。", "infrastructure", "proposed")],
-    }]}
+    _gold(
+        gold,
+        "d1",
+        {
+            "file": "docs/d1.txt",
+            "date": "2021-03",
+            "agglomerations": ["yangtze_delta", "jingjinji"],
+            "mechanisms": [
+                {"sentence": s1, "types": ["cost_sharing"], "status": "proposed"},
+                {"sentence": s2, "types": ["ecological_compensation"], "status": "proposed"},
+            ],
+        },
+    )
+    output = {
+        "schema": "policytext/v1",
+        "documents": [
+            {
+                "path": "/somewhere/d1.txt",
+                "date": "2021-03-05",
+                "agglomerations": [{"id": "yangtze_delta"}, {"id": "gba"}],
+                "mentions": [
+                    _mention("建立成本共担、利益共享机制", "cost_sharing", "proposed"),
+                    _mention("推进基础设施互联互通。", "infrastructure", "proposed"),
+                ],
+            }
+        ],
+    }
     res = score(output, gold)
     m = res["mechanisms"]
     assert (m["tp"], m["fp"], m["fn"]) == (1, 1, 1)
-    assert m["precision"] == pytest.approx(0.5) and m["recall"] == pytest.approx(0.5) and m["f1"] == pytest.approx(0.5)
+    assert (
+        m["precision"] == pytest.approx(0.5)
+        and m["recall"] == pytest.approx(0.5)
+        and m["f1"] == pytest.approx(0.5)
+    )
     a = res["agglomerations"]
     assert (a["precision"], a["recall"]) == (pytest.approx(0.5), pytest.approx(0.5))
     assert res["status_accuracy"] == 1.0
@@ -53,8 +80,15 @@ def test_hand_made_case(tmp_path: Path) -> None:
 
 def test_missing_document_counts_as_misses(tmp_path: Path) -> None:
     gold = tmp_path / "gold"
-    _gold(gold, "d1", {"file": "docs/d1.txt", "agglomerations": ["gba"],
-                       "mechanisms": [{"sentence": "建立成本共担机制。", "types": ["cost_sharing"]}]})
+    _gold(
+        gold,
+        "d1",
+        {
+            "file": "docs/d1.txt",
+            "agglomerations": ["gba"],
+            "mechanisms": [{"sentence": "建立成本共担机制。", "types": ["cost_sharing"]}],
+        },
+    )
     res = score({"documents": []}, gold)
     assert res["documents_missing_from_output"] == ["d1"]
     assert res["mechanisms"]["fn"] == 1 and res["agglomerations"]["fn"] == 1
@@ -90,8 +124,13 @@ def test_helpers() -> None:
 
 def _reference(scorer: Path, pred: Path, gold: Path) -> tuple[dict, str]:
     """The reference scorer's JSON metrics and its last (summary) line."""
-    proc = subprocess.run([sys.executable, str(scorer), str(pred), "--gold", str(gold), "--json"],
-                          capture_output=True, text=True, timeout=60, check=True)
+    proc = subprocess.run(
+        [sys.executable, str(scorer), str(pred), "--gold", str(gold), "--json"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
     body, last = proc.stdout.rstrip("\n").rsplit("\n", 1)
     return json.loads(body), last
 
@@ -132,20 +171,44 @@ def test_hand_made_case_equals_reference_scorer(shared_dir: Path, tmp_path: Path
     if not scorer.exists():
         pytest.skip("the shared scorer is absent")
     gold = tmp_path / "gold"
-    _gold(gold, "d1", {"file": "docs/d1.txt", "date": "2021", "agglomerations": ["yangtze_delta"],
-                       "mechanisms": [{"sentence": "建立成本共担、利益共享机制。", "types": ["cost_sharing", "benefit_sharing"],
-                                       "status": "proposed"},
-                                      {"sentence": "要素市场分割比商品市场分割更明显。", "types": ["factor_market"],
-                                       "status": "lacking"}]})
+    _gold(
+        gold,
+        "d1",
+        {
+            "file": "docs/d1.txt",
+            "date": "2021",
+            "agglomerations": ["yangtze_delta"],
+            "mechanisms": [
+                {
+                    "sentence": "建立成本共担、利益共享机制。",
+                    "types": ["cost_sharing", "benefit_sharing"],
+                    "status": "proposed",
+                },
+                {
+                    "sentence": "要素市场分割比商品市场分割更明显。",
+                    "types": ["factor_market"],
+                    "status": "lacking",
+                },
+            ],
+        },
+    )
     _gold(gold, "d2", {"file": "docs/d2.txt", "date": "2020-05", "agglomerations": ["gba"], "mechanisms": []})
-    output = {"schema": "policytext/v1", "documents": [{
-        "path": "d1.txt", "date": "2020",
-        "agglomerations": [{"id": "yangtze_delta"}, {"id": "jingjinji"}],
-        "mentions": [_mention("建立成本共担、利益共享机制。", "cost_sharing", "lacking"),
-                     _mention("建立成本共担、利益共享机制。", "benefit_sharing", "proposed"),
-                     _mention("要素市场分割比商品市场分割更明显", "factor_market", "lacking"),
-                     _mention("要素市场分割比商品市场分割更明显", "service_sharing", "lacking")],
-    }]}
+    output = {
+        "schema": "policytext/v1",
+        "documents": [
+            {
+                "path": "d1.txt",
+                "date": "2020",
+                "agglomerations": [{"id": "yangtze_delta"}, {"id": "jingjinji"}],
+                "mentions": [
+                    _mention("建立成本共担、利益共享机制。", "cost_sharing", "lacking"),
+                    _mention("建立成本共担、利益共享机制。", "benefit_sharing", "proposed"),
+                    _mention("要素市场分割比商品市场分割更明显", "factor_market", "lacking"),
+                    _mention("要素市场分割比商品市场分割更明显", "service_sharing", "lacking"),
+                ],
+            }
+        ],
+    }
     pred = tmp_path / "pred.json"
     pred.write_text(json.dumps(output, ensure_ascii=False), encoding="utf-8")
     ref, last = _reference(scorer, pred, gold)
@@ -158,10 +221,24 @@ def test_hand_made_case_equals_reference_scorer(shared_dir: Path, tmp_path: Path
 
 def test_zero_counts_are_reported(tmp_path: Path) -> None:
     gold = tmp_path / "gold"
-    _gold(gold, "d1", {"file": "docs/d1.txt", "agglomerations": ["gba"],
-                       "mechanisms": [{"sentence": "建立成本共担机制。", "types": ["cost_sharing"]}]})
-    output = {"documents": [{"path": "d1.txt", "agglomerations": ["gba"],
-                             "mentions": [_mention("建立成本共担机制。", "cost_sharing")]}]}
+    _gold(
+        gold,
+        "d1",
+        {
+            "file": "docs/d1.txt",
+            "agglomerations": ["gba"],
+            "mechanisms": [{"sentence": "建立成本共担机制。", "types": ["cost_sharing"]}],
+        },
+    )
+    output = {
+        "documents": [
+            {
+                "path": "d1.txt",
+                "agglomerations": ["gba"],
+                "mentions": [_mention("建立成本共担机制。", "cost_sharing")],
+            }
+        ]
+    }
     res = score(output, gold)
     assert {k: res["mechanisms"][k] for k in ("tp", "fp", "fn")} == {"tp": 1, "fp": 0, "fn": 0}
     assert {k: res["agglomerations"][k] for k in ("tp", "fp", "fn")} == {"tp": 1, "fp": 0, "fn": 0}

@@ -69,23 +69,38 @@ def status_rule_for(examples: list[LabelledSentence], taxonomy: Taxonomy) -> Any
     article_docs = _article_docs(examples)
 
     def rule(e: LabelledSentence) -> str:
-        return sentence_status(e.text, taxonomy, article_structured=e.doc in article_docs, news=e.genre == "news")
+        return sentence_status(
+            e.text, taxonomy, article_structured=e.doc in article_docs, news=e.genre == "news"
+        )
 
     return rule
 
 
-def load_examples(folders: list[str | Path], *, manifest: str | Path | None = None,
-                  gold: str | Path | None = None, texts: str | Path | None = None) -> list[LabelledSentence]:
+def load_examples(
+    folders: list[str | Path],
+    *,
+    manifest: str | Path | None = None,
+    gold: str | Path | None = None,
+    texts: str | Path | None = None,
+) -> list[LabelledSentence]:
     """Training sentences of the folders, with genres from ``manifest`` and without gold documents."""
     genres = manifest_genres(manifest) if manifest is not None and Path(manifest).exists() else None
     exclude = gold_documents(gold) if gold is not None and Path(gold).is_dir() else None
     return load_training_data(folders, genres=genres, exclude_docs=exclude, texts=texts)
 
 
-def train_model(folders: list[str | Path], *, taxonomy: str | Path | None = None, manifest: str | Path | None = None,
-                gold: str | Path | None = None, cv: int = 5, genre_table: bool = False, features: str = "auto",
-                name: str = "mechanisms", texts: str | Path | None = None,
-                ) -> tuple[MechanismClassifier, list[dict[str, Any]]]:
+def train_model(
+    folders: list[str | Path],
+    *,
+    taxonomy: str | Path | None = None,
+    manifest: str | Path | None = None,
+    gold: str | Path | None = None,
+    cv: int = 5,
+    genre_table: bool = False,
+    features: str = "auto",
+    name: str = "mechanisms",
+    texts: str | Path | None = None,
+) -> tuple[MechanismClassifier, list[dict[str, Any]]]:
     """Train the type and status classifiers; optionally compute the CV table by genre.
 
     Args:
@@ -112,18 +127,37 @@ def train_model(folders: list[str | Path], *, taxonomy: str | Path | None = None
     for variant in variants:
         # the status model does not depend on the variant: trained once, for the one kept
         candidates[variant] = MechanismClassifier.train(
-            examples, labels=tx.ids, cv=cv, rules=rules, name=name, context=context if variant == "context" else None)
-    scores = {v: float(((c.meta.get("metrics") or {}).get("union") or {}).get("policy", [0, 0, 0])[2])
-              for v, c in candidates.items()}
+            examples,
+            labels=tx.ids,
+            cv=cv,
+            rules=rules,
+            name=name,
+            context=context if variant == "context" else None,
+        )
+    scores = {
+        v: float(((c.meta.get("metrics") or {}).get("union") or {}).get("policy", [0, 0, 0])[2])
+        for v, c in candidates.items()
+    }
     chosen = max(candidates, key=lambda v: (scores[v], v == "rules"))  # ties: the simpler model
     clf = candidates[chosen]
-    clf.status_weights, clf.meta["status"] = train_status(examples, status_rule, document_groups(examples),
-                                                          folds=cv or 5)
+    clf.status_weights, clf.meta["status"] = train_status(
+        examples, status_rule, document_groups(examples), folds=cv or 5
+    )
     clf.meta["feature_selection"] = {"chosen": chosen, "cv_policy_f1": scores}
     clf.meta["training_folders"] = [_relative(Path(f)) for f in folders]
     clf.meta["genres"] = dict(sorted(_count(e.genre or "unknown" for e in examples).items()))
-    rows = (genre_cv(examples, labels=tx.ids, rules=rules, status_rule=status_rule, folds=cv,
-                     context=context if chosen == "context" else None) if genre_table else [])
+    rows = (
+        genre_cv(
+            examples,
+            labels=tx.ids,
+            rules=rules,
+            status_rule=status_rule,
+            folds=cv,
+            context=context if chosen == "context" else None,
+        )
+        if genre_table
+        else []
+    )
     if rows:
         clf.meta["genre_cv"] = rows
     return clf, rows

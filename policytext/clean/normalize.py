@@ -8,8 +8,10 @@ from __future__ import annotations
 import functools
 import statistics
 import unicodedata
+from typing import Any
 
 from policytext.clean import resources as R
+from policytext.clean.headings import CLEAN_HEADING_RE
 
 
 def normalize_chars(text: str) -> str:
@@ -24,8 +26,9 @@ def normalize_chars(text: str) -> str:
     if text.isascii():
         return text
     out = []
+    protected, han_first, han_last = R.PROTECTED, R.HAN_BASIC_FIRST, R.HAN_BASIC_LAST
     for ch in text:
-        if ch in R.PROTECTED or ch.isascii() or "\u4e00" <= ch <= "\u9fff":
+        if ch in protected or ch.isascii() or han_first <= ch <= han_last:
             out.append(ch)
         else:
             out.append(unicodedata.normalize("NFKC", ch))
@@ -72,7 +75,7 @@ def normalize_whitespace(text: str) -> str:
 
 def _is_heading(line: str) -> bool:
     """A numbered heading, chapter or article line, a bullet, or a short label line."""
-    return bool(R.HEADING_RE.match(line)) and len(line) <= 40 and line[-1:] not in "，、,"
+    return bool(CLEAN_HEADING_RE.match(line)) and len(line) <= 40 and line[-1:] not in "，、,"
 
 
 def _wrap_width(lines: list[str]) -> int | None:
@@ -108,8 +111,10 @@ def reflow(text: str) -> str:
     after every wrapped line); headings stay on their own line. A text of one paragraph
     per line is returned unchanged.
 
-    >>> reflow("城市群是城市发展的最高层次的空间组织形\\n式。作为资源要素的主要集聚地和协同创新\\n的最强承载体。" * 3)[:30]
-    '城市群是城市发展的最高层次的空间组织形式。作为资源要素的主要集聚地和协同'
+    >>> wrapped = "城市群是城市发展的最高层次的空间组织形\\n式。"
+    >>> wrapped += "作为资源要素的主要集聚地和协同创新\\n的最强承载体。"
+    >>> reflow(wrapped * 3)[:30]
+    '城市群是城市发展的最高层次的空间组织形式。作为资源要素的主要'
     """
     lines = text.split("\n")
     nonblank = [x for x in lines if x.strip()]
@@ -140,7 +145,7 @@ def reflow(text: str) -> str:
 
 
 @functools.lru_cache(maxsize=2)
-def _converter(config: str):  # pragma: no cover - trivial
+def _converter(config: str) -> Any:  # pragma: no cover - trivial
     import opencc
 
     return opencc.OpenCC(config)

@@ -72,7 +72,12 @@ def _continues(prev: str, nxt: str) -> bool:
     first = nxt.split("\n", 1)[0]
     if not last or not first:
         return False
-    return not R.ENDS_SENTENCE_RE.search(last) and not _is_heading(last) and not _is_heading(first) and len(last) >= 12
+    return (
+        not R.ENDS_SENTENCE_RE.search(last)
+        and not _is_heading(last)
+        and not _is_heading(first)
+        and len(last) >= 12
+    )
 
 
 def clean_pages(pages: Sequence[str], *, paged: bool = True, reflow_lines: bool = True) -> CleanText:

@@ -4,9 +4,18 @@ from __future__ import annotations
 
 import re
 
-# Han ideographs (URO + Ext A + compatibility ideographs) and CJK punctuation.
-HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+# Han ideographs, as character-class ranges: the basic block (U+4E00-U+9FFF, every character
+# of a simplified policy text), extension A (rare characters of names), compatibility ideographs.
+HAN_BASIC_FIRST, HAN_BASIC_LAST = "\u4e00", "\u9fff"
+HAN_BASIC = f"{HAN_BASIC_FIRST}-{HAN_BASIC_LAST}"
+HAN_EXT_A = "\u3400-\u4dbf"
+HAN_COMPAT = "\uf900-\ufaff"
+#: Unified ideographs (extension A + the basic block): the characters of names and words.
+HAN_UNIFIED = HAN_EXT_A + HAN_BASIC
+#: Every Han ideograph the cleaner knows (unified + compatibility).
+HAN = HAN_UNIFIED + HAN_COMPAT
 HAN_RE = re.compile(f"[{HAN}]")
+# CJK punctuation.
 CJK_PUNCT = "，。、；：？！“”‘’（）《》〈〉【】〔〕「」『』—…·～"
 
 # Full-width punctuation that NFKC would turn into ASCII; Chinese text keeps them.
@@ -15,14 +24,18 @@ PROTECTED = set("，；：？！（）［］｛｝～＂＇｀")
 # Characters removed outright: C0/C1 controls except tab and newline, zero-width
 # characters, soft hyphen, BOM, bidi marks, and private-use-area glyph garbage is left
 # to the PDF quality gate (it is not silently dropped here).
-CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u00ad\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2064\ufeff]")
+CONTROL_RE = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u00ad\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2064\ufeff]"
+)
 
 # Horizontal white space of any kind (after NFKC U+3000 is already a space).
 HSPACE_RE = re.compile(r"[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
 # A space between two CJK characters (or CJK punctuation) is a layout artefact.
 CJK_SPACE_RE = re.compile(f"(?<=[{HAN}{CJK_PUNCT}]) +(?=[{HAN}{CJK_PUNCT}])")
 # Space between a CJK character and a digit is kept only in Latin context; these go.
-CJK_DIGIT_SPACE_RE = re.compile(f"(?<=[{HAN}]) +(?=[0-9])|(?<=[0-9%]) +(?=[{HAN}])|(?<=[{CJK_PUNCT}]) +| +(?=[{CJK_PUNCT}])")
+CJK_DIGIT_SPACE_RE = re.compile(
+    f"(?<=[{HAN}]) +(?=[0-9])|(?<=[0-9%]) +(?=[{HAN}])|(?<=[{CJK_PUNCT}]) +| +(?=[{CJK_PUNCT}])"
+)
 
 # Half-width punctuation directly after a Han character (or closing quote) becomes full-width.
 HALF_TO_FULL = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）"}
@@ -41,18 +54,3 @@ DASH_RE = re.compile(
 TERMINAL = "。！？!?"
 TERMINAL_TAIL = "”’」』）)》】"
 ENDS_SENTENCE_RE = re.compile(f"[{TERMINAL}；;…:：][{TERMINAL_TAIL}]*$")
-
-# Headings: numbered sections, chapters, articles, markdown hashes, bullets.
-HEADING_RE = re.compile(
-    r"^\s*(?:"
-    r"#{1,6}\s|"
-    r"[一二三四五六七八九十百]+[、.．]|"
-    r"[（(][一二三四五六七八九十]+[)）]|"
-    r"第[一二三四五六七八九十百零〇0-9]+[章节条部分篇编]|"
-    r"\d{1,2}(?:\.\d{1,2}){0,3}[、.．\s]|"
-    r"[●■◆▲□○◇•·\-*]\s*|"
-    r"[①②③④⑤⑥⑦⑧⑨⑩]|"
-    r"(?:摘\s*要|关键词|关键字|参考文献|作者简介|Abstract|Key\s*words|Keywords)\b"
-    r")",
-    re.IGNORECASE,
-)

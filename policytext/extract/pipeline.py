@@ -16,7 +16,6 @@ Every mention carries the versions of the taxonomy, gazetteer and model.
 from __future__ import annotations
 
 import bisect
-import re
 import warnings
 from collections import Counter
 from dataclasses import dataclass, field
@@ -25,6 +24,7 @@ from typing import Any
 
 import policytext
 from policytext.classify.model import MechanismClassifier
+from policytext.clean.headings import heading_level
 from policytext.clean.resources import HAN_RE
 from policytext.clean.sentences import line_starts
 from policytext.errors import ExtractionWarning
@@ -84,16 +84,23 @@ class Extractor:
             try:
                 clf = MechanismClassifier.load()
             except policytext.errors.ModelError as exc:
-                warnings.warn(f"the shipped mechanism model is missing ({exc}); extracting with rules only, which "
-                              "finds fewer mechanisms: reinstall policytext or pass --model", ExtractionWarning,
-                              stacklevel=2)
+                warnings.warn(
+                    f"the shipped mechanism model is missing ({exc}); extracting with rules only, which "
+                    "finds fewer mechanisms: reinstall policytext or pass --model",
+                    ExtractionWarning,
+                    stacklevel=2,
+                )
                 clf = None
         else:
             clf = MechanismClassifier.load(model)  # type: ignore[arg-type]
         if clf is not None and set(clf.labels) - set(tx.ids):
-            warnings.warn(f"model {clf.version} was trained for other mechanism types "
-                          f"({', '.join(sorted(set(clf.labels) - set(tx.ids)))}) than taxonomy {tx.name}; "
-                          "extracting with rules only: train a model for this taxonomy", ExtractionWarning, stacklevel=2)
+            warnings.warn(
+                f"model {clf.version} was trained for other mechanism types "
+                f"({', '.join(sorted(set(clf.labels) - set(tx.ids)))}) than taxonomy {tx.name}; "
+                "extracting with rules only: train a model for this taxonomy",
+                ExtractionWarning,
+                stacklevel=2,
+            )
             clf = None  # a model trained for another coding scheme cannot serve this taxonomy
         return cls(taxonomy=tx, gazetteer=gz, model=clf, add_threshold=add_threshold)
 
@@ -106,7 +113,9 @@ class Extractor:
                 "taxonomy": f"{self.taxonomy.name}@{self.taxonomy.version}",
                 "gazetteer": f"policytext-agglomerations@{self.gazetteer.version}",
                 "model": self.model.version if self.model is not None else "none",
-                "model_sha256": str(self.model.meta.get("model_sha256", "")) if self.model is not None else "",
+                "model_sha256": str(self.model.meta.get("model_sha256", ""))
+                if self.model is not None
+                else "",
             }
         return self._versions
 
@@ -146,26 +155,50 @@ class Extractor:
             per_sentence.setdefault(si, [])
             if m.id not in per_sentence[si]:
                 per_sentence[si].append(m.id)
-            agg_mentions.append(Mention(
-                kind="agglomeration", type=m.id, text=m.surface, sentence=s.text if s else "",
-                sentence_index=si, start=m.start, end=m.end, page=doc.page_of(m.start), score=1.0, source="rule",
-                attributes={"name": m.name, "kind": m.kind, "known": m.known, "link_basis": "sentence"},
-            ))
-        aggs = [AgglomerationCount(i, info[i][0], info[i][1], info[i][2], counts[i])
-                for i in sorted(counts, key=lambda k: (-counts[k], first_seen[k]))]
+            agg_mentions.append(
+                Mention(
+                    kind="agglomeration",
+                    type=m.id,
+                    text=m.surface,
+                    sentence=s.text if s else "",
+                    sentence_index=si,
+                    start=m.start,
+                    end=m.end,
+                    page=doc.page_of(m.start),
+                    score=1.0,
+                    source="rule",
+                    attributes={"name": m.name, "kind": m.kind, "known": m.known, "link_basis": "sentence"},
+                )
+            )
+        aggs = [
+            AgglomerationCount(i, info[i][0], info[i][1], info[i][2], counts[i])
+            for i in sorted(counts, key=lambda k: (-counts[k], first_seen[k]))
+        ]
         known_ranked = [a.id for a in aggs if a.known and a.kind != "foreign"]
         primary = known_ranked[0] if known_ranked else None
 
         # 3. mechanisms
-        candidates = [s for s in sents if s.index not in boiler and len(s.text) >= _MIN_SENTENCE and HAN_RE.search(s.text)]
+        candidates = [
+            s
+            for s in sents
+            if s.index not in boiler and len(s.text) >= _MIN_SENTENCE and HAN_RE.search(s.text)
+        ]
         rule_hits = {s.index: match_types(s.text, self.taxonomy) for s in candidates}
         model_probs: dict[int, dict[str, float]] = {}
         article_structured = is_article_structured(text.split("\n"))
         news = doc.meta.doc_type == "news"
         if self.model is not None and candidates:
-            hit_types = [[h.type for h in rule_hits[s.index]] for s in candidates] if self.model.uses_rules else None
-            contexts = ([sentence_context(s.text, article_structured=article_structured, news=news) for s in candidates]
-                        if self.model.uses_context else None)
+            hit_types = (
+                [[h.type for h in rule_hits[s.index]] for s in candidates] if self.model.uses_rules else None
+            )
+            contexts = (
+                [
+                    sentence_context(s.text, article_structured=article_structured, news=news)
+                    for s in candidates
+                ]
+                if self.model.uses_context
+                else None
+            )
             probs = self.model.predict_proba([s.text for s in candidates], hit_types, contexts)
             for s, row in zip(candidates, probs):
                 model_probs[s.index] = {lab: float(p) for lab, p in zip(self.model.labels, row)}
@@ -182,9 +215,15 @@ class Extractor:
                     types[lab] = None
             if types:
                 chosen.append((s, types, probs_s))
-        rule_status = [sentence_status(s.text, self.taxonomy, article_structured=article_structured, news=news)
-                       for s, _, _ in chosen]
-        learned = self.model.predict_status([s.text for s, _, _ in chosen], rule_status) if self.model is not None else None
+        rule_status = [
+            sentence_status(s.text, self.taxonomy, article_structured=article_structured, news=news)
+            for s, _, _ in chosen
+        ]
+        learned = (
+            self.model.predict_status([s.text for s, _, _ in chosen], rule_status)
+            if self.model is not None
+            else None
+        )
         statuses = learned or rule_status
         links = self._links(doc, per_sentence, aggs)
         mech: list[Mention] = []
@@ -192,19 +231,39 @@ class Extractor:
             domains = domains_of(s.text, self.taxonomy)
             linked, basis = links.get(s.index, ([], NO_LINK))
             for t, h in types.items():
-                p = probs_s.get(t)
+                prob = probs_s.get(t)
                 if h is not None:
-                    a, b, source = s.start + h.start, s.start + h.end, "both" if (p is not None and p >= 0.5) else "rule"
-                    score = max(p or 0.0, 0.7 if h.weak else 0.9)
+                    a, b, source = (
+                        s.start + h.start,
+                        s.start + h.end,
+                        "both" if (prob is not None and prob >= 0.5) else "rule",
+                    )
+                    score = max(prob or 0.0, 0.7 if h.weak else 0.9)
                     cue_at = h.start
                 else:
-                    a, b, source, score, cue_at = s.start, s.end, "model", float(p or 0.0), 0
-                mech.append(Mention(
-                    kind="mechanism", type=t, text=text[a:b], sentence=s.text, sentence_index=s.index, start=a, end=b,
-                    page=s.page, score=round(score, 4), source=source,
-                    attributes={"status": status, "stage": stage_of(s.text, cue_at, self.taxonomy), "domains": domains,
-                                "agglomerations": list(linked), "link_basis": basis, "family": self._family(t)},
-                ))
+                    a, b, source, score, cue_at = s.start, s.end, "model", float(prob or 0.0), 0
+                mech.append(
+                    Mention(
+                        kind="mechanism",
+                        type=t,
+                        text=text[a:b],
+                        sentence=s.text,
+                        sentence_index=s.index,
+                        start=a,
+                        end=b,
+                        page=s.page,
+                        score=round(score, 4),
+                        source=source,
+                        attributes={
+                            "status": status,
+                            "stage": stage_of(s.text, cue_at, self.taxonomy),
+                            "domains": domains,
+                            "agglomerations": list(linked),
+                            "link_basis": basis,
+                            "family": self._family(t),
+                        },
+                    )
+                )
         # 5. measures
         meas: list[Mention] = []
         if self.measures:
@@ -213,15 +272,33 @@ class Extractor:
                     continue  # titles and headings name topics, not concrete actions
                 for a, b in find_measures(s.text):
                     linked, basis = links.get(s.index, ([], NO_LINK))
-                    meas.append(Mention(
-                        kind="measure", type="measure", text=s.text[a:b], sentence=s.text, sentence_index=s.index,
-                        start=s.start + a, end=s.start + b, page=s.page, score=0.8, source="rule",
-                        attributes={"domains": domains_of(s.text, self.taxonomy), "agglomerations": list(linked),
-                                    "link_basis": basis},
-                    ))
+                    meas.append(
+                        Mention(
+                            kind="measure",
+                            type="measure",
+                            text=s.text[a:b],
+                            sentence=s.text,
+                            sentence_index=s.index,
+                            start=s.start + a,
+                            end=s.start + b,
+                            page=s.page,
+                            score=0.8,
+                            source="rule",
+                            attributes={
+                                "domains": domains_of(s.text, self.taxonomy),
+                                "agglomerations": list(linked),
+                                "link_basis": basis,
+                            },
+                        )
+                    )
         mentions = sorted(agg_mentions + mech + meas, key=lambda m: (m.start, m.kind, m.type))
-        return Extraction(mentions=mentions, agglomerations=aggs, primary_agglomeration=primary,
-                          boilerplate=sorted(boiler), versions=dict(self.versions))
+        return Extraction(
+            mentions=mentions,
+            agglomerations=aggs,
+            primary_agglomeration=primary,
+            boilerplate=sorted(boiler),
+            versions=dict(self.versions),
+        )
 
     def _family(self, type_id: str) -> str:
         t = self.taxonomy.get(type_id)
@@ -237,8 +314,9 @@ class Extractor:
             return 1.01, 0.0
         return self.model.policy(type_id)
 
-    def _links(self, doc: Document, per_sentence: dict[int, list[str]],
-               aggs: list[AgglomerationCount]) -> dict[int, tuple[list[str], str]]:
+    def _links(
+        self, doc: Document, per_sentence: dict[int, list[str]], aggs: list[AgglomerationCount]
+    ) -> dict[int, tuple[list[str], str]]:
         """For each sentence: its linked agglomerations and the basis of the link.
 
         The basis is the first that names one: ``sentence`` (the sentence itself), ``heading``
@@ -262,7 +340,7 @@ class Extractor:
             if ls != previous:
                 previous = ls
                 line_end = text.find("\n", ls)
-                line = text[ls: line_end if line_end != -1 else len(text)]
+                line = text[ls : line_end if line_end != -1 else len(text)]
                 level = heading_level(line)
                 if level is not None:
                     for deeper in [k for k in levels if k >= level]:
@@ -281,26 +359,6 @@ class Extractor:
             else:
                 out[s.index] = ([], NO_LINK)
         return out
-
-
-_LEVELS = (
-    (re.compile(r"^(?:#+\s*)?第[一二三四五六七八九十百]+章"), 1),
-    (re.compile(r"^(?:#+\s*)?[一二三四五六七八九十]+、"), 1),
-    (re.compile(r"^(?:#+\s*)?第[一二三四五六七八九十百]+节"), 2),
-    (re.compile(r"^(?:#+\s*)?[（(][一二三四五六七八九十]+[)）]"), 2),
-    (re.compile(r"^(?:#+\s*)?\d{1,2}[.、．](?!\d)"), 3),
-)
-
-
-
-def heading_level(line: str) -> int | None:
-    """The outline level of a heading line (1 = 第X章 / 一、, 2 = 第X节 / （一）, 3 = 1.), or None."""
-    if len(line) > 60:
-        return None
-    for pattern, level in _LEVELS:
-        if pattern.match(line):
-            return level
-    return None
 
 
 def document_agglomeration(doc: Document, aggs: list[AgglomerationCount], gazetteer: Gazetteer) -> str | None:
@@ -352,7 +410,9 @@ def load_gazetteer(path: str | Path | None) -> Gazetteer:
     try:
         head = json.loads(first) if first else {}
     except json.JSONDecodeError as exc:
-        raise LexiconError(f"{path}, line 1: not JSON ({exc.msg}); a gazetteer is one JSON object per line") from exc
+        raise LexiconError(
+            f"{path}, line 1: not JSON ({exc.msg}); a gazetteer is one JSON object per line"
+        ) from exc
     if isinstance(head, dict) and "gazetteer" in head:
         return Gazetteer.load(path)
     return Gazetteer.load(extra=path)
@@ -374,14 +434,23 @@ def document_output(doc: Document, ex: Extraction, *, path: str | None = None) -
         "characters": len(doc.text),
         "sentences": len(doc.sentences),
         "agglomerations": [
-            {"id": a.id, "name": a.name, "kind": a.kind, "known": a.known, "count": a.count} for a in ex.agglomerations
+            {"id": a.id, "name": a.name, "kind": a.kind, "known": a.known, "count": a.count}
+            for a in ex.agglomerations
         ],
         "primary_agglomeration": ex.primary_agglomeration,
         "mentions": [
             {
-                "kind": mn.kind, "type": mn.type, "text": mn.text, "sentence": mn.sentence,
-                "sentence_index": mn.sentence_index, "page": mn.page, "start": mn.start, "end": mn.end,
-                "score": mn.score, "source": mn.source, "attributes": mn.attributes,
+                "kind": mn.kind,
+                "type": mn.type,
+                "text": mn.text,
+                "sentence": mn.sentence,
+                "sentence_index": mn.sentence_index,
+                "page": mn.page,
+                "start": mn.start,
+                "end": mn.end,
+                "score": mn.score,
+                "source": mn.source,
+                "attributes": mn.attributes,
             }
             for mn in ex.mentions
         ],

@@ -9,16 +9,11 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from policytext.clean.headings import ARTICLE_LINE, HEADING_LINE
 from policytext.lexicons.taxonomy import Taxonomy
 
 _BOOK_TITLE = re.compile(r"《[^》]{0,80}》")
 _GENERIC_ONLY = re.compile(r"体制机制|一体化(?:发展)?机制|协调发展机制|合作机制|联动机制|推进机制")
-#: A heading line: 一、 / （一） / 第X章 / 1.
-HEADING_LINE = re.compile(
-    r"^(?:#+\s*)?(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）]|第[一二三四五六七八九十百]+[章节]|\d{1,2}[.、．])"
-)
-#: An article of a legal or official text: 第X条.
-ARTICLE_LINE = re.compile(r"^第[一二三四五六七八九十百零〇]+条")
 
 
 def is_article_structured(lines: Iterable[str]) -> bool:
@@ -38,7 +33,9 @@ def sentence_context(sentence: str, *, article_structured: bool, news: bool) -> 
     return out
 
 
-def sentence_status(sentence: str, taxonomy: Taxonomy, *, article_structured: bool, news: bool = False) -> str:
+def sentence_status(
+    sentence: str, taxonomy: Taxonomy, *, article_structured: bool, news: bool = False
+) -> str:
     """The rule status of a sentence of a document (a heading is never a provision).
 
     Args:
@@ -148,8 +145,8 @@ def stage_of(sentence: str, cue_start: int, taxonomy: Taxonomy) -> str | None:
     if best is not None and best[0] <= 30:
         return best[1]
     for stage, pattern in taxonomy.stage.items():
-        m = pattern.search(sentence, cue_start)
-        if m and m.start() - cue_start <= 20:
+        after = pattern.search(sentence, cue_start)
+        if after and after.start() - cue_start <= 20:
             return stage
     return best[1] if best else None
 

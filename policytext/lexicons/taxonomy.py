@@ -43,7 +43,6 @@ class MechanismType:
         object.__setattr__(self, "weak_re", _union(self.weak_patterns))
         object.__setattr__(self, "exclude_re", _union(self.exclude))
 
-
     @property
     def cue_patterns(self) -> tuple[re.Pattern[str], ...]:
         """The literal words (escaped) and the regex cues: everything that fires on its own."""
@@ -57,11 +56,20 @@ class MechanismType:
 
 def _literal(words: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
     # longest first, so an alternation prefers 横向生态补偿 over 生态补偿 at the same position
-    return (re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))),) if words else ()
+    return (
+        (re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))),) if words else ()
+    )
 
 
 def _union(patterns: tuple[re.Pattern[str], ...]) -> re.Pattern[str] | None:
     return re.compile("|".join(f"(?:{p.pattern})" for p in patterns)) if patterns else None
+
+
+#: The statuses a mechanism mention takes (``extract.rules.status_of``): ``proposed`` unless a
+#: pattern of the taxonomy's ``[status]`` table of the same name fires. The table also holds
+#: helper patterns (``news_task``, ``provision_task``) that are not values, so the values are
+#: declared here, once.
+STATUSES: tuple[str, ...] = ("proposed", "established", "lacking")
 
 
 @dataclass
@@ -83,6 +91,16 @@ class Taxonomy:
     def any_cue(self) -> re.Pattern[str] | None:
         """One alternation of every cue of every type: a sentence it misses asserts no type."""
         return _union(tuple(p for t in self.types for p in (*t.cue_patterns, *t.weak_patterns)))
+
+    @property
+    def statuses(self) -> tuple[str, ...]:
+        """The status values (:data:`STATUSES`)."""
+        return STATUSES
+
+    @property
+    def stages(self) -> tuple[str, ...]:
+        """The stage values: the keys of the ``[stage]`` table, in file order."""
+        return tuple(self.stage)
 
     @property
     def ids(self) -> list[str]:
@@ -115,12 +133,17 @@ class Taxonomy:
             try:
                 data_bytes = Path(path).read_bytes()
             except OSError as exc:
-                raise LexiconError(f"{path}: cannot read the taxonomy file ({exc.strerror}); check the --taxonomy path") from exc
+                raise LexiconError(
+                    f"{path}: cannot read the taxonomy file ({exc.strerror}); check the --taxonomy path"
+                ) from exc
             source = str(path)
         try:
             data = tomllib.loads(data_bytes.decode("utf-8"))
         except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-            raise LexiconError(f"{source}: not a valid UTF-8 TOML taxonomy ({exc}); see policytext/data/taxonomy/mechanisms.toml for the shape") from exc
+            raise LexiconError(
+                f"{source}: not a valid UTF-8 TOML taxonomy ({exc}); "
+                "see policytext/data/taxonomy/mechanisms.toml for the shape"
+            ) from exc
         return cls._from_dict(data, source, hashlib.sha256(data_bytes).hexdigest())
 
     @classmethod
@@ -129,23 +152,33 @@ class Taxonomy:
             try:
                 return re.compile(pattern)
             except re.error as exc:
-                raise LexiconError(f"{source}: bad pattern in {where}: {pattern!r} ({exc}); fix the regular expression") from exc
+                raise LexiconError(
+                    f"{source}: bad pattern in {where}: {pattern!r} ({exc}); fix the regular expression"
+                ) from exc
 
         head = data.get("taxonomy") or {}
         if "version" not in head:
-            raise LexiconError(f"{source}: missing [taxonomy] version; add `version = \"YYYY.N\"` under [taxonomy]")
+            raise LexiconError(
+                f'{source}: missing [taxonomy] version; add `version = "YYYY.N"` under [taxonomy]'
+            )
         types = []
         seen: set[str] = set()
         for i, t in enumerate(data.get("types") or []):
             if "id" not in t:
-                raise LexiconError(f"{source}: type #{i + 1} has no `id`; every [[types]] entry needs id and cues")
+                raise LexiconError(
+                    f"{source}: type #{i + 1} has no `id`; every [[types]] entry needs id and cues"
+                )
             if "cues" not in t and "words" not in t:
-                raise LexiconError(f"{source}: type #{i + 1} has no `cues`; every [[types]] entry needs id and cues "
-                                   "(regular expressions) or words (literal cue words)")
+                raise LexiconError(
+                    f"{source}: type #{i + 1} has no `cues`; every [[types]] entry needs id and cues "
+                    "(regular expressions) or words (literal cue words)"
+                )
             for key in ("words", "weak_words"):
                 bad = [w for w in t.get(key, []) if not isinstance(w, str) or not w.strip()]
                 if bad:
-                    raise LexiconError(f"{source}: {t['id']}.{key} holds {bad[0]!r}; words are non-empty strings")
+                    raise LexiconError(
+                        f"{source}: {t['id']}.{key} holds {bad[0]!r}; words are non-empty strings"
+                    )
             if t["id"] in seen:
                 raise LexiconError(f"{source}: duplicate type id {t['id']!r}; ids must be unique")
             seen.add(t["id"])

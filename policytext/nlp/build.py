@@ -77,7 +77,7 @@ def make_nlp(
     in_memory = isinstance(gazetteer, Gazetteer) or isinstance(taxonomy, Taxonomy)
     tokenizer = nlp.tokenizer
     if in_memory and isinstance(tokenizer, JiebaTokenizer):
-        tokenizer.set_userdict(build_userdict(gazetteer, taxonomy))  # type: ignore[arg-type]
+        tokenizer.set_userdict(build_userdict(gazetteer, taxonomy))
     if with_components and (in_memory or isinstance(model, MechanismClassifier)):
         component = nlp.get_pipe(EXTRACTOR)
         assert isinstance(component, ExtractorComponent)

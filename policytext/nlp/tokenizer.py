@@ -30,13 +30,14 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-import jieba  # type: ignore[import-untyped]
+import jieba
 import spacy
-import srsly  # type: ignore[import-untyped]
+import srsly
 from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
+from policytext.clean.resources import HAN_UNIFIED
 from policytext.errors import LexiconError
 from policytext.lexicons.gazetteer import Gazetteer, trie_pattern
 from policytext.lexicons.taxonomy import Taxonomy
@@ -57,7 +58,7 @@ GENERIC_HEADS = ("城市群", "都市圈", "城市圈", "经济圈", "经济带"
 USERDICT_FILE = "userdict.txt"
 CFG_FILE = "cfg"
 
-_HAN_WORD = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
+_HAN_WORD = re.compile(f"[{HAN_UNIFIED}]+")
 _USERDICT_LINE = re.compile(r"^(\S+?)(?: ([0-9]+))?(?: ([a-z]+))?$")
 _CUE_LEN = (2, 6)
 _NAME_LEN = (2, 8)
@@ -119,7 +120,11 @@ def build_userdict(
     if not cue_words:
         return text
     places = {line.split(" ", 1)[0] for line in text.splitlines() if line}
-    tx = taxonomy if isinstance(taxonomy, Taxonomy) else Taxonomy.load(None if taxonomy is None else Path(taxonomy))
+    tx = (
+        taxonomy
+        if isinstance(taxonomy, Taxonomy)
+        else Taxonomy.load(None if taxonomy is None else Path(taxonomy))
+    )
     terms = sorted((set(taxonomy_words(tx)) | set(GENERIC_HEADS)) - places)
     return text + "".join(f"{word} {TERM_FREQ} {TERM_TAG}\n" for word in terms)
 
@@ -318,7 +323,9 @@ class JiebaTokenizer:
             try:
                 text = userdict.read_text(encoding="utf-8")
             except UnicodeDecodeError as exc:
-                raise LexiconError(f"{userdict}: not UTF-8 ({exc.reason}); fix: save the file as UTF-8") from None
+                raise LexiconError(
+                    f"{userdict}: not UTF-8 ({exc.reason}); fix: save the file as UTF-8"
+                ) from None
             self.set_userdict(text)
         return self
 

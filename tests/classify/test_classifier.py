@@ -12,18 +12,40 @@ from sklearn.base import clone
 from policytext.classify.model import LabelledSentence, MechanismClassifier, load_training_data, make_pipeline
 from policytext.errors import ModelError, VersionMismatchWarning
 
-POS_COST = ["两地共同承担污染治理费用。", "费用按比例分担。", "建立成本分担机制。", "三市共担建设成本。",
-            "基础设施成本由各方共同承担。", "各市按比例承担运营费用。"]
-POS_FUND = ["设立区域合作基金。", "各市按财政收入比例缴纳基金。", "共同出资设立发展基金。", "基金由三市按年度注资。",
-            "建立城市群合作基金。", "合作基金用于公共事务支出。"]
-NEG = ["加快发展现代服务业。", "提高城市治理水平。", "推进新型城镇化建设。", "加强生态文明建设。",
-       "扩大对外开放。", "提升居民收入水平。", "优化营商环境。", "推进乡村振兴。"]
+POS_COST = [
+    "两地共同承担污染治理费用。",
+    "费用按比例分担。",
+    "建立成本分担机制。",
+    "三市共担建设成本。",
+    "基础设施成本由各方共同承担。",
+    "各市按比例承担运营费用。",
+]
+POS_FUND = [
+    "设立区域合作基金。",
+    "各市按财政收入比例缴纳基金。",
+    "共同出资设立发展基金。",
+    "基金由三市按年度注资。",
+    "建立城市群合作基金。",
+    "合作基金用于公共事务支出。",
+]
+NEG = [
+    "加快发展现代服务业。",
+    "提高城市治理水平。",
+    "推进新型城镇化建设。",
+    "加强生态文明建设。",
+    "扩大对外开放。",
+    "提升居民收入水平。",
+    "优化营商环境。",
+    "推进乡村振兴。",
+]
 
 
 def examples() -> list[LabelledSentence]:
-    return ([LabelledSentence(s, ["cost_sharing"]) for s in POS_COST]
-            + [LabelledSentence(s, ["joint_fund"]) for s in POS_FUND]
-            + [LabelledSentence(s, []) for s in NEG])
+    return (
+        [LabelledSentence(s, ["cost_sharing"]) for s in POS_COST]
+        + [LabelledSentence(s, ["joint_fund"]) for s in POS_FUND]
+        + [LabelledSentence(s, []) for s in NEG]
+    )
 
 
 def test_pipeline_clone_and_params_round_trip() -> None:
@@ -35,7 +57,9 @@ def test_pipeline_clone_and_params_round_trip() -> None:
 
 
 def test_fit_predict_on_small_data() -> None:
-    clf = MechanismClassifier.train(examples(), labels=["cost_sharing", "joint_fund", "tax_sharing"], cv=0, threshold=0.5)
+    clf = MechanismClassifier.train(
+        examples(), labels=["cost_sharing", "joint_fund", "tax_sharing"], cv=0, threshold=0.5
+    )
     assert clf.labels == ["cost_sharing", "joint_fund"]  # types without examples are never predicted
     pred = clf.predict(["两地按比例分担治理费用。", "各市出资设立合作基金。", "推进乡村振兴。"])
     assert [t for t, _ in pred[0]] == ["cost_sharing"]
@@ -52,8 +76,12 @@ def test_training_is_deterministic() -> None:
 
 
 def test_cross_validation_metrics_in_meta() -> None:
-    clf = MechanismClassifier.train(examples() * 2, labels=["cost_sharing", "joint_fund"], cv=2,
-                                    rules=lambda s: {"cost_sharing"} if "费用" in s else set())
+    clf = MechanismClassifier.train(
+        examples() * 2,
+        labels=["cost_sharing", "joint_fund"],
+        cv=2,
+        rules=lambda s: {"cost_sharing"} if "费用" in s else set(),
+    )
     m = clf.meta["metrics"]
     assert 0.0 <= m["micro_f1"] <= 1.0 and m["cv_folds"] == 2
     assert set(m["per_type"]) == {"cost_sharing", "joint_fund"}
@@ -104,11 +132,22 @@ def test_training_data_reader_reads_both_formats(tmp_path: Path) -> None:
     (tmp_path / "sources").mkdir()
     (ann / "real" / "a.jsonl").write_text(
         '{"sentence": "建立成本共担机制。", "types": ["cost_sharing"], "status": "proposed"}\n'
-        '{"sentence": "推进乡村振兴。", "types": []}\n', encoding="utf-8")
-    (tmp_path / "sources" / "d1.txt").write_text("标题\n设立区域合作基金。\n加快发展服务业。\n", encoding="utf-8")
-    (ann / "sample" / "d1.json").write_text(json.dumps({
-        "file": "sample/d1.txt", "mechanisms": [{"sentence": "设立区域合作基金。", "types": ["joint_fund"]}]},
-        ensure_ascii=False), encoding="utf-8")
+        '{"sentence": "推进乡村振兴。", "types": []}\n',
+        encoding="utf-8",
+    )
+    (tmp_path / "sources" / "d1.txt").write_text(
+        "标题\n设立区域合作基金。\n加快发展服务业。\n", encoding="utf-8"
+    )
+    (ann / "sample" / "d1.json").write_text(
+        json.dumps(
+            {
+                "file": "sample/d1.txt",
+                "mechanisms": [{"sentence": "设立区域合作基金。", "types": ["joint_fund"]}],
+            },
+            ensure_ascii=False,
+        ),
+        encoding="utf-8",
+    )
     data = {e.text: e.types for e in load_training_data([ann], corpora_root=tmp_path)}
     assert data["建立成本共担机制。"] == ["cost_sharing"]
     assert data["设立区域合作基金。"] == ["joint_fund"]

@@ -18,13 +18,20 @@ from policytext.errors import ExtractionWarning, VersionMismatchWarning
 from policytext.extract import Extractor
 
 REPO = Path(__file__).resolve().parents[2]
-TEXTS = ["两地按比例分担污染治理费用。", "建立跨省流域横向生态补偿机制。", "加快发展现代服务业。", "设立长三角一体化发展投资基金。"]
+TEXTS = [
+    "两地按比例分担污染治理费用。",
+    "建立跨省流域横向生态补偿机制。",
+    "加快发展现代服务业。",
+    "设立长三角一体化发展投资基金。",
+]
 
 
 def test_package_copy_is_the_trained_source() -> None:
     src, shipped = REPO / "models" / "mechanisms", default_model_dir()
     for name in (MODEL_FILE, "meta.json"):
-        assert (src / name).read_bytes() == (shipped / name).read_bytes(), f"{name}: run models/train.py (it ships)"
+        assert (src / name).read_bytes() == (shipped / name).read_bytes(), (
+            f"{name}: run models/train.py (it ships)"
+        )
     meta = json.loads((shipped / "meta.json").read_text(encoding="utf-8"))
     assert meta["model_sha256"] and meta["labels"]
 
@@ -64,18 +71,41 @@ def test_wheel_installs_and_loads_the_same_model(tmp_path: Path) -> None:
         shutil.copy(REPO / name, src / name)
     shutil.copytree(REPO / "policytext", src / "policytext", ignore=shutil.ignore_patterns("__pycache__"))
     wheels = tmp_path / "wheels"
-    subprocess.run([sys.executable, "-m", "pip", "wheel", str(src), "--no-deps", "-w", str(wheels), "-q"],
-                   check=True, capture_output=True, text=True)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", str(src), "--no-deps", "-w", str(wheels), "-q"],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     wheel = next(wheels.glob("policytext-*.whl"))
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
     py = venv / "bin" / "python"
-    site = subprocess.run([str(py), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-                          check=True, capture_output=True, text=True).stdout.strip()
+    site = subprocess.run(
+        [str(py), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
     # the dependencies come from this environment's site-packages, appended after the venv's own
     Path(site, "zz_deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n", encoding="utf-8")
-    subprocess.run([sys.executable, "-m", "pip", "--python", str(py), "install", "--no-deps", "--no-index", "-q",
-                    str(wheel)], check=True, capture_output=True, text=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "--python",
+            str(py),
+            "install",
+            "--no-deps",
+            "--no-index",
+            "-q",
+            str(wheel),
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     script = (
         "import json, sys, warnings\n"
         "warnings.simplefilter('error')\n"

@@ -1,4 +1,5 @@
-"""Grouped cross-validation, the per-type rule+model policy, context features, the status model, the new reader."""
+"""Grouped cross-validation, the per-type rule+model policy, context features, the status model,
+the new reader."""
 
 from __future__ import annotations
 
@@ -19,11 +20,28 @@ from policytext.classify.model import (
     manifest_genres,
 )
 
-COST = ["两地共同承担污染治理费用。", "费用按比例分担。", "建立成本分担机制。", "三市共担建设成本。",
-        "基础设施成本由各方共同承担。", "各市按比例承担运营费用。", "投入共担，收益共享。", "两市分摊治理成本。"]
-NEG = ["加快发展现代服务业。", "提高城市治理水平。", "推进新型城镇化建设。", "加强生态文明建设。",
-       "扩大对外开放。", "提升居民收入水平。", "优化营商环境。", "推进乡村振兴。", "明确事权和支出责任。",
-       "完善社会保障体系。"]
+COST = [
+    "两地共同承担污染治理费用。",
+    "费用按比例分担。",
+    "建立成本分担机制。",
+    "三市共担建设成本。",
+    "基础设施成本由各方共同承担。",
+    "各市按比例承担运营费用。",
+    "投入共担，收益共享。",
+    "两市分摊治理成本。",
+]
+NEG = [
+    "加快发展现代服务业。",
+    "提高城市治理水平。",
+    "推进新型城镇化建设。",
+    "加强生态文明建设。",
+    "扩大对外开放。",
+    "提升居民收入水平。",
+    "优化营商环境。",
+    "推进乡村振兴。",
+    "明确事权和支出责任。",
+    "完善社会保障体系。",
+]
 
 
 def corpus() -> list[LabelledSentence]:
@@ -31,7 +49,11 @@ def corpus() -> list[LabelledSentence]:
     for d, genre in enumerate(["law", "news", "paper", "report"]):
         for k, s in enumerate(COST):
             status = "established" if genre == "news" else "proposed"
-            out.append(LabelledSentence(s if k % 4 != d else s + "（试行）", ["cost_sharing"], status, doc=f"d{d}", genre=genre))
+            out.append(
+                LabelledSentence(
+                    s if k % 4 != d else s + "（试行）", ["cost_sharing"], status, doc=f"d{d}", genre=genre
+                )
+            )
         for s in NEG:
             out.append(LabelledSentence(s, [], None, doc=f"d{d}", genre=genre))
     return out
@@ -51,7 +73,9 @@ def test_groups_are_documents() -> None:
 
 def test_policy_is_per_type_and_rare_types_keep_the_rules() -> None:
     y = np.array([[1, 0], [1, 0], [0, 0], [1, 1], [0, 0], [1, 0], [0, 0], [1, 0]])
-    probs = np.array([[.9, .1], [.8, .2], [.3, .1], [.7, .9], [.2, .1], [.4, .1], [.1, .1], [.95, .1]])
+    probs = np.array(
+        [[0.9, 0.1], [0.8, 0.2], [0.3, 0.1], [0.7, 0.9], [0.2, 0.1], [0.4, 0.1], [0.1, 0.1], [0.95, 0.1]]
+    )
     rule = np.array([[0, 0], [1, 0], [1, 0], [0, 1], [0, 1], [1, 0], [0, 0], [0, 0]], dtype=bool)
     pol = choose_policy(y, probs, rule, ["a", "b"])
     assert pol["b"] == {"add": 1.01, "keep": 0.0, "cv_f1": 0.6667}  # one positive: rules alone
@@ -62,9 +86,14 @@ def test_policy_is_per_type_and_rare_types_keep_the_rules() -> None:
 
 def test_train_with_rules_context_and_status(tmp_path: Path) -> None:
     data = corpus()
-    clf = MechanismClassifier.train(data, labels=["cost_sharing", "tax_sharing"], cv=4, rules=rules,
-                                    status_rule=status_rule,
-                                    context=lambda e: {"ctx:news"} if e.genre == "news" else set())
+    clf = MechanismClassifier.train(
+        data,
+        labels=["cost_sharing", "tax_sharing"],
+        cv=4,
+        rules=rules,
+        status_rule=status_rule,
+        context=lambda e: {"ctx:news"} if e.genre == "news" else set(),
+    )
     assert clf.uses_rules and clf.uses_context and set(CONTEXT_FEATURES) <= set(clf.weights.extra)
     assert set(clf.meta["policy"]) == {"cost_sharing"} and clf.meta["metrics"]["grouping"] == "document"
     assert clf.meta["n_documents"] == 4
@@ -79,7 +108,9 @@ def test_train_with_rules_context_and_status(tmp_path: Path) -> None:
     texts = ["投入共担。", "推进乡村振兴。"]
     ctx = [{"ctx:news"}, set()]
     assert (back.predict_proba(texts, [[], []], ctx) == clf.predict_proba(texts, [[], []], ctx)).all()
-    assert back.predict_status(texts, ["proposed", "proposed"]) == clf.predict_status(texts, ["proposed", "proposed"])
+    assert back.predict_status(texts, ["proposed", "proposed"]) == clf.predict_status(
+        texts, ["proposed", "proposed"]
+    )
     if st["used"] == "model":
         assert clf.status_weights is not None and back.status_weights is not None
     else:
@@ -99,17 +130,38 @@ def test_genre_table_holds_out_each_genre() -> None:
 def test_reader_takes_adjudicated_format_genres_and_excludes_gold(tmp_path: Path) -> None:
     adj = tmp_path / "adjudicated"
     adj.mkdir()
-    rows = [{"doc": "law-a", "i": 0, "sentence": "第一条 建立成本共担机制。", "types": ["cost_sharing"], "status": "proposed"},
-            {"doc": "law-a", "i": 1, "sentence": "第二条 加快发展。", "types": [], "status": None}]
-    (adj / "law-a.jsonl").write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
-    (adj / "gold-doc.jsonl").write_text(json.dumps({"doc": "gold-doc", "i": 0, "sentence": "设立合作基金。",
-                                                    "types": ["joint_fund"]}, ensure_ascii=False) + "\n", encoding="utf-8")
+    rows = [
+        {
+            "doc": "law-a",
+            "i": 0,
+            "sentence": "第一条 建立成本共担机制。",
+            "types": ["cost_sharing"],
+            "status": "proposed",
+        },
+        {"doc": "law-a", "i": 1, "sentence": "第二条 加快发展。", "types": [], "status": None},
+    ]
+    (adj / "law-a.jsonl").write_text(
+        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8"
+    )
+    (adj / "gold-doc.jsonl").write_text(
+        json.dumps(
+            {"doc": "gold-doc", "i": 0, "sentence": "设立合作基金。", "types": ["joint_fund"]},
+            ensure_ascii=False,
+        )
+        + "\n",
+        encoding="utf-8",
+    )
     manifest = tmp_path / "MANIFEST.csv"
-    manifest.write_text("id,doc_type,split\nlaw-a,other,dev\nnews-b,news,dev\nheld,report,heldout\n", encoding="utf-8")
+    manifest.write_text(
+        "id,doc_type,split\nlaw-a,other,dev\nnews-b,news,dev\nheld,report,heldout\n", encoding="utf-8"
+    )
     genres = manifest_genres(manifest)
     assert genres == {"law-a": "law", "news-b": "news"}  # held-out rows are never read
     data = load_training_data([adj], genres=genres, exclude_docs={"gold-doc"})
-    assert [(e.doc, e.genre, e.types) for e in data] == [("law-a", "law", ["cost_sharing"]), ("law-a", "law", [])]
+    assert [(e.doc, e.genre, e.types) for e in data] == [
+        ("law-a", "law", ["cost_sharing"]),
+        ("law-a", "law", []),
+    ]
 
 
 def test_indexed_labels_read_their_sentences_from_the_source_and_refuse_a_changed_cut(tmp_path: Path) -> None:
@@ -126,8 +178,16 @@ def test_indexed_labels_read_their_sentences_from_the_source_and_refuse_a_change
     i = next(k for k, s in enumerate(sents) if "成本共担" in s)
     adj = tmp_path / "adjudicated"
     adj.mkdir()
-    rows = [{"doc": "law-a", "i": k, "sha": sentence_digest(s), "types": ["cost_sharing"] if k == i else [],
-             "status": "proposed" if k == i else None} for k, s in enumerate(sents)]
+    rows = [
+        {
+            "doc": "law-a",
+            "i": k,
+            "sha": sentence_digest(s),
+            "types": ["cost_sharing"] if k == i else [],
+            "status": "proposed" if k == i else None,
+        }
+        for k, s in enumerate(sents)
+    ]
     (adj / "law-a.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
     data = load_training_data([adj], texts=texts)
     assert {e.text: e.types for e in data}[sents[i]] == ["cost_sharing"]

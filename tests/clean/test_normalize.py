@@ -66,7 +66,7 @@ def test_normalize_whitespace(raw: str, expected: str) -> None:
 
 
 WRAPPED = "城市群是城市发展的最高层次的空间组织形\n式。作为资源要素的主要集聚地和协同创新\n的最强承载体。" * 3
-FLOWED = ("城市群是城市发展的最高层次的空间组织形式。作为资源要素的主要集聚地和协同创新的最强承载体。" * 3)
+FLOWED = "城市群是城市发展的最高层次的空间组织形式。作为资源要素的主要集聚地和协同创新的最强承载体。" * 3
 
 
 def test_reflow_joins_hard_wrapped_lines() -> None:
@@ -74,13 +74,17 @@ def test_reflow_joins_hard_wrapped_lines() -> None:
 
 
 def test_reflow_joins_across_blank_line_after_every_wrapped_line() -> None:
-    text = ("城市群是城市发展的最高层次的空间组织形\n\n式。作为资源要素的主要集聚地和协同创新\n\n的最强承载体。\n\n") * 3
+    text = (
+        "城市群是城市发展的最高层次的空间组织形\n\n式。作为资源要素的主要集聚地和协同创新\n\n的最强承载体。\n\n"
+    ) * 3
     para = "城市群是城市发展的最高层次的空间组织形式。作为资源要素的主要集聚地和协同创新的最强承载体。"
     assert reflow(text) == "\n".join([para] * 3)
 
 
 def test_reflow_keeps_paragraph_per_line_text() -> None:
-    text = "城市群是城市发展的最高层次的空间组织形式。\n作为资源要素的主要集聚地和协同创新的最强承载体。\n" * 4
+    text = (
+        "城市群是城市发展的最高层次的空间组织形式。\n作为资源要素的主要集聚地和协同创新的最强承载体。\n" * 4
+    )
     assert reflow(text) == text
 
 
@@ -98,7 +102,6 @@ def test_reflow_joins_latin_words_with_a_space() -> None:
 
 def test_normalize_whitespace_keeps_latin_han_space() -> None:
     assert normalize_whitespace("城 市 群  发展\n\n\n  GDP 增长") == "城市群发展\n\nGDP 增长"
-
 
 
 def test_to_simplified_converts_traditional_text() -> None:
@@ -136,16 +139,16 @@ def test_clean_pages_offsets_cover_text() -> None:
     assert c.pages[-1].end == len(c.text)
     for prev, nxt in zip(c.pages, c.pages[1:]):
         assert prev.end <= nxt.start
-        assert c.text[prev.end:nxt.start].strip() == ""
+        assert c.text[prev.end : nxt.start].strip() == ""
     for p, raw in zip(c.pages, pages):
-        assert c.text[p.start:p.end] == raw
+        assert c.text[p.start : p.end] == raw
 
 
 def test_clean_pages_joins_sentence_over_page_break() -> None:
     c = clean_pages(["第一页的内容讲到城市群的发展需要建立成本共担", "利益共享机制。第二页。"])
     assert c.text == "第一页的内容讲到城市群的发展需要建立成本共担利益共享机制。第二页。"
     assert c.pages[0].end == c.pages[1].start == 22
-    assert c.text[c.pages[1].start:c.pages[1].end] == "利益共享机制。第二页。"
+    assert c.text[c.pages[1].start : c.pages[1].end] == "利益共享机制。第二页。"
 
 
 def test_clean_pages_separates_finished_page() -> None:
@@ -162,7 +165,9 @@ def test_clean_pages_unpaged_has_no_page_records() -> None:
 # -- properties -------------------------------------------------------------
 SIMPLIFIED_HAN = "城市群都市圈长三角一体化发展建立成本共担利益共享机制生态保护补偿"
 _text = st.text(
-    alphabet=st.sampled_from(list(SIMPLIFIED_HAN) + list(" \n\t\u3000,.;:()-—，。；：（）ＡＢ１２ab12%\r\u200b")),
+    alphabet=st.sampled_from(
+        list(SIMPLIFIED_HAN) + list(" \n\t\u3000,.;:()-—，。；：（）ＡＢ１２ab12%\r\u200b")
+    ),
     max_size=300,
 )
 _any_text = st.text(max_size=300)

@@ -51,7 +51,9 @@ def mechs(rules: Extractor, tmp_path: Path, text: str) -> dict[str, dict]:
     return out
 
 
-def test_national_document_does_not_hand_mechanisms_to_one_agglomeration(rules: Extractor, tmp_path: Path) -> None:
+def test_national_document_does_not_hand_mechanisms_to_one_agglomeration(
+    rules: Extractor, tmp_path: Path
+) -> None:
     found = mechs(rules, tmp_path, NATIONAL)
     # named in its own sentence
     assert found["推进长三角生态环境联防联控。"]["link_basis"] == "sentence"
@@ -64,7 +66,9 @@ def test_national_document_does_not_hand_mechanisms_to_one_agglomeration(rules: 
 
 
 def test_heading_links_only_under_its_own_heading(rules: Extractor, tmp_path: Path) -> None:
-    text = "综合报告\n一、推进长三角一体化\n建立跨省流域横向生态补偿机制。\n二、其他工作\n建立成本分担机制。\n"
+    text = (
+        "综合报告\n一、推进长三角一体化\n建立跨省流域横向生态补偿机制。\n二、其他工作\n建立成本分担机制。\n"
+    )
     found = mechs(rules, tmp_path, text)
     assert found["建立跨省流域横向生态补偿机制。"]["link_basis"] == "heading"
     assert found["建立跨省流域横向生态补偿机制。"]["agglomerations"] == ["yangtze_delta"]

@@ -35,7 +35,9 @@ def doc(tmp_path: Path):
 
 
 def mech(ex, sentence_part: str) -> dict[str, dict]:
-    return {m.type: m.attributes for m in ex.mentions if m.kind == "mechanism" and sentence_part in m.sentence}
+    return {
+        m.type: m.attributes for m in ex.mentions if m.kind == "mechanism" and sentence_part in m.sentence
+    }
 
 
 def test_agglomerations_counted_and_primary(rules: Extractor, doc) -> None:
@@ -59,7 +61,7 @@ def test_mechanisms_with_attributes_and_linked_agglomeration(rules: Extractor, d
 def test_offsets_page_and_sentence_are_consistent(rules: Extractor, doc) -> None:
     ex = rules.extract(doc)
     for m in ex.mentions:
-        assert doc.text[m.start:m.end] == m.text
+        assert doc.text[m.start : m.end] == m.text
         s = doc.sentences[m.sentence_index]
         assert s.start <= m.start and m.end <= s.end and s.text == m.sentence
 
@@ -99,12 +101,34 @@ def test_output_contract(rules: Extractor, doc) -> None:
     out = to_output([document_output(doc, rules.extract(doc))], [])
     assert out["schema"] == "policytext/v1"
     d = out["documents"][0]
-    for key in ("id", "path", "title", "date", "date_source", "doc_type", "pages", "agglomerations",
-                "primary_agglomeration", "mentions", "warnings"):
+    for key in (
+        "id",
+        "path",
+        "title",
+        "date",
+        "date_source",
+        "doc_type",
+        "pages",
+        "agglomerations",
+        "primary_agglomeration",
+        "mentions",
+        "warnings",
+    ):
         assert key in d
     for m in d["mentions"]:
-        assert {"kind", "type", "text", "sentence", "sentence_index", "page", "start", "end", "score", "source",
-                "attributes"} <= set(m)
+        assert {
+            "kind",
+            "type",
+            "text",
+            "sentence",
+            "sentence_index",
+            "page",
+            "start",
+            "end",
+            "score",
+            "source",
+            "attributes",
+        } <= set(m)
         if m["kind"] == "mechanism":
             assert {"status", "stage", "domains", "agglomerations"} <= set(m["attributes"])
     # one mechanism mention per (sentence, type)
@@ -124,8 +148,10 @@ def test_traditional_text_maps_to_the_same_ids(rules: Extractor, tmp_path: Path)
 
 def test_user_gazetteer_entries_extend_the_default(tmp_path: Path) -> None:
     extra = tmp_path / "mine.jsonl"
-    extra.write_text('{"id": "subei_metro", "name": "苏北都市圈", "kind": "metro", "aliases": ["苏北城市带"]}\n',
-                     encoding="utf-8")
+    extra.write_text(
+        '{"id": "subei_metro", "name": "苏北都市圈", "kind": "metro", "aliases": ["苏北城市带"]}\n',
+        encoding="utf-8",
+    )
     ex = Extractor.load(model=False, gazetteer=extra)
     p = tmp_path / "d.txt"
     p.write_text("推进苏北城市带和长三角协同发展。\n", encoding="utf-8")

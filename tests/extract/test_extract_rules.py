@@ -22,7 +22,10 @@ POSITIVE = [
     ("建立成本共担、利益共享机制。", {"cost_sharing", "benefit_sharing"}),
     ("五、高效率畅通完善补偿共享机制", {"interest_compensation", "benefit_sharing"}),
     ("流域上下游补偿资金由两市财政部门按季度拨付。", {"eco_compensation"}),
-    ("探索在产业移出地和移入地之间建立横向财政转移支付制度，实行税收两地分成。", {"fiscal_transfer", "tax_sharing"}),
+    (
+        "探索在产业移出地和移入地之间建立横向财政转移支付制度，实行税收两地分成。",
+        {"fiscal_transfer", "tax_sharing"},
+    ),
     ("探索建立合理的税收利益共享和征管协调机制。", {"tax_sharing"}),
     ("建立区域合作基金，用于公共事务支出。", {"joint_fund"}),
     ("探索联合组建区域性交通投资公司和公交集团公司。", {"joint_investment"}),
@@ -84,7 +87,7 @@ def test_stage_is_the_governing_verb(sentence: str, cue: str, expected: str, tx:
 def test_cue_span_points_into_the_sentence(tx: Taxonomy) -> None:
     s = "各市应当建立横向生态保护补偿机制。"
     (m,) = match_types(s, tx)
-    assert s[m.start:m.end] == m.cue and "补偿" in m.cue
+    assert s[m.start : m.end] == m.cue and "补偿" in m.cue
 
 
 def test_weak_cue_needs_cross_jurisdiction_context(tx: Taxonomy) -> None:
@@ -110,7 +113,10 @@ def test_user_taxonomy_replaces_the_default(tmp_path) -> None:
         ("not toml [[[", "not a valid UTF-8 TOML"),
         ('[taxonomy]\nname="x"\n[[types]]\nid="a"\ncues=["x"]\n', "version"),
         ('[taxonomy]\nversion="1"\n[[types]]\nid="a"\ncues=["(unclosed"]\n', "bad pattern"),
-        ('[taxonomy]\nversion="1"\n[[types]]\nid="a"\ncues=["x"]\n[[types]]\nid="a"\ncues=["y"]\n', "duplicate"),
+        (
+            '[taxonomy]\nversion="1"\n[[types]]\nid="a"\ncues=["x"]\n[[types]]\nid="a"\ncues=["y"]\n',
+            "duplicate",
+        ),
     ],
 )
 def test_malformed_taxonomy_is_a_one_line_error(tmp_path, content: str, needle: str) -> None:
@@ -125,9 +131,21 @@ def test_malformed_taxonomy_is_a_one_line_error(tmp_path, content: str, needle: 
 
 def test_default_taxonomy_covers_the_spec_ids(tx: Taxonomy) -> None:
     assert set(tx.ids) == {
-        "cost_sharing", "benefit_sharing", "tax_sharing", "eco_compensation", "interest_compensation",
-        "fiscal_transfer", "joint_fund", "joint_investment", "coordination_body", "planning_coordination",
-        "performance_assessment", "mutual_recognition", "joint_enforcement", "service_sharing", "co_built_parks",
+        "cost_sharing",
+        "benefit_sharing",
+        "tax_sharing",
+        "eco_compensation",
+        "interest_compensation",
+        "fiscal_transfer",
+        "joint_fund",
+        "joint_investment",
+        "coordination_body",
+        "planning_coordination",
+        "performance_assessment",
+        "mutual_recognition",
+        "joint_enforcement",
+        "service_sharing",
+        "co_built_parks",
         "factor_market",
     }
     assert tx.resolve("生态补偿") == "eco_compensation" and tx.resolve("Joint fund") == "joint_fund"
@@ -136,12 +154,18 @@ def test_default_taxonomy_covers_the_spec_ids(tx: Taxonomy) -> None:
 @pytest.mark.parametrize(
     "sentence,provision,expected",
     [
-        ("第十条 补偿资金按年度拨付。", True, "established"),          # a standing procedure
-        ("第三条 各市应当建立生态补偿机制。", True, "proposed"),          # a task
-        ("本办法所称横向生态保护补偿，是指下游受益地区对上游地区给予补偿。", False, "established"),  # a definition
+        ("第十条 补偿资金按年度拨付。", True, "established"),  # a standing procedure
+        ("第三条 各市应当建立生态补偿机制。", True, "proposed"),  # a task
+        (
+            "本办法所称横向生态保护补偿，是指下游受益地区对上游地区给予补偿。",
+            False,
+            "established",
+        ),  # a definition
         ("四市国有企业共同出资组建了轨道交通投资公司。", False, "established"),  # reported as done
-        ("补偿资金按年度拨付。", False, "proposed"),                    # outside a provision: no evidence
+        ("补偿资金按年度拨付。", False, "proposed"),  # outside a provision: no evidence
     ],
 )
-def test_status_of_provisions_and_reports(sentence: str, provision: bool, expected: str, tx: Taxonomy) -> None:
+def test_status_of_provisions_and_reports(
+    sentence: str, provision: bool, expected: str, tx: Taxonomy
+) -> None:
     assert status_of(sentence, tx, provision=provision) == expected

@@ -25,7 +25,10 @@ from policytext.nlp.tokenizer import (
 
 GAZETTEER = Gazetteer.load()
 NAMES = sorted({line.split(" ", 1)[0] for line in GAZETTEER.jieba_userdict().splitlines() if line})
-CONTEXT_CHARS = "的发展建设推进区域合作机制城市经济一体化协同共享省市北京上海广州深圳成都重庆长江珠三角群圈都市中部西部东部和与及、，。 \n"
+CONTEXT_CHARS = (
+    "的发展建设推进区域合作机制城市经济一体化协同共享省市"
+    "北京上海广州深圳成都重庆长江珠三角群圈都市中部西部东部和与及、，。 \n"
+)
 
 # fmt: off
 WHOLE = [
@@ -95,8 +98,11 @@ def test_tokenizer_gazetteer_names_whole(tok_nlp: Language, name: str, left: str
         pos = text.find(other)
         while pos != -1:
             other_end = pos + len(other)
-            if (pos, other_end) != (start, end) and pos < end and start < other_end and not (
-                start <= pos and other_end <= end
+            if (
+                (pos, other_end) != (start, end)
+                and pos < end
+                and start < other_end
+                and not (start <= pos and other_end <= end)
             ):
                 return  # another form overlaps or contains the placed name
             pos = text.find(other, pos + 1)
@@ -145,7 +151,10 @@ def test_tokenizer_userdict_survives_fresh_process(tmp_path: Path) -> None:
     assert (tmp_path / "pipeline" / "tokenizer" / "userdict.txt").exists()
     out = subprocess.run(
         [sys.executable, "-c", _CHILD, str(tmp_path / "pipeline"), text],
-        capture_output=True, text=True, check=True, timeout=120,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
     )
     result = json.loads(out.stdout.strip().splitlines()[-1])
     assert result["tokens"] == expected
@@ -157,7 +166,15 @@ def test_tokenizer_userdict_survives_fresh_process(tmp_path: Path) -> None:
 
 def test_tokenizer_userdict_entries() -> None:
     words = {w for w, _, _ in parse_userdict(make_nlp(with_components=False).tokenizer.userdict)}
-    assert {"长株潭都市圈", "兰州—西宁城市群", "兰州-西宁城市群", "税收分成", "成本共担", "生态补偿", "联席会议"} <= words
+    assert {
+        "长株潭都市圈",
+        "兰州—西宁城市群",
+        "兰州-西宁城市群",
+        "税收分成",
+        "成本共担",
+        "生态补偿",
+        "联席会议",
+    } <= words
 
 
 def test_tokenizer_userdict_takes_the_literal_cue_words_not_the_patterns(tmp_path: Path) -> None:
@@ -167,8 +184,11 @@ def test_tokenizer_userdict_takes_the_literal_cue_words_not_the_patterns(tmp_pat
     toml = tmp_path / "t.toml"
     toml.write_text(
         '[taxonomy]\nversion = "1"\n[[types]]\nid = "cost_sharing"\nzh = "成本共担"\n'
-        'words = ["成本分摊", "按比例出资", "的成本"]\ncues = ["共同承担[^。；]{0,15}费用", "(?:成本|费用)共担"]\n'
-        'weak_words = ["费用互认"]\n', encoding="utf-8")
+        'words = ["成本分摊", "按比例出资", "的成本"]\n'
+        'cues = ["共同承担[^。；]{0,15}费用", "(?:成本|费用)共担"]\n'
+        'weak_words = ["费用互认"]\n',
+        encoding="utf-8",
+    )
     words = taxonomy_words(Taxonomy.load(toml))
     # literal words and the type name, not expansions of regular expressions; 的 never inside a word
     assert words == ["成本共担", "成本分摊", "按比例出资", "费用互认"]
@@ -176,5 +196,8 @@ def test_tokenizer_userdict_takes_the_literal_cue_words_not_the_patterns(tmp_pat
 
 
 def test_tokenizer_words_and_spaces() -> None:
-    assert words_and_spaces(["a", " ", "b", " ", " ", "c", "\n"]) == (["a", "b", " ", "c", "\n"], [True, True, False, False, False])
+    assert words_and_spaces(["a", " ", "b", " ", " ", "c", "\n"]) == (
+        ["a", "b", " ", "c", "\n"],
+        [True, True, False, False, False],
+    )
     assert words_and_spaces([" ", "a"]) == ([" ", "a"], [False, False])
