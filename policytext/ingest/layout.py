@@ -162,6 +162,20 @@ def _crosses(left: Char, right: Char, split: float | None) -> bool:
     return split is not None and left.x1 <= split + 0.5 and right.x0 >= split - 0.5 and right.x0 > left.x1
 
 
+def _continues(last: Char, c: Char, gap: float, split: float | None) -> bool:
+    """True when ``c`` goes on the run that ends with ``last`` (both on one line).
+
+    The gap may be negative: loose boxes of full-width punctuation are an em wide
+    while the pen advances half an em (``》，`` set tight), so a box that overlaps
+    its predecessor still continues the run when the pen moved forward.
+    """
+    size = max(c.size, last.size)
+    dx = c.x0 - last.x1
+    if dx > gap * size or _crosses(last, c, split):
+        return False
+    return dx >= -0.5 * size or c.x0 - last.x0 >= 0.25 * size
+
+
 def _runs(chars: list[Char], gap: float, split: float | None = None) -> list[list[Char]]:
     """Split characters, in drawing order, into horizontal runs on one line without a wide gap
     (and never across the gutter ``split``)."""
@@ -174,9 +188,8 @@ def _runs(chars: list[Char], gap: float, split: float | None = None) -> list[lis
                 cur.append(c)
             continue
         if last is not None:
-            size = max(c.size, last.size)
             same_line = _overlap(c, last) > 0.5 * min(c.bottom - c.top, last.bottom - last.top)
-            if same_line and -0.5 * size <= c.x0 - last.x1 <= gap * size and not _crosses(last, c, split):
+            if same_line and _continues(last, c, gap, split):
                 cur.append(c)
                 last = c
                 continue
@@ -249,23 +262,66 @@ def page_segments(chars: list[Char], *, gap: float = 1.2, split: float | None = 
     the same line are merged.
     """
     chars = [c for c in _dedupe(chars) if c.text and c.text not in "\r\n" and c.size > 0]
-    runs = sorted(_runs(chars, gap, split), key=lambda r: r[0].x0)
+    return [seg for seg in (_segment(m) for m in _merge_runs(_runs(chars, gap, split), gap, split)) if seg]
+
+
+def _merge_runs(runs: list[list[Char]], gap: float, split: float | None) -> list[list[Char]]:
+    """Join runs that continue each other on one line, left to right; linear in the number of runs.
+
+    A run is appended to the latest run whose last glyph it continues. Candidates are
+    looked up in buckets of the tail's height on the page (one bucket per largest em),
+    and a bucket forgets runs whose tail lies too far left to be continued by any later
+    run (runs come in order of their left edge): a page of scattered glyphs stays linear.
+    """
+    runs = sorted(runs, key=lambda r: r[0].x0)
+    if not runs:
+        return []
+    em = max(max(c.size for c in run) for run in runs)
+    cell = max(1.0, em)
+    reach = gap * em
     merged: list[list[Char]] = []
+    tails: list[Char] = []
+    buckets: dict[int, list[int]] = {}
+    pruned_at: dict[int, int] = {}
+
+    def tail_of(seg: list[Char]) -> Char:
+        return next((c for c in reversed(seg) if not c.text.isspace()), seg[-1])
+
+    def file(k: int) -> None:
+        key = int((tails[k].top + tails[k].bottom) / 2 // cell)
+        bucket = buckets.setdefault(key, [])
+        if not bucket or bucket[-1] != k:
+            bucket.append(k)
+
     for run in runs:
         head = run[0]
-        for seg in reversed(merged):
-            tail = next((c for c in reversed(seg) if not c.text.isspace()), seg[-1])
-            size = max(head.size, tail.size)
-            if (
-                _overlap(head, tail) > 0.5 * min(head.bottom - head.top, tail.bottom - tail.top)
-                and -0.5 * size <= head.x0 - tail.x1 <= gap * size
-                and not _crosses(tail, head, split)
-            ):
-                seg.extend(run)
-                break
+        key = int((head.top + head.bottom) / 2 // cell)
+        best = -1
+        for b in (key - 1, key, key + 1):
+            bucket = buckets.get(b)
+            if not bucket:
+                continue
+            if len(bucket) >= 2 * pruned_at.get(b, 8):  # amortised: drop runs left behind for good
+                bucket[:] = [k for k in bucket if tails[k].x1 >= head.x0 - reach]
+                pruned_at[b] = max(8, len(bucket))
+            for k in reversed(bucket):
+                if k <= best:
+                    break
+                tail = tails[k]
+                if _overlap(head, tail) > 0.5 * min(
+                    head.bottom - head.top, tail.bottom - tail.top
+                ) and _continues(tail, head, gap, split):
+                    best = k
+                    break
+        if best >= 0:
+            merged[best].extend(run)
+            tails[best] = tail_of(merged[best])
+            file(best)
         else:
             merged.append(list(run))
-    return [seg for seg in (_segment(m) for m in merged) if seg is not None]
+            tails.append(tail_of(run))
+            file(len(merged) - 1)
+    return merged
 
 
 def page_rows(chars: list[Char], *, gap: float = 1.2, split: float | None = None) -> list[list[Segment]]:
@@ -337,7 +393,7 @@ def find_gutter(segments: list[Segment], *, min_side: int = 3) -> float | None:
         return None
     best: tuple[int, int] | None = None
     start: int | None = None
-    for i, c in enumerate(cover + [floor + 1]):
+    for i, c in enumerate([*cover, floor + 1]):
         if c == floor and start is None:
             start = i
         elif c != floor and start is not None:
