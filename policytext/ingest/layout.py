@@ -440,9 +440,9 @@ def order_lines(
         right_bounds = (min((s.x0 for s in rights), default=gutter), right_edge)
         for k, s in enumerate(spanning):
             keyed.append(((k, 1, 0, s.center_y, s.x0), s, (-1, 2), (left_edge, right_edge)))
-        for side, group in ((0, lefts), (1, rights)):
+        for side, members in ((0, lefts), (1, rights)):
             b = left_bounds if side == 0 else right_bounds
-            for s in group:
+            for s in members:
                 band = bisect_left(tops, s.center_y)
                 keyed.append(((band, 0, side, s.center_y, s.x0), s, (band, side), b))
     keyed.sort(key=lambda k: k[0])
