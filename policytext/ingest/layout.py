@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 import statistics
+import unicodedata
 from bisect import bisect_left
 from dataclasses import dataclass
 from itertools import pairwise
@@ -32,15 +33,20 @@ PAGE_NUMBER_RE = re.compile(
     r"^(?:[-—–－·•~\s]*\d{1,4}[-—–－·•~\s]*"
     r"|第\s*\d{1,4}\s*页(?:\s*[/,，]?\s*共\s*\d{1,4}\s*页)?"
     r"|\d{1,4}\s*/\s*\d{1,4}"
-    r"|(?:page|p\.)\s*\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?)$",
+    r"|(?:page|p\.)\s*\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?"
+    r"|[-—–－·•~\s]*(?=[ivx])x{0,3}(?:ix|iv|v?i{0,3})[-—–－·•~\s]*)$",  # roman folios of front matter
     re.IGNORECASE,
 )
 LABEL_RE = re.compile(
     r"^(摘\s*要|关键词|关键字|作者简介|基金项目|中图分类号|文献标识码|文章编号|收稿日期|Abstract|Key\s*words)\s*[:：]",
     re.IGNORECASE,
 )
+SENTENCE_END = frozenset("。！？：；…!?:;")
 _DIGITS_RE = re.compile(r"\d+")
 _SPACES_RE = re.compile(r"\s+")
+# a space between two CJK characters is letter-spacing or justification, never a word break
+_CJK_CLASS = r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]"
+_CJK_SPACE_RE = re.compile(rf"(?<={_CJK_CLASS}) (?={_CJK_CLASS})")
 
 
 def is_cjk(ch: str) -> bool:
@@ -115,7 +121,8 @@ def _join_chars(chars: list[Char]) -> str:
                 out.append(" ")
         out.append(c.text)
         prev = c
-    return _SPACES_RE.sub(" ", "".join(out)).strip()
+    text = _SPACES_RE.sub(" ", "".join(out)).strip()
+    return expand_ligature(_CJK_SPACE_RE.sub("", text) if " " in text else text)
 
 
 def _segment(chars: list[Char]) -> Segment | None:
@@ -146,12 +153,27 @@ def _dedupe(chars: list[Char]) -> list[Char]:
     """Drop glyphs drawn twice at the same place (fake bold, shadow text)."""
     seen: set[tuple[str, int, int]] = set()
     out: list[Char] = []
+    prev: Char | None = None
     for c in chars:
         key = (c.text, round(c.x0), round(c.top))
-        if key not in seen:
+        # the letters of a ligature share one box and come one after the other ("ff" in "Effects")
+        ligature = prev is not None and prev.x0 == c.x0 and prev.x1 == c.x1 and prev.top == c.top
+        if key not in seen or ligature:
             seen.add(key)
             out.append(c)
+        prev = c
     return out
+
+
+def expand_ligature(text: str) -> str:
+    """Latin typographic ligatures (U+FB00-FB06: ``ﬀ ﬁ ﬂ ﬃ ﬄ ﬅ ﬆ``) as their letters; other text as is.
+
+    NFKC applies only there: on the rest of a Chinese page it would turn full-width
+    punctuation into ASCII.
+    """
+    if any("\ufb00" <= ch <= "\ufb06" for ch in text):
+        return "".join(unicodedata.normalize("NFKC", ch) if "\ufb00" <= ch <= "\ufb06" else ch for ch in text)
+    return text
 
 
 def _overlap(a: Char | Segment, b: Char | Segment) -> float:
@@ -159,7 +181,14 @@ def _overlap(a: Char | Segment, b: Char | Segment) -> float:
 
 
 def _crosses(left: Char, right: Char, split: float | None) -> bool:
-    return split is not None and left.x1 <= split + 0.5 and right.x0 >= split - 0.5 and right.x0 > left.x1
+    """True when the step from ``left`` to ``right`` jumps over the gutter ``split``: a real gap
+    (a quarter em) on both sides of it; a full-width line set tight runs over it."""
+    return (
+        split is not None
+        and left.x1 <= split + 0.5
+        and right.x0 >= split - 0.5
+        and right.x0 - left.x1 > 0.25 * min(left.size, right.size)
+    )
 
 
 def _continues(last: Char, c: Char, gap: float, split: float | None) -> bool:
@@ -173,6 +202,8 @@ def _continues(last: Char, c: Char, gap: float, split: float | None) -> bool:
     dx = c.x0 - last.x1
     if dx > gap * size or _crosses(last, c, split):
         return False
+    if c.x0 == last.x0 and c.x1 == last.x1:  # letters of one ligature glyph
+        return True
     return dx >= -0.5 * size or c.x0 - last.x0 >= 0.25 * size
 
 
@@ -234,7 +265,9 @@ def char_gutter(chars: list[Char], *, min_gap: float = 6.0) -> float | None:
     np.add.at(delta, ends[ok], -1)
     cover = np.cumsum(delta)[lo : hi + 1]
     rows = len({round((c.top + c.bottom) / 2 / max(1.0, 0.5 * c.size)) for c in inked})
-    free = cover <= max(1, rows // 15)  # a few full-width lines (title, abstract) may cross
+    # a few full-width lines (title, abstract) may cross: up to a fifth of the rows the columns hold
+    crossing = max(1, rows // 15, min(int(0.2 * float(np.median(cover))), rows // 6))
+    free = cover <= crossing
     best: tuple[int, int] | None = None
     start: int | None = None
     for i, f in enumerate([*free.tolist(), False]):
@@ -408,6 +441,10 @@ def find_gutter(segments: list[Segment], *, min_side: int = 3) -> float | None:
     right = [s for s in narrow if s.x0 >= gutter]
     if len(left) < min_side or len(right) < min_side:
         return None
+    # a column of folios beside titles (a table of contents) or of figures beside labels is no text column
+    wl, wr = _median([s.x1 - s.x0 for s in left], 0.0), _median([s.x1 - s.x0 for s in right], 0.0)
+    if min(wl, wr) < 0.3 * max(wl, wr):
+        return None
     for side in (left, right):
         edge = min(s.x0 for s in side)
         aligned = sum(1 for s in side if s.x0 <= edge + 2.5 * s.size)
@@ -425,6 +462,8 @@ def order_lines(
 
     With a gutter, segments crossing it are full-width blocks that cut the page
     into bands; in each band the left column is read before the right one.
+    Segments on one row of a column (cells of a table, a contents entry and its
+    page) are joined by a tab.
     """
     left_edge, right_edge = bounds
     keyed: list[tuple[tuple[float, ...], Segment, tuple[int, int], tuple[float, float]]] = []
@@ -452,7 +491,7 @@ def order_lines(
         if prev is not None and prev.group == group and s.top < prev.bottom and s.bottom > prev.top:
             overlap = min(s.bottom, prev.bottom) - max(s.top, prev.top)
             if overlap > 0.5 * min(s.size, prev.size):
-                prev.text = f"{prev.text} {s.text}" if s.x0 > prev.x1 else f"{s.text} {prev.text}"
+                prev.text = f"{prev.text}\t{s.text}" if s.x0 > prev.x1 else f"{s.text}\t{prev.text}"
                 prev.x0, prev.x1 = min(prev.x0, s.x0), max(prev.x1, s.x1)
                 prev.top, prev.bottom = min(prev.top, s.top), max(prev.bottom, s.bottom)
                 continue
@@ -485,6 +524,8 @@ def reflow(lines: list[Line]) -> list[str]:
         if a.group == b.group and abs(a.size - b.size) < 0.5 and b.top > a.top
     ]
     pitch = _median(pitches, 0.0)
+    _snap_edges(lines)
+    _narrow_blocks(lines)
     paragraphs: list[str] = []
     prev: Line | None = None
     for ln in lines:
@@ -494,6 +535,58 @@ def reflow(lines: list[Line]) -> list[str]:
             paragraphs[-1] += _joiner(paragraphs[-1], ln.text) + ln.text
         prev = ln
     return paragraphs
+
+
+def _narrow_blocks(lines: list[Line]) -> None:
+    """Give lines of a narrow justified block (text set beside a figure or box) their own right edge.
+
+    A left-aligned line that ends where its neighbour in the group ends, short of the
+    group's right bound, is full in a narrower block: its right bound becomes its end,
+    so a sentence wrapped there runs on.
+    """
+    for i, ln in enumerate(lines):
+        if len(ln.text) < 4 or ln.right - ln.x1 <= 0.5 * ln.size or ln.x0 - ln.left > 0.5 * ln.size:
+            continue
+        for j in (i - 1, i + 1):
+            if 0 <= j < len(lines):
+                other = lines[j]
+                if other.group == ln.group and len(other.text) >= 4 and abs(other.x1 - ln.x1) <= 1.0:
+                    ln.right = ln.x1
+                    break
+
+
+def _shared_edge(values: list[float], need: int) -> float | None:
+    """The smallest value that ``need`` of ``values`` share within 1.5 pt, or None."""
+    starts = sorted(values)
+    return next(
+        (x for i, x in enumerate(starts) if i + need <= len(starts) and starts[i + need - 1] - x <= 1.5),
+        None,
+    )
+
+
+def _snap_edges(lines: list[Line]) -> None:
+    """Move each group's bounds to the left and right edges its lines share.
+
+    The bounds come from the page extent (neighbour pages, a wide figure, an
+    outdented caption); when most lines of a column start further right (or end
+    further left), the indent and room tests against those bounds would make
+    every line a paragraph start. A shared edge is the outermost x that at least
+    a quarter of the group's lines (and two) start or end at, within 1.5 pt.
+    """
+    groups: dict[tuple[int, int], list[Line]] = {}
+    for ln in lines:
+        groups.setdefault(ln.group, []).append(ln)
+    for members in groups.values():
+        if len(members) < 3:
+            continue
+        need = max(2, len(members) // 4)
+        left = _shared_edge([ln.x0 for ln in members], need)
+        right = _shared_edge([-ln.x1 for ln in members], need)
+        for ln in members:
+            if left is not None and left - 1.5 > ln.left:
+                ln.left = min(left - 1.5, ln.x0)
+            if right is not None and -right + 1.5 < ln.right:
+                ln.right = max(-right + 1.5, ln.x1)
 
 
 def _centered(ln: Line) -> bool:
@@ -506,15 +599,27 @@ def _symmetric(ln: Line) -> bool:
     return abs((ln.x0 - ln.left) - (ln.right - ln.x1)) < 1.5 * ln.size
 
 
+def _runs_on(prev: Line, cur: Line) -> bool:
+    """True when ``prev`` fills its line to the right edge, mid-sentence, and ``cur`` is not indented:
+    the sentence runs on whatever ``cur`` starts with (``一、`` inside a sentence, a run-in heading
+    in a larger font)."""
+    return (
+        prev.right - prev.x1 < 0.5 * min(prev.size, cur.size)
+        and prev.text[-1:] not in SENTENCE_END
+        and cur.x0 - cur.left <= 0.5 * cur.size
+        and prev.group == cur.group
+    )
+
+
 def _starts_paragraph(prev: Line, cur: Line, body: float, pitch: float) -> bool:
-    if abs(cur.size - prev.size) > 0.08 * max(cur.size, prev.size):
+    if abs(cur.size - prev.size) > 0.08 * max(cur.size, prev.size) and not _runs_on(prev, cur):
         return True
     if cur.group[1] == 2 and prev.group[1] != 2 and prev.group[0] >= 0:
         return True  # column text never flows into a full-width block
     if prev.group == cur.group and cur.top > prev.top and pitch and cur.top - prev.top > 1.45 * pitch:
         return True
-    if LABEL_RE.match(cur.text):
-        return True
+    if LABEL_RE.match(cur.text) or "\t" in prev.text or "\t" in cur.text:
+        return True  # a label; a table row or a contents entry (cells apart by a tab) stands alone
     if cur.size > 1.1 * body and _centered(cur) and _symmetric(prev):
         return False  # a title wrapped over several centred lines in a large font
     if _centered(prev) or _centered(cur):
@@ -523,7 +628,7 @@ def _starts_paragraph(prev: Line, cur: Line, body: float, pitch: float) -> bool:
         return False
     if cur.x0 - cur.left > 0.9 * cur.size:
         return True
-    if ENUMERATOR_RE.match(cur.text):
+    if ENUMERATOR_RE.match(cur.text) and not _runs_on(prev, cur):
         return True
     room = prev.right - prev.x1
     return room > max(cur.first_width, 0.9 * cur.size) + 0.3 * prev.size
