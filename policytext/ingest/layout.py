@@ -27,7 +27,7 @@ from itertools import pairwise
 NO_LINE_START = frozenset("，。、；：？！）》」』】〕”’…%％·,.;:?!)]")
 ENUMERATOR_RE = re.compile(
     r"^(第[一二三四五六七八九十百零〇\d]+[章节条篇部分]|[一二三四五六七八九十]+、|（[一二三四五六七八九十\d]+）"
-    r"|\(\d+\)|\[\d+\]|\d+(\.\d+)+\s|\d{1,2}\s+(?=[\u4e00-\u9fff])|\d+[、．]|[①-⑳]|附件\s*\d*[:：])"
+    r"|\(\d+\)|\[\d+\]|\d+(\.\d+)+(?:\s|(?=[\u4e00-\u9fff]))|\d{1,2}\s+(?=[\u4e00-\u9fff])|\d+[、．]|[①-⑳]|附件\s*\d*[:：])"
 )
 PAGE_NUMBER_RE = re.compile(
     r"^(?:[-—–－·•~\s]*\d{1,4}[-—–－·•~\s]*"
@@ -616,6 +616,9 @@ def _starts_paragraph(prev: Line, cur: Line, body: float, pitch: float) -> bool:
         return True
     if cur.group[1] == 2 and prev.group[1] != 2 and prev.group[0] >= 0:
         return True  # column text never flows into a full-width block
+    if prev.group[1] == 2 and cur.group[1] != 2 and abs(cur.x0 - prev.x0) <= 1.0:
+        # the short last line of a full-width block (an abstract) falls on one side of the gutter
+        return not (prev.right - prev.x1 < 0.5 * prev.size and prev.text[-1:] not in SENTENCE_END)
     if prev.group == cur.group and cur.top > prev.top and pitch and cur.top - prev.top > 1.45 * pitch:
         return True
     if LABEL_RE.match(cur.text) or "\t" in prev.text or "\t" in cur.text:
