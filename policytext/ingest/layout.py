@@ -155,7 +155,7 @@ def _dedupe(chars: list[Char]) -> list[Char]:
     out: list[Char] = []
     prev: Char | None = None
     for c in chars:
-        key = (c.text, round(c.x0), round(c.top))
+        key = (c.text, int(c.x0 + 0.5), int(c.top + 0.5))
         # the letters of a ligature share one box and come one after the other ("ff" in "Effects")
         ligature = prev is not None and prev.x0 == c.x0 and prev.x1 == c.x1 and prev.top == c.top
         if key not in seen or ligature:
@@ -219,6 +219,16 @@ def _runs(chars: list[Char], gap: float, split: float | None = None) -> list[lis
                 cur.append(c)
             continue
         if last is not None:
+            # fast path, most glyphs: same box height and size, the pen a little further on
+            if (
+                c.top == last.top
+                and c.bottom == last.bottom > c.top
+                and c.size == last.size
+                and -0.5 * c.size <= c.x0 - last.x1 <= 0.25 * c.size
+            ):
+                cur.append(c)
+                last = c
+                continue
             same_line = _overlap(c, last) > 0.5 * min(c.bottom - c.top, last.bottom - last.top)
             if same_line and _continues(last, c, gap, split):
                 cur.append(c)
@@ -298,13 +308,19 @@ def page_segments(chars: list[Char], *, gap: float = 1.2, split: float | None = 
     return [seg for seg in (_segment(m) for m in _merge_runs(_runs(chars, gap, split), gap, split)) if seg]
 
 
+#: runs looked at in each height bucket when a run looks for the run it continues
+_MERGE_CANDIDATES = 16
+
+
 def _merge_runs(runs: list[list[Char]], gap: float, split: float | None) -> list[list[Char]]:
     """Join runs that continue each other on one line, left to right; linear in the number of runs.
 
     A run is appended to the latest run whose last glyph it continues. Candidates are
-    looked up in buckets of the tail's height on the page (one bucket per largest em),
-    and a bucket forgets runs whose tail lies too far left to be continued by any later
-    run (runs come in order of their left edge): a page of scattered glyphs stays linear.
+    looked up in buckets of the tail's height on the page (one bucket per largest em):
+    runs come in order of their left edge, so the last runs filed in a bucket are the
+    nearest on the left, and only the last ``_MERGE_CANDIDATES`` are looked at; a bucket
+    forgets runs whose tail lies too far left to be continued by any later run. A page
+    of densely scattered glyphs stays linear.
     """
     runs = sorted(runs, key=lambda r: r[0].x0)
     if not runs:
@@ -337,15 +353,18 @@ def _merge_runs(runs: list[list[Char]], gap: float, split: float | None) -> list
             if len(bucket) >= 2 * pruned_at.get(b, 8):  # amortised: drop runs left behind for good
                 bucket[:] = [k for k in bucket if tails[k].x1 >= head.x0 - reach]
                 pruned_at[b] = max(8, len(bucket))
-            for k in reversed(bucket):
+            hx0, htop, hbottom = head.x0, head.top, head.bottom
+            for k in bucket[-_MERGE_CANDIDATES:]:  # the latest runs filed are the nearest on the left
                 if k <= best:
-                    break
+                    continue
                 tail = tails[k]
-                if _overlap(head, tail) > 0.5 * min(
-                    head.bottom - head.top, tail.bottom - tail.top
-                ) and _continues(tail, head, gap, split):
+                if tail.x1 < hx0 - reach or tail.bottom <= htop or tail.top >= hbottom:
+                    continue
+                overlap = min(hbottom, tail.bottom) - max(htop, tail.top)
+                if overlap > 0.5 * min(hbottom - htop, tail.bottom - tail.top) and _continues(
+                    tail, head, gap, split
+                ):
                     best = k
-                    break
         if best >= 0:
             merged[best].extend(run)
             tails[best] = tail_of(merged[best])

@@ -28,7 +28,6 @@ import mmap
 import os
 import re
 import statistics
-import unicodedata
 import zlib
 from collections import deque
 from collections.abc import Iterator
@@ -314,30 +313,21 @@ class PageQuality:
         return "ok"
 
 
-def _is_odd(ch: str) -> bool:
-    o = ord(ch)
-    return (
-        (0xC0 <= o <= 0x24F) or (0x370 <= o <= 0x1FFF and not 0x391 <= o <= 0x3C9) or (0x2500 <= o <= 0x25FF)
-    )
+# accented Latin, Greek/Cyrillic and other scripts (not the Greek letters of formulas), box drawing
+_ODD_RE = re.compile("[\u00c0-\u024f\u0370-\u0390\u03ca-\u1fff\u2500-\u25ff]")
+_BAD_RE = re.compile("[\ufffd\ue000-\uf8ff\U000f0000-\U0010ffff\x00-\x1f\x7f-\x9f]")
+_HAN_RE = re.compile("[\u4e00-\u9fff\u3400-\u4dbf]")
 
 
 def page_quality(raw: RawPage) -> PageQuality:
-    """Measure how much of a page's raw text looks like real text."""
-    inked = [c.text for c in raw.chars if not c.text.isspace()]
-    n = len(inked)
+    """Measure how much of a page's raw text looks like real text (regular expressions over the page)."""
+    text = "".join(c.text for c in raw.chars if not c.text.isspace())
+    n = len(text)
     if n == 0:
         return PageQuality(0, 0.0, 0.0, 0.0)
-    text = "".join(inked)
-    bad = raw.unmapped + sum(
-        1
-        for ch in text
-        if ch == "\ufffd"
-        or 0xE000 <= ord(ch) <= 0xF8FF
-        or ord(ch) >= 0xF0000
-        or unicodedata.category(ch) == "Cc"
-    )
-    han = sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf")
-    odd = sum(1 for ch in text if _is_odd(ch))
+    bad = raw.unmapped + len(_BAD_RE.findall(text))
+    han = len(_HAN_RE.findall(text))
+    odd = len(_ODD_RE.findall(text))
     return PageQuality(n, han / n, min(1.0, bad / n), odd / n)
 
 
