@@ -472,6 +472,63 @@ def find_gutter(segments: list[Segment], *, min_side: int = 3) -> float | None:
     return gutter
 
 
+def find_sidebar(segments: list[Segment]) -> tuple[float, int] | None:
+    """A narrow column of short lines beside the body (a web page's navigation, a margin box), or None.
+
+    Returns ``(x, side)``: the sidebar lies left of ``x`` (side 0) or right of it (side 1).
+    It is a band in the outer third of the page that no segment crosses, with at least three
+    segments beyond it, much narrower than the body's lines and not on the body's rows (a
+    table's label column or the folios of a table of contents share the rows of the text
+    beside them).
+    """
+    import numpy as np
+
+    if len(segments) < 8:
+        return None
+    xmin, xmax = min(s.x0 for s in segments), max(s.x1 for s in segments)
+    width = xmax - xmin
+    size = _median([s.size for s in segments], 10.0)
+    if width < 20 * size:
+        return None
+    delta = np.zeros(int(xmax) + 3, dtype=np.int64)
+    for s in segments:
+        delta[int(s.x0)] += 1
+        delta[int(s.x1) + 1] -= 1
+    cover = np.cumsum(delta)
+    for side, (lo, hi) in (
+        (0, (xmin + 0.05 * width, xmin + 0.35 * width)),
+        (1, (xmax - 0.35 * width, xmax - 0.05 * width)),
+    ):
+        free = (cover[int(lo) : int(hi) + 1] == 0).tolist()
+        best: tuple[int, int] | None = None
+        start: int | None = None
+        for i, f in enumerate([*free, False]):
+            if f and start is None:
+                start = i
+            elif not f and start is not None:
+                if best is None or i - start > best[1] - best[0]:
+                    best = (start, i)
+                start = None
+        if best is None or best[1] - best[0] < 0.8 * size:
+            continue
+        x = int(lo) + (best[0] + best[1]) / 2
+        out = [s for s in segments if (s.x1 <= x if side == 0 else s.x0 >= x)]
+        body = [s for s in segments if (s.x0 >= x if side == 0 else s.x1 <= x)]
+        if len(out) < 3 or len(body) < len(out):
+            continue
+        if _median([s.x1 - s.x0 for s in out], 0.0) >= 0.3 * _median([s.x1 - s.x0 for s in body], 0.0):
+            continue
+        centres = sorted(s.center_y for s in body)
+        aligned = 0
+        for s in out:
+            tol = min(1.0, 0.1 * s.size)  # rows set together share the baseline to a point
+            k = bisect_left(centres, s.center_y - tol)
+            aligned += k < len(centres) and centres[k] <= s.center_y + tol
+        if aligned <= 0.5 * len(out):
+            return x, side
+    return None
+
+
 def order_lines(
     segments: list[Segment],
     gutter: float | None,

@@ -43,6 +43,7 @@ from policytext.ingest.layout import (
     char_gutter,
     edge_rows,
     find_gutter,
+    find_sidebar,
     is_page_number,
     order_lines,
     page_rows,
@@ -396,6 +397,12 @@ def _page_text(page: _Page, neighbours: list[_Page]) -> str:
             body.extend(row)
     if not body:
         return ""
+    aside: list[Segment] = []
+    sidebar = find_sidebar(body)
+    if sidebar is not None:  # read after the body, never inside it
+        x, side = sidebar
+        aside = [s for s in body if (s.x1 <= x if side == 0 else s.x0 >= x)]
+        body = [s for s in body if (s.x0 >= x if side == 0 else s.x1 <= x)]
     extents = [p.core for p in neighbours if p.core] or [(min(s.x0 for s in body), max(s.x1 for s in body))]
     bounds = (
         min(min(e[0] for e in extents), min(s.x0 for s in body)),
@@ -408,7 +415,11 @@ def _page_text(page: _Page, neighbours: list[_Page]) -> str:
             if crossing <= max(1, len(body) // 20) and any(s.x1 <= g for s in body):
                 gutter = g
                 break
-    return "\n".join(reflow(order_lines(body, gutter, bounds)))
+    paragraphs = reflow(order_lines(body, gutter, bounds))
+    if aside:
+        edges = (min(s.x0 for s in aside), max(s.x1 for s in aside))
+        paragraphs += reflow(order_lines(aside, None, edges))
+    return "\n".join(paragraphs)
 
 
 # ---------------------------------------------------------------------------

@@ -135,3 +135,13 @@ def test_real_journal_abstract_reads_in_order(shared_dir: Path) -> None:
         "摘要：数字交互时代，数字拟人品兼具了拟人产品互动性、数字产品数字技术内核以及自身内容化，表现出"
         in squeeze(page)
     )
+
+
+def test_web_navigation_sidebar_is_read_after_the_body() -> None:
+    lines = read_pdf(PRODUCERS / "chromium-web.pdf").pages[0].splitlines()
+    head = truth_lines("chromium-web")[0]
+    assert lines[0] == head  # the article's heading first, not the navigation beside it
+    body_end = max(i for i, ln in enumerate(lines) if "降低综合物流成本" in ln)
+    nav = "".join(lines[body_end + 1 :])
+    assert all(item in nav for item in ["首页", "政务公开", "办事服务"])
+    assert not any(item in "".join(lines[: body_end + 1]) for item in ["政务公开", "办事服务"])
