@@ -309,7 +309,7 @@ def page_segments(chars: list[Char], *, gap: float = 1.2, split: float | None = 
 
 
 #: runs looked at in each height bucket when a run looks for the run it continues
-_MERGE_CANDIDATES = 16
+_MERGE_CANDIDATES = 8
 
 
 def _merge_runs(runs: list[list[Char]], gap: float, split: float | None) -> list[list[Char]]:
