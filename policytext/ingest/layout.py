@@ -255,17 +255,18 @@ def char_gutter(chars: list[Char], *, min_gap: float = 6.0) -> float | None:
     """
     import numpy as np
 
-    inked = [c for c in chars if not c.text.isspace() and c.x1 - c.x0 > 1.0]
-    if len(inked) < 60:
+    boxes = [
+        (c.x0, c.x1, c.top, c.bottom, c.size) for c in chars if c.x1 - c.x0 > 1.0 and not c.text.isspace()
+    ]
+    if len(boxes) < 60:
         return None
-    x0 = np.fromiter((c.x0 for c in inked), float, len(inked))
-    x1 = np.fromiter((c.x1 for c in inked), float, len(inked))
+    x0, x1, top, bottom, sizes = np.array(boxes, dtype=float).T
     xmin, xmax = float(x0.min()), float(x1.max())
     width = xmax - xmin
     lo, hi = int(xmin + 0.3 * width), int(xmax - 0.3 * width)
     if hi - lo < min_gap:
         return None
-    size = float(np.median(np.fromiter((c.size for c in inked), float, len(inked))))
+    size = float(np.median(sizes))
     span = int(xmax) + 3
     delta = np.zeros(span + 1, dtype=np.int64)
     starts = np.clip(np.floor(x0 + 0.5).astype(int) + 1, 0, span)
@@ -274,7 +275,7 @@ def char_gutter(chars: list[Char], *, min_gap: float = 6.0) -> float | None:
     np.add.at(delta, starts[ok], 1)
     np.add.at(delta, ends[ok], -1)
     cover = np.cumsum(delta)[lo : hi + 1]
-    rows = len({round((c.top + c.bottom) / 2 / max(1.0, 0.5 * c.size)) for c in inked})
+    rows = np.unique(np.round((top + bottom) / 2 / np.maximum(1.0, 0.5 * sizes))).size
     # a few full-width lines (title, abstract) may cross: up to a fifth of the rows the columns hold
     crossing = max(1, rows // 15, min(int(0.2 * float(np.median(cover))), rows // 6))
     free = cover <= crossing
@@ -290,9 +291,9 @@ def char_gutter(chars: list[Char], *, min_gap: float = 6.0) -> float | None:
     if best is None or best[1] - best[0] < max(min_gap, 0.5 * size):
         return None
     gutter = lo + (best[0] + best[1]) / 2
-    left_rows = {round(c.top) for c in inked if c.x1 <= gutter}
-    right_rows = {round(c.top) for c in inked if c.x0 >= gutter}
-    if min(len(left_rows), len(right_rows)) < 5:
+    left_rows = np.unique(np.round(top[x1 <= gutter])).size
+    right_rows = np.unique(np.round(top[x0 >= gutter])).size
+    if min(left_rows, right_rows) < 5:
         return None
     return gutter
 
