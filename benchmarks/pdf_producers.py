@@ -11,7 +11,8 @@ Prints, in one run:
 * CER per producer on the ground-truth PDFs committed in ``tests/data/pdfs/producers``
   (printed by Chromium, made by ``tests/data/make_producers.py``), next to raw pypdfium2
   and pdftotext, with the output lines that are not in the ground truth (running headers,
-  folios, sidebars left in the body);
+  folios, sidebars left in the body); when Chromium is installed, the same on a held-out
+  set printed in the run (``make_producers.py --heldout``: texts swapped, other gutters);
 * pages per second of ``read_pdf`` (``ocr="never"``) and of raw pypdfium2 text
   extraction on the real PDFs in ``../shared/pdfs/real`` (when present), and
   their ratio (target >= 0.35);
@@ -102,10 +103,8 @@ def columns(tmp: Path) -> None:
 def made(folder: Path) -> None:
     """CER per producer on the committed ground-truth PDFs, and lines left that are not in the truth."""
     files = sorted(folder.glob("*.pdf"))
-    print(
-        f"\nmade PDFs with ground truth ({len(files)} in {folder.relative_to(ROOT)}): "
-        "CER, white space removed"
-    )
+    where = folder.relative_to(ROOT) if folder.is_relative_to(ROOT) else "held out, printed now"
+    print(f"\nmade PDFs with ground truth ({len(files)}, {where}): CER, white space removed")
     print(
         f"{'file':<28} {'read_pdf':>9} {'pypdfium2':>9} {'pdftotext':>9}  "
         "lines not in the truth (header, folio, sidebar)"
@@ -204,6 +203,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         columns(Path(tmp))
         made(ROOT / "tests" / "data" / "pdfs" / "producers")
+        if shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome"):
+            _load("make_producers").main(Path(tmp) / "heldout", heldout=True)
+            made(Path(tmp) / "heldout")
         if not args.no_ocr:
             scans(Path(tmp))
         speed(args.real)

@@ -1,6 +1,6 @@
 """Ground-truth PDFs printed by a real engine: Chromium (Skia/PDF), as a browser prints a web page.
 
-``python tests/data/make_producers.py [OUT_DIR]`` writes, for every layout below, ``<name>.pdf``
+``python tests/data/make_producers.py [--heldout] [OUT_DIR]`` writes, for every layout below, ``<name>.pdf``
 and ``<name>.txt`` (the text a reader should get, in reading order, one paragraph a line; table
 rows with cells separated by a tab) into ``OUT_DIR`` (default ``tests/data/pdfs/producers``).
 Chromium is needed only to regenerate: the small PDFs are committed, so tests and benchmarks
@@ -36,6 +36,7 @@ FONT = ROOT / "policytext" / "data" / "fonts" / "DroidSansFallbackFull.ttf"
 SOURCES = ROOT / "tests" / "data" / "sources"
 OUT = ROOT / "tests" / "data" / "pdfs" / "producers"
 GUTTERS = (0.35, 0.5, 0.8)
+HELDOUT_GUTTERS = (0.4, 0.6, 1.0)
 
 BASE_CSS = """
 @font-face { font-family: "CJK"; src: url("FONT"); }
@@ -87,9 +88,9 @@ def _heading(text: str) -> bool:
     return bool(numbered) and len(text) < 30
 
 
-def gongwen() -> tuple[str, list[str]]:
+def gongwen(source: str = "test-official") -> tuple[str, list[str]]:
     """A 公文 with a red title, a table, odd/even running headers and outer ``- N -`` folios."""
-    paras = _paragraphs("test-official")
+    paras = _paragraphs(source)
     title, number, *rest = paras
     css = """
 @page { size: A4; margin: 3.7cm 2.6cm 3.5cm 2.8cm; }
@@ -117,9 +118,9 @@ table.data td, table.data th { border: 1px solid #000; padding: 3pt 6pt; font-we
     return _page(css, "".join(body)), truth
 
 
-def roman() -> tuple[str, list[str]]:
+def roman(source: str = "test-journal") -> tuple[str, list[str]]:
     """Front matter: a table of contents and a preface, folios in lower-case roman numerals."""
-    paras = _paragraphs("test-journal")
+    paras = _paragraphs(source)
     heads = [p for p in paras if _heading(p)][:8]
     text = [p for p in paras if not _heading(p) and len(p) > 60][:6]
     css = """
@@ -146,11 +147,11 @@ p { font-size: 10.5pt; line-height: 17pt; text-indent: 2em; }
     return _page(css, "".join(body)), truth
 
 
-def columns(gutter_cm: float) -> tuple[str, list[str]]:
+def columns(gutter_cm: float, source: str = "test-journal") -> tuple[str, list[str]]:
     """A journal page: full-width title and abstract, then two columns ``gutter_cm`` apart."""
-    paras = _paragraphs("test-journal")
+    paras = _paragraphs(source)
     title = paras[0]
-    abstract = next(p for p in paras if p.startswith("摘要"))
+    abstract = next((p for p in paras if p.startswith("摘要")), paras[3])
     front = ("关键词", "Abstract", "Key")
     body_paras = [p for p in paras[1:] if p is not abstract and not p.startswith(front)]
     css = f"""
@@ -170,9 +171,9 @@ h1 {{ font-size: 18pt; text-align: center; font-weight: normal; margin: 0 0 10pt
     return _page(css, "".join(body)), truth
 
 
-def web() -> tuple[str, list[str]]:
+def web(source: str = "test-official") -> tuple[str, list[str]]:
     """A web article with a navigation sidebar and a related-links box beside the text."""
-    paras = _paragraphs("test-official")[2:12]
+    paras = _paragraphs(source)[2:12]
     css = """
 @page { size: A4; margin: 1.5cm; }
 .wrap { display: flex; gap: 0.8cm; }
@@ -201,8 +202,21 @@ aside { float: right; width: 4.2cm; margin: 0 0 6pt 10pt; padding: 6pt; border: 
     return _page(css, "".join(body)), truth
 
 
-def layouts() -> dict[str, tuple[str, list[str]]]:
-    """Every layout by name: (HTML, ground-truth lines)."""
+def layouts(*, heldout: bool = False) -> dict[str, tuple[str, list[str]]]:
+    """Every layout by name: (HTML, ground-truth lines).
+
+    ``heldout``: the same layouts with the two source texts swapped and other gutters
+    (0.4, 0.6, 1.0 cm), for figures on PDFs the layout rules were not developed on.
+    """
+    if heldout:
+        out = {
+            "chromium-gongwen": gongwen("test-journal"),
+            "chromium-roman": roman("test-official"),
+            "chromium-web": web("test-journal"),
+        }
+        for g in HELDOUT_GUTTERS:
+            out[f"chromium-columns-{g}"] = columns(g, "test-official")
+        return out
     out = {"chromium-gongwen": gongwen(), "chromium-roman": roman(), "chromium-web": web()}
     for g in GUTTERS:
         out[f"chromium-columns-{g}"] = columns(g)
@@ -239,13 +253,15 @@ def print_pdf(html_text: str, target: Path) -> None:
         )
 
 
-def main(out: Path = OUT) -> None:
+def main(out: Path = OUT, *, heldout: bool = False) -> None:
+    """Print every layout to ``out/<name>.pdf`` with its ground truth ``out/<name>.txt``."""
     out.mkdir(parents=True, exist_ok=True)
-    for name, (page, truth) in layouts().items():
+    for name, (page, truth) in layouts(heldout=heldout).items():
         print_pdf(page, out / f"{name}.pdf")
         (out / f"{name}.txt").write_text("\n".join(truth) + "\n", encoding="utf-8")
         print(name, (out / f"{name}.pdf").stat().st_size, "bytes")
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]) if len(sys.argv) > 1 else OUT)
+    args = [a for a in sys.argv[1:] if a != "--heldout"]
+    main(Path(args[0]) if args else OUT, heldout="--heldout" in sys.argv[1:])
