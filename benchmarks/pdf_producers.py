@@ -8,13 +8,19 @@ Prints, in one run:
   when installed) on the same files;
 * OCR CER and pages per second on noised 200-dpi scans made by
   ``tests/data/make_scans.py`` from known text;
+* CER per producer on the ground-truth PDFs committed in ``tests/data/pdfs/producers``
+  (printed by Chromium, made by ``tests/data/make_producers.py``), next to raw pypdfium2
+  and pdftotext, with the output lines that are not in the ground truth (running headers,
+  folios, sidebars left in the body); when Chromium is installed, the same on a held-out
+  set printed in the run (``make_producers.py --heldout``: texts swapped, other gutters);
 * pages per second of ``read_pdf`` (``ocr="never"``) and of raw pypdfium2 text
   extraction on the real PDFs in ``../shared/pdfs/real`` (when present), and
-  their ratio (target >= 0.35).
+  their ratio (target >= 0.35);
+* seconds to read one page of 10,000 and of 40,000 scattered glyphs (linear: about 4x).
 
 Usage::
 
-    .venv/bin/python benchmarks/pdf_producers.py [--real DIR] [--no-ocr]
+    .venv/bin/python benchmarks/pdf_producers.py [--real DIR] [--no-ocr] [--no-scattered]
 """
 
 from __future__ import annotations
@@ -28,12 +34,12 @@ import tempfile
 import time
 from pathlib import Path
 
-from policytext.ingest.pdf import read_pdf
-
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from pdf_cer import levenshtein  # noqa: E402  (a sibling script, importable once benchmarks/ is on the path)
+from pdf_cer import levenshtein  # noqa: E402  (benchmarks/ is not a package)
+
+from policytext.ingest.pdf import read_pdf  # noqa: E402
 
 
 def _load(name: str):  # type: ignore[no-untyped-def]
@@ -94,6 +100,58 @@ def columns(tmp: Path) -> None:
         print(f"{gutter:>9} {ours:>9.3f} {raw:>9.3f} {pts:>9}")
 
 
+def made(folder: Path) -> None:
+    """CER per producer on the committed ground-truth PDFs, and lines left that are not in the truth."""
+    files = sorted(folder.glob("*.pdf"))
+    where = folder.relative_to(ROOT) if folder.is_relative_to(ROOT) else "held out, printed now"
+    print(f"\nmade PDFs with ground truth ({len(files)}, {where}): CER, white space removed")
+    print(
+        f"{'file':<28} {'read_pdf':>9} {'pypdfium2':>9} {'pdftotext':>9}  "
+        "lines not in the truth (header, folio, sidebar)"
+    )
+    for path in files:
+        truth_text = path.with_suffix(".txt").read_text(encoding="utf-8")
+        truth = squeeze(truth_text)
+        pages = read_pdf(path).pages
+        extra = [ln for page in pages for ln in page.splitlines() if squeeze(ln) and squeeze(ln) not in truth]
+        pt = pdftotext(path)
+        pts = "n/a" if pt is None else f"{cer(pt, truth):.4f}"
+        shown = "; ".join(e[:24] for e in extra[:3]) + (f" (+{len(extra) - 3})" if len(extra) > 3 else "")
+        print(
+            f"{path.stem:<28} {cer(''.join(pages), truth):>9.4f}"
+            f" {cer(''.join(raw_pdfium(path)), truth):>9.4f}"
+            f" {pts:>9}  {len(extra)} {shown}"
+        )
+
+
+def scattered(tmp: Path, glyphs: int = 40_000) -> None:
+    """Seconds to read one page of ``glyphs`` glyphs at random places, and a quarter of them: linear?"""
+    import random
+
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.pdfgen.canvas import Canvas
+
+    font = ROOT / "policytext" / "data" / "fonts" / "DroidSansFallbackFull.ttf"
+    pdfmetrics.registerFont(TTFont("ScatterCJK", str(font)))
+    print("\none page of scattered glyphs (random places, 6 pt)")
+    for n in (glyphs // 4, glyphs):
+        rng = random.Random(n)
+        path = tmp / f"scattered-{n}.pdf"
+        canvas = Canvas(str(path), pagesize=(595.28, 841.89), invariant=1)
+        canvas.setFont("ScatterCJK", 6)
+        for _ in range(n):
+            canvas.drawString(rng.uniform(20, 570), rng.uniform(20, 820), chr(rng.randint(0x4E00, 0x9FA5)))
+        canvas.showPage()
+        canvas.save()
+        t0 = time.perf_counter()
+        read_pdf(path, ocr="never")
+        t1 = time.perf_counter()
+        raw_pdfium(path)
+        t2 = time.perf_counter()
+        print(f"{n:>7} glyphs: read_pdf {t1 - t0:6.2f} s, raw pypdfium2 {t2 - t1:5.2f} s")
+
+
 def scans(tmp: Path) -> None:
     make = _load("make_scans")
     lines = (ROOT / "tests/data/pdfs/official-dash.txt").read_text(encoding="utf-8").splitlines()
@@ -138,12 +196,21 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--real", type=Path, default=ROOT.parent / "shared" / "pdfs" / "real")
     parser.add_argument("--no-ocr", action="store_true", help="skip the OCR measurement (slow)")
+    parser.add_argument(
+        "--no-scattered", action="store_true", help="skip the page of 40,000 scattered glyphs"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         columns(Path(tmp))
+        made(ROOT / "tests" / "data" / "pdfs" / "producers")
+        if shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome"):
+            _load("make_producers").main(Path(tmp) / "heldout", heldout=True)
+            made(Path(tmp) / "heldout")
         if not args.no_ocr:
             scans(Path(tmp))
-    speed(args.real)
+        speed(args.real)
+        if not args.no_scattered:
+            scattered(Path(tmp))
 
 
 if __name__ == "__main__":

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 import statistics
+import unicodedata
 from bisect import bisect_left
 from dataclasses import dataclass
 from itertools import pairwise
@@ -26,21 +27,26 @@ from itertools import pairwise
 NO_LINE_START = frozenset("，。、；：？！）》」』】〕”’…%％·,.;:?!)]")
 ENUMERATOR_RE = re.compile(
     r"^(第[一二三四五六七八九十百零〇\d]+[章节条篇部分]|[一二三四五六七八九十]+、|（[一二三四五六七八九十\d]+）"
-    r"|\(\d+\)|\[\d+\]|\d+(\.\d+)+\s|\d{1,2}\s+(?=[\u4e00-\u9fff])|\d+[、．]|[①-⑳]|附件\s*\d*[:：])"
+    r"|\(\d+\)|\[\d+\]|\d+(\.\d+)+(?:\s|(?=[\u4e00-\u9fff]))|\d{1,2}\s+(?=[\u4e00-\u9fff])|\d+[、．]|[①-⑳]|附件\s*\d*[:：])"
 )
 PAGE_NUMBER_RE = re.compile(
     r"^(?:[-—–－·•~\s]*\d{1,4}[-—–－·•~\s]*"
     r"|第\s*\d{1,4}\s*页(?:\s*[/,，]?\s*共\s*\d{1,4}\s*页)?"
     r"|\d{1,4}\s*/\s*\d{1,4}"
-    r"|(?:page|p\.)\s*\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?)$",
+    r"|(?:page|p\.)\s*\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?"
+    r"|[-—–－·•~\s]*(?=[ivx])x{0,3}(?:ix|iv|v?i{0,3})[-—–－·•~\s]*)$",  # roman folios of front matter
     re.IGNORECASE,
 )
 LABEL_RE = re.compile(
     r"^(摘\s*要|关键词|关键字|作者简介|基金项目|中图分类号|文献标识码|文章编号|收稿日期|Abstract|Key\s*words)\s*[:：]",
     re.IGNORECASE,
 )
+SENTENCE_END = frozenset("。！？：；…!?:;")
 _DIGITS_RE = re.compile(r"\d+")
 _SPACES_RE = re.compile(r"\s+")
+# a space between two CJK characters is letter-spacing or justification, never a word break
+_CJK_CLASS = r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]"
+_CJK_SPACE_RE = re.compile(rf"(?<={_CJK_CLASS}) (?={_CJK_CLASS})")
 
 
 def is_cjk(ch: str) -> bool:
@@ -115,7 +121,8 @@ def _join_chars(chars: list[Char]) -> str:
                 out.append(" ")
         out.append(c.text)
         prev = c
-    return _SPACES_RE.sub(" ", "".join(out)).strip()
+    text = _SPACES_RE.sub(" ", "".join(out)).strip()
+    return expand_ligature(_CJK_SPACE_RE.sub("", text) if " " in text else text)
 
 
 def _segment(chars: list[Char]) -> Segment | None:
@@ -146,12 +153,27 @@ def _dedupe(chars: list[Char]) -> list[Char]:
     """Drop glyphs drawn twice at the same place (fake bold, shadow text)."""
     seen: set[tuple[str, int, int]] = set()
     out: list[Char] = []
+    prev: Char | None = None
     for c in chars:
-        key = (c.text, round(c.x0), round(c.top))
-        if key not in seen:
+        key = (c.text, int(c.x0 + 0.5), int(c.top + 0.5))
+        # the letters of a ligature share one box and come one after the other ("ff" in "Effects")
+        ligature = prev is not None and prev.x0 == c.x0 and prev.x1 == c.x1 and prev.top == c.top
+        if key not in seen or ligature:
             seen.add(key)
             out.append(c)
+        prev = c
     return out
+
+
+def expand_ligature(text: str) -> str:
+    """Latin typographic ligatures (U+FB00-FB06: ``ﬀ ﬁ ﬂ ﬃ ﬄ ﬅ ﬆ``) as their letters; other text as is.
+
+    NFKC applies only there: on the rest of a Chinese page it would turn full-width
+    punctuation into ASCII.
+    """
+    if any("\ufb00" <= ch <= "\ufb06" for ch in text):
+        return "".join(unicodedata.normalize("NFKC", ch) if "\ufb00" <= ch <= "\ufb06" else ch for ch in text)
+    return text
 
 
 def _overlap(a: Char | Segment, b: Char | Segment) -> float:
@@ -159,7 +181,30 @@ def _overlap(a: Char | Segment, b: Char | Segment) -> float:
 
 
 def _crosses(left: Char, right: Char, split: float | None) -> bool:
-    return split is not None and left.x1 <= split + 0.5 and right.x0 >= split - 0.5 and right.x0 > left.x1
+    """True when the step from ``left`` to ``right`` jumps over the gutter ``split``: a real gap
+    (a quarter em) on both sides of it; a full-width line set tight runs over it."""
+    return (
+        split is not None
+        and left.x1 <= split + 0.5
+        and right.x0 >= split - 0.5
+        and right.x0 - left.x1 > 0.25 * min(left.size, right.size)
+    )
+
+
+def _continues(last: Char, c: Char, gap: float, split: float | None) -> bool:
+    """True when ``c`` goes on the run that ends with ``last`` (both on one line).
+
+    The gap may be negative: loose boxes of full-width punctuation are an em wide
+    while the pen advances half an em (``》，`` set tight), so a box that overlaps
+    its predecessor still continues the run when the pen moved forward.
+    """
+    size = max(c.size, last.size)
+    dx = c.x0 - last.x1
+    if dx > gap * size or _crosses(last, c, split):
+        return False
+    if c.x0 == last.x0 and c.x1 == last.x1:  # letters of one ligature glyph
+        return True
+    return dx >= -0.5 * size or c.x0 - last.x0 >= 0.25 * size
 
 
 def _runs(chars: list[Char], gap: float, split: float | None = None) -> list[list[Char]]:
@@ -174,9 +219,18 @@ def _runs(chars: list[Char], gap: float, split: float | None = None) -> list[lis
                 cur.append(c)
             continue
         if last is not None:
-            size = max(c.size, last.size)
+            # fast path, most glyphs: same box height and size, the pen a little further on
+            if (
+                c.top == last.top
+                and c.bottom == last.bottom > c.top
+                and c.size == last.size
+                and -0.5 * c.size <= c.x0 - last.x1 <= 0.25 * c.size
+            ):
+                cur.append(c)
+                last = c
+                continue
             same_line = _overlap(c, last) > 0.5 * min(c.bottom - c.top, last.bottom - last.top)
-            if same_line and -0.5 * size <= c.x0 - last.x1 <= gap * size and not _crosses(last, c, split):
+            if same_line and _continues(last, c, gap, split):
                 cur.append(c)
                 last = c
                 continue
@@ -201,17 +255,18 @@ def char_gutter(chars: list[Char], *, min_gap: float = 6.0) -> float | None:
     """
     import numpy as np
 
-    inked = [c for c in chars if not c.text.isspace() and c.x1 - c.x0 > 1.0]
-    if len(inked) < 60:
+    boxes = [
+        (c.x0, c.x1, c.top, c.bottom, c.size) for c in chars if c.x1 - c.x0 > 1.0 and not c.text.isspace()
+    ]
+    if len(boxes) < 60:
         return None
-    x0 = np.fromiter((c.x0 for c in inked), float, len(inked))
-    x1 = np.fromiter((c.x1 for c in inked), float, len(inked))
+    x0, x1, top, bottom, sizes = np.array(boxes, dtype=float).T
     xmin, xmax = float(x0.min()), float(x1.max())
     width = xmax - xmin
     lo, hi = int(xmin + 0.3 * width), int(xmax - 0.3 * width)
     if hi - lo < min_gap:
         return None
-    size = float(np.median(np.fromiter((c.size for c in inked), float, len(inked))))
+    size = float(np.median(sizes))
     span = int(xmax) + 3
     delta = np.zeros(span + 1, dtype=np.int64)
     starts = np.clip(np.floor(x0 + 0.5).astype(int) + 1, 0, span)
@@ -220,8 +275,10 @@ def char_gutter(chars: list[Char], *, min_gap: float = 6.0) -> float | None:
     np.add.at(delta, starts[ok], 1)
     np.add.at(delta, ends[ok], -1)
     cover = np.cumsum(delta)[lo : hi + 1]
-    rows = len({round((c.top + c.bottom) / 2 / max(1.0, 0.5 * c.size)) for c in inked})
-    free = cover <= max(1, rows // 15)  # a few full-width lines (title, abstract) may cross
+    rows = np.unique(np.round((top + bottom) / 2 / np.maximum(1.0, 0.5 * sizes))).size
+    # a few full-width lines (title, abstract) may cross: up to a fifth of the rows the columns hold
+    crossing = max(1, rows // 15, min(int(0.2 * float(np.median(cover))), rows // 6))
+    free = cover <= crossing
     best: tuple[int, int] | None = None
     start: int | None = None
     for i, f in enumerate([*free.tolist(), False]):
@@ -234,9 +291,9 @@ def char_gutter(chars: list[Char], *, min_gap: float = 6.0) -> float | None:
     if best is None or best[1] - best[0] < max(min_gap, 0.5 * size):
         return None
     gutter = lo + (best[0] + best[1]) / 2
-    left_rows = {round(c.top) for c in inked if c.x1 <= gutter}
-    right_rows = {round(c.top) for c in inked if c.x0 >= gutter}
-    if min(len(left_rows), len(right_rows)) < 5:
+    left_rows = np.unique(np.round(top[x1 <= gutter])).size
+    right_rows = np.unique(np.round(top[x0 >= gutter])).size
+    if min(left_rows, right_rows) < 5:
         return None
     return gutter
 
@@ -249,23 +306,75 @@ def page_segments(chars: list[Char], *, gap: float = 1.2, split: float | None = 
     the same line are merged.
     """
     chars = [c for c in _dedupe(chars) if c.text and c.text not in "\r\n" and c.size > 0]
-    runs = sorted(_runs(chars, gap, split), key=lambda r: r[0].x0)
+    return [seg for seg in (_segment(m) for m in _merge_runs(_runs(chars, gap, split), gap, split)) if seg]
+
+
+#: runs looked at in each height bucket when a run looks for the run it continues
+_MERGE_CANDIDATES = 8
+
+
+def _merge_runs(runs: list[list[Char]], gap: float, split: float | None) -> list[list[Char]]:
+    """Join runs that continue each other on one line, left to right; linear in the number of runs.
+
+    A run is appended to the latest run whose last glyph it continues. Candidates are
+    looked up in buckets of the tail's height on the page (one bucket per largest em):
+    runs come in order of their left edge, so the last runs filed in a bucket are the
+    nearest on the left, and only the last ``_MERGE_CANDIDATES`` are looked at; a bucket
+    forgets runs whose tail lies too far left to be continued by any later run. A page
+    of densely scattered glyphs stays linear.
+    """
+    runs = sorted(runs, key=lambda r: r[0].x0)
+    if not runs:
+        return []
+    em = max(max(c.size for c in run) for run in runs)
+    cell = max(1.0, em)
+    reach = gap * em
     merged: list[list[Char]] = []
+    tails: list[Char] = []
+    buckets: dict[int, list[int]] = {}
+    pruned_at: dict[int, int] = {}
+
+    def tail_of(seg: list[Char]) -> Char:
+        return next((c for c in reversed(seg) if not c.text.isspace()), seg[-1])
+
+    def file(k: int) -> None:
+        key = int((tails[k].top + tails[k].bottom) / 2 // cell)
+        bucket = buckets.setdefault(key, [])
+        if not bucket or bucket[-1] != k:
+            bucket.append(k)
+
     for run in runs:
         head = run[0]
-        for seg in reversed(merged):
-            tail = next((c for c in reversed(seg) if not c.text.isspace()), seg[-1])
-            size = max(head.size, tail.size)
-            if (
-                _overlap(head, tail) > 0.5 * min(head.bottom - head.top, tail.bottom - tail.top)
-                and -0.5 * size <= head.x0 - tail.x1 <= gap * size
-                and not _crosses(tail, head, split)
-            ):
-                seg.extend(run)
-                break
+        key = int((head.top + head.bottom) / 2 // cell)
+        best = -1
+        for b in (key - 1, key, key + 1):
+            bucket = buckets.get(b)
+            if not bucket:
+                continue
+            if len(bucket) >= 2 * pruned_at.get(b, 8):  # amortised: drop runs left behind for good
+                bucket[:] = [k for k in bucket if tails[k].x1 >= head.x0 - reach]
+                pruned_at[b] = max(8, len(bucket))
+            hx0, htop, hbottom = head.x0, head.top, head.bottom
+            for k in bucket[-_MERGE_CANDIDATES:]:  # the latest runs filed are the nearest on the left
+                if k <= best:
+                    continue
+                tail = tails[k]
+                if tail.x1 < hx0 - reach or tail.bottom <= htop or tail.top >= hbottom:
+                    continue
+                overlap = min(hbottom, tail.bottom) - max(htop, tail.top)
+                if overlap > 0.5 * min(hbottom - htop, tail.bottom - tail.top) and _continues(
+                    tail, head, gap, split
+                ):
+                    best = k
+        if best >= 0:
+            merged[best].extend(run)
+            tails[best] = tail_of(merged[best])
+            file(best)
         else:
             merged.append(list(run))
-    return [seg for seg in (_segment(m) for m in merged) if seg is not None]
+            tails.append(tail_of(run))
+            file(len(merged) - 1)
+    return merged
 
 
 def page_rows(chars: list[Char], *, gap: float = 1.2, split: float | None = None) -> list[list[Segment]]:
@@ -337,7 +446,7 @@ def find_gutter(segments: list[Segment], *, min_side: int = 3) -> float | None:
         return None
     best: tuple[int, int] | None = None
     start: int | None = None
-    for i, c in enumerate(cover + [floor + 1]):
+    for i, c in enumerate([*cover, floor + 1]):
         if c == floor and start is None:
             start = i
         elif c != floor and start is not None:
@@ -352,12 +461,73 @@ def find_gutter(segments: list[Segment], *, min_side: int = 3) -> float | None:
     right = [s for s in narrow if s.x0 >= gutter]
     if len(left) < min_side or len(right) < min_side:
         return None
+    # a column of folios beside titles (a table of contents) or of figures beside labels is no text column
+    wl, wr = _median([s.x1 - s.x0 for s in left], 0.0), _median([s.x1 - s.x0 for s in right], 0.0)
+    if min(wl, wr) < 0.3 * max(wl, wr):
+        return None
     for side in (left, right):
         edge = min(s.x0 for s in side)
         aligned = sum(1 for s in side if s.x0 <= edge + 2.5 * s.size)
         if aligned < 0.6 * len(side):
             return None
     return gutter
+
+
+def find_sidebar(segments: list[Segment]) -> tuple[float, int] | None:
+    """A narrow column of short lines beside the body (a web page's navigation, a margin box), or None.
+
+    Returns ``(x, side)``: the sidebar lies left of ``x`` (side 0) or right of it (side 1).
+    It is a band in the outer third of the page that no segment crosses, with at least three
+    segments beyond it, much narrower than the body's lines and not on the body's rows (a
+    table's label column or the folios of a table of contents share the rows of the text
+    beside them).
+    """
+    import numpy as np
+
+    if len(segments) < 8:
+        return None
+    xmin, xmax = min(s.x0 for s in segments), max(s.x1 for s in segments)
+    width = xmax - xmin
+    size = _median([s.size for s in segments], 10.0)
+    if width < 20 * size:
+        return None
+    delta = np.zeros(int(xmax) + 3, dtype=np.int64)
+    for s in segments:
+        delta[int(s.x0)] += 1
+        delta[int(s.x1) + 1] -= 1
+    cover = np.cumsum(delta)
+    for side, (lo, hi) in (
+        (0, (xmin + 0.05 * width, xmin + 0.35 * width)),
+        (1, (xmax - 0.35 * width, xmax - 0.05 * width)),
+    ):
+        free = (cover[int(lo) : int(hi) + 1] == 0).tolist()
+        best: tuple[int, int] | None = None
+        start: int | None = None
+        for i, f in enumerate([*free, False]):
+            if f and start is None:
+                start = i
+            elif not f and start is not None:
+                if best is None or i - start > best[1] - best[0]:
+                    best = (start, i)
+                start = None
+        if best is None or best[1] - best[0] < 0.8 * size:
+            continue
+        x = int(lo) + (best[0] + best[1]) / 2
+        out = [s for s in segments if (s.x1 <= x if side == 0 else s.x0 >= x)]
+        body = [s for s in segments if (s.x0 >= x if side == 0 else s.x1 <= x)]
+        if len(out) < 3 or len(body) < len(out):
+            continue
+        if _median([s.x1 - s.x0 for s in out], 0.0) >= 0.3 * _median([s.x1 - s.x0 for s in body], 0.0):
+            continue
+        centres = sorted(s.center_y for s in body)
+        aligned = 0
+        for s in out:
+            tol = min(1.0, 0.1 * s.size)  # rows set together share the baseline to a point
+            k = bisect_left(centres, s.center_y - tol)
+            aligned += k < len(centres) and centres[k] <= s.center_y + tol
+        if aligned <= 0.5 * len(out):
+            return x, side
+    return None
 
 
 def order_lines(
@@ -369,6 +539,8 @@ def order_lines(
 
     With a gutter, segments crossing it are full-width blocks that cut the page
     into bands; in each band the left column is read before the right one.
+    Segments on one row of a column (cells of a table, a contents entry and its
+    page) are joined by a tab.
     """
     left_edge, right_edge = bounds
     keyed: list[tuple[tuple[float, ...], Segment, tuple[int, int], tuple[float, float]]] = []
@@ -384,9 +556,9 @@ def order_lines(
         right_bounds = (min((s.x0 for s in rights), default=gutter), right_edge)
         for k, s in enumerate(spanning):
             keyed.append(((k, 1, 0, s.center_y, s.x0), s, (-1, 2), (left_edge, right_edge)))
-        for side, group in ((0, lefts), (1, rights)):
+        for side, members in ((0, lefts), (1, rights)):
             b = left_bounds if side == 0 else right_bounds
-            for s in group:
+            for s in members:
                 band = bisect_left(tops, s.center_y)
                 keyed.append(((band, 0, side, s.center_y, s.x0), s, (band, side), b))
     keyed.sort(key=lambda k: k[0])
@@ -396,7 +568,7 @@ def order_lines(
         if prev is not None and prev.group == group and s.top < prev.bottom and s.bottom > prev.top:
             overlap = min(s.bottom, prev.bottom) - max(s.top, prev.top)
             if overlap > 0.5 * min(s.size, prev.size):
-                prev.text = f"{prev.text} {s.text}" if s.x0 > prev.x1 else f"{s.text} {prev.text}"
+                prev.text = f"{prev.text}\t{s.text}" if s.x0 > prev.x1 else f"{s.text}\t{prev.text}"
                 prev.x0, prev.x1 = min(prev.x0, s.x0), max(prev.x1, s.x1)
                 prev.top, prev.bottom = min(prev.top, s.top), max(prev.bottom, s.bottom)
                 continue
@@ -429,6 +601,8 @@ def reflow(lines: list[Line]) -> list[str]:
         if a.group == b.group and abs(a.size - b.size) < 0.5 and b.top > a.top
     ]
     pitch = _median(pitches, 0.0)
+    _snap_edges(lines)
+    _narrow_blocks(lines)
     paragraphs: list[str] = []
     prev: Line | None = None
     for ln in lines:
@@ -438,6 +612,58 @@ def reflow(lines: list[Line]) -> list[str]:
             paragraphs[-1] += _joiner(paragraphs[-1], ln.text) + ln.text
         prev = ln
     return paragraphs
+
+
+def _narrow_blocks(lines: list[Line]) -> None:
+    """Give lines of a narrow justified block (text set beside a figure or box) their own right edge.
+
+    A left-aligned line that ends where its neighbour in the group ends, short of the
+    group's right bound, is full in a narrower block: its right bound becomes its end,
+    so a sentence wrapped there runs on.
+    """
+    for i, ln in enumerate(lines):
+        if len(ln.text) < 4 or ln.right - ln.x1 <= 0.5 * ln.size or ln.x0 - ln.left > 0.5 * ln.size:
+            continue
+        for j in (i - 1, i + 1):
+            if 0 <= j < len(lines):
+                other = lines[j]
+                if other.group == ln.group and len(other.text) >= 4 and abs(other.x1 - ln.x1) <= 1.0:
+                    ln.right = ln.x1
+                    break
+
+
+def _shared_edge(values: list[float], need: int) -> float | None:
+    """The smallest value that ``need`` of ``values`` share within 1.5 pt, or None."""
+    starts = sorted(values)
+    return next(
+        (x for i, x in enumerate(starts) if i + need <= len(starts) and starts[i + need - 1] - x <= 1.5),
+        None,
+    )
+
+
+def _snap_edges(lines: list[Line]) -> None:
+    """Move each group's bounds to the left and right edges its lines share.
+
+    The bounds come from the page extent (neighbour pages, a wide figure, an
+    outdented caption); when most lines of a column start further right (or end
+    further left), the indent and room tests against those bounds would make
+    every line a paragraph start. A shared edge is the outermost x that at least
+    a quarter of the group's lines (and two) start or end at, within 1.5 pt.
+    """
+    groups: dict[tuple[int, int], list[Line]] = {}
+    for ln in lines:
+        groups.setdefault(ln.group, []).append(ln)
+    for members in groups.values():
+        if len(members) < 3:
+            continue
+        need = max(2, len(members) // 4)
+        left = _shared_edge([ln.x0 for ln in members], need)
+        right = _shared_edge([-ln.x1 for ln in members], need)
+        for ln in members:
+            if left is not None and left - 1.5 > ln.left:
+                ln.left = min(left - 1.5, ln.x0)
+            if right is not None and -right + 1.5 < ln.right:
+                ln.right = max(-right + 1.5, ln.x1)
 
 
 def _centered(ln: Line) -> bool:
@@ -450,15 +676,30 @@ def _symmetric(ln: Line) -> bool:
     return abs((ln.x0 - ln.left) - (ln.right - ln.x1)) < 1.5 * ln.size
 
 
+def _runs_on(prev: Line, cur: Line) -> bool:
+    """True when ``prev`` fills its line to the right edge, mid-sentence, and ``cur`` is not indented:
+    the sentence runs on whatever ``cur`` starts with (``一、`` inside a sentence, a run-in heading
+    in a larger font)."""
+    return (
+        prev.right - prev.x1 < 0.5 * min(prev.size, cur.size)
+        and prev.text[-1:] not in SENTENCE_END
+        and cur.x0 - cur.left <= 0.5 * cur.size
+        and prev.group == cur.group
+    )
+
+
 def _starts_paragraph(prev: Line, cur: Line, body: float, pitch: float) -> bool:
-    if abs(cur.size - prev.size) > 0.08 * max(cur.size, prev.size):
+    if abs(cur.size - prev.size) > 0.08 * max(cur.size, prev.size) and not _runs_on(prev, cur):
         return True
     if cur.group[1] == 2 and prev.group[1] != 2 and prev.group[0] >= 0:
         return True  # column text never flows into a full-width block
+    if prev.group[1] == 2 and cur.group[1] != 2 and abs(cur.x0 - prev.x0) <= 1.0:
+        # the short last line of a full-width block (an abstract) falls on one side of the gutter
+        return not (prev.right - prev.x1 < 0.5 * prev.size and prev.text[-1:] not in SENTENCE_END)
     if prev.group == cur.group and cur.top > prev.top and pitch and cur.top - prev.top > 1.45 * pitch:
         return True
-    if LABEL_RE.match(cur.text):
-        return True
+    if LABEL_RE.match(cur.text) or "\t" in prev.text or "\t" in cur.text:
+        return True  # a label; a table row or a contents entry (cells apart by a tab) stands alone
     if cur.size > 1.1 * body and _centered(cur) and _symmetric(prev):
         return False  # a title wrapped over several centred lines in a large font
     if _centered(prev) or _centered(cur):
@@ -467,7 +708,7 @@ def _starts_paragraph(prev: Line, cur: Line, body: float, pitch: float) -> bool:
         return False
     if cur.x0 - cur.left > 0.9 * cur.size:
         return True
-    if ENUMERATOR_RE.match(cur.text):
+    if ENUMERATOR_RE.match(cur.text) and not _runs_on(prev, cur):
         return True
     room = prev.right - prev.x1
     return room > max(cur.first_width, 0.9 * cur.size) + 0.3 * prev.size

@@ -23,10 +23,11 @@ neighbours.
 
 from __future__ import annotations
 
+import ctypes
 import mmap
 import os
 import re
-import unicodedata
+import statistics
 import zlib
 from collections import deque
 from collections.abc import Iterator
@@ -42,6 +43,7 @@ from policytext.ingest.layout import (
     char_gutter,
     edge_rows,
     find_gutter,
+    find_sidebar,
     is_page_number,
     order_lines,
     page_rows,
@@ -60,11 +62,24 @@ GARBLED_MESSAGE = (
 )
 OCR_EMPTY_MESSAGE = "no text layer on any page and OCR found no text in the page images; check the scan"
 
+#: one character in this many is asked for a Unicode-map error on pages of many characters
+MAP_ERROR_STRIDE = 4
+# generated line breaks, NULs and PDFium's markers are never text; a space may be generated
+_SKIP_CODES = frozenset((0, 0x0D, 0x0A, 0xFFFE, 0x02, 0x20))
+
 #: A compressed stream that inflates to more than this is refused (a decompression bomb).
 MAX_STREAM_BYTES = 256 << 20
 _RE_STREAM = re.compile(rb"(?<!end)stream(?:\r\n|\n|\r)")
 
-__all__ = ["ENGINES", "MAX_STREAM_BYTES", "PageQuality", "check_streams", "iter_pages", "page_quality", "read_pdf"]
+__all__ = [
+    "ENGINES",
+    "MAX_STREAM_BYTES",
+    "PageQuality",
+    "check_streams",
+    "iter_pages",
+    "page_quality",
+    "read_pdf",
+]
 
 
 # ---------------------------------------------------------------------------
@@ -119,52 +134,88 @@ class PdfiumEngine:
         return len(self._doc)
 
     def page(self, index: int) -> RawPage:
-        raw = self._raw
         page = self._doc[index]
         try:
             width, height = page.get_size()
             textpage = page.get_textpage()
             try:
-                tp = textpage.raw
-                rect = raw.FS_RECTF()
-                chars: list[Char] = []
-                unmapped = 0
-                pending_high = 0
-                gap_at: float | None = None  # x of a space PDFium generated (it replaces real spaces)
-                for k in range(raw.FPDFText_CountChars(tp)):
-                    code = raw.FPDFText_GetUnicode(tp, k)
-                    if raw.FPDFText_IsGenerated(tp, k):
-                        if code == 0x20 and chars:
-                            gap_at = chars[-1].x1
-                        continue
-                    if 0xD800 <= code <= 0xDBFF:
-                        pending_high = code
-                        continue
-                    if 0xDC00 <= code <= 0xDFFF and pending_high:
-                        code = 0x10000 + ((pending_high - 0xD800) << 10) + (code - 0xDC00)
-                    elif 0xDC00 <= code <= 0xDFFF:  # a lone low surrogate is no character
-                        unmapped += 1
-                        continue
-                    pending_high = 0
-                    if code in (0, 0x0D, 0x0A, 0xFFFE, 0x02):
-                        continue
-                    if raw.FPDFText_HasUnicodeMapError(tp, k):
-                        unmapped += 1
-                    raw.FPDFText_GetLooseCharBox(tp, k, rect)
-                    top, bottom = height - rect.top, height - rect.bottom
-                    size = raw.FPDFText_GetFontSize(tp, k)
-                    box = bottom - top
-                    if box > 0 and not 0.3 * box <= size <= 3 * box:
-                        size = box
-                    if gap_at is not None and rect.left - gap_at >= 0.2 * size:
-                        chars.append(Char(" ", gap_at, top, rect.left, bottom, size))
-                    gap_at = None
-                    chars.append(Char(chr(code), rect.left, top, rect.right, bottom, size))
-                return RawPage(chars, width, height, unmapped)
+                return self._chars(textpage.raw, height, width)
             finally:
                 textpage.close()
         finally:
             page.close()
+
+    def _codes(self, tp: Any, count: int) -> list[int]:
+        """The UTF-16 code unit of every character index of the page, in one call (one per index as
+        :func:`FPDFText_GetUnicode` gives it); per character when the bulk text does not line up."""
+        raw = self._raw
+        buf = ctypes.create_string_buffer(2 * (count + 1))
+        got = raw.FPDFText_GetText(tp, 0, count, ctypes.cast(buf, ctypes.POINTER(ctypes.c_ushort)))
+        if got == count + 1:
+            return memoryview(buf.raw[: 2 * count]).cast("H").tolist()
+        return [raw.FPDFText_GetUnicode(tp, k) for k in range(count)]
+
+    def _chars(self, tp: Any, height: float, width: float) -> RawPage:
+        """Positioned characters of one text page: the text in one call, then one box per glyph.
+
+        The font size is asked only when the box height changes (it changes with the size);
+        Unicode-map errors are counted on every character of a short page and on every
+        ``MAP_ERROR_STRIDE``-th of a long one (over 1,024 characters; scaled up): the quality
+        gate needs a share, not the exact count. Generated characters (PDFium's own spaces and
+        line breaks) are recognised among the spaces only.
+        """
+        raw = self._raw
+        count = raw.FPDFText_CountChars(tp)
+        codes = self._codes(tp, count)
+        stride = 1 if count <= 1024 else MAP_ERROR_STRIDE
+        get_box, font_size, map_error = (
+            raw.FPDFText_GetLooseCharBox,
+            raw.FPDFText_GetFontSize,
+            raw.FPDFText_HasUnicodeMapError,
+        )
+        is_generated = raw.FPDFText_IsGenerated
+        rect = raw.FS_RECTF()
+        ref = ctypes.byref(rect)
+        chars: list[Char] = []
+        unmapped = 0
+        pending_high = 0
+        gap_at: float | None = None  # x of a space PDFium generated (it replaces real spaces)
+        last_box: tuple[float, float] = (-1.0, -1.0)
+        last_size = 0.0
+        for k, code in enumerate(codes):
+            if code in _SKIP_CODES:
+                if code == 0x20 and is_generated(tp, k):
+                    if chars:
+                        gap_at = chars[-1].x1
+                    continue
+                if code != 0x20:
+                    continue
+            if 0xD800 <= code <= 0xDBFF:
+                pending_high = code
+                continue
+            if 0xDC00 <= code <= 0xDFFF and pending_high:
+                code = 0x10000 + ((pending_high - 0xD800) << 10) + (code - 0xDC00)
+            elif 0xDC00 <= code <= 0xDFFF:  # a lone low surrogate is no character
+                unmapped += 1
+                continue
+            pending_high = 0
+            if k % stride == 0 and map_error(tp, k):
+                unmapped += stride
+            get_box(tp, k, ref)
+            left, right = rect.left, rect.right
+            top, bottom = height - rect.top, height - rect.bottom
+            if (top, bottom) != last_box:
+                size = font_size(tp, k)
+                box = bottom - top
+                if box > 0 and not 0.3 * box <= size <= 3 * box:
+                    size = box
+                last_box, last_size = (top, bottom), size
+            size = last_size
+            if gap_at is not None and left - gap_at >= 0.2 * size:
+                chars.append(Char(" ", gap_at, top, left, bottom, size))
+            gap_at = None
+            chars.append(Char(chr(code), left, top, right, bottom, size))
+        return RawPage(chars, width, height, min(unmapped, len(chars)))
 
     def render(self, index: int, scale: float) -> Any:
         """The page as an ``H x W x 3`` RGB array at ``scale`` pixels per point."""
@@ -177,7 +228,7 @@ class PdfiumEngine:
     def metadata(self) -> dict[str, Any]:
         try:
             return dict(self._doc.get_metadata_dict(skip_empty=True))
-        except Exception:  # noqa: BLE001  metadata is optional: lenient, as pdfplumber is
+        except Exception:  # metadata is optional: lenient, as pdfplumber is
             return {}
 
     def close(self) -> None:
@@ -263,30 +314,21 @@ class PageQuality:
         return "ok"
 
 
-def _is_odd(ch: str) -> bool:
-    o = ord(ch)
-    return (
-        (0xC0 <= o <= 0x24F) or (0x370 <= o <= 0x1FFF and not 0x391 <= o <= 0x3C9) or (0x2500 <= o <= 0x25FF)
-    )
+# accented Latin, Greek/Cyrillic and other scripts (not the Greek letters of formulas), box drawing
+_ODD_RE = re.compile("[\u00c0-\u024f\u0370-\u0390\u03ca-\u1fff\u2500-\u25ff]")
+_BAD_RE = re.compile("[\ufffd\ue000-\uf8ff\U000f0000-\U0010ffff\x00-\x1f\x7f-\x9f]")
+_HAN_RE = re.compile("[\u4e00-\u9fff\u3400-\u4dbf]")
 
 
 def page_quality(raw: RawPage) -> PageQuality:
-    """Measure how much of a page's raw text looks like real text."""
-    inked = [c.text for c in raw.chars if not c.text.isspace()]
-    n = len(inked)
+    """Measure how much of a page's raw text looks like real text (regular expressions over the page)."""
+    text = "".join(c.text for c in raw.chars if not c.text.isspace())
+    n = len(text)
     if n == 0:
         return PageQuality(0, 0.0, 0.0, 0.0)
-    text = "".join(inked)
-    bad = raw.unmapped + sum(
-        1
-        for ch in text
-        if ch == "\ufffd"
-        or 0xE000 <= ord(ch) <= 0xF8FF
-        or ord(ch) >= 0xF0000
-        or unicodedata.category(ch) == "Cc"
-    )
-    han = sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf")
-    odd = sum(1 for ch in text if _is_odd(ch))
+    bad = raw.unmapped + len(_BAD_RE.findall(text))
+    han = len(_HAN_RE.findall(text))
+    odd = len(_ODD_RE.findall(text))
     return PageQuality(n, han / n, min(1.0, bad / n), odd / n)
 
 
@@ -304,6 +346,8 @@ class _Page:
     edge_signatures: set[str] = field(default_factory=set)
     core: tuple[float, float] | None = None  # horizontal extent of the non-edge rows
     gutter: float | None = None  # column gap found among the non-edge rows
+    edge_marks: dict[int, tuple[int, int]] = field(default_factory=dict)  # edge row -> (top, size) rounded
+    body_size: float = 0.0  # median font size of the non-edge rows
 
 
 def _prepare(number: int, raw: RawPage, engine: str) -> _Page:
@@ -314,11 +358,24 @@ def _prepare(number: int, raw: RawPage, engine: str) -> _Page:
         kept = [s for s in rows[i] if not is_page_number(s.text)]
         if kept:
             page.edge_signatures.add(signature(row_text(kept)))
+        page.edge_marks[i] = (round(min(s.top for s in rows[i])), round(2 * rows[i][0].size))
     core = [s for i, row in enumerate(rows) if i not in page.edges for s in row]
     if core:
         page.core = (min(s.x0 for s in core), max(s.x1 for s in core))
         page.gutter = find_gutter(core)
+        page.body_size = statistics.median(s.size for s in core)
     return page
+
+
+def _alternating_header(page: _Page, row: int, others: list[_Page]) -> bool:
+    """A running header or footer whose text alternates between odd and even pages (book title,
+    chapter title): an edge row in a smaller font than the body, at the place and in the size of
+    an edge row of a neighbour page, whose text differs."""
+    mark = page.edge_marks.get(row)
+    if mark is None or not page.body_size or mark[1] / 2 >= 0.9 * page.body_size:
+        return False
+    top, size = mark
+    return any(abs(t - top) <= 2 and z == size for p in others for t, z in p.edge_marks.values())
 
 
 def _page_text(page: _Page, neighbours: list[_Page]) -> str:
@@ -331,13 +388,21 @@ def _page_text(page: _Page, neighbours: list[_Page]) -> str:
             if len(kept) < len(row):  # a folio, alone or inside a running header
                 continue
             sig = signature(row_text(kept))
-            if sum(1 for p in others if sig in p.edge_signatures) >= need:
+            if sum(1 for p in others if sig in p.edge_signatures) >= need or _alternating_header(
+                page, i, others
+            ):
                 continue
             body.extend(kept)
         else:
             body.extend(row)
     if not body:
         return ""
+    aside: list[Segment] = []
+    sidebar = find_sidebar(body)
+    if sidebar is not None:  # read after the body, never inside it
+        x, side = sidebar
+        aside = [s for s in body if (s.x1 <= x if side == 0 else s.x0 >= x)]
+        body = [s for s in body if (s.x0 >= x if side == 0 else s.x1 <= x)]
     extents = [p.core for p in neighbours if p.core] or [(min(s.x0 for s in body), max(s.x1 for s in body))]
     bounds = (
         min(min(e[0] for e in extents), min(s.x0 for s in body)),
@@ -350,7 +415,11 @@ def _page_text(page: _Page, neighbours: list[_Page]) -> str:
             if crossing <= max(1, len(body) // 20) and any(s.x1 <= g for s in body):
                 gutter = g
                 break
-    return "\n".join(reflow(order_lines(body, gutter, bounds)))
+    paragraphs = reflow(order_lines(body, gutter, bounds))
+    if aside:
+        edges = (min(s.x0 for s in aside), max(s.x1 for s in aside))
+        paragraphs += reflow(order_lines(aside, None, edges))
+    return "\n".join(paragraphs)
 
 
 # ---------------------------------------------------------------------------
@@ -453,6 +522,24 @@ def _inflated_size(buf: Any, start: int, end: int, limit: int) -> int:
     return nested if inner is not None and inner.eof else flat
 
 
+#: deflate expands at most 1032-fold (258-byte matches coded in 2 bits at best)
+DEFLATE_MAX_RATIO = 1032
+
+
+def _cannot_exceed(buf: Any, start: int, end: int, limit: int) -> bool:
+    """True when the zlib stream at ``buf[start:end]`` cannot inflate past ``limit`` bytes: it is short
+    enough that even the densest deflate stays under the limit, and its output does not start with
+    a zlib header (a nested ``[/FlateDecode /FlateDecode]`` stream multiplies the ratio). Only the
+    first bytes are inflated; ordinary streams skip the full count."""
+    if (end - start) * DEFLATE_MAX_RATIO > limit:
+        return False
+    try:
+        head = zlib.decompressobj().decompress(bytes(buf[start : min(end, start + 4096)]), 2)
+    except zlib.error:
+        return True  # not inflatable: PDFium will report it; nothing to count
+    return len(head) == 2 and not _is_zlib_header(head)
+
+
 def check_streams(path: str, *, limit: int = MAX_STREAM_BYTES) -> None:
     """Refuse a PDF with a compressed stream that inflates to more than ``limit`` bytes.
 
@@ -476,6 +563,8 @@ def check_streams(path: str, *, limit: int = MAX_STREAM_BYTES) -> None:
                     end = len(buf) if end == -1 else end
                     if end - start < 2 or not _is_zlib_header(buf[start : start + 2]):
                         continue
+                    if _cannot_exceed(buf, start, end, limit):
+                        continue
                     size = _inflated_size(buf, start, end, limit)
                     if size > limit:
                         raise IngestError(
@@ -485,7 +574,9 @@ def check_streams(path: str, *, limit: int = MAX_STREAM_BYTES) -> None:
                             path,
                         )
     except (OSError, ValueError) as exc:
-        raise IngestError("io", f"cannot read the file ({exc}); check the path and permissions", path) from exc
+        raise IngestError(
+            "io", f"cannot read the file ({exc}); check the path and permissions", path
+        ) from exc
 
 
 def _date(value: str | None) -> str | None:
@@ -596,7 +687,9 @@ class _OcrLog:
     seconds: float = 0.0
 
 
-def _ocr_page(index: int, opened: dict[str, Engine], path: str, notes: list[str], log: _OcrLog, why: str) -> _Page:
+def _ocr_page(
+    index: int, opened: dict[str, Engine], path: str, notes: list[str], log: _OcrLog, why: str
+) -> _Page:
     """Render page ``index`` with PDFium and read it with RapidOCR."""
     import time
 
@@ -631,7 +724,7 @@ def _read_page(
             opened[name] = _open_engine(name, path)
         try:
             raw = opened[name].page(index)
-        except Exception as exc:  # noqa: BLE001  one broken page must not stop the document
+        except Exception as exc:  # one broken page must not stop the document
             verdicts.append(f"{name}: unreadable ({type(exc).__name__})")
             continue
         verdict = page_quality(raw).verdict
