@@ -12,10 +12,10 @@ from rich.console import Console
 from rich.progress import TaskID
 from rich.table import Table
 
-from policytext import api
-from policytext.cli import app
+from policytext.cli import LazyModule, app
 from policytext.errors import UsageError
 
+api = LazyModule("policytext.api")  # imported by the command that runs it: `--help` stays light
 err = Console(stderr=True, soft_wrap=True)
 out = Console(soft_wrap=True)
 

@@ -9,19 +9,24 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
-import pandas as pd
 import typer
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from policytext import query as q
-from policytext import timeline as tl
-from policytext.cli import app
+from policytext.cli import LazyModule, app
 from policytext.errors import UsageError
-from policytext.export.tables import flat, format_frame
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from policytext import query as q
+    from policytext import timeline as tl
+else:  # pandas and the store are imported by the command that runs, not by `--help`
+    q = LazyModule("policytext.query")
+    tl = LazyModule("policytext.timeline")
 
 FORMATS = ("table", "csv", "json", "jsonl")
 
@@ -93,6 +98,8 @@ def emit(
     ``view`` picks the columns of the table format (``offsets`` = ``start–end``); ``highlight``
     marks the ``match_start``/``match_end`` span inside the ``sentence`` column of search hits.
     """
+    from policytext.export.tables import flat, format_frame
+
     if fmt not in FORMATS:
         raise UsageError(f"--format {fmt!r}: choose table, csv, json or jsonl")
     if fmt != "table":
