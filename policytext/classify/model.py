@@ -26,6 +26,8 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
+from itertools import repeat
+from operator import add
 from pathlib import Path
 from typing import Any
 
@@ -49,7 +51,9 @@ class LabelledSentence:
     genre: str = ""
 
 
-def make_pipeline(*, C: float = 4.0, min_df: int = 2, max_features: int = 120_000, random_state: int = 0) -> Any:
+def make_pipeline(
+    *, C: float = 4.0, min_df: int = 2, max_features: int = 120_000, random_state: int = 0
+) -> Any:
     """The estimator: char n-gram TF-IDF + one-vs-rest logistic regression."""
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
@@ -58,10 +62,29 @@ def make_pipeline(*, C: float = 4.0, min_df: int = 2, max_features: int = 120_00
 
     return Pipeline(
         [
-            ("tfidf", TfidfVectorizer(analyzer="char", ngram_range=(1, 3), min_df=min_df, sublinear_tf=True,
-                                      max_features=max_features, dtype=np.float32)),
-            ("clf", OneVsRestClassifier(LogisticRegression(C=C, class_weight="balanced", max_iter=2000,
-                                                           random_state=random_state, solver="liblinear"))),
+            (
+                "tfidf",
+                TfidfVectorizer(
+                    analyzer="char",
+                    ngram_range=(1, 3),
+                    min_df=min_df,
+                    sublinear_tf=True,
+                    max_features=max_features,
+                    dtype=np.float32,
+                ),
+            ),
+            (
+                "clf",
+                OneVsRestClassifier(
+                    LogisticRegression(
+                        C=C,
+                        class_weight="balanced",
+                        max_iter=2000,
+                        random_state=random_state,
+                        solver="liblinear",
+                    )
+                ),
+            ),
         ]
     )
 
@@ -84,8 +107,12 @@ def versions() -> dict[str, str]:
         sklearn_version = version("scikit-learn")
     except PackageNotFoundError:
         sklearn_version = "none"
-    return {"policytext": policytext.__version__, "scikit-learn": sklearn_version, "numpy": np.__version__,
-            "python": platform.python_version()}
+    return {
+        "policytext": policytext.__version__,
+        "scikit-learn": sklearn_version,
+        "numpy": np.__version__,
+        "python": platform.python_version(),
+    }
 
 
 @dataclass
@@ -109,6 +136,7 @@ class CharNgramModel:
     intercept: np.ndarray
     ngram_range: tuple[int, int] = (1, 3)
     _index: dict[str, int] = field(default_factory=dict, repr=False)
+    _coef_by_feature: np.ndarray | None = field(default=None, repr=False)
 
     @property
     def index(self) -> dict[str, int]:
@@ -133,41 +161,103 @@ class CharNgramModel:
             v = v / norm_
         names = set(extra)
         extra_cols = [len(self.vocab) + k for k, name in enumerate(self.extra) if name in names]
-        return (np.asarray(cols + extra_cols, dtype=np.int64),
-                np.concatenate([v, np.ones(len(extra_cols))]))
+        return (np.asarray(cols + extra_cols, dtype=np.int64), np.concatenate([v, np.ones(len(extra_cols))]))
 
     def decision(self, texts: Sequence[str], extras: Sequence[Iterable[str]] | None = None) -> np.ndarray:
-        """Linear scores, shape (n_texts, n_outputs)."""
-        out = np.zeros((len(texts), self.coef.shape[0]))
+        """Linear scores, shape (n_texts, n_outputs).
+
+        All texts are vectorised at once: their n-grams are looked up in one pass, counted and
+        weighted in numpy, and scored with one gather of the weight columns (the same features
+        as :meth:`features`, row by row).
+        """
+        n, k = len(texts), self.coef.shape[0]
+        out = np.zeros((n, k))
+        if not n:
+            return out + self.intercept
+        index = self.index
+        lo, hi = self.ngram_range
+        grams: list[str] = []
+        lengths = np.zeros(n, dtype=np.int64)
         for i, text in enumerate(texts):
-            cols, vals = self.features(text, extras[i] if extras is not None else ())
-            if len(cols):
-                out[i] = self.coef[:, cols] @ vals
+            t = _WS.sub(" ", text.lower())
+            before = len(grams)
+            longer: Iterable[str] = t  # the n-grams of size n, built from those of size n - 1
+            for size in range(1, hi + 1):
+                if size > 1:
+                    longer = list(map(add, longer, t[size - 1 :]))
+                elif lo <= 1:
+                    longer = list(t)
+                if size >= lo:
+                    grams.extend(longer)
+            lengths[i] = len(grams) - before
+        cols = np.fromiter(map(index.get, grams, repeat(-1, len(grams))), dtype=np.int64, count=len(grams))
+        rows = np.repeat(np.arange(n, dtype=np.int64), lengths)
+        found = cols >= 0
+        width = len(self.vocab) + len(self.extra)
+        keys, counts = np.unique(rows[found] * width + cols[found], return_counts=True)
+        r, c = keys // width, keys % width
+        vals = (1.0 + np.log(counts)) * self.idf[c].astype(np.float64)
+        norms = np.sqrt(np.bincount(r, weights=vals * vals, minlength=n))
+        nonzero = norms[r] > 0
+        vals[nonzero] = vals[nonzero] / norms[r][nonzero]
+        if extras is not None and self.extra:
+            position = {name: len(self.vocab) + j for j, name in enumerate(self.extra)}
+            er, ec = [], []
+            for i, names in enumerate(extras):
+                for name in set(names):
+                    j = position.get(name)
+                    if j is not None:
+                        er.append(i)
+                        ec.append(j)
+            r = np.concatenate([r, np.asarray(er, dtype=np.int64)])
+            c = np.concatenate([c, np.asarray(ec, dtype=np.int64)])
+            vals = np.concatenate([vals, np.ones(len(er))])
+        if self._coef_by_feature is None or self._coef_by_feature.shape[0] != self.coef.shape[1]:
+            self._coef_by_feature = np.ascontiguousarray(self.coef.T)  # one feature's weights together
+        contributions = self._coef_by_feature[c] * vals[:, None]
+        for j in range(k):
+            out[:, j] = np.bincount(r, weights=contributions[:, j], minlength=n)
         return out + self.intercept
 
     def arrays(self, prefix: str) -> dict[str, np.ndarray]:
         """The arrays to save, keys prefixed."""
-        return {f"{prefix}vocab": np.asarray(self.vocab, dtype=str), f"{prefix}idf": self.idf.astype(np.float32),
-                f"{prefix}extra": np.asarray(self.extra, dtype=str), f"{prefix}coef": self.coef.astype(np.float32),
-                f"{prefix}intercept": self.intercept, f"{prefix}ngram_range": np.asarray(self.ngram_range)}
+        return {
+            f"{prefix}vocab": np.asarray(self.vocab, dtype=str),
+            f"{prefix}idf": self.idf.astype(np.float32),
+            f"{prefix}extra": np.asarray(self.extra, dtype=str),
+            f"{prefix}coef": self.coef.astype(np.float32),
+            f"{prefix}intercept": self.intercept,
+            f"{prefix}ngram_range": np.asarray(self.ngram_range),
+        }
 
     @classmethod
     def from_arrays(cls, blob: Any, prefix: str) -> CharNgramModel:
         """Rebuild from :meth:`arrays` output (an ``np.load`` result)."""
         lo, hi = (int(x) for x in blob[f"{prefix}ngram_range"])
-        return cls(vocab=blob[f"{prefix}vocab"].tolist(), idf=blob[f"{prefix}idf"], extra=blob[f"{prefix}extra"].tolist(),
-                   coef=blob[f"{prefix}coef"], intercept=blob[f"{prefix}intercept"], ngram_range=(lo, hi))
+        return cls(
+            vocab=blob[f"{prefix}vocab"].tolist(),
+            idf=blob[f"{prefix}idf"],
+            extra=blob[f"{prefix}extra"].tolist(),
+            coef=blob[f"{prefix}coef"],
+            intercept=blob[f"{prefix}intercept"],
+            ngram_range=(lo, hi),
+        )
 
 
 def char_ngrams(text: str, ngram_range: tuple[int, int] = (1, 3)) -> list[str]:
     """Character n-grams of the lower-cased, white-space-collapsed text."""
     t = _WS.sub(" ", text.lower())
     lo, hi = ngram_range
-    return [t[i: i + n] for n in range(lo, hi + 1) for i in range(len(t) - n + 1)]
+    return [t[i : i + n] for n in range(lo, hi + 1) for i in range(len(t) - n + 1)]
 
 
-def fit_vocabulary(texts: Sequence[str], *, min_df: int = 2, max_features: int = 120_000,
-                   ngram_range: tuple[int, int] = (1, 3)) -> tuple[list[str], np.ndarray]:
+def fit_vocabulary(
+    texts: Sequence[str],
+    *,
+    min_df: int = 2,
+    max_features: int = 120_000,
+    ngram_range: tuple[int, int] = (1, 3),
+) -> tuple[list[str], np.ndarray]:
     """The n-gram vocabulary (document frequency ≥ min_df, the most frequent first) and smoothed idf."""
     df: Counter[str] = Counter()
     for t in texts:
@@ -190,8 +280,17 @@ def _design(model: CharNgramModel, texts: Sequence[str], extras: Sequence[Iterab
     return csr_matrix((data, indices, indptr), shape=(len(texts), len(model.vocab) + len(model.extra)))
 
 
-def fit_linear(texts: Sequence[str], y: np.ndarray, extras: Sequence[Iterable[str]], extra_names: list[str], *,
-               C: float = 4.0, min_df: int = 2, multiclass: bool = False, random_state: int = 0) -> CharNgramModel:
+def fit_linear(
+    texts: Sequence[str],
+    y: np.ndarray,
+    extras: Sequence[Iterable[str]],
+    extra_names: list[str],
+    *,
+    C: float = 4.0,
+    min_df: int = 2,
+    multiclass: bool = False,
+    random_state: int = 0,
+) -> CharNgramModel:
     """Fit one-vs-rest (or multinomial, for ``multiclass``) logistic regression on char n-grams + extras.
 
     ``y`` is (n, k) binary for one-vs-rest, or (n,) class indices for multiclass.
@@ -219,8 +318,9 @@ def fit_linear(texts: Sequence[str], y: np.ndarray, extras: Sequence[Iterable[st
         intercept = np.full(y.shape[1], -1e3)
         for j in range(y.shape[1]):
             if y[:, j].any() and not y[:, j].all():
-                lr = LogisticRegression(C=C, class_weight="balanced", max_iter=2000, random_state=random_state,
-                                        solver="liblinear")
+                lr = LogisticRegression(
+                    C=C, class_weight="balanced", max_iter=2000, random_state=random_state, solver="liblinear"
+                )
                 lr.fit(X, y[:, j])
                 coef[j], intercept[j] = lr.coef_[0], lr.intercept_[0]
             elif y[:, j].all():
@@ -280,11 +380,19 @@ class MechanismClassifier:
         return float(pol["add"]), float(pol["keep"])
 
     @classmethod
-    def train(cls, examples: Sequence[LabelledSentence], *, labels: Sequence[str], cv: int = 5,
-              random_state: int = 0, name: str = "mechanisms", threshold: float | None = None,
-              rules: Callable[[str], set[str]] | None = None,
-              status_rule: Callable[[LabelledSentence], str] | None = None,
-              context: Callable[[LabelledSentence], set[str]] | None = None) -> MechanismClassifier:
+    def train(
+        cls,
+        examples: Sequence[LabelledSentence],
+        *,
+        labels: Sequence[str],
+        cv: int = 5,
+        random_state: int = 0,
+        name: str = "mechanisms",
+        threshold: float | None = None,
+        rules: Callable[[str], set[str]] | None = None,
+        status_rule: Callable[[LabelledSentence], str] | None = None,
+        context: Callable[[LabelledSentence], set[str]] | None = None,
+    ) -> MechanismClassifier:
         """Fit on labelled sentences; measure grouped cross-validated P/R/F1 and choose the policy.
 
         Args:
@@ -308,16 +416,24 @@ class MechanismClassifier:
         from sklearn.preprocessing import MultiLabelBinarizer
 
         if len(examples) < 20:
-            raise ModelError(f"only {len(examples)} labelled sentences; training needs at least 20 (add annotations)")
+            raise ModelError(
+                f"only {len(examples)} labelled sentences; training needs at least 20 (add annotations)"
+            )
         present = [lab for lab in labels if any(lab in e.types for e in examples)]
         mlb = MultiLabelBinarizer(classes=present)
         texts = [e.text for e in examples]
         y = mlb.fit_transform([[t for t in e.types if t in present] for e in examples])
-        hits = [({f"rule:{t}" for t in rules(e.text)} if rules is not None else set())
-                | (context(e) if context is not None else set()) for e in examples]
+        hits = [
+            ({f"rule:{t}" for t in rules(e.text)} if rules is not None else set())
+            | (context(e) if context is not None else set())
+            for e in examples
+        ]
         extra_names = ([f"rule:{lab}" for lab in labels] if rules is not None else []) + (
-            list(CONTEXT_FEATURES) if context is not None else [])
-        rule_pred = np.asarray([[f"rule:{lab}" in h for lab in present] for h in hits], dtype=bool).reshape(y.shape)
+            list(CONTEXT_FEATURES) if context is not None else []
+        )
+        rule_pred = np.asarray([[f"rule:{lab}" in h for lab in present] for h in hits], dtype=bool).reshape(
+            y.shape
+        )
         metrics: dict[str, Any] = {}
         policy: dict[str, dict[str, float]] = {}
         groups = document_groups(examples)
@@ -336,45 +452,79 @@ class MechanismClassifier:
                 grid_u = [round(x, 2) for x in np.arange(0.5, 0.99, 0.05)]
                 union_scores = {t: _micro(y, rule_pred | (probs >= t)) for t in grid_u}
                 best_u = max(grid_u, key=lambda t: (union_scores[t][2], t))
-                union.update({"add_threshold": best_u, "rules_plus_model": [round(v, 4) for v in union_scores[best_u]],
-                              "policy": [round(v, 4) for v in _micro(y, combined)]})
+                union.update(
+                    {
+                        "add_threshold": best_u,
+                        "rules_plus_model": [round(v, 4) for v in union_scores[best_u]],
+                        "policy": [round(v, 4) for v in _micro(y, combined)],
+                    }
+                )
             metrics = {
-                "union": union, "grouping": "document", "cv_folds": cv, "threshold": chosen,
-                "micro_precision": round(p_, 4), "micro_recall": round(r_, 4), "micro_f1": round(f_, 4),
-                "per_type": {lab: dict(zip(("precision", "recall", "f1", "support"),
-                                           (*(round(v, 4) for v in _micro(y[:, [j]], probs[:, [j]] >= chosen)),
-                                            int(y[:, j].sum()))))
-                             for j, lab in enumerate(present)},
+                "union": union,
+                "grouping": "document",
+                "cv_folds": cv,
+                "threshold": chosen,
+                "micro_precision": round(p_, 4),
+                "micro_recall": round(r_, 4),
+                "micro_f1": round(f_, 4),
+                "per_type": {
+                    lab: dict(
+                        zip(
+                            ("precision", "recall", "f1", "support"),
+                            (
+                                *(round(v, 4) for v in _micro(y[:, [j]], probs[:, [j]] >= chosen)),
+                                int(y[:, j].sum()),
+                            ),
+                        )
+                    )
+                    for j, lab in enumerate(present)
+                },
             }
         else:
             chosen = threshold if threshold is not None else 0.5
         weights = fit_linear(texts, y, hits, extra_names, random_state=random_state)
-        status_weights, status_metrics = None, {}
+        status_weights: CharNgramModel | None = None
+        status_metrics: dict[str, Any] = {}
         if status_rule is not None:
-            status_weights, status_metrics = train_status(examples, status_rule, groups, folds=cv or 5,
-                                                          random_state=random_state)
+            status_weights, status_metrics = train_status(
+                examples, status_rule, groups, folds=cv or 5, random_state=random_state
+            )
         meta = {
-            "name": name, "labels": present, "taxonomy_labels": list(labels), "threshold": chosen,
-            "n_examples": len(examples), "n_positive": int((y.sum(axis=1) > 0).sum()),
+            "name": name,
+            "labels": present,
+            "taxonomy_labels": list(labels),
+            "threshold": chosen,
+            "n_examples": len(examples),
+            "n_positive": int((y.sum(axis=1) > 0).sum()),
             "n_documents": len(set(groups)),
             "support": {lab: int(y[:, j].sum()) for j, lab in enumerate(present)},
-            "data_sha256": data_hash(examples), "versions": versions(), "metrics": metrics,
-            "features": "char 1-3-gram TF-IDF (sublinear, l2) + rule hits; one-vs-rest logistic regression (balanced)",
+            "data_sha256": data_hash(examples),
+            "versions": versions(),
+            "metrics": metrics,
+            "features": (
+                "char 1-3-gram TF-IDF (sublinear, l2) + rule hits; one-vs-rest logistic regression (balanced)"
+            ),
             "status": status_metrics,
         }
         if policy:
             meta["policy"] = policy
         if metrics.get("union", {}).get("add_threshold") is not None:
             meta["add_threshold"] = metrics["union"]["add_threshold"]
-        return cls(labels=present, weights=weights, threshold=chosen, meta=meta, status_weights=status_weights)
+        return cls(
+            labels=present, weights=weights, threshold=chosen, meta=meta, status_weights=status_weights
+        )
 
     @property
     def uses_context(self) -> bool:
         """Whether context features (:data:`CONTEXT_FEATURES`) are inputs of the model."""
         return bool(self.weights is not None and set(CONTEXT_FEATURES) & set(self.weights.extra))
 
-    def predict_proba(self, texts: Sequence[str], rule_hits: Sequence[Iterable[str]] | None = None,
-                      contexts: Sequence[set[str]] | None = None) -> np.ndarray:
+    def predict_proba(
+        self,
+        texts: Sequence[str],
+        rule_hits: Sequence[Iterable[str]] | None = None,
+        contexts: Sequence[set[str]] | None = None,
+    ) -> np.ndarray:
         """Probabilities, shape (n_texts, n_labels), columns in ``labels`` order.
 
         Args:
@@ -388,14 +538,19 @@ class MechanismClassifier:
             raise ModelError("the classifier has no weights; train or load one")
         extras: list[set[str]] | None = None
         if rule_hits is not None or contexts is not None:
-            extras = [({f"rule:{t}" for t in rule_hits[i]} if rule_hits is not None else set())
-                      | (set(contexts[i]) if contexts is not None else set()) for i in range(len(texts))]
+            extras = [
+                ({f"rule:{t}" for t in rule_hits[i]} if rule_hits is not None else set())
+                | (set(contexts[i]) if contexts is not None else set())
+                for i in range(len(texts))
+            ]
         return _sigmoid(self.weights.decision(texts, extras))
 
     def predict(self, texts: Sequence[str]) -> list[list[tuple[str, float]]]:
         """Types at or above the threshold for each text, with their probabilities."""
         probs = self.predict_proba(texts)
-        return [[(self.labels[j], float(row[j])) for j in np.flatnonzero(row >= self.threshold)] for row in probs]
+        return [
+            [(self.labels[j], float(row[j])) for j in np.flatnonzero(row >= self.threshold)] for row in probs
+        ]
 
     def predict_status(self, texts: Sequence[str], rule_status: Sequence[str]) -> list[str] | None:
         """The status of each (mechanism-bearing) sentence, or None when no status model was kept."""
@@ -411,16 +566,20 @@ class MechanismClassifier:
             raise ModelError("nothing to save: the classifier has no weights")
         out = Path(folder)
         out.mkdir(parents=True, exist_ok=True)
-        arrays = {**self.weights.arrays("types_"), "labels": np.asarray(self.labels, dtype=str),
-                  "threshold": np.asarray(self.threshold)}
+        arrays = {
+            **self.weights.arrays("types_"),
+            "labels": np.asarray(self.labels, dtype=str),
+            "threshold": np.asarray(self.threshold),
+        }
         if self.status_weights is not None:
             arrays.update(self.status_weights.arrays("status_"))
         with open(out / MODEL_FILE, "wb") as fh:
-            np.savez(fh, **arrays)  # uncompressed: loads in a few milliseconds
+            np.savez(fh, **arrays)  # type: ignore[arg-type]  # uncompressed: loads in a few milliseconds
         meta = dict(self.meta, model_sha256=hashlib.sha256((out / MODEL_FILE).read_bytes()).hexdigest())
         self.meta = meta
-        (out / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1, sort_keys=True) + "\n",
-                                       encoding="utf-8")
+        (out / "meta.json").write_text(
+            json.dumps(meta, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8"
+        )
         return out
 
     @classmethod
@@ -436,20 +595,33 @@ class MechanismClassifier:
         src = Path(folder) if folder is not None else default_model_dir()
         meta_path, model_path = src / "meta.json", src / MODEL_FILE
         if not model_path.exists() or not meta_path.exists():
-            raise ModelError(f"{src}: no trained model here ({MODEL_FILE} and meta.json); run `policytext train` "
-                             "or pass --model pointing at a model folder")
+            raise ModelError(
+                f"{src}: no trained model here ({MODEL_FILE} and meta.json); run `policytext train` "
+                "or pass --model pointing at a model folder"
+            )
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
         saved, running = meta.get("versions", {}), versions()
-        diff = {k: (saved.get(k), running[k]) for k in ("scikit-learn", "policytext") if saved.get(k) != running[k]}
+        diff = {
+            k: (saved.get(k), running[k])
+            for k in ("scikit-learn", "policytext")
+            if saved.get(k) != running[k]
+        }
         if diff:
-            warnings.warn(f"model {src} was saved with {', '.join(f'{k} {a}' for k, (a, b) in diff.items())}; "
-                          f"running {', '.join(f'{k} {b}' for k, (a, b) in diff.items())}: retrain with `policytext train`",
-                          VersionMismatchWarning, stacklevel=2)
+            warnings.warn(
+                f"model {src} was saved with {', '.join(f'{k} {a}' for k, (a, b) in diff.items())}; "
+                f"running {', '.join(f'{k} {b}' for k, (a, b) in diff.items())}: "
+                "retrain with `policytext train`",
+                VersionMismatchWarning,
+                stacklevel=2,
+            )
         raw = model_path.read_bytes()
         if meta.get("model_sha256") and hashlib.sha256(raw).hexdigest() != meta["model_sha256"]:
-            warnings.warn(f"model {src}: {MODEL_FILE} does not match the checksum in meta.json (the two files come "
-                          "from different trainings); retrain with `policytext train`", VersionMismatchWarning,
-                          stacklevel=2)
+            warnings.warn(
+                f"model {src}: {MODEL_FILE} does not match the checksum in meta.json (the two files come "
+                "from different trainings); retrain with `policytext train`",
+                VersionMismatchWarning,
+                stacklevel=2,
+            )
         try:
             with np.load(io.BytesIO(raw), allow_pickle=False) as blob:
                 weights = CharNgramModel.from_arrays(blob, "types_")
@@ -457,7 +629,9 @@ class MechanismClassifier:
                 labels = blob["labels"].tolist()
                 threshold = float(blob["threshold"])
         except Exception as exc:
-            raise ModelError(f"{model_path}: cannot load the model ({exc}); retrain with `policytext train`") from exc
+            raise ModelError(
+                f"{model_path}: cannot load the model ({exc}); retrain with `policytext train`"
+            ) from exc
         return cls(labels=labels, weights=weights, threshold=threshold, meta=meta, status_weights=status)
 
 
@@ -474,10 +648,15 @@ def model_info(folder: str | Path | None = None) -> dict[str, Any]:
     except ModelError as exc:
         return {"model": "none", "path": str(src), "warning": str(exc)}
     meta = clf.meta
-    out: dict[str, Any] = {"model": clf.version, "path": str(src), "model_sha256": meta.get("model_sha256", ""),
-                           "n_examples": meta.get("n_examples"), "n_documents": meta.get("n_documents"),
-                           "training_folders": meta.get("training_folders", []),
-                           "status_model": (meta.get("status") or {}).get("used", "rules")}
+    out: dict[str, Any] = {
+        "model": clf.version,
+        "path": str(src),
+        "model_sha256": meta.get("model_sha256", ""),
+        "n_examples": meta.get("n_examples"),
+        "n_documents": meta.get("n_documents"),
+        "training_folders": meta.get("training_folders", []),
+        "status_model": (meta.get("status") or {}).get("used", "rules"),
+    }
     if caught:
         out["warning"] = "; ".join(str(w.message) for w in caught)
     return out
@@ -493,9 +672,17 @@ def document_groups(examples: Sequence[LabelledSentence]) -> list[str]:
     return [e.doc or e.source.split(":")[0] or f"#{i}" for i, e in enumerate(examples)]
 
 
-def cross_val_probs(texts: Sequence[str], y: np.ndarray, extras: Sequence[Iterable[str]], extra_names: list[str],
-                    groups: Sequence[str], *, folds: int = 5, random_state: int = 0,
-                    test_groups: Sequence[set[str]] | None = None) -> np.ndarray:
+def cross_val_probs(
+    texts: Sequence[str],
+    y: np.ndarray,
+    extras: Sequence[Iterable[str]],
+    extra_names: list[str],
+    groups: Sequence[str],
+    *,
+    folds: int = 5,
+    random_state: int = 0,
+    test_groups: Sequence[set[str]] | None = None,
+) -> np.ndarray:
     """Out-of-fold probabilities; folds never split a group (document or genre).
 
     Args:
@@ -510,11 +697,16 @@ def cross_val_probs(texts: Sequence[str], y: np.ndarray, extras: Sequence[Iterab
         n = min(folds, len(set(groups)))
         splits = list(GroupKFold(n).split(texts, groups=g)) if n > 1 else []
     else:
-        splits = [(np.flatnonzero(~np.isin(g, list(tg))), np.flatnonzero(np.isin(g, list(tg)))) for tg in test_groups]
+        splits = [
+            (np.flatnonzero(~np.isin(g, list(tg))), np.flatnonzero(np.isin(g, list(tg))))
+            for tg in test_groups
+        ]
     for tr, te in splits:
         if len(tr) == 0 or len(te) == 0:
             continue
-        m = fit_linear([texts[i] for i in tr], y[tr], [extras[i] for i in tr], extra_names, random_state=random_state)
+        m = fit_linear(
+            [texts[i] for i in tr], y[tr], [extras[i] for i in tr], extra_names, random_state=random_state
+        )
         probs[te] = _sigmoid(m.decision([texts[i] for i in te], [extras[i] for i in te]))
     return probs
 
@@ -526,8 +718,9 @@ def apply_policy(probs: np.ndarray, rule_pred: np.ndarray, policy: Sequence[dict
     return (probs >= add) | (rule_pred & (probs >= keep))
 
 
-def choose_policy(y: np.ndarray, probs: np.ndarray, rule_pred: np.ndarray, labels: Sequence[str], *,
-                  min_support: int = 5) -> dict[str, dict[str, float]]:
+def choose_policy(
+    y: np.ndarray, probs: np.ndarray, rule_pred: np.ndarray, labels: Sequence[str], *, min_support: int = 5
+) -> dict[str, dict[str, float]]:
     """Per type, the (add, keep) pair with the best cross-validated F1 (ties: the stricter).
 
     Types with fewer than ``min_support`` positive examples keep the rules alone
@@ -554,9 +747,14 @@ def choose_policy(y: np.ndarray, probs: np.ndarray, rule_pred: np.ndarray, label
     return out
 
 
-def train_status(examples: Sequence[LabelledSentence], status_rule: Callable[[LabelledSentence], str],
-                 groups: Sequence[str], *, folds: int = 5,
-                 random_state: int = 0) -> tuple[CharNgramModel | None, dict[str, Any]]:
+def train_status(
+    examples: Sequence[LabelledSentence],
+    status_rule: Callable[[LabelledSentence], str],
+    groups: Sequence[str],
+    *,
+    folds: int = 5,
+    random_state: int = 0,
+) -> tuple[CharNgramModel | None, dict[str, Any]]:
     """A status classifier (char n-grams + the rule's status as a feature) on the labelled positives.
 
     Kept only when its document-grouped cross-validated accuracy beats the rule's; the
@@ -580,14 +778,24 @@ def train_status(examples: Sequence[LabelledSentence], status_rule: Callable[[La
         for tr, te in GroupKFold(n).split(texts, groups=g):
             if len(set(y[tr].tolist())) < 2:
                 continue
-            m = fit_linear([texts[i] for i in tr], y[tr], [extras[i] for i in tr], names, multiclass=True,
-                           random_state=random_state)
+            m = fit_linear(
+                [texts[i] for i in tr],
+                y[tr],
+                [extras[i] for i in tr],
+                names,
+                multiclass=True,
+                random_state=random_state,
+            )
             z = m.decision([texts[i] for i in te], [extras[i] for i in te])
             model_pred[te] = [STATUSES[int(k)] for k in z.argmax(axis=1)]
     gold = np.asarray([STATUSES[k] for k in y], dtype=object)
     acc_rule = float((pred == gold).mean())
     acc_model = float((model_pred == gold).mean())
-    metrics = {"cv_accuracy_rules": round(acc_rule, 4), "cv_accuracy_model": round(acc_model, 4), "n": len(idx)}
+    metrics = {
+        "cv_accuracy_rules": round(acc_rule, 4),
+        "cv_accuracy_model": round(acc_model, 4),
+        "n": len(idx),
+    }
     if acc_model <= acc_rule or len(set(y.tolist())) < 2:
         return None, dict(metrics, used="rules")
     model = fit_linear(texts, y, extras, names, multiclass=True, random_state=random_state)
@@ -618,10 +826,14 @@ def sentence_digest(sentence: str) -> str:
     return hashlib.sha256(sentence.encode("utf-8")).hexdigest()[:16]
 
 
-def load_training_data(folders: Iterable[str | Path], *, corpora_root: str | Path | None = None,
-                       genres: dict[str, str] | None = None,
-                       exclude_docs: set[str] | None = None,
-                       texts: str | Path | None = None) -> list[LabelledSentence]:
+def load_training_data(
+    folders: Iterable[str | Path],
+    *,
+    corpora_root: str | Path | None = None,
+    genres: dict[str, str] | None = None,
+    exclude_docs: set[str] | None = None,
+    texts: str | Path | None = None,
+) -> list[LabelledSentence]:
     """Read labelled sentences from annotation folders.
 
     Two formats are read:
@@ -650,17 +862,23 @@ def load_training_data(folders: Iterable[str | Path], *, corpora_root: str | Pat
     def indexed(row: dict[str, Any], where: str) -> str:
         doc = str(row["doc"])
         if texts is None:
-            raise ModelError(f"{where}: the line gives a sentence index of {doc!r}, not its text; "
-                             "pass the folder of source texts (policytext train --texts DIR)")
+            raise ModelError(
+                f"{where}: the line gives a sentence index of {doc!r}, not its text; "
+                "pass the folder of source texts (policytext train --texts DIR)"
+            )
         if doc not in cut:
             src = Path(texts) / f"{doc}.txt"
             if not src.is_file():
-                raise ModelError(f"{where}: no source text {src}; pass the folder holding {doc}.txt as --texts")
+                raise ModelError(
+                    f"{where}: no source text {src}; pass the folder holding {doc}.txt as --texts"
+                )
             cut[doc] = annotation_sentences(src)
         sents, i = cut[doc], int(row["i"])
         if not 0 <= i < len(sents) or ("sha" in row and sentence_digest(sents[i]) != row["sha"]):
-            raise ModelError(f"{where}: sentence {i} of {doc} is not the annotated one (the source or the "
-                             "sentence cut changed); re-cut with corpora/annotate.py dump and check the labels")
+            raise ModelError(
+                f"{where}: sentence {i} of {doc} is not the annotated one (the source or the "
+                "sentence cut changed); re-cut with corpora/annotate.py dump and check the labels"
+            )
         return sents[i]
 
     def add(text: str, types: list[str], status: str | None, source: str, doc: str = "") -> None:
@@ -669,7 +887,9 @@ def load_training_data(folders: Iterable[str | Path], *, corpora_root: str | Pat
             return
         cur = merged.get(text)
         if cur is None:
-            merged[text] = LabelledSentence(text, sorted(set(types)), status, source, doc, (genres or {}).get(doc, ""))
+            merged[text] = LabelledSentence(
+                text, sorted(set(types)), status, source, doc, (genres or {}).get(doc, "")
+            )
         else:
             cur.types = sorted(set(cur.types) | set(types))
 
@@ -684,23 +904,35 @@ def load_training_data(folders: Iterable[str | Path], *, corpora_root: str | Pat
                     try:
                         row = json.loads(line)
                     except json.JSONDecodeError as exc:
-                        raise ModelError(f"{f}:{n}: not valid JSON ({exc}); fix the line or remove it") from exc
+                        raise ModelError(
+                            f"{f}:{n}: not valid JSON ({exc}); fix the line or remove it"
+                        ) from exc
                     if exclude_docs and str(row.get("doc") or f.stem) in exclude_docs:
                         continue
                     if "sentence" not in row and {"doc", "i"} <= row.keys():
                         row["sentence"] = indexed(row, f"{f}:{n}")
                     if "sentence" not in row:
-                        raise ModelError(f"{f}:{n}: no `sentence` field; every line needs sentence and types "
-                                         "(or doc, i and sha of an indexed sentence)")
-                    add(row["sentence"], list(row.get("types") or []), row.get("status"), f"{f.name}:{n}",
-                        str(row.get("doc") or f.stem))
+                        raise ModelError(
+                            f"{f}:{n}: no `sentence` field; every line needs sentence and types "
+                            "(or doc, i and sha of an indexed sentence)"
+                        )
+                    add(
+                        row["sentence"],
+                        list(row.get("types") or []),
+                        row.get("status"),
+                        f"{f.name}:{n}",
+                        str(row.get("doc") or f.stem),
+                    )
             elif f.suffix == ".json":
                 gold = json.loads(f.read_text(encoding="utf-8"))
                 if "mechanisms" not in gold:
                     continue
                 positives = {}
                 for m in gold["mechanisms"]:
-                    positives[clean_text(m["sentence"], reflow_lines=False).strip()] = (m["types"], m.get("status"))
+                    positives[clean_text(m["sentence"], reflow_lines=False).strip()] = (
+                        m["types"],
+                        m.get("status"),
+                    )
                 src = _find_source(gold.get("file", ""), f, corpora_root)
                 if src is not None:
                     text = clean_text(src.read_text(encoding="utf-8"))
@@ -742,10 +974,16 @@ def manifest_genres(manifest: str | Path, *, split: str | None = "dev") -> dict[
     return out
 
 
-def genre_cv(examples: Sequence[LabelledSentence], *, labels: Sequence[str], rules: Callable[[str], set[str]],
-             status_rule: Callable[[LabelledSentence], str] | None = None, folds: int = 5,
-             random_state: int = 0,
-             context: Callable[[LabelledSentence], set[str]] | None = None) -> list[dict[str, Any]]:
+def genre_cv(
+    examples: Sequence[LabelledSentence],
+    *,
+    labels: Sequence[str],
+    rules: Callable[[str], set[str]],
+    status_rule: Callable[[LabelledSentence], str] | None = None,
+    folds: int = 5,
+    random_state: int = 0,
+    context: Callable[[LabelledSentence], set[str]] | None = None,
+) -> list[dict[str, Any]]:
     """Cross-validation by genre: for each genre, train on the others and test on it.
 
     The combination policy applied to a held-out genre is chosen by a document-grouped
@@ -757,14 +995,21 @@ def genre_cv(examples: Sequence[LabelledSentence], *, labels: Sequence[str], rul
     """
     present = [lab for lab in labels if any(lab in e.types for e in examples)]
     texts = [e.text for e in examples]
-    y = np.asarray([[lab in e.types for lab in present] for e in examples], dtype=int).reshape(len(examples), len(present))
-    hits = [{f"rule:{t}" for t in rules(e.text)} | (context(e) if context is not None else set()) for e in examples]
+    y = np.asarray([[lab in e.types for lab in present] for e in examples], dtype=int).reshape(
+        len(examples), len(present)
+    )
+    hits = [
+        {f"rule:{t}" for t in rules(e.text)} | (context(e) if context is not None else set())
+        for e in examples
+    ]
     names = [f"rule:{lab}" for lab in labels] + (list(CONTEXT_FEATURES) if context is not None else [])
-    rule_pred = np.asarray([[f"rule:{lab}" in h for lab in present] for h in hits], dtype=bool).reshape(y.shape)
+    rule_pred = np.asarray([[f"rule:{lab}" in h for lab in present] for h in hits], dtype=bool).reshape(
+        y.shape
+    )
     docs = document_groups(examples)
     genres = [e.genre or "unknown" for e in examples]
     rows: list[dict[str, Any]] = []
-    order = [g for g in ("law", "report", "paper", "news", "plan") if g in set(genres)]
+    order: list[str] = [g for g in ("law", "report", "paper", "news", "plan") if g in set(genres)]
     order += sorted(set(genres) - set(order))
     for g in [*order, None]:
         if g is None:
@@ -777,10 +1022,19 @@ def genre_cv(examples: Sequence[LabelledSentence], *, labels: Sequence[str], rul
             tr = np.flatnonzero(np.asarray(genres) != g)
             if len(tr) < 20 or not y[tr].any():
                 continue
-            inner = cross_val_probs([texts[i] for i in tr], y[tr], [hits[i] for i in tr], names,
-                                    [docs[i] for i in tr], folds=min(folds, 3), random_state=random_state)
+            inner = cross_val_probs(
+                [texts[i] for i in tr],
+                y[tr],
+                [hits[i] for i in tr],
+                names,
+                [docs[i] for i in tr],
+                folds=min(folds, 3),
+                random_state=random_state,
+            )
             policy = choose_policy(y[tr], inner, rule_pred[tr], present)
-            m = fit_linear([texts[i] for i in tr], y[tr], [hits[i] for i in tr], names, random_state=random_state)
+            m = fit_linear(
+                [texts[i] for i in tr], y[tr], [hits[i] for i in tr], names, random_state=random_state
+            )
             probs = np.zeros(y.shape)
             probs[te] = _sigmoid(m.decision([texts[i] for i in te], [hits[i] for i in te]))
             label = g
@@ -788,23 +1042,27 @@ def genre_cv(examples: Sequence[LabelledSentence], *, labels: Sequence[str], rul
         yt, pt, rt = y[te], probs[te], rule_pred[te]
         combined = apply_policy(pt, rt, pol)
         row: dict[str, Any] = {
-            "genre": label, "documents": len({docs[i] for i in te}), "sentences": len(te),
-            "positives": int((yt.sum(axis=1) > 0).sum()), "pairs": int(yt.sum()),
+            "genre": label,
+            "documents": len({docs[i] for i in te}),
+            "sentences": len(te),
+            "positives": int((yt.sum(axis=1) > 0).sum()),
+            "pairs": int(yt.sum()),
             "rules": [round(v, 3) for v in _micro(yt, rt)],
             "model": [round(v, 3) for v in _micro(yt, pt >= 0.5)],
             "policy": [round(v, 3) for v in _micro(yt, combined)],
         }
         if status_rule is not None:
-            sub = [examples[i] for i in te]
+            sub = [examples[int(i)] for i in te]
             idx = [k for k, e in enumerate(sub) if e.types and e.status in STATUSES and combined[k].any()]
             if idx:
                 gold = [sub[k].status for k in idx]
                 rule_st = [status_rule(sub[k]) for k in idx]
                 row["status_rules"] = round(sum(a == b for a, b in zip(rule_st, gold)) / len(idx), 3)
                 if g is not None:
-                    tr_ex = [examples[i] for i in np.flatnonzero(np.asarray(genres) != g)]
-                    st_model, st_metrics = train_status(tr_ex, status_rule, document_groups(tr_ex), folds=folds,
-                                                        random_state=random_state)
+                    tr_ex = [examples[int(i)] for i in np.flatnonzero(np.asarray(genres) != g)]
+                    st_model, st_metrics = train_status(
+                        tr_ex, status_rule, document_groups(tr_ex), folds=folds, random_state=random_state
+                    )
                     if st_model is not None:
                         z = st_model.decision([sub[k].text for k in idx], [{f"status:{s}"} for s in rule_st])
                         pred = [STATUSES[int(c)] for c in z.argmax(axis=1)]
