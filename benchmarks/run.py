@@ -50,7 +50,7 @@ CACHE = ROOT / "benchmarks" / ".cache"
 REAL = ROOT.parent / "shared" / "corpus" / "real" / "txt"
 MB = 1024 * 1024
 
-SIZES = {
+SIZES: dict[str, dict[str, Any]] = {
     "full": {"docs": 200, "scaling": (10, 100, 1000), "big": 2000, "real": None, "plumber_pages": 400},
     "quick": {"docs": 12, "scaling": (10, 30, 60), "big": 300, "real": 20, "plumber_pages": 40},
 }
@@ -154,10 +154,11 @@ def stages(corpus: str, paths: list[str], *, reader_label: str) -> list[Row]:
             digest = sha256_file(path)
             try:
                 extracted = timed("read", read_file, path)
-            except Exception:  # noqa: BLE001 - counted; the end-to-end run reports the reason
+            except Exception:
                 failed += 1
                 continue
-            document_mod.read_file = lambda *_a, **_k: extracted  # build_document minus reading = cleaning
+            # build_document minus reading = cleaning
+            document_mod.read_file = lambda *_a, _got=extracted, **_k: _got
             try:
                 doc = timed("clean", build_document, path, doc_id=digest)
             finally:
@@ -180,7 +181,9 @@ def stages(corpus: str, paths: list[str], *, reader_label: str) -> list[Row]:
     }
     rows = [Row(corpus, labels[n], docs, pages, chars, secs[n], peak[n] / MB) for n in names]
     total = sum(secs[n] for n in ("read", "clean", "extract", "store"))
-    rows.append(Row(corpus, "sum of the stages, one core", docs, pages, chars, total, max(peak.values()) / MB))
+    rows.append(
+        Row(corpus, "sum of the stages, one core", docs, pages, chars, total, max(peak.values()) / MB)
+    )
     if failed:
         rows[0].note = f"{failed} unreadable files left out"
     return rows
@@ -203,8 +206,15 @@ def child_ingest(spec: dict[str, Any]) -> dict[str, Any]:
         t = time.perf_counter()
         s = api.ingest(spec["inputs"], db, workers=spec["workers"], model=spec.get("model"), runner=runner)
         wall = time.perf_counter() - t
-    return {"seconds": wall, "stored": s.stored, "failed": s.failed, "pages": s.pages, "chars": s.characters,
-            "peak_mb": w.peak / MB, "db_mb": db.stat().st_size / MB if db.exists() else 0.0}
+    return {
+        "seconds": wall,
+        "stored": s.stored,
+        "failed": s.failed,
+        "pages": s.pages,
+        "chars": s.characters,
+        "peak_mb": w.peak / MB,
+        "db_mb": db.stat().st_size / MB if db.exists() else 0.0,
+    }
 
 
 def ingest_in_child(inputs: list[str], *, workers: int, engine: str = "local") -> dict[str, Any]:
@@ -212,7 +222,9 @@ def ingest_in_child(inputs: list[str], *, workers: int, engine: str = "local") -
         spec = {"inputs": inputs, "workers": workers, "engine": engine, "db": str(Path(tmp) / "bench.db")}
         list_file = Path(tmp) / "spec.json"
         list_file.write_text(json.dumps(spec), encoding="utf-8")
-        proc = subprocess.run([sys.executable, __file__, "--child", str(list_file)], capture_output=True, text=True)
+        proc = subprocess.run(
+            [sys.executable, __file__, "--child", str(list_file)], capture_output=True, text=True
+        )
         if proc.returncode != 0:
             raise RuntimeError(f"benchmark child failed:\n{proc.stderr[-3000:]}")
         return json.loads(proc.stdout.strip().splitlines()[-1])
@@ -231,8 +243,10 @@ def fmt_int(x: float) -> str:
 
 
 def table(rows: list[Row], refs: dict[str, dict[str, float]]) -> list[str]:
-    out = ["| corpus | stage | docs | pages | chars | s | pages/s | chars/s | peak MB | vs reference |",
-           "|---|---|---:|---:|---:|---:|---:|---:|---:|---|"]
+    out = [
+        "| corpus | stage | docs | pages | chars | s | pages/s | chars/s | peak MB | vs reference |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---|",
+    ]
     for r in rows:
         ref = refs.get(r.corpus, {})
         vs = r.note
@@ -241,24 +255,39 @@ def table(rows: list[Row], refs: dict[str, dict[str, float]]) -> list[str]:
             cmp.append(f"{r.pages_s / ref['pdfium_pages_s']:.2f}× raw pypdfium2")
             if ref.get("plumber_pages_s") and ("PDF" in r.what or "end to end" in r.what):
                 cmp.append(f"{r.pages_s / ref['plumber_pages_s']:.1f}× raw pdfplumber")
-        if ref.get("jieba_chars_s") and ("extraction" in r.what or "end to end" in r.what or "store" in r.what
-                                        or "cleaning" in r.what):
+        if ref.get("jieba_chars_s") and (
+            "extraction" in r.what or "end to end" in r.what or "store" in r.what or "cleaning" in r.what
+        ):
             cmp.append(f"{r.chars_s / ref['jieba_chars_s']:.2f}× jieba")
         vs = "; ".join(([vs] if vs else []) + cmp)
         pages_s = f"{r.pages_s:,.1f}" if r.pages else "–"
         peak = f"{r.peak_mb:,.0f}" if r.peak_mb is not None else "–"
-        out.append(f"| {r.corpus} | {r.what} | {r.docs} | {fmt_int(r.pages) if r.pages else '–'} | {fmt_int(r.chars)} "
-                   f"| {r.seconds:.2f} | {pages_s} | {fmt_int(r.chars_s)} | {peak} | {vs} |")
+        out.append(
+            f"| {r.corpus} | {r.what} | {r.docs} | {fmt_int(r.pages) if r.pages else '–'} "
+            f"| {fmt_int(r.chars)} "
+            f"| {r.seconds:.2f} | {pages_s} | {fmt_int(r.chars_s)} | {peak} | {vs} |"
+        )
     return out
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small sizes (under 2 minutes)")
-    parser.add_argument("--cache", type=Path, default=CACHE, help="where generated PDFs are kept (default: %(default)s)")
+    parser.add_argument(
+        "--cache", type=Path, default=CACHE, help="where generated PDFs are kept (default: %(default)s)"
+    )
     parser.add_argument("--real", type=Path, default=REAL, help="the real text corpus (default: %(default)s)")
     parser.add_argument("--no-dask", action="store_true", help="skip the Dask engine run")
-    parser.add_argument("--profile", action="store_true", help="cProfile the extraction stage on the generated corpus")
+    parser.add_argument(
+        "--profile", action="store_true", help="cProfile the extraction stage on the generated corpus"
+    )
+    parser.add_argument(
+        "--scale",
+        type=int,
+        default=0,
+        help="also time the read commands on a store of N documents (scale.py)",
+    )
+    parser.add_argument("--baseline", type=Path, help="with --scale: also measure this source tree")
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
@@ -323,7 +352,9 @@ def main(argv: list[str] | None = None) -> int:
             log("dask.distributed not installed: Dask engine skipped")
     if real:
         log("end to end, real corpus …")
-        rows.append(e2e_row(corp_real, "end to end ingest+extract, 2 workers", ingest_in_child(real, workers=2)))
+        rows.append(
+            e2e_row(corp_real, "end to end ingest+extract, 2 workers", ingest_in_child(real, workers=2))
+        )
 
     # scaling
     log("scaling …")
@@ -341,71 +372,114 @@ def main(argv: list[str] | None = None) -> int:
         profile_lines = profile_extraction(gen)
 
     # ---------------------------------------------------------------- print
-    cmd = "python benchmarks/run.py" + (" --quick" if args.quick else "") + (" --no-dask" if args.no_dask else "")
+    cmd = (
+        "python benchmarks/run.py"
+        + (" --quick" if args.quick else "")
+        + (" --no-dask" if args.no_dask else "")
+    )
     cpu = _cpu_name()
     print(f"\n## Benchmark ({mode}): `{cmd}`\n")
-    print(f"{platform.python_implementation()} {platform.python_version()}, {os.cpu_count()} cores ({cpu}), "
-          f"{time.strftime('%Y-%m-%d')}; stage rows: one core, documents one after the other; end-to-end rows: "
-          "`api.ingest` in a fresh process, peak MB = PSS of the process and its workers.\n")
+    print(
+        f"{platform.python_implementation()} {platform.python_version()}, {os.cpu_count()} cores ({cpu}), "
+        f"{time.strftime('%Y-%m-%d')}; stage rows: one core, documents one after the other; end-to-end rows: "
+        "`api.ingest` in a fresh process, peak MB = PSS of the process and its workers.\n"
+    )
     print("\n".join(table(rows, refs)))
 
     print("\n### Workers\n")
     print("| workers | s | pages/s | chars/s | speed-up |")
     print("|---:|---:|---:|---:|---:|")
     base = workers_rows[0].seconds
-    for n, r in zip((1, 2), workers_rows):
-        print(f"| {n} | {r.seconds:.1f} | {r.pages_s:,.1f} | {fmt_int(r.chars_s)} | {base / r.seconds:.2f}× |")
+    for n, wr in zip((1, 2), workers_rows):
+        print(
+            f"| {n} | {wr.seconds:.1f} | {wr.pages_s:,.1f} | {fmt_int(wr.chars_s)} "
+            f"| {base / wr.seconds:.2f}× |"
+        )
 
-    print(f"\n### Growth (2 workers, {gen_corpus.scaling_specs(1)[0].pages}-4-page PDFs; start-up "
-          f"= ingest of no file = {startup:.2f} s)\n")
+    print(
+        f"\n### Growth (2 workers, {gen_corpus.scaling_specs(1)[0].pages}-4-page PDFs; start-up "
+        f"= ingest of no file = {startup:.2f} s)\n"
+    )
     print("| documents | pages | s | s/document | s/document after start-up | pages/s |")
     print("|---:|---:|---:|---:|---:|---:|")
     marg = []
     for n, r in grow:
         m = (r["seconds"] - startup) / n
         marg.append(m)
-        print(f"| {n:,} | {r['pages']:,} | {r['seconds']:.2f} | {r['seconds'] / n:.4f} | {m:.4f} "
-              f"| {r['pages'] / r['seconds']:,.1f} |")
+        print(
+            f"| {n:,} | {r['pages']:,} | {r['seconds']:.2f} | {r['seconds'] / n:.4f} | {m:.4f} "
+            f"| {r['pages'] / r['seconds']:,.1f} |"
+        )
     linear = marg[-1] <= 1.25 * marg[-2]
 
     print("\n### One large document\n")
     print("| pages | chars | s | pages/s | peak MB (PSS, process + workers) | store MB |")
     print("|---:|---:|---:|---:|---:|---:|")
-    print(f"| {big_r['pages']:,} | {big_r['chars']:,} | {big_r['seconds']:.1f} | "
-          f"{big_r['pages'] / big_r['seconds']:,.1f} | {big_r['peak_mb']:,.0f} | {big_r['db_mb']:,.1f} |")
+    print(
+        f"| {big_r['pages']:,} | {big_r['chars']:,} | {big_r['seconds']:.1f} | "
+        f"{big_r['pages'] / big_r['seconds']:,.1f} | {big_r['peak_mb']:,.0f} | {big_r['db_mb']:,.1f} |"
+    )
 
     # targets
     by = {r.what: r for r in rows if r.corpus == corp}
     e2e2 = workers_rows[1]
     ext = by["NLP/extraction (rules + model)"]
     jb = by["reference: plain jieba segmentation (same text)"]
-    stage_rows = [by[k] for k in by if k.startswith(("PDF text", "cleaning", "NLP/extraction (rules + model)", "store"))]
+    stage_rows = [
+        by[k] for k in by if k.startswith(("PDF text", "cleaning", "NLP/extraction (rules + model)", "store"))
+    ]
     slowest = max(stage_rows, key=lambda r: r.seconds)
     store_row = by["store writes (SQLite, one transaction per document)"]
     serial = by["sum of the stages, one core"]
     print("\n### Targets\n")
     checks = [
-        (f"end to end with 2 workers ≥ {TARGETS['e2e_pages_per_s_2_workers']:.0f} pages/s",
-         f"{e2e2.pages_s:.1f} pages/s", e2e2.pages_s >= TARGETS["e2e_pages_per_s_2_workers"]),
-        ("NLP/extraction ≥ 0.5 × plain jieba segmentation (chars/s)",
-         f"{ext.chars_s / jb.chars_s:.2f}×", ext.chars_s >= TARGETS["extraction_vs_jieba"] * jb.chars_s),
-        ("the store is not the bottleneck (store writes < 10 % of one-core stage time)",
-         f"{100 * store_row.seconds / serial.seconds:.1f} %", store_row.seconds < 0.1 * serial.seconds),
-        ("time grows linearly (s/document after start-up at the largest size ≤ 1.25 × the previous)",
-         " → ".join(f"{m:.4f}" for m in marg), linear),
-        (f"memory bounded on {big_r['pages']:,} pages (peak < 512 MB)", f"{big_r['peak_mb']:,.0f} MB",
-         big_r["peak_mb"] < 512),
+        (
+            f"end to end with 2 workers ≥ {TARGETS['e2e_pages_per_s_2_workers']:.0f} pages/s",
+            f"{e2e2.pages_s:.1f} pages/s",
+            e2e2.pages_s >= TARGETS["e2e_pages_per_s_2_workers"],
+        ),
+        (
+            "NLP/extraction ≥ 0.5 × plain jieba segmentation (chars/s)",
+            f"{ext.chars_s / jb.chars_s:.2f}×",
+            ext.chars_s >= TARGETS["extraction_vs_jieba"] * jb.chars_s,
+        ),
+        (
+            "the store is not the bottleneck (store writes < 10 % of one-core stage time)",
+            f"{100 * store_row.seconds / serial.seconds:.1f} %",
+            store_row.seconds < 0.1 * serial.seconds,
+        ),
+        (
+            "time grows linearly (s/document after start-up at the largest size ≤ 1.25 × the previous)",
+            " → ".join(f"{m:.4f}" for m in marg),
+            linear,
+        ),
+        (
+            f"memory bounded on {big_r['pages']:,} pages (peak < 512 MB)",
+            f"{big_r['peak_mb']:,.0f} MB",
+            big_r["peak_mb"] < 512,
+        ),
     ]
     print("| target | measured | |")
     print("|---|---|---|")
     for what, val, ok in checks:
         print(f"| {what} | {val} | {'met' if ok else '**missed**'} |")
-    shares = ", ".join(f"{r.what.split(' (')[0]} {100 * r.seconds / serial.seconds:.0f} %" for r in stage_rows)
-    print(f"\nSlowest stage (one core, generated corpus): **{slowest.what}**, "
-          f"{100 * slowest.seconds / serial.seconds:.0f} % of the stage time ({shares}).")
+    shares = ", ".join(
+        f"{r.what.split(' (')[0]} {100 * r.seconds / serial.seconds:.0f} %" for r in stage_rows
+    )
+    print(
+        f"\nSlowest stage (one core, generated corpus): **{slowest.what}**, "
+        f"{100 * slowest.seconds / serial.seconds:.0f} % of the stage time ({shares})."
+    )
     if profile_lines:
         print("\n### Profile of the extraction stage (cProfile, top functions by own time)\n")
         print("```\n" + "\n".join(profile_lines) + "\n```")
+    if args.scale:
+        import scale
+
+        trees = (
+            {"this tree": ROOT} if args.baseline is None else {"baseline": args.baseline, "this tree": ROOT}
+        )
+        print("\n" + "\n".join(scale.report(scale.run(args.scale, trees, args.real), args.scale)))
     print(f"\n(total benchmark time {time.perf_counter() - t_all:.0f} s)")
     return 0
 

@@ -153,7 +153,11 @@ def measure_tree(label: str, tree: Path, n: int, real: Path, work: Path, rounds:
     spec = work / "spec.json"
     spec.write_text(json.dumps({"db": str(db), "n": n, "real": str(real)}), encoding="utf-8")
     proc = subprocess.run(
-        [sys.executable, __file__, "--build", str(spec)], capture_output=True, text=True, env=_env(tree), cwd=work
+        [sys.executable, __file__, "--build", str(spec)],
+        capture_output=True,
+        text=True,
+        env=_env(tree),
+        cwd=work,
     )
     if proc.returncode != 0:
         raise RuntimeError(f"building the store with {tree} failed:\n{proc.stderr[-3000:]}")
@@ -169,7 +173,9 @@ def measure_tree(label: str, tree: Path, n: int, real: Path, work: Path, rounds:
     return result
 
 
-def run(n: int, trees: dict[str, Path], real: Path = REAL, rounds: int = 3, keep: Path | None = None) -> list[TreeResult]:
+def run(
+    n: int, trees: dict[str, Path], real: Path = REAL, rounds: int = 3, keep: Path | None = None
+) -> list[TreeResult]:
     """Measure every tree (label -> source folder) on an N-document store; in the order given."""
     out = []
     with tempfile.TemporaryDirectory(prefix="ptscale-") as tmp:
@@ -186,7 +192,8 @@ def report(results: list[TreeResult], n: int) -> list[str]:
     lines = [
         f"### Read commands, start-up and store size on {n:,} documents",
         "",
-        f"The store: the real text corpus written {n:,} times over (each copy its own id); every command in a "
+        f"The store: the real text corpus written {n:,} times over (each copy its own id); "
+        "every command in a "
         "fresh process, output captured, median of the rounds. Reference: the mention read of `query "
         "mechanisms` as plain SQL in sqlite3, all rows fetched.",
         "",
@@ -198,14 +205,17 @@ def report(results: list[TreeResult], n: int) -> list[str]:
         cells = " | ".join(f"{r.latency[name]:.2f}" for r in results)
         lines.append(f"| `{name}` | {cells} | {f'≤ {target:g} s' if target else ''} |")
     cells = " | ".join(f"{r.reference_sql:.2f}" for r in results)
-    lines.append(f"| reference: the same mention read in sqlite3 ({results[-1].mechanisms:,} rows) | {cells} | |")
+    lines.append(
+        f"| reference: the same mention read in sqlite3 ({results[-1].mechanisms:,} rows) | {cells} | |"
+    )
     lines += [
         "",
         "| store | " + " | ".join(labels) + " | target |",
         "|---|" + "---:|" * len(labels) + "---|",
         "| clean text stored (UTF-8 MB) | " + " | ".join(f"{r.text_mb:,.1f}" for r in results) + " | |",
         "| store file (MB) | " + " | ".join(f"{r.store_mb:,.1f}" for r in results) + " | |",
-        "| KB per document | " + " | ".join(f"{1024 * r.store_mb / max(1, r.documents):,.0f}" for r in results)
+        "| KB per document | "
+        + " | ".join(f"{1024 * r.store_mb / max(1, r.documents):,.0f}" for r in results)
         + " | |",
         "| store / text | " + " | ".join(f"{r.ratio:.2f}×" for r in results) + " | ≤ 2.5× |",
         "| building it (read + extract the corpus once, write N documents), s | "
@@ -217,7 +227,9 @@ def report(results: list[TreeResult], n: int) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--scale", type=int, default=5000, help="documents in the store (default: %(default)s)")
+    parser.add_argument(
+        "--scale", type=int, default=5000, help="documents in the store (default: %(default)s)"
+    )
     parser.add_argument("--baseline", type=Path, help="also measure this source tree (an earlier version)")
     parser.add_argument("--real", type=Path, default=REAL, help="the real text corpus (default: %(default)s)")
     parser.add_argument("--rounds", type=int, default=3, help="runs of each command (default: %(default)s)")
