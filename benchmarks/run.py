@@ -50,7 +50,7 @@ CACHE = ROOT / "benchmarks" / ".cache"
 REAL = ROOT.parent / "shared" / "corpus" / "real" / "txt"
 MB = 1024 * 1024
 
-SIZES = {
+SIZES: dict[str, dict[str, Any]] = {
     "full": {"docs": 200, "scaling": (10, 100, 1000), "big": 2000, "real": None, "plumber_pages": 400},
     "quick": {"docs": 12, "scaling": (10, 30, 60), "big": 300, "real": 20, "plumber_pages": 40},
 }
@@ -154,11 +154,11 @@ def stages(corpus: str, paths: list[str], *, reader_label: str) -> list[Row]:
             digest = sha256_file(path)
             try:
                 extracted = timed("read", read_file, path)
-            except Exception:  # counted; the end-to-end run reports the reason
+            except Exception:
                 failed += 1
                 continue
             # build_document minus reading = cleaning
-            document_mod.read_file = lambda *_a, _done=extracted, **_k: _done
+            document_mod.read_file = lambda *_a, _got=extracted, **_k: _got
             try:
                 doc = timed("clean", build_document, path, doc_id=digest)
             finally:
@@ -264,7 +264,8 @@ def table(rows: list[Row], refs: dict[str, dict[str, float]]) -> list[str]:
         peak = f"{r.peak_mb:,.0f}" if r.peak_mb is not None else "–"
         out.append(
             f"| {r.corpus} | {r.what} | {r.docs} | {fmt_int(r.pages) if r.pages else '–'} "
-            f"| {fmt_int(r.chars)} | {r.seconds:.2f} | {pages_s} | {fmt_int(r.chars_s)} | {peak} | {vs} |"
+            f"| {fmt_int(r.chars)} "
+            f"| {r.seconds:.2f} | {pages_s} | {fmt_int(r.chars_s)} | {peak} | {vs} |"
         )
     return out
 
@@ -280,6 +281,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--profile", action="store_true", help="cProfile the extraction stage on the generated corpus"
     )
+    parser.add_argument(
+        "--scale",
+        type=int,
+        default=0,
+        help="also time the read commands on a store of N documents (scale.py)",
+    )
+    parser.add_argument("--baseline", type=Path, help="with --scale: also measure this source tree")
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
@@ -382,9 +390,10 @@ def main(argv: list[str] | None = None) -> int:
     print("| workers | s | pages/s | chars/s | speed-up |")
     print("|---:|---:|---:|---:|---:|")
     base = workers_rows[0].seconds
-    for n, r in zip((1, 2), workers_rows):
+    for n, wr in zip((1, 2), workers_rows):
         print(
-            f"| {n} | {r.seconds:.1f} | {r.pages_s:,.1f} | {fmt_int(r.chars_s)} | {base / r.seconds:.2f}× |"
+            f"| {n} | {wr.seconds:.1f} | {wr.pages_s:,.1f} | {fmt_int(wr.chars_s)} "
+            f"| {base / wr.seconds:.2f}× |"
         )
 
     print(
@@ -464,6 +473,13 @@ def main(argv: list[str] | None = None) -> int:
     if profile_lines:
         print("\n### Profile of the extraction stage (cProfile, top functions by own time)\n")
         print("```\n" + "\n".join(profile_lines) + "\n```")
+    if args.scale:
+        import scale
+
+        trees = (
+            {"this tree": ROOT} if args.baseline is None else {"baseline": args.baseline, "this tree": ROOT}
+        )
+        print("\n" + "\n".join(scale.report(scale.run(args.scale, trees, args.real), args.scale)))
     print(f"\n(total benchmark time {time.perf_counter() - t_all:.0f} s)")
     return 0
 

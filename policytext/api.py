@@ -19,7 +19,7 @@ from policytext.extract.pipeline import Extractor, document_output, to_output
 from policytext.ingest.discover import discover, sha256_file
 from policytext.ingest.document import build_document
 from policytext.ingest.job import FileDone, FileFailed, FileJob
-from policytext.ingest.pool import default_workers, run_tasks
+from policytext.ingest.pool import default_workers, run_tasks, stop_on_signals
 from policytext.store.db import Store
 from policytext.types import Document
 
@@ -89,7 +89,7 @@ def ingest(
     summary = IngestSummary(ignored=dict(found.ignored), missing=list(found.missing))
     extractor = Extractor.load(taxonomy=taxonomy, gazetteer=gazetteer, model=model) if extract else None
     versions = dict(extractor.versions) if extractor else {"policytext": __import__("policytext").__version__}
-    with Store(db) as store:
+    with stop_on_signals(), Store(db) as store:
         run_id = store.start_run(
             "ingest",
             {
@@ -127,6 +127,7 @@ def ingest(
                 store.add_path(digest, path, run_id)
                 continue
             tasks.append((path, digest))
+        tasks = largest_first(tasks)
         total = len(tasks)
         if progress:
             progress("start", 0, total)
@@ -183,6 +184,22 @@ def ingest(
     if progress:
         progress("end", done, total)
     return summary
+
+
+def largest_first(tasks: list[tuple[str, str | None]]) -> list[tuple[str, str | None]]:
+    """The per-file tasks, largest file first (ties in path order).
+
+    Started first, the long files overlap with the many short ones instead of leaving one
+    worker busy alone at the end of the batch.
+    """
+
+    def size(task: tuple[str, str | None]) -> int:
+        try:
+            return os.path.getsize(task[0])
+        except OSError:
+            return 0
+
+    return sorted(tasks, key=lambda t: (-size(t), t[0]))
 
 
 def _fail(
@@ -259,7 +276,7 @@ def extract_files(
     errors: list[dict[str, str]] = [
         {"path": m, "error": "io", "message": "no such file or folder; check the path"} for m in found.missing
     ]
-    tasks = [(p, None) for p in found.files]
+    tasks = largest_first([(p, None) for p in found.files])
     if progress:
         progress("start", 0, len(tasks))
     for n, res in enumerate(

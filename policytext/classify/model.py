@@ -26,6 +26,8 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
+from itertools import repeat
+from operator import add
 from pathlib import Path
 from typing import Any
 
@@ -135,6 +137,7 @@ class CharNgramModel:
     intercept: np.ndarray
     ngram_range: tuple[int, int] = (1, 3)
     _index: dict[str, int] = field(default_factory=dict, repr=False)
+    _coef_by_feature: np.ndarray | None = field(default=None, repr=False)
 
     @property
     def index(self) -> dict[str, int]:
@@ -162,12 +165,59 @@ class CharNgramModel:
         return (np.asarray(cols + extra_cols, dtype=np.int64), np.concatenate([v, np.ones(len(extra_cols))]))
 
     def decision(self, texts: Sequence[str], extras: Sequence[Iterable[str]] | None = None) -> np.ndarray:
-        """Linear scores, shape (n_texts, n_outputs)."""
-        out = np.zeros((len(texts), self.coef.shape[0]))
+        """Linear scores, shape (n_texts, n_outputs).
+
+        All texts are vectorised at once: their n-grams are looked up in one pass, counted and
+        weighted in numpy, and scored with one gather of the weight columns (the same features
+        as :meth:`features`, row by row).
+        """
+        n, k = len(texts), self.coef.shape[0]
+        out = np.zeros((n, k))
+        if not n:
+            return out + self.intercept
+        index = self.index
+        lo, hi = self.ngram_range
+        grams: list[str] = []
+        lengths = np.zeros(n, dtype=np.int64)
         for i, text in enumerate(texts):
-            cols, vals = self.features(text, extras[i] if extras is not None else ())
-            if len(cols):
-                out[i] = self.coef[:, cols] @ vals
+            t = _WS.sub(" ", text.lower())
+            before = len(grams)
+            longer: Iterable[str] = t  # the n-grams of size n, built from those of size n - 1
+            for size in range(1, hi + 1):
+                if size > 1:
+                    longer = list(map(add, longer, t[size - 1 :]))
+                elif lo <= 1:
+                    longer = list(t)
+                if size >= lo:
+                    grams.extend(longer)
+            lengths[i] = len(grams) - before
+        cols = np.fromiter(map(index.get, grams, repeat(-1, len(grams))), dtype=np.int64, count=len(grams))
+        rows = np.repeat(np.arange(n, dtype=np.int64), lengths)
+        found = cols >= 0
+        width = len(self.vocab) + len(self.extra)
+        keys, counts = np.unique(rows[found] * width + cols[found], return_counts=True)
+        r, c = keys // width, keys % width
+        vals = (1.0 + np.log(counts)) * self.idf[c].astype(np.float64)
+        norms = np.sqrt(np.bincount(r, weights=vals * vals, minlength=n))
+        nonzero = norms[r] > 0
+        vals[nonzero] = vals[nonzero] / norms[r][nonzero]
+        if extras is not None and self.extra:
+            position = {name: len(self.vocab) + j for j, name in enumerate(self.extra)}
+            er, ec = [], []
+            for i, names in enumerate(extras):
+                for name in set(names):
+                    j = position.get(name)
+                    if j is not None:
+                        er.append(i)
+                        ec.append(j)
+            r = np.concatenate([r, np.asarray(er, dtype=np.int64)])
+            c = np.concatenate([c, np.asarray(ec, dtype=np.int64)])
+            vals = np.concatenate([vals, np.ones(len(er))])
+        if self._coef_by_feature is None or self._coef_by_feature.shape[0] != self.coef.shape[1]:
+            self._coef_by_feature = np.ascontiguousarray(self.coef.T)  # one feature's weights together
+        contributions = self._coef_by_feature[c] * vals[:, None]
+        for j in range(k):
+            out[:, j] = np.bincount(r, weights=contributions[:, j], minlength=n)
         return out + self.intercept
 
     def arrays(self, prefix: str) -> dict[str, np.ndarray]:

@@ -6,7 +6,10 @@ policytext error; 2 usage error (wrong options or arguments).
 
 from __future__ import annotations
 
+import importlib
 import sys
+from types import ModuleType
+from typing import Any
 
 import typer
 
@@ -19,6 +22,24 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+
+
+class LazyModule(ModuleType):
+    """A module imported on first attribute access.
+
+    The command modules name their heavy back ends (:mod:`policytext.api`, pandas, numpy) through
+    it, so that ``--help`` and the read commands never import what they do not run.
+    """
+
+    def __init__(self, name: str) -> None:
+        super().__init__(name)
+        self._module: ModuleType | None = None
+
+    def __getattr__(self, attr: str) -> Any:
+        if self._module is None:
+            self._module = importlib.import_module(self.__name__)
+        return getattr(self._module, attr)
+
 
 # Each module registers its commands on `app` when imported.
 from policytext.cli import core, export, query, report, serve  # noqa: E402,F401

@@ -12,10 +12,10 @@ from rich.console import Console
 from rich.progress import TaskID
 from rich.table import Table
 
-from policytext import api
-from policytext.cli import app
+from policytext.cli import LazyModule, app
 from policytext.errors import UsageError
 
+api = LazyModule("policytext.api")  # imported by the command that runs it: `--help` stays light
 err = Console(stderr=True, soft_wrap=True)
 out = Console(soft_wrap=True)
 
@@ -127,22 +127,30 @@ def ingest(
 
         runner = make_runner(scheduler=scheduler, n_workers=workers)
     progress = _Progress("ingest", enabled=not quiet)
-    s = api.ingest(
-        inputs,
-        db,
-        workers=workers,
-        timeout=timeout,
-        force=force,
-        pdf_engine=_engine(pdf_engine),
-        ocr=_ocr(ocr),
-        extract=not no_extract,
-        taxonomy=str(taxonomy) if taxonomy else None,
-        gazetteer=str(gazetteer) if gazetteer else None,
-        model=False if rules_only else (str(model) if model else None),
-        progress=progress,
-        runner=runner,
-        max_memory=max_memory << 20 if max_memory > 0 else None,
-    )
+    try:
+        s = api.ingest(
+            inputs,
+            db,
+            workers=workers,
+            timeout=timeout,
+            force=force,
+            pdf_engine=_engine(pdf_engine),
+            ocr=_ocr(ocr),
+            extract=not no_extract,
+            taxonomy=str(taxonomy) if taxonomy else None,
+            gazetteer=str(gazetteer) if gazetteer else None,
+            model=False if rules_only else (str(model) if model else None),
+            progress=progress,
+            runner=runner,
+            max_memory=max_memory << 20 if max_memory > 0 else None,
+        )
+    except KeyboardInterrupt as exc:  # Ctrl-C or SIGTERM: the workers are stopped, the run marked interrupted
+        progress.p.stop()
+        err.print(
+            "policytext: interrupted; what was stored is kept; re-run the same command to resume",
+            highlight=False,
+        )
+        raise typer.Exit(128 + int(getattr(exc, "signum", 2))) from None  # 130 Ctrl-C, 143 SIGTERM
     for f in s.failures:
         err.print(f"[red]failed[/red] {f['path']}: {f['error']}: {f['message']}", highlight=False)
     for m in s.missing:

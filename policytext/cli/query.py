@@ -9,19 +9,23 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
-import pandas as pd
 import typer
 from rich.console import Console
-from rich.table import Table
-from rich.text import Text
 
-from policytext import query as q
-from policytext import timeline as tl
-from policytext.cli import app
+from policytext.cli import LazyModule, app
+from policytext.cli.render import Column, as_text, use_color, write_table
 from policytext.errors import UsageError
-from policytext.export.tables import flat, format_frame
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from policytext import query as q
+    from policytext import timeline as tl
+else:  # pandas and the store are imported by the command that runs, not by `--help`
+    q = LazyModule("policytext.query")
+    tl = LazyModule("policytext.timeline")
 
 FORMATS = ("table", "csv", "json", "jsonl")
 
@@ -78,6 +82,15 @@ TABLE_VIEWS: dict[str, list[str]] = {
 
 _LONG = {"sentence", "text", "title", "stage_path", "status_path", "before", "after"}
 
+#: Rows ``--format table`` prints when no ``--limit`` is given (it says so when more match);
+#: the other formats always carry every row.
+TABLE_ROWS = 1000
+
+
+def _fetch(fmt: str, limit: Optional[int]) -> Optional[int]:
+    """Rows to read: one past :data:`TABLE_ROWS` for a table without ``--limit`` (to tell), else ``limit``."""
+    return TABLE_ROWS + 1 if fmt == "table" and limit is None else limit
+
 
 def emit(
     df: pd.DataFrame,
@@ -87,12 +100,18 @@ def emit(
     view: Optional[list[str]] = None,
     title: Optional[str] = None,
     highlight: Optional[str] = None,
+    paged: bool = False,
 ) -> None:
     """Print (or write) a frame in one of :data:`FORMATS`.
+
+    With ``paged`` (a command read with :func:`_fetch` and no ``--limit``) the table shows the
+    first :data:`TABLE_ROWS` rows and says on stderr when more match and how to get them.
 
     ``view`` picks the columns of the table format (``offsets`` = ``start–end``); ``highlight``
     marks the ``match_start``/``match_end`` span inside the ``sentence`` column of search hits.
     """
+    from policytext.export.tables import flat, format_frame
+
     if fmt not in FORMATS:
         raise UsageError(f"--format {fmt!r}: choose table, csv, json or jsonl")
     if fmt != "table":
@@ -102,36 +121,39 @@ def emit(
         else:
             sys.stdout.write(text)
         return
+    more = paged and len(df) > TABLE_ROWS
+    if more:
+        df = df.head(TABLE_ROWS)
     cols = view or list(df.columns)
-    t = Table(title=title, show_lines=False, highlight=False)
-    for c in cols:
-        if c in _LONG:
-            t.add_column(c, overflow="fold", ratio=3 if c == "sentence" else 2, min_width=12)
-        else:
-            t.add_column(c, no_wrap=True, overflow="ellipsis", max_width=40)
+    columns = [Column(c, fold=c in _LONG, ratio=3 if c == "sentence" else 2) for c in cols]
+    rows: list[list[str]] = []
+    marks: list[tuple[int, tuple[int, int]] | None] = []
+    sentence_col = cols.index("sentence") if "sentence" in cols else -1
     for rec in df.to_dict("records"):
-        cells: list[Text] = []
-        for c in cols:
-            if c == "offsets":
-                cells.append(Text(f"{rec.get('start')}–{rec.get('end')}"))
-                continue
-            v = flat(rec.get(c))
-            s = "" if v is None else str(v)
-            if highlight and c == "sentence" and flat(rec.get("match_start")) is not None:
-                a = int(rec["match_start"]) - int(rec["start"])
-                b = int(rec["match_end"]) - int(rec["start"])
-                cells.append(Text(s[:a]) + Text(s[a:b], style="bold red") + Text(s[b:]))
-                continue
-            cells.append(Text(s))
-        t.add_row(*cells)
+        values = [
+            f"{rec.get('start')}–{rec.get('end')}" if c == "offsets" else flat(rec.get(c)) for c in cols
+        ]
+        rows.append(as_text(values))
+        mark = None
+        if highlight and sentence_col >= 0 and flat(rec.get("match_start")) is not None:
+            a = int(rec["match_start"]) - int(rec["start"])
+            mark = (sentence_col, (a, int(rec["match_end"]) - int(rec["start"])))
+        marks.append(mark)
     if output:
         with open(output, "w", encoding="utf-8") as fh:
-            Console(file=fh, width=200, no_color=True).print(t)
+            write_table(fh, columns, rows, width=200, marks=marks, title=title)
     else:
         console = Console()
-        if not console.is_terminal:
-            console = Console(width=200)
-        console.print(t)
+        width = console.width if console.is_terminal else 200
+        write_table(
+            sys.stdout, columns, rows, width=width, color=use_color(sys.stdout), marks=marks, title=title
+        )
+    if more:
+        Console(stderr=True).print(
+            f"showing the first {TABLE_ROWS:,} rows; more match: --limit N shows N rows, "
+            "--format csv, json or jsonl writes them all",
+            highlight=False,
+        )
     if not len(df):
         Console(stderr=True).print("no rows match", highlight=False)
 
@@ -179,9 +201,9 @@ def query_mechanisms(
         stage=stage,
         doc_type=doc_type,
         basis=basis,
-        limit=limit,
+        limit=_fetch(fmt, limit),
     )
-    emit(df, fmt, output, view=TABLE_VIEWS.get(kind))
+    emit(df, fmt, output, view=TABLE_VIEWS.get(kind), paged=limit is None)
 
 
 @query_app.command("documents")
@@ -209,9 +231,9 @@ def query_documents(
         since=since,
         until=until,
         types=types,
-        limit=limit,
+        limit=_fetch(fmt, limit),
     )
-    emit(df, fmt, output, view=TABLE_VIEWS["documents"])
+    emit(df, fmt, output, view=TABLE_VIEWS["documents"], paged=limit is None)
 
 
 @query_app.command("agglomerations")
@@ -277,7 +299,7 @@ def sql_(
         policytext sql "SELECT type, COUNT(*) AS n FROM mentions WHERE kind = 'mechanism' GROUP BY type" \\
             --db corpus.db
     """
-    emit(q.sql(db, statement, limit=limit), fmt, output)
+    emit(q.sql(db, statement, limit=_fetch(fmt, limit)), fmt, output, paged=limit is None)
 
 
 @app.command()

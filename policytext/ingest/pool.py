@@ -13,10 +13,12 @@ import faulthandler
 import multiprocessing as mp
 import os
 import signal
+import threading
 import time
 import traceback
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from typing import Any
@@ -79,6 +81,7 @@ def _worker_main(
     max_memory: int | None = None,
 ) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the parent's "stop the run" handler
     # A worker that dies on a signal is reported by the parent as that file's failure (with the
     # signal and the fix); the interpreter's own fatal-error dump, inherited from a parent that
     # enabled faulthandler (pytest, ``python -X faulthandler``), would only add a stray traceback.
@@ -165,10 +168,10 @@ def run_tasks(
     ctx = mp.get_context(method)
     queue = deque(tasks)
     pool: list[_Worker] = []
+    busy: dict[Connection, _Worker] = {}
     try:
         for _ in range(min(workers, max(1, len(queue)))):
             pool.append(_Worker(ctx, fn, initializer, max_memory))
-        busy: dict[Connection, _Worker] = {}
 
         def feed(w: _Worker) -> None:
             if queue:
@@ -244,7 +247,13 @@ def run_tasks(
                         pool.append(nw)
                         feed(nw)
     finally:
+        # Normally every worker is idle here and stops when told. On an interruption (Ctrl-C,
+        # SIGTERM, the caller closing this generator) a task may still be in flight: its worker is
+        # killed at once, so no process outlives the run.
         for w in pool:
+            if busy.get(w.conn) is w:
+                w.kill()
+                continue
             try:
                 w.conn.send(None)
             except (OSError, ValueError):
@@ -253,6 +262,36 @@ def run_tasks(
             w.proc.join(timeout=2)
             if w.proc.is_alive():
                 w.kill()
+
+
+class Interrupted(KeyboardInterrupt):
+    """A run stopped by a signal (SIGINT or SIGTERM); ``signum`` says which."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(f"stopped by {signal.Signals(signum).name}")
+        self.signum = signum
+
+
+@contextmanager
+def stop_on_signals() -> Iterator[None]:
+    """Within this block SIGTERM stops the run as Ctrl-C does: :class:`Interrupted` is raised.
+
+    The run then unwinds as on ``KeyboardInterrupt``: the pool kills its busy workers, the run is
+    recorded as interrupted and what was stored stays stored. Outside the main thread (where
+    Python cannot set signal handlers) this does nothing.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, _frame: object) -> None:
+        raise Interrupted(signum)
+
+    old = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, old)
 
 
 def _died(code: int | None, max_memory: int | None) -> str:
