@@ -49,8 +49,13 @@ def import_annotations_(
     out: Optional[Path] = typer.Option(
         None, "--out", help="Write training JSONL here (a file, or a folder)."
     ),
-    fmt: str = typer.Option("auto", "--format", "-f", help="auto | doccano | label-studio | jsonl."),
+    fmt: str = typer.Option(
+        "auto", "--format", "-f", help="auto | doccano | label-studio | label-studio-min | jsonl."
+    ),
     annotator: str = typer.Option("import", "--annotator", help="Who corrected, when the file does not say."),
+    dry_run: bool = typer.Option(
+        False, "--dry-run", help="Print what would change; write nothing (the store is opened read-only)."
+    ),
 ) -> None:
     """Bring labels corrected by hand back, for the store and for `policytext train`.
 
@@ -61,7 +66,10 @@ def import_annotations_(
     """
     from policytext.export.annotation_tools import import_annotations
 
-    s = import_annotations(path, db=db, out=out, fmt=fmt, annotator=annotator)
+    s = import_annotations(path, db=db, out=out, fmt=fmt, annotator=annotator, dry_run=dry_run)
+    if dry_run:
+        for line in s.changes:
+            typer.echo(line)
     parts = [f"{s.read} read", f"{s.skipped} skipped (not annotated)"]
     if db is not None:
         parts += [
@@ -69,4 +77,6 @@ def import_annotations_(
             f"{s.unchanged} unchanged",
             f"{s.not_in_store} not in the store",
         ]
+    if dry_run:
+        parts.append("dry run: nothing written")
     err.print(", ".join(parts) + (f" → {s.out}" if s.out else ""), highlight=False)

@@ -277,7 +277,7 @@ def export(
         fmt: ``csv | xlsx | parquet | jsonl`` (tables ``documents``, ``mentions``, ``sentences``; Excel:
             one workbook with three sheets), ``spacy`` (``docs.spacy``, a DocBin with spans),
             ``doccano`` (``doccano.jsonl`` sentence classification + ``doccano_spans.jsonl``),
-            ``label-studio`` (``label_studio.jsonl`` tasks + ``label_studio_config.xml``).
+            ``label-studio`` (``label_studio.json`` tasks + ``label_studio_config.xml``).
         prefix: optional file-name prefix (letters, digits, ``_-.``; no folders).
         include_boilerplate: keep boilerplate sentences in the sentence dataset (always left out of
             doccano and Label Studio files).
@@ -336,7 +336,7 @@ def export(
                 put("doccano.jsonl", at.to_doccano(sents))
                 put("doccano_spans.jsonl", at.to_doccano_spans(sents))
             else:
-                put("label_studio.jsonl", at.to_label_studio(sents, model_version=_model_version(store)))
+                put("label_studio.json", at.to_label_studio(sents, model_version=_model_version(store)))
                 put("label_studio_config.xml", at.label_studio_config())
         info = store.info()
     manifest = {

@@ -92,10 +92,7 @@ def test_export_annotation_tool_files(sample_db: Path, tmp_path: Path, counts: d
         json.loads(x)
         for x in (tmp_path / "d" / "doccano_spans.jsonl").read_text(encoding="utf-8").splitlines()
     ]
-    ls = [
-        json.loads(x)
-        for x in (tmp_path / "ls" / "label_studio.jsonl").read_text(encoding="utf-8").splitlines()
-    ]
+    ls = json.loads((tmp_path / "ls" / "label_studio.json").read_text(encoding="utf-8"))
     assert len(d) == len(sp) == len(ls) == counts["body"]
     assert all(t["text"][s:e] for t in sp for s, e, _ in t["label"])
     assert all({"doc_id", "sentence_idx"} <= set(t["data"]) for t in ls)
