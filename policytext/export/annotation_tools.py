@@ -264,7 +264,7 @@ def _shape(o: Any) -> str | None:
         isinstance(o.get("annotations"), list) or isinstance(o.get("predictions"), list)
     ):
         return "label-studio"
-    if _MIN_KEYS <= set(o) and "data" not in o:
+    if set(o) >= _MIN_KEYS and "data" not in o:
         return "label-studio-min"
     if isinstance(o.get("text"), str) and isinstance(o.get("label"), list) and not _MIN_KEYS & set(o):
         return "doccano"
@@ -320,17 +320,22 @@ def _int(value: Any) -> int | None:
         return None
 
 
-def _one(value: Any) -> Any:
-    """A single choice: JSON-MIN writes one choice as a string, several as a list."""
-    if isinstance(value, list):
-        return value[0] if value else None
-    return value
-
-
 def _choices(value: Any) -> list[str]:
+    """The choices of a Label Studio value: a list of strings (full JSON), or as JSON-MIN writes
+    them: one choice as a string, several as ``{"choices": [...]}`` (or a list of such)."""
     if value is None:
         return []
-    return [str(v) for v in (value if isinstance(value, list) else [value])]
+    if isinstance(value, dict):
+        return _choices(value.get("choices"))
+    if isinstance(value, list):
+        return [c for v in value for c in _choices(v)]
+    return [str(value)]
+
+
+def _one(value: Any) -> Any:
+    """A single choice (see :func:`_choices`), or None."""
+    got = _choices(value)
+    return got[0] if got else None
 
 
 def _span_types(spans: Any) -> list[str]:
