@@ -57,13 +57,7 @@ def _annotated_tasks(tmp_path: Path, db: Path) -> tuple[list[dict[str, Any]], di
             result = [
                 r
                 for r in result
-                if r["from_name"] != "spans"
-                or r["value"]["labels"][0]
-                in kept
-                + [
-                    "agglomeration",
-                    "measure",
-                ]
+                if r["from_name"] != "spans" or r["value"]["labels"][0] in [*kept, "agglomeration", "measure"]
             ]
             if kept:
                 result.append({**types, "value": {"choices": kept}})
