@@ -17,14 +17,21 @@ err = Console(stderr=True, soft_wrap=True)
 def export_(
     db: Path = typer.Option(Path("corpus.db"), "--db", help="The store written by `policytext ingest`."),
     fmt: str = typer.Option(
-        "csv", "--format", "-f", help="csv | xlsx | parquet | jsonl | spacy | doccano | label-studio."
+        "csv", "--format", "-f", help="csv | xlsx | parquet | jsonl | stata | spacy | doccano | label-studio."
     ),
     out: Path = typer.Option(
-        ..., "--out", help="The folder to write (created if missing); nothing is written outside it."
+        ...,
+        "--out",
+        "--output",
+        "-o",
+        help="The folder to write (created if missing); nothing is written outside it.",
     ),
     prefix: str = typer.Option("", "--prefix", help="File-name prefix (letters, digits, _ - .; no folders)."),
     no_boilerplate: bool = typer.Option(
         False, "--no-boilerplate", help="Leave boilerplate sentences out of the dataset."
+    ),
+    no_bom: bool = typer.Option(
+        False, "--no-bom", help="CSV without the UTF-8 byte order mark (Excel needs it to read Chinese)."
     ),
 ) -> None:
     """Export documents, mentions and the sentence-level tagged dataset, or files for annotation tools.
@@ -33,7 +40,7 @@ def export_(
     """
     from policytext.export import export
 
-    files = export(db, out, fmt=fmt, prefix=prefix, include_boilerplate=not no_boilerplate)
+    files = export(db, out, fmt=fmt, prefix=prefix, include_boilerplate=not no_boilerplate, bom=not no_bom)
     for f in files:
         typer.echo(str(out / f))
 
@@ -47,7 +54,7 @@ def import_annotations_(
         None, "--db", help="Record the corrections in this store's annotations table."
     ),
     out: Optional[Path] = typer.Option(
-        None, "--out", help="Write training JSONL here (a file, or a folder)."
+        None, "--out", "--output", "-o", help="Write training JSONL here (a file, or a folder)."
     ),
     fmt: str = typer.Option(
         "auto", "--format", "-f", help="auto | doccano | label-studio | label-studio-min | jsonl."

@@ -64,7 +64,7 @@ def test_export_xlsx_opens_with_chinese(sample_db: Path, tmp_path: Path, counts:
 
     export(sample_db, tmp_path, fmt="xlsx")
     wb = load_workbook(tmp_path / "policytext.xlsx", read_only=True)
-    assert wb.sheetnames == ["documents", "mentions", "sentences"]
+    assert wb.sheetnames == ["documents", "mentions", "sentences", "types 类型"]
     rows = list(wb["documents"].iter_rows(values_only=True))
     assert len(rows) == counts["documents"] + 1
     title = rows[0].index("title")
