@@ -122,9 +122,11 @@ def label_studio_tasks(sentences: pd.DataFrame, *, model_version: str = "policyt
                     },
                 }
             )
+        data: dict[str, Any] = {"text": r["text"]}
+        data.update(_meta(r))
         tasks.append(
             {
-                "data": {"text": r["text"], **_meta(r)},
+                "data": data,
                 "predictions": [{"model_version": model_version, "result": result}],
             }
         )
