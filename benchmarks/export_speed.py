@@ -12,7 +12,6 @@ and ``--format xlsx`` (each run once, written to a temporary folder).
 from __future__ import annotations
 
 import argparse
-import sqlite3
 import tempfile
 import time
 from pathlib import Path
@@ -26,7 +25,7 @@ def main() -> None:
     ap.add_argument("--formats", default="spacy,xlsx")
     args = ap.parse_args()
     from policytext import api
-    from policytext.export import export
+    from policytext.export import document_table, export
 
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(args.db) if args.db else Path(tmp) / "bench.db"
@@ -34,11 +33,8 @@ def main() -> None:
             t = time.perf_counter()
             api.ingest(args.ingest, db, workers=0)
             print(f"ingest: {time.perf_counter() - t:.1f} s")
-        with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as c:
-            n_docs, n_chars = c.execute(
-                "SELECT COUNT(*), COALESCE(SUM(n_chars), 0) FROM documents"
-            ).fetchone()
-        print(f"store: {db} ({n_docs} documents, {n_chars} characters)")
+        docs = document_table(db)
+        print(f"store: {db} ({len(docs)} documents, {int(docs['n_chars'].sum())} characters)")
         for fmt in args.formats.split(","):
             t = time.perf_counter()
             files = export(db, Path(tmp) / fmt, fmt=fmt)
