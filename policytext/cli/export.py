@@ -87,3 +87,35 @@ def import_annotations_(
     if dry_run:
         parts.append("dry run: nothing written")
     err.print(", ".join(parts) + (f" → {s.out}" if s.out else ""), highlight=False)
+
+
+@app.command("network")
+def network_(
+    db: Path = typer.Option(Path("corpus.db"), "--db", help="The store written by `policytext ingest`."),
+    kind: str = typer.Option("citations", "--kind", help="citations | cooccurrence."),
+    fmt: str = typer.Option("gexf", "--format", "-f", help="gexf | graphml | csv (nodes and edges files)."),
+    out: Path = typer.Option(..., "--out", "--output", "-o", help="The file to write (e.g. citations.gexf)."),
+    period: int = typer.Option(5, "--period", help="Years per period of co-occurrence weights."),
+) -> None:
+    """Write the policy citation network or the agglomeration × mechanism co-occurrence network.
+
+    Example: policytext network --db corpus.db --kind citations --format gexf --out citations.gexf
+    """
+    from policytext.errors import UsageError
+    from policytext.network import KINDS, citation_network, cooccurrence_network, write_graph
+
+    if kind not in KINDS:
+        raise UsageError(f"--kind {kind!r}: choose {', '.join(KINDS)}")
+    g = citation_network(db) if kind == "citations" else cooccurrence_network(db, period=period)
+    for p in write_graph(g, out, fmt):
+        typer.echo(str(p))
+    if kind == "citations":
+        docs = sum(1 for _, a in g.nodes(data=True) if a["kind"] == "document")
+        resolved = sum(1 for _, v in g.edges() if g.nodes[v]["kind"] == "document")
+        err.print(
+            f"{docs} documents, {g.number_of_nodes() - docs} external titles, {g.number_of_edges()} citation "
+            f"edges ({resolved} to stored documents)",
+            highlight=False,
+        )
+    else:
+        err.print(f"{g.number_of_nodes()} nodes, {g.number_of_edges()} weighted edges", highlight=False)
