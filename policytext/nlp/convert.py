@@ -120,7 +120,7 @@ def set_sentences(doc: Doc, sentences: Sequence[Sentence]) -> None:
         if 0 <= sentence.start < sentence.end <= len(doc.text):
             starts.add(max(0, bisect.bisect_right(idx, sentence.start) - 1))
     values = np.array([[1 if i in starts else -1] for i in range(len(doc))], dtype="int64").view("uint64")
-    doc.from_array([SENT_START], values)
+    doc.from_array([SENT_START], cast(Any, values))
 
 
 def mention_span(doc: Doc, mention: Mention, *, span_id: str = "") -> Span | None:
