@@ -119,3 +119,28 @@ def network_(
         )
     else:
         err.print(f"{g.number_of_nodes()} nodes, {g.number_of_edges()} weighted edges", highlight=False)
+
+
+@app.command("terms")
+def terms_(
+    db: Path = typer.Option(Path("corpus.db"), "--db", help="The store written by `policytext ingest`."),
+    period: int = typer.Option(1, "--period", help="Years per period."),
+    by: str = typer.Option("none", "--by", help="none | doc_type | agglomeration (primary)."),
+    top: int = typer.Option(30, "--top", help="Terms kept per period and group."),
+    term: Optional[list[str]] = typer.Option(None, "--term", help="Count only these terms (repeatable)."),
+    fmt: str = typer.Option("csv", "--format", "-f", help="csv | json | jsonl."),
+    out: Optional[Path] = typer.Option(None, "--out", "--output", "-o", help="Write here instead of stdout."),
+) -> None:
+    """Term-frequency tables over time (the project's tokenizer; body sentences only).
+
+    Example: policytext terms --db corpus.db --period 5 --by doc_type --term 一体化 --term 同城化
+    """
+    from policytext.export.tables import format_frame
+    from policytext.terms import term_table
+
+    text = format_frame(term_table(db, period=period, group=by, top=top, terms=term), fmt)
+    if out is None:
+        typer.echo(text, nl=False)
+    else:
+        out.write_text(text, encoding="utf-8")
+        typer.echo(str(out))
