@@ -41,6 +41,23 @@ class LazyModule(ModuleType):
         return getattr(self._module, attr)
 
 
+def _version(value: bool) -> None:
+    if value:
+        from policytext import __version__
+
+        typer.echo(f"policytext {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
+    ),
+) -> None:
+    """Mine Chinese policy texts on urban agglomerations (城市群) and metropolitan areas (都市圈)."""
+
+
 # Each module registers its commands on `app` when imported.
 from policytext.cli import core, export, query, report, serve  # noqa: E402,F401
 

@@ -210,11 +210,16 @@ def text(
 def info(
     db: Path = typer.Argument(Path("corpus.db"), help="The store to describe."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+    db_option: Optional[Path] = typer.Option(
+        None, "--db", help="The store (as every other command takes it)."
+    ),
 ) -> None:
     """Show what a store holds: documents, pages, mentions, failures, runs, versions.
 
-    Example: policytext info corpus.db
+    Example: policytext info corpus.db  (or: policytext info --db corpus.db)
     """
+    if db_option is not None:
+        db = db_option
     from policytext.classify.model import model_info
     from policytext.store.db import Store
 

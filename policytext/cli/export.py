@@ -17,14 +17,21 @@ err = Console(stderr=True, soft_wrap=True)
 def export_(
     db: Path = typer.Option(Path("corpus.db"), "--db", help="The store written by `policytext ingest`."),
     fmt: str = typer.Option(
-        "csv", "--format", "-f", help="csv | xlsx | parquet | jsonl | spacy | doccano | label-studio."
+        "csv", "--format", "-f", help="csv | xlsx | parquet | jsonl | stata | spacy | doccano | label-studio."
     ),
     out: Path = typer.Option(
-        ..., "--out", help="The folder to write (created if missing); nothing is written outside it."
+        ...,
+        "--out",
+        "--output",
+        "-o",
+        help="The folder to write (created if missing); nothing is written outside it.",
     ),
     prefix: str = typer.Option("", "--prefix", help="File-name prefix (letters, digits, _ - .; no folders)."),
     no_boilerplate: bool = typer.Option(
         False, "--no-boilerplate", help="Leave boilerplate sentences out of the dataset."
+    ),
+    no_bom: bool = typer.Option(
+        False, "--no-bom", help="CSV without the UTF-8 byte order mark (Excel needs it to read Chinese)."
     ),
 ) -> None:
     """Export documents, mentions and the sentence-level tagged dataset, or files for annotation tools.
@@ -33,7 +40,7 @@ def export_(
     """
     from policytext.export import export
 
-    files = export(db, out, fmt=fmt, prefix=prefix, include_boilerplate=not no_boilerplate)
+    files = export(db, out, fmt=fmt, prefix=prefix, include_boilerplate=not no_boilerplate, bom=not no_bom)
     for f in files:
         typer.echo(str(out / f))
 
@@ -47,10 +54,15 @@ def import_annotations_(
         None, "--db", help="Record the corrections in this store's annotations table."
     ),
     out: Optional[Path] = typer.Option(
-        None, "--out", help="Write training JSONL here (a file, or a folder)."
+        None, "--out", "--output", "-o", help="Write training JSONL here (a file, or a folder)."
     ),
-    fmt: str = typer.Option("auto", "--format", "-f", help="auto | doccano | label-studio | jsonl."),
+    fmt: str = typer.Option(
+        "auto", "--format", "-f", help="auto | doccano | label-studio | label-studio-min | jsonl."
+    ),
     annotator: str = typer.Option("import", "--annotator", help="Who corrected, when the file does not say."),
+    dry_run: bool = typer.Option(
+        False, "--dry-run", help="Print what would change; write nothing (the store is opened read-only)."
+    ),
 ) -> None:
     """Bring labels corrected by hand back, for the store and for `policytext train`.
 
@@ -61,7 +73,10 @@ def import_annotations_(
     """
     from policytext.export.annotation_tools import import_annotations
 
-    s = import_annotations(path, db=db, out=out, fmt=fmt, annotator=annotator)
+    s = import_annotations(path, db=db, out=out, fmt=fmt, annotator=annotator, dry_run=dry_run)
+    if dry_run:
+        for line in s.changes:
+            typer.echo(line)
     parts = [f"{s.read} read", f"{s.skipped} skipped (not annotated)"]
     if db is not None:
         parts += [
@@ -69,4 +84,63 @@ def import_annotations_(
             f"{s.unchanged} unchanged",
             f"{s.not_in_store} not in the store",
         ]
+    if dry_run:
+        parts.append("dry run: nothing written")
     err.print(", ".join(parts) + (f" → {s.out}" if s.out else ""), highlight=False)
+
+
+@app.command("network")
+def network_(
+    db: Path = typer.Option(Path("corpus.db"), "--db", help="The store written by `policytext ingest`."),
+    kind: str = typer.Option("citations", "--kind", help="citations | cooccurrence."),
+    fmt: str = typer.Option("gexf", "--format", "-f", help="gexf | graphml | csv (nodes and edges files)."),
+    out: Path = typer.Option(..., "--out", "--output", "-o", help="The file to write (e.g. citations.gexf)."),
+    period: int = typer.Option(5, "--period", help="Years per period of co-occurrence weights."),
+) -> None:
+    """Write the policy citation network or the agglomeration × mechanism co-occurrence network.
+
+    Example: policytext network --db corpus.db --kind citations --format gexf --out citations.gexf
+    """
+    from policytext.errors import UsageError
+    from policytext.network import KINDS, citation_network, cooccurrence_network, write_graph
+
+    if kind not in KINDS:
+        raise UsageError(f"--kind {kind!r}: choose {', '.join(KINDS)}")
+    g = citation_network(db) if kind == "citations" else cooccurrence_network(db, period=period)
+    for p in write_graph(g, out, fmt):
+        typer.echo(str(p))
+    if kind == "citations":
+        docs = sum(1 for _, a in g.nodes(data=True) if a["kind"] == "document")
+        resolved = sum(1 for _, v in g.edges() if g.nodes[v]["kind"] == "document")
+        err.print(
+            f"{docs} documents, {g.number_of_nodes() - docs} external titles, {g.number_of_edges()} citation "
+            f"edges ({resolved} to stored documents)",
+            highlight=False,
+        )
+    else:
+        err.print(f"{g.number_of_nodes()} nodes, {g.number_of_edges()} weighted edges", highlight=False)
+
+
+@app.command("terms")
+def terms_(
+    db: Path = typer.Option(Path("corpus.db"), "--db", help="The store written by `policytext ingest`."),
+    period: int = typer.Option(1, "--period", help="Years per period."),
+    by: str = typer.Option("none", "--by", help="none | doc_type | agglomeration (primary)."),
+    top: int = typer.Option(30, "--top", help="Terms kept per period and group."),
+    term: Optional[list[str]] = typer.Option(None, "--term", help="Count only these terms (repeatable)."),
+    fmt: str = typer.Option("csv", "--format", "-f", help="csv | json | jsonl."),
+    out: Optional[Path] = typer.Option(None, "--out", "--output", "-o", help="Write here instead of stdout."),
+) -> None:
+    """Term-frequency tables over time (the project's tokenizer; body sentences only).
+
+    Example: policytext terms --db corpus.db --period 5 --by doc_type --term 一体化 --term 同城化
+    """
+    from policytext.export.tables import format_frame
+    from policytext.terms import term_table
+
+    text = format_frame(term_table(db, period=period, group=by, top=top, terms=term), fmt)
+    if out is None:
+        typer.echo(text, nl=False)
+    else:
+        out.write_text(text, encoding="utf-8")
+        typer.echo(str(out))

@@ -22,12 +22,26 @@ import pandas as pd
 
 from policytext.errors import PolicytextError, UsageError
 from policytext.export import tables as T
+from policytext.export.codebook import codebook_markdown, type_table, with_typed_dates
 from policytext.query import _Borrowed, _frame
 from policytext.store import reads
 from policytext.store.db import Store, now
 from policytext.store.filters import STATUSES, Filters
 
-FORMATS = ("csv", "xlsx", "parquet", "jsonl", "spacy", "doccano", "label-studio")
+FORMATS = ("csv", "xlsx", "parquet", "jsonl", "stata", "spacy", "doccano", "label-studio")
+#: Text columns stored as categoricals (Parquet dictionaries) in the tables.
+CATEGORICAL = (
+    "doc_type",
+    "date_source",
+    "date_precision",
+    "format",
+    "kind",
+    "type",
+    "status",
+    "stage",
+    "link_basis",
+    "source",
+)
 
 SENTENCE_COLUMNS = [
     "doc_id",
@@ -227,7 +241,10 @@ def _schemas() -> dict[str, Any]:
     import pyarrow as pa
 
     s, i, f, b, ls = pa.string(), pa.int64(), pa.float64(), pa.bool_(), pa.list_(pa.string())
+    cat = pa.dictionary(pa.int32(), pa.string())
     types = {
+        "date_start": pa.date32(),
+        **dict.fromkeys(CATEGORICAL, cat),
         "year": i,
         "page": i,
         "sentence_idx": i,
@@ -252,10 +269,35 @@ def _schemas() -> dict[str, Any]:
     from policytext.query import DOCUMENT_COLUMNS
 
     return {
-        "documents": schema(DOCUMENT_COLUMNS),
-        "mentions": schema(MENTION_EXPORT_COLUMNS),
-        "sentences": schema(SENTENCE_COLUMNS),
+        "documents": schema(_dated(DOCUMENT_COLUMNS)),
+        "mentions": schema(_dated(MENTION_EXPORT_COLUMNS)),
+        "sentences": schema(_dated(SENTENCE_COLUMNS)),
     }
+
+
+def _dated(cols: list[str]) -> list[str]:
+    """``cols`` with ``date_start`` and ``date_precision`` after ``date`` (see :func:`with_typed_dates`)."""
+    if "date" not in cols:
+        return cols
+    at = cols.index("date") + 1
+    return [*cols[:at], "date_start", "date_precision", *cols[at:]]
+
+
+def _stata_labels() -> tuple[dict[str, str], dict[str, dict[str, str]]]:
+    """Variable labels (Chinese) and value labels (Chinese name and id) for the Stata files."""
+    from policytext.export import codebook as cb
+
+    variables = {c: f"{zh} / {en}" for c, (zh, en) in cb.COLUMNS.items()}
+    label = lambda d: {k: f"{zh} ({k})" for k, (zh, _) in d.items()}  # noqa: E731
+    values = {
+        "status": label(cb.STATUS_LABELS),
+        "stage": label(cb.STAGE_LABELS),
+        "doc_type": label(cb.DOC_TYPE_LABELS),
+        "kind": label(cb.KIND_LABELS),
+        "date_precision": label(cb.PRECISION_LABELS),
+        "type": label(cb.type_labels()),
+    }
+    return variables, values
 
 
 # ----------------------------------------------------------------------------- export
@@ -268,19 +310,26 @@ def export(
     fmt: str = "csv",
     prefix: str = "",
     include_boilerplate: bool = True,
+    bom: bool = True,
 ) -> list[str]:
     """Export a store into ``out_dir`` (created when missing) in one format.
 
     Args:
         db: the store (opened read-only).
         out_dir: the folder to write; nothing is written outside it.
-        fmt: ``csv | xlsx | parquet | jsonl`` (tables ``documents``, ``mentions``, ``sentences``; Excel:
-            one workbook with three sheets), ``spacy`` (``docs.spacy``, a DocBin with spans),
+        fmt: ``csv | xlsx | parquet | jsonl | stata`` (tables ``documents``, ``mentions``,
+            ``sentences``, each with ``date_start`` and ``date_precision``; Excel: one workbook with
+            three sheets and a sheet of type names in Chinese and English; Stata: ``.dta`` files
+            with Chinese variable and value labels), ``spacy`` (``docs.spacy``, a DocBin with spans),
             ``doccano`` (``doccano.jsonl`` sentence classification + ``doccano_spans.jsonl``),
-            ``label-studio`` (``label_studio.jsonl`` tasks + ``label_studio_config.xml``).
+            ``label-studio`` (``label_studio.json`` tasks + ``label_studio_config.xml``).
         prefix: optional file-name prefix (letters, digits, ``_-.``; no folders).
         include_boilerplate: keep boilerplate sentences in the sentence dataset (always left out of
             doccano and Label Studio files).
+        bom: start CSV files with a UTF-8 byte order mark (Excel then reads Chinese right).
+
+    Every format also writes ``codebook.md`` (columns, mechanism types with definitions and cue
+    words, attribute values; Chinese and English).
 
     Returns:
         The names of the written files (``manifest.json`` last).
@@ -306,20 +355,26 @@ def export(
 
     with Store(db, readonly=True) as store:
         counts: dict[str, int] = {}
-        if fmt in {"csv", "xlsx", "parquet", "jsonl"}:
+        tables: dict[str, list[str]] = {}
+        if fmt in {"csv", "xlsx", "parquet", "jsonl", "stata"}:
             frames = {
-                "documents": document_table(store),
-                "mentions": mention_table(store),
-                "sentences": sentence_table(store, include_boilerplate=include_boilerplate),
+                "documents": with_typed_dates(document_table(store)),
+                "mentions": with_typed_dates(mention_table(store)),
+                "sentences": with_typed_dates(sentence_table(store, include_boilerplate=include_boilerplate)),
             }
             counts = {k: len(v) for k, v in frames.items()}
+            tables = {k: [str(c) for c in v.columns] for k, v in frames.items()}
             if fmt == "xlsx":
-                put("policytext.xlsx", T.xlsx_bytes(list(frames.items())))
+                put("policytext.xlsx", T.xlsx_bytes([*frames.items(), ("types 类型", type_table())]))
+            elif fmt == "stata":
+                variables, values = _stata_labels()
+                for key, df in frames.items():
+                    put(f"{key}.dta", T.stata_bytes(df, variable_labels=variables, value_labels=values))
             else:
                 schemas = _schemas() if fmt == "parquet" else {}
                 for key, df in frames.items():
                     if fmt == "csv":
-                        put(f"{key}.csv", T.to_csv(df))
+                        put(f"{key}.csv", T.to_csv(df, bom=bom))
                     elif fmt == "jsonl":
                         put(f"{key}.jsonl", T.to_jsonl(df))
                     else:
@@ -336,9 +391,10 @@ def export(
                 put("doccano.jsonl", at.to_doccano(sents))
                 put("doccano_spans.jsonl", at.to_doccano_spans(sents))
             else:
-                put("label_studio.jsonl", at.to_label_studio(sents, model_version=_model_version(store)))
+                put("label_studio.json", at.to_label_studio(sents, model_version=_model_version(store)))
                 put("label_studio_config.xml", at.label_studio_config())
         info = store.info()
+    put("codebook.md", codebook_markdown(tables))
     manifest = {
         "format": fmt,
         "files": list(written),

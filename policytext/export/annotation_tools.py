@@ -6,12 +6,14 @@ task carries ``doc_id`` and ``sentence_idx`` so that a correction finds its sent
 - doccano, text classification (``doccano.jsonl``): ``{"text", "label": [types…, "status:…",
   "stage:…"], "doc_id", "sentence_idx", …}``; sequence labelling (``doccano_spans.jsonl``):
   ``{"text", "label": [[start, end, type]…]}`` with offsets into the sentence.
-- Label Studio (``label_studio.jsonl`` + ``label_studio_config.xml``): ``{"data": {...},
-  "predictions": [{"result": [...]}]}`` with choices ``types`` (multiple), ``status``, ``stage``
-  and span labels ``spans``.
+- Label Studio (``label_studio.json``, a JSON array as Label Studio's importer takes it, +
+  ``label_studio_config.xml``): ``{"data": {...}, "predictions": [{"result": [...]}]}`` with
+  choices ``types`` (multiple), ``status``, ``stage`` and span labels ``spans`` (mechanism
+  types, ``agglomeration``, ``measure``).
 
-Back (:func:`import_annotations`): doccano exports, Label Studio exports (JSON array or JSONL;
-the latest non-cancelled annotation of each task; tasks nobody annotated are skipped) and
+Back (:func:`import_annotations`), each format recognised strictly (a file of any other shape is
+refused, nothing imported): doccano exports, Label Studio full JSON exports (the latest
+non-cancelled annotation of each task; tasks nobody annotated are skipped) and JSON-MIN exports,
 corpora-style JSONL (``{"sentence", "types", "status"}``) become JSONL lines
 ``{"doc", "doc_id", "sentence_idx", "sentence", "types", "status", "stage", "domains", "source"}``
 that :func:`policytext.classify.model.load_training_data` reads, and rows of the store's
@@ -35,7 +37,9 @@ from policytext.export.tables import plain
 from policytext.store.filters import STATUSES, stages
 from policytext.store.filters import default_taxonomy as _default_taxonomy
 
-IMPORT_FORMATS = ("auto", "doccano", "label-studio", "jsonl")
+IMPORT_FORMATS = ("auto", "doccano", "label-studio", "label-studio-min", "jsonl")
+#: Span labels that are not mechanism types (exported for context, never imported as types).
+_SPAN_ONLY_LABELS = ("agglomeration", "measure")
 _META = ("doc_id", "sentence_idx", "document", "date", "page", "start", "end", "domains", "agglomerations")
 
 
@@ -72,9 +76,10 @@ def to_doccano_spans(sentences: pd.DataFrame) -> str:
     return "".join(line + "\n" for line in lines)
 
 
-def to_label_studio(sentences: pd.DataFrame, *, model_version: str = "policytext") -> str:
-    """Label Studio tasks (JSONL), the machine labels as predictions."""
-    lines = []
+def label_studio_tasks(sentences: pd.DataFrame, *, model_version: str = "policytext") -> list[dict[str, Any]]:
+    """Label Studio tasks, the machine labels as predictions: choices ``types`` (mechanism types),
+    ``status``, ``stage`` and span labels ``spans`` (mechanism types, ``agglomeration``, ``measure``)."""
+    tasks = []
     for r in sentences.to_dict("records"):
         result: list[dict[str, Any]] = []
         labels = list(plain(r["labels"]) or [])
@@ -100,9 +105,9 @@ def to_label_studio(sentences: pd.DataFrame, *, model_version: str = "policytext
                     }
                 )
         for n, s in enumerate(plain(r["spans"]) or []):
-            if s["kind"] == "measure" or not 0 <= s["start"] < s["end"] <= len(r["text"]):
+            if not 0 <= s["start"] < s["end"] <= len(r["text"]):
                 continue
-            label = s["label"] if s["kind"] == "mechanism" else "agglomeration"
+            label = s["label"] if s["kind"] == "mechanism" else s["kind"]
             result.append(
                 {
                     "id": f"span{n}",
@@ -117,12 +122,23 @@ def to_label_studio(sentences: pd.DataFrame, *, model_version: str = "policytext
                     },
                 }
             )
-        task = {
-            "data": {"text": r["text"], **_meta(r)},
-            "predictions": [{"model_version": model_version, "result": result}],
-        }
-        lines.append(json.dumps(task, ensure_ascii=False))
-    return "".join(line + "\n" for line in lines)
+        data: dict[str, Any] = {"text": r["text"]}
+        data.update(_meta(r))
+        tasks.append(
+            {
+                "data": data,
+                "predictions": [{"model_version": model_version, "result": result}],
+            }
+        )
+    return tasks
+
+
+def to_label_studio(sentences: pd.DataFrame, *, model_version: str = "policytext") -> str:
+    """Label Studio tasks as one JSON array (the ``.json`` file Label Studio's importer takes)."""
+    return (
+        json.dumps(label_studio_tasks(sentences, model_version=model_version), ensure_ascii=False, indent=1)
+        + "\n"
+    )
 
 
 def label_studio_config() -> str:
@@ -136,7 +152,8 @@ def label_studio_config() -> str:
   <Text name="text" value="$text"/>
   <Labels name="spans" toName="text">
 {labels}
-    <Label value="agglomeration"/>
+    <Label value="agglomeration" background="#999999"/>
+    <Label value="measure" background="#66aa66"/>
   </Labels>
   <Choices name="types" toName="text" choice="multiple" showInline="true">
 {types}
@@ -194,39 +211,86 @@ class ImportSummary:
     changed: int = 0  # sentences with new annotation rows
     unchanged: int = 0
     not_in_store: int = 0
-    rows: int = 0  # annotation rows written
+    rows: int = 0  # annotation rows written (or, with dry_run, that would be)
+    changes: list[str] = field(default_factory=list, repr=False)  # one line per annotation row
     out: str | None = None
     items: list[Corrected] = field(default_factory=list, repr=False)
 
 
-def _load(path: Path) -> tuple[list[Any], str]:
-    """The objects of a JSON array/object or JSONL file, with a guessed format."""
+def _load(path: Path) -> list[Any]:
+    """The objects of a JSON array/object or JSONL file."""
     try:
         text = path.read_text(encoding="utf-8-sig")
     except OSError as exc:
         raise UsageError(f"{path}: cannot read ({exc.strerror}); check the file name") from exc
+    except UnicodeDecodeError as exc:
+        raise UsageError(f"{path}: not UTF-8 text; export the file again as JSON or JSONL") from exc
     stripped = text.lstrip()
     objs: list[Any]
-    if stripped.startswith("["):
+    if stripped.startswith("[") or (stripped.startswith("{") and "\n{" not in stripped):
         try:
-            objs = json.loads(text)
+            loaded = json.loads(text)
         except json.JSONDecodeError as exc:
-            raise PolicytextError(f"{path}: not valid JSON ({exc}); export the file again") from exc
-    else:
-        objs = []
-        for n, line in enumerate(text.splitlines(), start=1):
-            if not line.strip():
-                continue
-            try:
-                objs.append(json.loads(line))
-            except json.JSONDecodeError as exc:
-                raise PolicytextError(f"{path}:{n}: not valid JSON ({exc}); fix or remove the line") from exc
-    first = next((o for o in objs if isinstance(o, dict)), {})
-    if "data" in first and ("annotations" in first or "predictions" in first):
-        return objs, "label-studio"
-    if "sentence" in first and "text" not in first:
-        return objs, "jsonl"
-    return objs, "doccano"
+            if stripped.startswith("["):
+                raise PolicytextError(f"{path}: not valid JSON ({exc}); export the file again") from exc
+        else:
+            return loaded if isinstance(loaded, list) else [loaded]
+    objs = []
+    for n, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            objs.append(json.loads(line))
+        except json.JSONDecodeError as exc:
+            raise PolicytextError(f"{path}:{n}: not valid JSON ({exc}); fix or remove the line") from exc
+    return objs
+
+
+#: Keys every Label Studio JSON-MIN record carries (written by Label Studio's converter).
+_MIN_KEYS = frozenset({"annotator", "annotation_id", "created_at", "updated_at", "lead_time"})
+
+
+def _shape(o: Any) -> str | None:
+    """The format one exported object has, or None when it is none of the supported ones.
+
+    - ``label-studio``: ``{"data": {...}, "annotations": [...]}`` (full JSON export; a task
+      file with only ``predictions`` also counts, every task then being unannotated);
+    - ``label-studio-min``: the flat JSON-MIN record (data keys at the top level plus
+      ``annotator``, ``annotation_id``, ``created_at``, ``updated_at``, ``lead_time``);
+    - ``doccano``: ``{"text": ..., "label": [...]}`` (text classification or sequence labelling);
+    - ``jsonl``: ``{"sentence": ..., "types": [...]}`` (policytext's own training lines).
+    """
+    if not isinstance(o, dict):
+        return None
+    if isinstance(o.get("data"), dict) and (
+        isinstance(o.get("annotations"), list) or isinstance(o.get("predictions"), list)
+    ):
+        return "label-studio"
+    if set(o) >= _MIN_KEYS and "data" not in o:
+        return "label-studio-min"
+    if isinstance(o.get("text"), str) and isinstance(o.get("label"), list) and not _MIN_KEYS & set(o):
+        return "doccano"
+    if isinstance(o.get("sentence"), str) and isinstance(o.get("types"), list):
+        return "jsonl"
+    return None
+
+
+def _detect(objs: list[Any], path: Path, fmt: str) -> str:
+    """The one format every object of the file has; refuse a mixed or unknown file."""
+    if not objs:
+        raise PolicytextError(f"{path}: no annotations in the file; export them again from the tool")
+    shapes = [_shape(o) for o in objs]
+    for n, (o, shape) in enumerate(zip(objs, shapes), start=1):
+        expected = shapes[0] if fmt == "auto" else fmt
+        if shape is None or shape != expected:
+            keys = ", ".join(sorted(o)[:8]) if isinstance(o, dict) else type(o).__name__
+            what = f"a {shape} record" if shape else f"not a supported record (keys: {keys})"
+            wanted = expected or "doccano, Label Studio JSON / JSON-MIN or policytext JSONL"
+            raise PolicytextError(
+                f"{path}:{n}: {what}; expected {wanted}: export again from doccano (JSONL) or "
+                "Label Studio (JSON or JSON-MIN), or pass the right --format; nothing was imported"
+            )
+    return shapes[0] or ""
 
 
 def _types(values: list[str], where: str) -> list[str]:
@@ -258,88 +322,163 @@ def _int(value: Any) -> int | None:
         return None
 
 
+def _choices(value: Any) -> list[str]:
+    """The choices of a Label Studio value: a list of strings (full JSON), or as JSON-MIN writes
+    them: one choice as a string, several as ``{"choices": [...]}`` (or a list of such)."""
+    if value is None:
+        return []
+    if isinstance(value, dict):
+        return _choices(value.get("choices"))
+    if isinstance(value, list):
+        return [c for v in value for c in _choices(v)]
+    return [str(value)]
+
+
+def _one(value: Any) -> Any:
+    """A single choice (see :func:`_choices`), or None."""
+    got = _choices(value)
+    return got[0] if got else None
+
+
+def _span_types(spans: Any) -> list[str]:
+    """Mechanism types of Label Studio span regions (agglomeration and measure spans carry none)."""
+    tx = _default_taxonomy()
+    out = []
+    for region in spans if isinstance(spans, list) else []:
+        labels = region.get("labels") if isinstance(region, dict) else None
+        for lab in labels or []:
+            if lab not in _SPAN_ONLY_LABELS and tx.resolve(str(lab)) is not None:
+                out.append(str(lab))
+    return out
+
+
+def _label_studio_item(o: dict[str, Any], where: str) -> Corrected | None:
+    anns = [a for a in o.get("annotations") or [] if not (a.get("was_cancelled") or a.get("skipped"))]
+    if not anns:
+        return None
+    ann = anns[-1]
+    data = o.get("data") or {}
+    types: list[str] = []
+    status = stage = None
+    for res in ann.get("result") or []:
+        value = res.get("value") or {}
+        name = res.get("from_name")
+        if name == "types":
+            types += _choices(value.get("choices"))
+        elif name == "status":
+            status = _one(value.get("choices"))
+        elif name == "stage":
+            stage = _one(value.get("choices"))
+        elif name == "spans":
+            types += _span_types([value])
+    who = ann.get("completed_by")
+    who = who.get("email") if isinstance(who, dict) else who
+    return Corrected(
+        sentence=str(data.get("text") or ""),
+        types=_types(types, where),
+        status=_check(status, STATUSES, "status", where),
+        stage=_check(stage, stages(), "stage", where),
+        doc_id=data.get("doc_id"),
+        sentence_idx=_int(data.get("sentence_idx")),
+        domains=list(data.get("domains") or []),
+        document=data.get("document"),
+        annotator=str(who) if who is not None else None,
+        source="label-studio",
+    )
+
+
+def _label_studio_min_item(o: dict[str, Any], where: str) -> Corrected | None:
+    if o.get("annotation_id") is None:  # a task nobody annotated
+        return None
+    types = _choices(o.get("types")) + _span_types(o.get("spans"))
+    return Corrected(
+        sentence=str(o.get("text") or ""),
+        types=_types(types, where),
+        status=_check(_one(o.get("status")), STATUSES, "status", where),
+        stage=_check(_one(o.get("stage")), stages(), "stage", where),
+        doc_id=o.get("doc_id"),
+        sentence_idx=_int(o.get("sentence_idx")),
+        domains=list(o.get("domains") or []),
+        document=o.get("document"),
+        annotator=str(o["annotator"]) if o.get("annotator") is not None else None,
+        source="label-studio",
+    )
+
+
+def _doccano_item(o: dict[str, Any], where: str) -> Corrected:
+    types: list[str] = []
+    status = stage = None
+    for lab in o["label"]:
+        if isinstance(lab, list) and len(lab) == 3:  # a span [start, end, label]
+            lab = lab[2]
+            if lab in _SPAN_ONLY_LABELS or _default_taxonomy().resolve(str(lab)) is None:
+                continue
+        lab = str(lab)
+        if lab.startswith("status:"):
+            status = lab.split(":", 1)[1]
+        elif lab.startswith("stage:"):
+            stage = lab.split(":", 1)[1]
+        else:
+            types.append(lab)
+    return Corrected(
+        sentence=str(o.get("text") or ""),
+        types=_types(types, where),
+        status=_check(status, STATUSES, "status", where),
+        stage=_check(stage, stages(), "stage", where),
+        doc_id=o.get("doc_id"),
+        sentence_idx=_int(o.get("sentence_idx")),
+        domains=list(o.get("domains") or []),
+        document=o.get("document"),
+        annotator=str(o["user"]) if o.get("user") is not None else None,
+        source="doccano",
+    )
+
+
 def parse_annotations(path: str | os.PathLike[str], *, fmt: str = "auto") -> tuple[list[Corrected], int]:
-    """Read corrected labels from a doccano, Label Studio or corpora-style file.
+    """Read corrected labels from a doccano, Label Studio (JSON or JSON-MIN) or policytext JSONL file.
+
+    The format is recognised strictly: every object of the file must have the shape of one
+    supported format (see :func:`_shape`), else nothing is read. Each item states the sentence's
+    full set of mechanism types as the annotator left it: Label Studio's ``types`` choices plus
+    the mechanism labels of its ``spans`` (a span added by hand adds its type), doccano's
+    ``label`` list, the JSONL line's ``types``. Tasks nobody annotated (no annotation, or only
+    cancelled ones; a JSON-MIN record without ``annotation_id``) are skipped, never read as
+    "no types". Of several JSON-MIN records of one task the last is kept.
 
     Returns:
         The corrected sentences and the number of tasks skipped (no human annotation).
 
     Raises:
-        UsageError: unknown format or unreadable file; PolicytextError: a line with an unknown type or status.
+        UsageError: unknown ``fmt`` or unreadable file; PolicytextError: a file in no supported
+        format, or an item with an unknown type or status.
     """
     if fmt not in IMPORT_FORMATS:
         raise UsageError(f"--format {fmt!r}: choose {', '.join(IMPORT_FORMATS)}")
     p = Path(path)
-    objs, guessed = _load(p)
-    fmt = guessed if fmt == "auto" else fmt
+    objs = _load(p)
+    fmt = _detect(objs, p, fmt)
     out: list[Corrected] = []
     skipped = 0
+    seen: dict[Any, int] = {}
     for n, o in enumerate(objs, start=1):
         where = f"{p.name}:{n}"
-        if not isinstance(o, dict):
-            raise PolicytextError(f"{where}: expected a JSON object; export the file again")
+        item: Corrected | None
         if fmt == "label-studio":
-            anns = [a for a in o.get("annotations") or [] if not a.get("was_cancelled")]
-            if not anns:
-                skipped += 1
-                continue
-            ann = anns[-1]
-            data = o.get("data") or {}
-            types: list[str] = []
-            status = stage = None
-            for res in ann.get("result") or []:
-                value = res.get("value") or {}
-                if res.get("from_name") == "types":
-                    types += list(value.get("choices") or [])
-                elif res.get("from_name") == "status":
-                    status = (value.get("choices") or [None])[0]
-                elif res.get("from_name") == "stage":
-                    stage = (value.get("choices") or [None])[0]
-            who = ann.get("completed_by")
-            who = who.get("email") if isinstance(who, dict) else who
-            item = Corrected(
-                sentence=str(data.get("text") or ""),
-                types=_types(types, where),
-                status=_check(status, STATUSES, "status", where),
-                stage=_check(stage, stages(), "stage", where),
-                doc_id=data.get("doc_id"),
-                sentence_idx=_int(data.get("sentence_idx")),
-                domains=list(data.get("domains") or []),
-                document=data.get("document"),
-                annotator=str(who) if who is not None else None,
-                source="label-studio",
-            )
+            item = _label_studio_item(o, where)
+        elif fmt == "label-studio-min":
+            item = _label_studio_min_item(o, where)
+            if item is not None and o.get("id") is not None:
+                if o["id"] in seen:  # an earlier annotation of the same task: keep the last
+                    out[seen[o["id"]]] = item
+                    _finish(item, where)
+                    continue
+                seen[o["id"]] = len(out)
         elif fmt == "doccano":
-            raw = o.get("label", o.get("labels", [])) or []
-            types, status, stage = [], None, None
-            for lab in raw:
-                if isinstance(lab, list) and len(lab) == 3:  # a span [start, end, label]
-                    lab = lab[2]
-                    if lab == "agglomeration" or _default_taxonomy().resolve(str(lab)) is None:
-                        continue
-                lab = str(lab)
-                if lab.startswith("status:"):
-                    status = lab.split(":", 1)[1]
-                elif lab.startswith("stage:"):
-                    stage = lab.split(":", 1)[1]
-                else:
-                    types.append(lab)
-            item = Corrected(
-                sentence=str(o.get("text") or ""),
-                types=_types(types, where),
-                status=_check(status, STATUSES, "status", where),
-                stage=_check(stage, stages(), "stage", where),
-                doc_id=o.get("doc_id"),
-                sentence_idx=_int(o.get("sentence_idx")),
-                domains=list(o.get("domains") or []),
-                document=o.get("document"),
-                annotator=str(o["user"]) if o.get("user") is not None else None,
-                source="doccano",
-            )
+            item = _doccano_item(o, where)
         else:
             item = Corrected(
                 sentence=str(o.get("sentence") or ""),
-                types=_types(list(o.get("types") or []), where),
+                types=_types(list(o["types"]), where),
                 status=_check(o.get("status"), STATUSES, "status", where),
                 stage=_check(o.get("stage"), stages(), "stage", where),
                 doc_id=o.get("doc_id"),
@@ -348,12 +487,19 @@ def parse_annotations(path: str | os.PathLike[str], *, fmt: str = "auto") -> tup
                 document=o.get("doc"),
                 source="jsonl",
             )
-        if not item.sentence.strip():
-            raise PolicytextError(f"{where}: no sentence text; every line needs its text")
-        if not item.types:
-            item.status = item.stage = None
+        if item is None:
+            skipped += 1
+            continue
+        _finish(item, where)
         out.append(item)
     return out, skipped
+
+
+def _finish(item: Corrected, where: str) -> None:
+    if not item.sentence.strip():
+        raise PolicytextError(f"{where}: no sentence text; every line needs its text")
+    if not item.types:
+        item.status = item.stage = None
 
 
 def import_annotations(
@@ -363,6 +509,7 @@ def import_annotations(
     out: str | os.PathLike[str] | None = None,
     fmt: str = "auto",
     annotator: str = "import",
+    dry_run: bool = False,
 ) -> ImportSummary:
     """Bring corrected labels back: into the store's ``annotations`` table and/or a training JSONL.
 
@@ -373,6 +520,11 @@ def import_annotations(
         out: a JSONL file (or a folder: ``<input stem>.jsonl`` inside it) for ``policytext train``.
         fmt: ``auto | doccano | label-studio | jsonl``.
         annotator: recorded with each row when the file names nobody.
+        dry_run: change nothing (the store is opened read-only, no JSONL written); the summary's
+            ``changes`` lists what would be recorded.
+
+    A type is deleted only when the item of that sentence leaves it out (see
+    :func:`parse_annotations`); sentences the file does not hold are never touched.
 
     Raises:
         UsageError: neither ``db`` nor ``out`` given.
@@ -384,8 +536,8 @@ def import_annotations(
     items, skipped = parse_annotations(path, fmt=fmt)
     summary = ImportSummary(read=len(items) + skipped, skipped=skipped, items=items)
     if db is not None:
-        _record(db, items, annotator, summary)
-    if out is not None:
+        _record(db, items, annotator, summary, dry_run=dry_run)
+    if out is not None and not dry_run:
         target = Path(out)
         if target.is_dir():
             target = target / f"{Path(path).stem}.jsonl"
@@ -399,14 +551,19 @@ def import_annotations(
 
 
 def _record(
-    db: str | os.PathLike[str], items: list[Corrected], annotator: str, summary: ImportSummary
+    db: str | os.PathLike[str],
+    items: list[Corrected],
+    annotator: str,
+    summary: ImportSummary,
+    *,
+    dry_run: bool = False,
 ) -> None:
     """Turn each imported sentence into corrections of the store (only the differences) and apply
-    them all in one transaction through the store's one correction path."""
+    them all in one transaction through the store's one correction path (not with ``dry_run``)."""
     from policytext.store.corrections import Correction
     from policytext.store.db import Store, now
 
-    with Store(db) as store:
+    with Store(db, readonly=dry_run) as store:
         stamp = now()
         corrections: list[Correction] = []
         for it in items:
@@ -461,6 +618,16 @@ def _record(
                 corrections += new
             else:
                 summary.unchanged += 1
-        if corrections:
+        summary.changes = [_describe(c) for c in corrections]
+        if corrections and not dry_run:
             store.apply_corrections(corrections)
         summary.rows = len(corrections)
+
+
+def _describe(c: Any) -> str:
+    """One line for a correction: ``doc_id[:12]#idx action type (status → …)``."""
+    what = c.type if c.action != "delete" else (c.old_type or c.type)
+    extra = ""
+    if c.action == "set" or (c.action == "add" and (c.status or c.stage)):
+        extra = " (" + ", ".join(f"{k} {v}" for k, v in (("status", c.status), ("stage", c.stage)) if v) + ")"
+    return f"{c.doc_id[:12]}#{c.sentence_idx} {c.action} {what}{extra}"

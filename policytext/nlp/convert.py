@@ -103,17 +103,24 @@ def set_sentences(doc: Doc, sentences: Sequence[Sentence]) -> None:
     """Mark sentence starts: the token holding each sentence's first character.
 
     Tokens between sentences (whitespace, stray punctuation) stay with the
-    sentence before them; a document without sentences is one sentence.
+    sentence before them; a document without sentences is one sentence. Linear in the
+    document's length: token offsets are searched by bisection and the starts are set in one
+    ``Doc.from_array`` call.
     """
     if len(doc) == 0:
         return
+    import bisect
+
+    import numpy as np
+    from spacy.attrs import SENT_START
+
+    idx = [t.idx for t in doc]  # token start offsets, ascending: one bisect per sentence
     starts = {0}
     for sentence in sentences:
-        span = doc.char_span(sentence.start, sentence.end, alignment_mode="expand")
-        if span is not None:
-            starts.add(span.start)
-    for token in doc:
-        token.is_sent_start = token.i in starts
+        if 0 <= sentence.start < sentence.end <= len(doc.text):
+            starts.add(max(0, bisect.bisect_right(idx, sentence.start) - 1))
+    values = np.array([[1 if i in starts else -1] for i in range(len(doc))], dtype="int64").view("uint64")
+    doc.from_array([SENT_START], cast(Any, values))
 
 
 def mention_span(doc: Doc, mention: Mention, *, span_id: str = "") -> Span | None:

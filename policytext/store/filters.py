@@ -11,6 +11,7 @@ parameter, never spliced into a statement.
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -169,6 +170,13 @@ def check_date(option: str, value: str | int | None) -> str | None:
     text = str(value).strip()
     if not _DATE_RE.match(text):
         raise UsageError(f"{option} {value!r}: write a year (2018), a month (2018-06) or a day (2018-06-30)")
+    parts = [int(p) for p in text.split("-")]
+    try:
+        datetime.date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
+    except ValueError:
+        raise UsageError(
+            f"{option} {value!r}: no such month or day; write e.g. 2018-06 or 2018-06-30"
+        ) from None
     return text
 
 

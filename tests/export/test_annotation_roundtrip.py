@@ -68,7 +68,7 @@ def test_doccano_roundtrip_to_store_and_training(sample_db: Path, tmp_path: Path
 
 def test_label_studio_roundtrip(sample_db: Path, tmp_path: Path) -> None:
     export(sample_db, tmp_path, fmt="label-studio")
-    tasks = lines(tmp_path / "label_studio.jsonl")[:20]
+    tasks = json.loads((tmp_path / "label_studio.json").read_text(encoding="utf-8"))[:20]
     for n, t in enumerate(tasks):
         result = [dict(r) for r in t["predictions"][0]["result"]]
         if n == 0:

@@ -64,7 +64,7 @@ def test_export_xlsx_opens_with_chinese(sample_db: Path, tmp_path: Path, counts:
 
     export(sample_db, tmp_path, fmt="xlsx")
     wb = load_workbook(tmp_path / "policytext.xlsx", read_only=True)
-    assert wb.sheetnames == ["documents", "mentions", "sentences"]
+    assert wb.sheetnames == ["documents", "mentions", "sentences", "types 类型"]
     rows = list(wb["documents"].iter_rows(values_only=True))
     assert len(rows) == counts["documents"] + 1
     title = rows[0].index("title")
@@ -92,10 +92,7 @@ def test_export_annotation_tool_files(sample_db: Path, tmp_path: Path, counts: d
         json.loads(x)
         for x in (tmp_path / "d" / "doccano_spans.jsonl").read_text(encoding="utf-8").splitlines()
     ]
-    ls = [
-        json.loads(x)
-        for x in (tmp_path / "ls" / "label_studio.jsonl").read_text(encoding="utf-8").splitlines()
-    ]
+    ls = json.loads((tmp_path / "ls" / "label_studio.json").read_text(encoding="utf-8"))
     assert len(d) == len(sp) == len(ls) == counts["body"]
     assert all(t["text"][s:e] for t in sp for s, e, _ in t["label"])
     assert all({"doc_id", "sentence_idx"} <= set(t["data"]) for t in ls)
