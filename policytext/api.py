@@ -39,6 +39,10 @@ class IngestSummary:
     failures: list[dict[str, str]] = field(default_factory=list)
     ignored: dict[str, int] = field(default_factory=dict)
     missing: list[str] = field(default_factory=list)
+    loops: list[str] = field(default_factory=list)  # folders reached again through a symlink (walked once)
+    escapes: list[str] = field(default_factory=list)  # symlinks leading outside the inputs (not followed)
+    excluded: list[str] = field(default_factory=list)  # paths matching an exclude pattern
+    in_process: bool = False  # read in this process (workers=0): no time or memory bound
     pages: int = 0
     characters: int = 0
     seconds: float = 0.0
@@ -70,6 +74,8 @@ def ingest(
     progress: ProgressFn | None = None,
     runner: Runner | None = None,
     max_memory: int | None = None,
+    follow_symlinks: bool = False,
+    exclude: Sequence[str] = (),
 ) -> IngestSummary:
     """Ingest files and folders into a store, resuming where an earlier run stopped.
 
@@ -83,10 +89,20 @@ def ingest(
     process pool (:func:`~policytext.ingest.pool.run_tasks`). Another engine (a
     distributed cluster) plugs in here; the store is always written by this process.
     ``max_memory`` (bytes) caps what each worker may allocate while reading a file.
+    ``follow_symlinks`` follows symlinks leading outside the folders given (by default they
+    are listed in ``escapes`` and not read); ``exclude`` holds glob patterns of paths not to
+    read (see :func:`~policytext.ingest.discover.excluded_by`).
     """
     t_start = time.perf_counter()
-    found = discover(inputs)
-    summary = IngestSummary(ignored=dict(found.ignored), missing=list(found.missing))
+    found = discover(inputs, follow_symlinks=follow_symlinks, exclude=exclude)
+    summary = IngestSummary(
+        ignored=dict(found.ignored),
+        missing=list(found.missing),
+        loops=list(found.loops),
+        escapes=list(found.escapes),
+        excluded=list(found.excluded),
+        in_process=workers == 0 and runner is None,
+    )
     extractor = Extractor.load(taxonomy=taxonomy, gazetteer=gazetteer, model=model) if extract else None
     versions = dict(extractor.versions) if extractor else {"policytext": __import__("policytext").__version__}
     with Store(db) as store:
@@ -99,6 +115,8 @@ def ingest(
                 "ocr": ocr,
                 "workers": workers,
                 "timeout": timeout,
+                "follow_symlinks": follow_symlinks,
+                "exclude": list(exclude),
             },
             versions,
         )
@@ -247,12 +265,19 @@ def extract_files(
     model: str | bool | None = None,
     pdf_engine: str = "auto",
     ocr: str = "auto",
-    workers: int = 0,
+    workers: int = 1,
     timeout: float | None = 120.0,
     progress: ProgressFn | None = None,
+    max_memory: int | None = 4096 << 20,
+    follow_symlinks: bool = False,
+    exclude: Sequence[str] = (),
 ) -> dict[str, Any]:
-    """Extract from files without a database; returns the ``policytext/v1`` object."""
-    found = discover(inputs)
+    """Extract from files without a database; returns the ``policytext/v1`` object.
+
+    Each file is read in a worker process under ``timeout`` (seconds) and ``max_memory``
+    (bytes), as ``ingest`` reads it; ``workers=0`` reads in this process, without those bounds.
+    """
+    found = discover(inputs, follow_symlinks=follow_symlinks, exclude=exclude)
     extractor = Extractor.load(taxonomy=taxonomy, gazetteer=gazetteer, model=model)
     job = FileJob(extractor, pdf_engine=pdf_engine, ocr=ocr)
     docs: dict[str, dict[str, Any]] = {}
@@ -263,7 +288,13 @@ def extract_files(
     if progress:
         progress("start", 0, len(tasks))
     for n, res in enumerate(
-        run_tasks(job, tasks, workers=min(workers, len(tasks)), timeout=timeout if workers > 0 else None),
+        run_tasks(
+            job,
+            tasks,
+            workers=min(workers, len(tasks)),
+            timeout=timeout if workers > 0 else None,
+            max_memory=max_memory,
+        ),
         start=1,
     ):
         path = res.task[0]

@@ -20,6 +20,7 @@ from rich.text import Text
 from policytext import query as q
 from policytext import timeline as tl
 from policytext.cli import app
+from policytext.cli.names import printable_name
 from policytext.errors import UsageError
 from policytext.export.tables import flat, format_frame
 
@@ -77,6 +78,7 @@ TABLE_VIEWS: dict[str, list[str]] = {
 
 
 _LONG = {"sentence", "text", "title", "stage_path", "status_path", "before", "after"}
+_NAMES = {"document", "path", "filename"}  # file names: shown through printable_name
 
 
 def emit(
@@ -117,6 +119,8 @@ def emit(
                 continue
             v = flat(rec.get(c))
             s = "" if v is None else str(v)
+            if c in _NAMES:
+                s = printable_name(s)
             if highlight and c == "sentence" and flat(rec.get("match_start")) is not None:
                 a = int(rec["match_start"]) - int(rec["start"])
                 b = int(rec["match_end"]) - int(rec["start"])
