@@ -34,10 +34,10 @@ def served(tmp_path: Path) -> tuple[Path, Path]:
     return db, folder
 
 
-def _client(db: Path, **kw: object) -> starlette_testclient.TestClient:
+def _client(db: Path, *, edit: bool = False) -> starlette_testclient.TestClient:
     from policytext.web.app import create_app
 
-    return starlette_testclient.TestClient(create_app(db, **kw), base_url="http://127.0.0.1:8765")
+    return starlette_testclient.TestClient(create_app(db, edit=edit), base_url="http://127.0.0.1:8765")
 
 
 def _doc_id(db: Path, name: str) -> str:

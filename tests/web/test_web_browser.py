@@ -12,6 +12,7 @@ import sqlite3
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 from playwright.sync_api import expect
 from webtools import REPO, free_port, running, wait_for_port
@@ -19,7 +20,7 @@ from webtools import REPO, free_port, running, wait_for_port
 ARTIFACTS = REPO / "test-artifacts"
 
 
-def test_web_browser_filter_search_open_correct(browser, store_copy: Path) -> None:
+def test_web_browser_filter_search_open_correct(browser: Any, store_copy: Path) -> None:
     from policytext.web.app import create_app
 
     app = create_app(store_copy, edit=True, annotator="tester")
@@ -139,7 +140,7 @@ def test_web_browser_filter_search_open_correct(browser, store_copy: Path) -> No
     con.close()
 
 
-def test_web_browser_markup_in_documents_is_text(browser, built_store: Path) -> None:
+def test_web_browser_markup_in_documents_is_text(browser: Any, built_store: Path) -> None:
     from policytext.web.app import create_app
 
     app = create_app(built_store)
@@ -155,7 +156,7 @@ def test_web_browser_markup_in_documents_is_text(browser, built_store: Path) -> 
         page.close()
 
 
-def test_web_browser_serve_command_read_only(browser, built_store: Path) -> None:
+def test_web_browser_serve_command_read_only(browser: Any, built_store: Path) -> None:
     """`policytext serve` (the real command) serves read-only: no edit form, edits answer 403."""
     port = free_port()
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
