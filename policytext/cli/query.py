@@ -273,15 +273,28 @@ def sql_(
     fmt: str = _FMT,
     output: Optional[Path] = _OUT,
     limit: Optional[int] = _LIMIT,
+    timeout: float = typer.Option(
+        60.0, "--timeout", help="Seconds the statement may run before it is stopped (0 = no limit)."
+    ),
+    max_steps: int = typer.Option(
+        2_000_000_000,
+        "--max-steps",
+        help="SQLite steps (VM instructions) the statement may take before it is stopped (0 = no limit).",
+    ),
 ) -> None:
-    """Run one read-only SQL statement on the store and print its rows.
+    """Run one read-only SQL statement on the store and print its rows (Ctrl-C stops it).
 
     Example::
 
         policytext sql "SELECT type, COUNT(*) AS n FROM mentions WHERE kind = 'mechanism' GROUP BY type" \\
             --db corpus.db
     """
-    emit(q.sql(db, statement, limit=limit), fmt, output)
+    try:
+        df = q.sql(db, statement, limit=limit, timeout=timeout or None, max_steps=max_steps or None)
+    except KeyboardInterrupt:
+        typer.echo("policytext: sql interrupted (Ctrl-C); the store is unchanged", err=True)
+        raise typer.Exit(130) from None
+    emit(df, fmt, output)
 
 
 @app.command()
