@@ -23,7 +23,7 @@ from __future__ import annotations
 import codecs
 import re
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
@@ -706,33 +706,61 @@ def html_to_text(markup: str) -> tuple[str, dict[str, Any]]:
         ``html_title`` and, when present, ``date`` (publication meta tag or
         ``<time datetime>``) with the ``date_field`` it came from, and ``source``.
     """
-    from bs4 import BeautifulSoup, Comment, Declaration, Doctype, NavigableString, ProcessingInstruction
+    from bs4 import BeautifulSoup
 
     soup = BeautifulSoup(markup, "html.parser")
     meta = _html_meta(soup)
-    for tag in soup.find_all(HTML_DROP_TAGS):
-        tag.decompose()
-    if soup.head is not None:
-        soup.head.decompose()
-    for comment in soup.find_all(
-        string=lambda s: isinstance(s, (Comment, Doctype, Declaration, ProcessingInstruction))
-    ):
-        comment.extract()
-    for string in list(soup.find_all(string=True)):
-        if string.find_parent("pre") is not None:
-            continue
-        collapsed = RE_SPACES.sub(" ", RE_CJK_WRAP.sub("", str(string))).replace("\n", " ")
-        string.replace_with(NavigableString(collapsed))
-    for br in soup.find_all("br"):
-        br.replace_with(NavigableString("\n"))
-    for tag in soup.find_all(HTML_CELL_TAGS):
-        tag.insert_after(NavigableString(" "))
-    for tag in soup.find_all(HTML_BLOCK_TAGS):
-        tag.insert_before(NavigableString("\n"))
-        tag.insert_after(NavigableString("\n"))
-    lines = [RE_SPACES.sub(" ", line).strip() for line in soup.get_text().split("\n")]
+    lines = [RE_SPACES.sub(" ", line).strip() for line in _soup_text(soup).split("\n")]
     lines = drop_boilerplate(line for line in lines if line)
     return "\n".join(lines), meta
+
+
+def _soup_text(soup: Any) -> str:
+    """The text of a parsed page: one walk over the tree, without recursion or tree edits.
+
+    Linear in the size of the page at any depth of nesting (editing the tree, or looking
+    for a ``<pre>`` ancestor of every string, is quadratic on deeply nested pages).
+    Dropped tags (:data:`HTML_DROP_TAGS`), the ``<head>``, comments, doctypes,
+    declarations and processing instructions give nothing; ``<br>`` gives a line break,
+    a block tag a line break before and after, a table cell a space after; text outside
+    ``<pre>`` has its source line wraps joined (between CJK characters) or made spaces.
+    """
+    from bs4 import CData, Comment, Declaration, Doctype, NavigableString, ProcessingInstruction, Tag
+
+    skipped = (Comment, Doctype, Declaration, ProcessingInstruction)
+    drop, block, cell = set(HTML_DROP_TAGS), set(HTML_BLOCK_TAGS), set(HTML_CELL_TAGS)
+    head_seen = False  # the first <head> outside dropped tags is dropped (a page may hold stray ones)
+    parts: list[str] = []
+    # each entry: (children still to visit, inside <pre>, what to emit once they are done)
+    stack: list[tuple[Iterator[Any], bool, str]] = [(iter(soup.contents), False, "")]
+    while stack:
+        children, in_pre, after = stack[-1]
+        node = next(children, None)
+        if node is None:
+            stack.pop()
+            parts.append(after)
+            continue
+        if isinstance(node, Tag):
+            name = node.name
+            if name in drop:
+                continue
+            if name == "head" and not head_seen:
+                head_seen = True
+                continue
+            if name == "br":
+                parts.append("\n")
+                continue
+            if name in block:
+                parts.append("\n")
+            tail = ("\n" if name in block else "") + (" " if name in cell else "")
+            stack.append((iter(node.contents), in_pre or name == "pre", tail))
+        elif isinstance(node, NavigableString) and not isinstance(node, skipped):
+            if in_pre:
+                if type(node) in (NavigableString, CData):
+                    parts.append(str(node))
+            else:
+                parts.append(RE_SPACES.sub(" ", RE_CJK_WRAP.sub("", str(node))).replace("\n", " "))
+    return "".join(parts)
 
 
 def read_html(path: str | Path) -> ExtractedText:
