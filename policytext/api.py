@@ -103,6 +103,10 @@ def ingest(
         excluded=list(found.excluded),
         in_process=workers == 0 and runner is None,
     )
+    if not found.files and not Path(db).exists():
+        # nothing to read (a mistyped path): no empty database is left behind
+        summary.seconds = time.perf_counter() - t_start
+        return summary
     extractor = Extractor.load(taxonomy=taxonomy, gazetteer=gazetteer, model=model) if extract else None
     versions = dict(extractor.versions) if extractor else {"policytext": __import__("policytext").__version__}
     with Store(db) as store:

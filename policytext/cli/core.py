@@ -173,6 +173,7 @@ def ingest(
         f"{s.stored} stored, {s.skipped} skipped (already stored), {s.failed} failed"
         + (f", {s.duplicates} duplicate files" if s.duplicates else "")
         + f" in {s.seconds:.1f} s ({rate}) → {shown(db)}"
+        + ("" if db.exists() else " (nothing to read: no database written)")
         + (f"\nnot read (not a supported type): {ignored}" if ignored else "")
         + (
             f"\nnot followed: {len(s.escapes)} symlink(s) leading outside the input folders "

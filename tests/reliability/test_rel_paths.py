@@ -136,3 +136,68 @@ def test_names_with_newlines_and_escapes_print_on_one_line(tmp_path: Path) -> No
     assert len(proc.stderr.strip().splitlines()) == 1, proc.stderr
     proc = run_cli(["info", str(tmp_path / "n.db")])
     assert "\x1b" not in proc.stdout and "evil\\n" in proc.stdout
+
+
+def test_force_keeps_the_alternative_paths_of_duplicates(tmp_path: Path) -> None:
+    folder = tmp_path / "dups"
+    folder.mkdir()
+    for i in range(4):
+        body = mbi.policy_text(f"dup-{i}")
+        for copy in ("a", "b", "c"):
+            (folder / f"{copy}-{i}.txt").write_text(body, encoding="utf-8")
+    db = tmp_path / "d.db"
+
+    def paths() -> set[tuple[str, str]]:
+        con = sqlite3.connect(db)
+        try:
+            return set(
+                con.execute(
+                    "SELECT doc_id, path FROM documents UNION SELECT doc_id, path FROM document_paths"
+                ).fetchall()
+            )
+        finally:
+            con.close()
+
+    s = api.ingest([folder], db, workers=0, extract=False)
+    assert (s.stored, s.duplicates) == (4, 8)
+    before = paths()
+    assert len(before) == 12
+    s = api.ingest([folder], db, workers=0, extract=False, force=True)
+    assert s.stored == 4
+    assert paths() == before  # was: 12 -> 4 (the alternative paths dropped by the re-read)
+    # re-read from another copy only: the old main path stays recorded as an alternative
+    api.ingest([folder / "b-0.txt"], db, workers=0, extract=False, force=True)
+    assert paths() == before
+
+
+def test_db_paths_with_hash_or_question_mark(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text(mbi.policy_text("db-name"), encoding="utf-8")
+    from policytext.store.db import Store
+    from policytext.store.sql import sql
+
+    for name in ("c#1.db", "what?.db", "100% sure.db"):
+        db = tmp_path / name
+        assert api.ingest([folder], db, workers=0, extract=False).stored == 1
+        with Store(db, readonly=True) as store:
+            assert store.info()["documents"] == 1
+        assert int(sql(db, "SELECT count(*) AS n FROM documents")["n"][0]) == 1
+    proc = run_cli(["info", str(tmp_path / "c#1.db"), "--json"])
+    assert proc.returncode == 0 and '"documents": 1' in proc.stdout
+    # the read-only open never created a stray file named after the part before "#" or "?"
+    assert sorted(p.name for p in tmp_path.iterdir() if p.suffix == ".db" or p.name in {"c", "what"}) == [
+        "100% sure.db",
+        "c#1.db",
+        "what?.db",
+    ]
+
+
+def test_ingest_of_a_missing_path_creates_no_database(tmp_path: Path) -> None:
+    db = tmp_path / "typo.db"
+    s = api.ingest([tmp_path / "no-such-folder"], db, workers=0, extract=False)
+    assert s.missing == [str(tmp_path / "no-such-folder")] and s.exit_code == 1
+    assert not db.exists()
+    proc = run_cli(["ingest", str(tmp_path / "nope"), "--db", str(db), "-q"])
+    assert proc.returncode == 1 and not db.exists()
+    assert "missing" in proc.stderr and "no database written" in proc.stderr
