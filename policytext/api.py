@@ -127,8 +127,11 @@ def ingest(
         summary.run_id = run_id
         known = store.known_ids()
         tasks: list[tuple[str, str | None]] = []
-        by_hash: dict[str, str] = {}
-        same_run_copies: dict[str, list[str]] = {}
+        # copies are grouped by content AND extension: the same bytes under another extension
+        # (an empty .pdf and an empty .txt) are read on their own and may fail differently
+        by_hash: dict[tuple[str, str], str] = {}
+        same_run_copies: dict[tuple[str, str], list[str]] = {}
+        stored_now: set[str] = set()
         for path in found.files:
             try:
                 digest = sha256_file(path)
@@ -136,14 +139,15 @@ def ingest(
                 hint = "check permissions" if isinstance(exc, PermissionError) else "check the file"
                 _fail(store, summary, path, "io", f"cannot read the file ({exc.strerror}); {hint}", run_id)
                 continue
-            if digest in by_hash:
+            key = (digest, Path(path).suffix.lower())
+            if key in by_hash:
                 summary.duplicates += 1
                 if digest in known:
                     store.add_path(digest, path, run_id)
                 else:
-                    same_run_copies.setdefault(digest, []).append(path)
+                    same_run_copies.setdefault(key, []).append(path)
                 continue
-            by_hash[digest] = path
+            by_hash[key] = path
             if digest in known and not force:
                 summary.skipped += 1
                 store.add_path(digest, path, run_id)
@@ -171,24 +175,41 @@ def ingest(
                 **limits,
             ):
                 path, digest = res.task
+                copies = same_run_copies.get((digest, Path(path).suffix.lower()), [])
                 done += 1
-                if not res.ok:
-                    reason = "timeout" if res.error == "timeout" else "corrupt"
-                    for failed in [path, *same_run_copies.get(digest, [])]:
-                        _fail(store, summary, failed, reason, res.message, run_id, digest)
-                elif isinstance(res.value, FileFailed):
-                    for failed in [path, *same_run_copies.get(digest, [])]:
-                        _fail(store, summary, failed, res.value.reason, res.value.message, run_id, digest)
+                if not res.ok or isinstance(res.value, FileFailed):
+                    if res.ok:
+                        reason, message = res.value.reason, res.value.message
+                    else:
+                        reason, message = ("timeout" if res.error == "timeout" else "corrupt"), res.message
+                    _fail(store, summary, path, reason, message, run_id, digest)
+                    for failed in copies:  # said as what it is: the verdict on identical bytes
+                        _fail(
+                            store,
+                            summary,
+                            failed,
+                            reason,
+                            f"same bytes as {Path(path).name}, which failed: {message}",
+                            run_id,
+                            digest,
+                        )
                 else:
                     got: FileDone = res.value
                     doc = got.document
                     try:
-                        store.add_document(doc, got.extraction, fmt=got.format, run_id=run_id, replace=force)
-                        for copy in same_run_copies.get(doc.doc_id, []):
+                        if doc.doc_id in stored_now:  # the same bytes under another extension
+                            summary.duplicates += 1
+                            store.add_path(doc.doc_id, path, run_id)
+                        else:
+                            store.add_document(
+                                doc, got.extraction, fmt=got.format, run_id=run_id, replace=force
+                            )
+                            stored_now.add(doc.doc_id)
+                            summary.stored += 1
+                            summary.pages += len(doc.pages)
+                            summary.characters += len(doc.text)
+                        for copy in copies:
                             store.add_path(doc.doc_id, copy, run_id)
-                        summary.stored += 1
-                        summary.pages += len(doc.pages)
-                        summary.characters += len(doc.text)
                     except PolicytextError as exc:
                         _fail(store, summary, path, "io", exc.message, run_id, digest)
                 if progress:

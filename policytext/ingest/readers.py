@@ -82,6 +82,15 @@ CJK_PUNCTUATION = frozenset("，。、；：？！“”‘’《》（）【】
 MAGIC_PDF = b"%PDF-"
 MAGIC_ZIP = b"PK\x03\x04"
 MAGIC_CFB = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # OLE container: .doc, or an encrypted .docx
+#: Formats often found under a .pdf name, by their first bytes: (magic, what it is, what to do).
+MISNAMED_PDF = (
+    (b"CAJ", "a CNKI CAJ file", "open it in CAJViewer and print it to PDF, or download the PDF version"),
+    (b"KDH ", "a CNKI KDH file", "open it in CAJViewer and print it to PDF, or download the PDF version"),
+    (b"HN", "a CNKI CAJ (HN) file", "open it in CAJViewer and print it to PDF, or download the PDF version"),
+    (b"\x89PNG\r\n\x1a\n", "a PNG image", "convert it to PDF and ingest that with --ocr always"),
+    (b"\xff\xd8\xff", "a JPEG image", "convert it to PDF and ingest that with --ocr always"),
+    (b"GIF8", "a GIF image", "convert it to PDF and ingest that with --ocr always"),
+)
 
 RE_NEWLINES = re.compile(r"\r\n?|\u2028|\u2029")
 RE_META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.IGNORECASE)
@@ -985,6 +994,17 @@ def read_document(path: str | Path, *, pdf_engine: str = "auto", ocr: str = "aut
         raise _unsupported(p)
     zip_names = _zip_names(p) if head.startswith(MAGIC_ZIP) else []
     kind = detect_format(head, suffix, zip_names=zip_names)
+    if suffix == ".pdf" and kind == "html":
+        raise IngestError(
+            "unsupported",
+            f"{p.name} is a web page (HTML), not a PDF: most likely an error or login page saved "
+            "in place of the document; download the PDF again",
+            str(p),
+        )
+    if suffix == ".pdf" and kind == "pdf" and MAGIC_PDF not in head[:1024]:
+        for magic, what, fix in MISNAMED_PDF:
+            if head.startswith(magic):
+                raise IngestError("unsupported", f"{p.name} is {what}, not a PDF; {fix}", str(p))
     if kind == "pdf":
         from policytext.ingest.pdf import read_pdf
 

@@ -201,3 +201,27 @@ def test_ingest_of_a_missing_path_creates_no_database(tmp_path: Path) -> None:
     proc = run_cli(["ingest", str(tmp_path / "nope"), "--db", str(db), "-q"])
     assert proc.returncode == 1 and not db.exists()
     assert "missing" in proc.stderr and "no database written" in proc.stderr
+
+
+def test_duplicate_contents_do_not_inherit_a_wrong_failure(tmp_path: Path) -> None:
+    folder = tmp_path / "same"
+    folder.mkdir()
+    for name in ("a-empty.pdf", "b-empty.txt", "c-empty.pdf"):
+        (folder / name).write_bytes(b"")
+    body = mbi.policy_text("same-bytes").encode("utf-8")
+    (folder / "d.txt").write_bytes(body)
+    (folder / "d.md").write_bytes(body)
+    s = api.ingest([folder], tmp_path / "s.db", workers=0, extract=False)
+    got = {Path(f["path"]).name: (f["error"], f["message"]) for f in s.failures}
+    assert got["a-empty.pdf"][0] == "corrupt" and got["a-empty.pdf"][1].startswith("a-empty.pdf ")
+    # another extension: read on its own (was: `corrupt` with a message naming a-empty.pdf)
+    assert got["b-empty.txt"][0] == "no_text" and got["b-empty.txt"][1].startswith("b-empty.txt ")
+    # the same extension: the verdict on identical bytes, said as such
+    assert got["c-empty.pdf"] == (
+        "corrupt",
+        f"same bytes as a-empty.pdf, which failed: {got['a-empty.pdf'][1]}",
+    )
+    assert (s.stored, s.duplicates) == (1, 2)
+    con = sqlite3.connect(tmp_path / "s.db")
+    paths = {Path(r[0]).name for r in con.execute("SELECT path FROM document_paths")}
+    assert "d.md" in paths or "d.txt" in paths
