@@ -110,6 +110,8 @@ SECURITY_HEADERS = {
 #: Originals of these formats are shown as text/plain when they are UTF-8; every other one
 #: (and text in another encoding) is a download: a browser never runs an ingested file.
 TEXT_FORMATS = frozenset({".txt", ".md", ".markdown", ".html", ".htm"})
+#: The largest id or index taken from a URL (SQLite integers are 64-bit).
+MAX_ID = (1 << 63) - 1
 #: Originals larger than this are not served (the stored text is on the document page).
 MAX_ORIGINAL_BYTES = 512 << 20
 
@@ -341,10 +343,16 @@ def create_app(
             headers={"Content-Disposition": 'attachment; filename="annotations.jsonl"'},
         )
 
-    async def form_of(request: Request) -> dict[str, str]:
+    async def form_of(request: Request) -> dict[str, str] | None:
+        """The posted fields (form or JSON object); None when the body is not one."""
         body = (await request.body()).decode("utf-8", errors="replace")
         if request.headers.get("content-type", "").startswith("application/json"):
-            data = json.loads(body or "{}")
+            try:
+                data = json.loads(body or "{}")
+            except ValueError:
+                return None
+            if not isinstance(data, dict):
+                return None
             return {str(k): str(v) for k, v in data.items() if v is not None}
         return {k: v[-1] for k, v in parse_qs(body, keep_blank_values=True).items()}
 
@@ -359,7 +367,9 @@ def create_app(
         if origin and origin.split("://", 1)[-1] != request.headers.get("host", ""):
             return None, error(request, 403, "cross-site request refused")
         form = await form_of(request)
-        if not secrets.compare_digest(form.get("csrf", ""), state.token):
+        if form is None:
+            return None, error(request, 400, "the request body is not a form or a JSON object")
+        if not secrets.compare_digest(form.get("csrf", "").encode("utf-8", "replace"), state.token.encode()):
             return None, error(request, 403, "stale or missing form token; reload the page and try again")
         return form, None
 
@@ -387,6 +397,8 @@ def create_app(
         if action not in {"set", "delete"} or (problem := check_values(form)):
             return error(request, 400, problem or f"unknown action {action!r}")
         mention_id = request.path_params["mention_id"]
+        if mention_id > MAX_ID:
+            return error(request, 404, f"no mention {mention_id} in this store")
 
         def write() -> int:
             with state.lock:
@@ -416,6 +428,8 @@ def create_app(
                 request, 400, "choose a mechanism type to add" if not form.get("type") else str(problem)
             )
         doc_id, idx = request.path_params["doc_id"], request.path_params["idx"]
+        if idx > MAX_ID:
+            return error(request, 404, f"no sentence {idx} in document {doc_id}")
 
         def write() -> int:
             with state.lock:
