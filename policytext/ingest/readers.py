@@ -129,6 +129,14 @@ RE_MD_PARKED = re.compile("[\ue000-\ue07f]")
 RE_HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 RE_INLINE_BREAK = re.compile(r"<\s*br\s*/?\s*>|<\s*/\s*(?:p|div|li|h[1-6]|tr)\s*>", re.IGNORECASE)
 RE_INLINE_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
+#: HTML elements that mark a line of a text file as markup (pages saved as .txt/.md keep them).
+RE_HTML_MARKUP = re.compile(
+    r"</?(?:p|br|strong|b|em|i|u|span|div|a|font|h[1-6]|li|ul|ol|table|tr|td|th|sup|sub|img|hr|"
+    r"section|article|blockquote|center|small|big|s|strike|del|ins|mark|code|pre|label|tbody|thead)"
+    r"""(?:\s+[A-Za-z_:][-\w:.]*(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'<>=`]+))?)*\s*/?>"""
+    r"|&(?:nbsp|amp|lt|gt|quot|ldquo|rdquo|mdash|hellip|#\d+|#x[0-9a-fA-F]+);",
+    re.IGNORECASE,
+)
 
 # HTML ----------------------------------------------------------------------
 HTML_DROP_TAGS = (
@@ -613,6 +621,31 @@ def _no_text(path: Path, what: str = "file") -> IngestError:
     )
 
 
+def strip_html_markup(text: str) -> tuple[str, int]:
+    """Turn the lines of a text that hold HTML markup into their text, with the HTML reader.
+
+    Text files are often web pages saved as text (``<p><strong>央视网消息</strong>……<br></p>``).
+    Each line holding an HTML element or entity (:data:`RE_HTML_MARKUP`) is parsed as HTML
+    by the reader of ``.html`` files (block tags and ``<br>`` become line breaks, entities
+    characters, tags go); other lines are left as they are (a ``<`` in prose stays).
+
+    Returns:
+        ``(text, n)``: the text and the number of lines that held markup.
+    """
+    from bs4 import BeautifulSoup
+
+    out: list[str] = []
+    n = 0
+    for line in text.split("\n"):
+        if RE_HTML_MARKUP.search(line):
+            n += 1
+            parsed = _soup_text(BeautifulSoup(line, "html.parser"))
+            out.extend(RE_SPACES.sub(" ", part).strip() for part in parsed.split("\n") if part.strip())
+        else:
+            out.append(line)
+    return "\n".join(out), n
+
+
 def read_text_file(path: str | Path) -> ExtractedText:
     """Read a ``.txt`` or ``.md`` file.
 
@@ -642,6 +675,9 @@ def read_text_file(path: str | Path) -> ExtractedText:
     if p.suffix.lower() in MARKDOWN_EXTENSIONS:
         text = markdown_to_text(text)
         engine = "md"
+    text, marked = strip_html_markup(text)
+    if marked:
+        warnings = [*warnings, f"{p.name}: HTML markup removed from {marked} line(s)"]
     if not text.strip():
         raise _no_text(p)
     return ExtractedText(pages=[text], paged=False, engine=engine, encoding=encoding, warnings=warnings)

@@ -60,3 +60,22 @@ def test_other_formats_named_pdf_are_unsupported_with_a_hint(
     (failure,) = s.failures
     assert failure["error"] == "unsupported"
     assert failure["message"].startswith(f"{name} ") and hint in failure["message"]
+
+
+def test_html_markup_in_text_and_markdown_is_stripped(tmp_path: Path) -> None:
+    page = (
+        "新闻联播文字版\n"
+        "<p><strong>央视网消息</strong>（新闻联播）：长三角三省一市建立成本共担机制。<br></p>"
+        "<p>各市推进异地就医&nbsp;直接结算。</p>\n"
+        "指标 a<b 与 c>d 的比较保持原样。\n"
+    )
+    for name in ("news.txt", "news.md"):
+        (tmp_path / name).write_text(page, encoding="utf-8")
+        doc = api.text(tmp_path / name)
+        assert "<p>" not in doc.text and "<strong>" not in doc.text and "<br>" not in doc.text, name
+        assert "&nbsp;" not in doc.text
+        assert "央视网消息（新闻联播）：长三角三省一市建立成本共担机制。" in doc.text
+        assert "各市推进异地就医直接结算。" in doc.text  # the entity became a space, cleaned between Han
+        if name.endswith(".txt"):  # a "<" in prose is not markup (Markdown's own inline-tag rule drops it)
+            assert "a<b 与 c>d" in doc.text
+        assert any("HTML markup removed from 1 line(s)" in w for w in doc.warnings), doc.warnings
