@@ -38,8 +38,8 @@ def main(argv: list[str]) -> int:
     with mock.patch.object(readers, "strip_html_markup", lambda text: (text, 0)):
         before = count(files)
     print(
-        f"{len(files)} files; sentences holding HTML markup: {before[0]} of {before[1]} without the markup step, "
-        f"{after[0]} of {after[1]} with it"
+        f"{len(files)} files; sentences holding HTML markup: {before[0]} of {before[1]} "
+        f"without the markup step, {after[0]} of {after[1]} with it"
     )
     return 0
 
