@@ -131,7 +131,7 @@ RE_INLINE_BREAK = re.compile(r"<\s*br\s*/?\s*>|<\s*/\s*(?:p|div|li|h[1-6]|tr)\s*
 RE_INLINE_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
 #: HTML elements that mark a line of a text file as markup (pages saved as .txt/.md keep them).
 RE_HTML_MARKUP = re.compile(
-    r"</?(?:p|br|strong|b|em|i|u|span|div|a|font|h[1-6]|li|ul|ol|table|tr|td|th|sup|sub|img|hr|"
+    r"</?(?:p|br|strong|em|u|span|div|font|h[1-6]|li|ul|ol|table|tr|td|th|sup|sub|img|hr|"
     r"section|article|blockquote|center|small|big|s|strike|del|ins|mark|code|pre|label|tbody|thead)"
     r"""(?:\s+[A-Za-z_:][-\w:.]*(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'<>=`]+))?)*\s*/?>"""
     r"|&(?:nbsp|amp|lt|gt|quot|ldquo|rdquo|mdash|hellip|#\d+|#x[0-9a-fA-F]+);",
