@@ -39,6 +39,10 @@ class IngestSummary:
     failures: list[dict[str, str]] = field(default_factory=list)
     ignored: dict[str, int] = field(default_factory=dict)
     missing: list[str] = field(default_factory=list)
+    loops: list[str] = field(default_factory=list)  # folders reached again through a symlink (walked once)
+    escapes: list[str] = field(default_factory=list)  # symlinks leading outside the inputs (not followed)
+    excluded: list[str] = field(default_factory=list)  # paths matching an exclude pattern
+    in_process: bool = False  # read in this process (workers=0): no time or memory bound
     pages: int = 0
     characters: int = 0
     seconds: float = 0.0
@@ -70,6 +74,8 @@ def ingest(
     progress: ProgressFn | None = None,
     runner: Runner | None = None,
     max_memory: int | None = None,
+    follow_symlinks: bool = False,
+    exclude: Sequence[str] = (),
 ) -> IngestSummary:
     """Ingest files and folders into a store, resuming where an earlier run stopped.
 
@@ -83,10 +89,24 @@ def ingest(
     process pool (:func:`~policytext.ingest.pool.run_tasks`). Another engine (a
     distributed cluster) plugs in here; the store is always written by this process.
     ``max_memory`` (bytes) caps what each worker may allocate while reading a file.
+    ``follow_symlinks`` follows symlinks leading outside the folders given (by default they
+    are listed in ``escapes`` and not read); ``exclude`` holds glob patterns of paths not to
+    read (see :func:`~policytext.ingest.discover.excluded_by`).
     """
     t_start = time.perf_counter()
-    found = discover(inputs)
-    summary = IngestSummary(ignored=dict(found.ignored), missing=list(found.missing))
+    found = discover(inputs, follow_symlinks=follow_symlinks, exclude=exclude)
+    summary = IngestSummary(
+        ignored=dict(found.ignored),
+        missing=list(found.missing),
+        loops=list(found.loops),
+        escapes=list(found.escapes),
+        excluded=list(found.excluded),
+        in_process=workers == 0 and runner is None,
+    )
+    if not found.files and not Path(db).exists():
+        # nothing to read (a mistyped path): no empty database is left behind
+        summary.seconds = time.perf_counter() - t_start
+        return summary
     extractor = Extractor.load(taxonomy=taxonomy, gazetteer=gazetteer, model=model) if extract else None
     versions = dict(extractor.versions) if extractor else {"policytext": __import__("policytext").__version__}
     with stop_on_signals(), Store(db) as store:
@@ -99,14 +119,19 @@ def ingest(
                 "ocr": ocr,
                 "workers": workers,
                 "timeout": timeout,
+                "follow_symlinks": follow_symlinks,
+                "exclude": list(exclude),
             },
             versions,
         )
         summary.run_id = run_id
         known = store.known_ids()
         tasks: list[tuple[str, str | None]] = []
-        by_hash: dict[str, str] = {}
-        same_run_copies: dict[str, list[str]] = {}
+        # copies are grouped by content AND extension: the same bytes under another extension
+        # (an empty .pdf and an empty .txt) are read on their own and may fail differently
+        by_hash: dict[tuple[str, str], str] = {}
+        same_run_copies: dict[tuple[str, str], list[str]] = {}
+        stored_now: set[str] = set()
         for path in found.files:
             try:
                 digest = sha256_file(path)
@@ -114,14 +139,15 @@ def ingest(
                 hint = "check permissions" if isinstance(exc, PermissionError) else "check the file"
                 _fail(store, summary, path, "io", f"cannot read the file ({exc.strerror}); {hint}", run_id)
                 continue
-            if digest in by_hash:
+            key = (digest, Path(path).suffix.lower())
+            if key in by_hash:
                 summary.duplicates += 1
                 if digest in known:
                     store.add_path(digest, path, run_id)
                 else:
-                    same_run_copies.setdefault(digest, []).append(path)
+                    same_run_copies.setdefault(key, []).append(path)
                 continue
-            by_hash[digest] = path
+            by_hash[key] = path
             if digest in known and not force:
                 summary.skipped += 1
                 store.add_path(digest, path, run_id)
@@ -150,24 +176,41 @@ def ingest(
                 **limits,
             ):
                 path, digest = res.task
+                copies = same_run_copies.get((digest, Path(path).suffix.lower()), [])
                 done += 1
-                if not res.ok:
-                    reason = "timeout" if res.error == "timeout" else "corrupt"
-                    for failed in [path, *same_run_copies.get(digest, [])]:
-                        _fail(store, summary, failed, reason, res.message, run_id, digest)
-                elif isinstance(res.value, FileFailed):
-                    for failed in [path, *same_run_copies.get(digest, [])]:
-                        _fail(store, summary, failed, res.value.reason, res.value.message, run_id, digest)
+                if not res.ok or isinstance(res.value, FileFailed):
+                    if res.ok:
+                        reason, message = res.value.reason, res.value.message
+                    else:
+                        reason, message = ("timeout" if res.error == "timeout" else "corrupt"), res.message
+                    _fail(store, summary, path, reason, message, run_id, digest)
+                    for failed in copies:  # said as what it is: the verdict on identical bytes
+                        _fail(
+                            store,
+                            summary,
+                            failed,
+                            reason,
+                            f"same bytes as {Path(path).name}, which failed: {message}",
+                            run_id,
+                            digest,
+                        )
                 else:
                     got: FileDone = res.value
                     doc = got.document
                     try:
-                        store.add_document(doc, got.extraction, fmt=got.format, run_id=run_id, replace=force)
-                        for copy in same_run_copies.get(doc.doc_id, []):
+                        if doc.doc_id in stored_now:  # the same bytes under another extension
+                            summary.duplicates += 1
+                            store.add_path(doc.doc_id, path, run_id)
+                        else:
+                            store.add_document(
+                                doc, got.extraction, fmt=got.format, run_id=run_id, replace=force
+                            )
+                            stored_now.add(doc.doc_id)
+                            summary.stored += 1
+                            summary.pages += len(doc.pages)
+                            summary.characters += len(doc.text)
+                        for copy in copies:
                             store.add_path(doc.doc_id, copy, run_id)
-                        summary.stored += 1
-                        summary.pages += len(doc.pages)
-                        summary.characters += len(doc.text)
                     except PolicytextError as exc:
                         _fail(store, summary, path, "io", exc.message, run_id, digest)
                 if progress:
@@ -264,12 +307,19 @@ def extract_files(
     model: str | bool | None = None,
     pdf_engine: str = "auto",
     ocr: str = "auto",
-    workers: int = 0,
+    workers: int = 1,
     timeout: float | None = 120.0,
     progress: ProgressFn | None = None,
+    max_memory: int | None = 4096 << 20,
+    follow_symlinks: bool = False,
+    exclude: Sequence[str] = (),
 ) -> dict[str, Any]:
-    """Extract from files without a database; returns the ``policytext/v1`` object."""
-    found = discover(inputs)
+    """Extract from files without a database; returns the ``policytext/v1`` object.
+
+    Each file is read in a worker process under ``timeout`` (seconds) and ``max_memory``
+    (bytes), as ``ingest`` reads it; ``workers=0`` reads in this process, without those bounds.
+    """
+    found = discover(inputs, follow_symlinks=follow_symlinks, exclude=exclude)
     extractor = Extractor.load(taxonomy=taxonomy, gazetteer=gazetteer, model=model)
     job = FileJob(extractor, pdf_engine=pdf_engine, ocr=ocr)
     docs: dict[str, dict[str, Any]] = {}
@@ -280,7 +330,13 @@ def extract_files(
     if progress:
         progress("start", 0, len(tasks))
     for n, res in enumerate(
-        run_tasks(job, tasks, workers=min(workers, len(tasks)), timeout=timeout if workers > 0 else None),
+        run_tasks(
+            job,
+            tasks,
+            workers=min(workers, len(tasks)),
+            timeout=timeout if workers > 0 else None,
+            max_memory=max_memory,
+        ),
         start=1,
     ):
         path = res.task[0]

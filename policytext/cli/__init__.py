@@ -60,6 +60,7 @@ def _root(
 
 # Each module registers its commands on `app` when imported.
 from policytext.cli import core, export, query, report, serve  # noqa: E402,F401
+from policytext.cli.names import printable_name  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -70,10 +71,10 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit as exc:
         return int(exc.code or 0)
     except UsageError as exc:
-        typer.echo(f"policytext: error: {exc}", err=True)
+        typer.echo(f"policytext: error: {printable_name(str(exc))}", err=True)
         return 2
     except PolicytextError as exc:
-        typer.echo(f"policytext: error: {exc}", err=True)
+        typer.echo(f"policytext: error: {printable_name(str(exc))}", err=True)
         return 1
     except KeyboardInterrupt:
         typer.echo(

@@ -13,6 +13,7 @@ from rich.progress import TaskID
 from rich.table import Table
 
 from policytext.cli import LazyModule, app
+from policytext.cli.names import printable_name, shown
 from policytext.errors import UsageError
 
 api = LazyModule("policytext.api")  # imported by the command that runs it: `--help` stays light
@@ -81,7 +82,11 @@ def ingest(
         Path("corpus.db"), "--db", help="The SQLite store to write (created if missing)."
     ),
     workers: Optional[int] = typer.Option(
-        None, "--workers", "-j", help="Worker processes (default: all cores; 0 = in this process)."
+        None,
+        "--workers",
+        "-j",
+        help="Worker processes (default: all cores; 0 = in this process, without the --timeout "
+        "and --max-memory bounds).",
     ),
     timeout: float = typer.Option(120.0, "--timeout", help="Seconds one file may take before it is stopped."),
     force: bool = typer.Option(False, "--force", help="Re-read files that are already stored."),
@@ -106,6 +111,17 @@ def ingest(
     ),
     engine: str = typer.Option(
         "local", "--engine", help="local (process pool) | dask (Dask distributed cluster)."
+    ),
+    follow_symlinks: bool = typer.Option(
+        False,
+        "--follow-symlinks",
+        help="Follow symlinks leading outside the folders given (default: reported, not read).",
+    ),
+    exclude: list[str] = typer.Option(
+        [],
+        "--exclude",
+        help="Do not read paths matching this glob pattern (file or folder name, or path inside the "
+        "input folder); repeatable. Example: --exclude README.md --exclude 'drafts/*'.",
     ),
     scheduler: Optional[str] = typer.Option(
         None,
@@ -143,6 +159,8 @@ def ingest(
             progress=progress,
             runner=runner,
             max_memory=max_memory << 20 if max_memory > 0 else None,
+            follow_symlinks=follow_symlinks,
+            exclude=exclude,
         )
     except KeyboardInterrupt as exc:  # Ctrl-C or SIGTERM: the workers are stopped, the run marked interrupted
         progress.p.stop()
@@ -152,16 +170,37 @@ def ingest(
         )
         raise typer.Exit(128 + int(getattr(exc, "signum", 2))) from None  # 130 Ctrl-C, 143 SIGTERM
     for f in s.failures:
-        err.print(f"[red]failed[/red] {f['path']}: {f['error']}: {f['message']}", highlight=False)
+        err.print(
+            f"[red]failed[/red] {shown(f['path'])}: {f['error']}: {shown(f['message'])}", highlight=False
+        )
     for m in s.missing:
-        err.print(f"[red]missing[/red] {m}: no such file or folder", highlight=False)
+        err.print(f"[red]missing[/red] {shown(m)}: no such file or folder", highlight=False)
     ignored = ", ".join(f"{k} ×{v}" for k, v in sorted(s.ignored.items()))
     rate = f"{s.pages / s.seconds:.1f} pages/s, {s.characters / s.seconds:,.0f} chars/s" if s.seconds else ""
     err.print(
         f"{s.stored} stored, {s.skipped} skipped (already stored), {s.failed} failed"
         + (f", {s.duplicates} duplicate files" if s.duplicates else "")
-        + f" in {s.seconds:.1f} s ({rate}) → {db}"
-        + (f"\nnot read (not a supported type): {ignored}" if ignored else ""),
+        + f" in {s.seconds:.1f} s ({rate}) → {shown(db)}"
+        + ("" if db.exists() else " (nothing to read: no database written)")
+        + (f"\nnot read (not a supported type): {ignored}" if ignored else "")
+        + (
+            f"\nnot followed: {len(s.escapes)} symlink(s) leading outside the input folders "
+            f"(e.g. {shown(s.escapes[0])}; --follow-symlinks reads them)"
+            if s.escapes
+            else ""
+        )
+        + (
+            f"\nsymlink loops: {len(s.loops)} folder(s) reached again through a symlink, walked once "
+            f"(e.g. {shown(s.loops[0])})"
+            if s.loops
+            else ""
+        )
+        + (f"\nexcluded (--exclude): {len(s.excluded)} path(s)" if s.excluded else "")
+        + (
+            "\nread in this process (--workers 0): --timeout and --max-memory were not applied"
+            if s.in_process
+            else ""
+        ),
         highlight=False,
     )
     raise typer.Exit(s.exit_code)
@@ -196,7 +235,7 @@ def text(
             max_memory=max_memory << 20 if max_memory > 0 else None,
         )
     except IngestError as exc:
-        err.print(f"policytext: {path}: {exc.reason}: {exc.message}", highlight=False)
+        err.print(f"policytext: {shown(path)}: {exc.reason}: {shown(exc.message)}", highlight=False)
         raise typer.Exit(1) from None
     body = doc.original_text if original else doc.text
     if pages and doc.pages:
@@ -244,7 +283,7 @@ def info(
     )
     out.print(t)
     for f in data["failed_files"]:
-        out.print(f"  failed: {f['path']}: {f['reason']}: {f['message']}", highlight=False)
+        out.print(f"  failed: {shown(f['path'])}: {f['reason']}: {shown(f['message'])}", highlight=False)
     for r in data["runs"]:
         out.print(
             f"  run {r['run_id']} {r['command']} {r['started_at']} {r['status']}: "
@@ -274,7 +313,24 @@ def extract(
     rules_only: bool = typer.Option(False, "--rules-only", help="Do not use the trained model."),
     pdf_engine: str = typer.Option("auto", "--pdf-engine", help="auto | pypdfium2 | pdfplumber."),
     ocr: str = typer.Option("auto", "--ocr", help=_OCR_HELP),
-    workers: int = typer.Option(0, "--workers", "-j", help="Worker processes (0 = in this process)."),
+    workers: int = typer.Option(
+        1,
+        "--workers",
+        "-j",
+        help="Worker processes (0 = in this process, without the --timeout and --max-memory bounds).",
+    ),
+    timeout: float = typer.Option(120.0, "--timeout", help="Seconds one file may take before it is stopped."),
+    max_memory: int = typer.Option(
+        4096, "--max-memory", help="MB each worker may allocate while reading one file (0 = no limit)."
+    ),
+    follow_symlinks: bool = typer.Option(
+        False,
+        "--follow-symlinks",
+        help="Follow symlinks leading outside the folders given (default: not read).",
+    ),
+    exclude: list[str] = typer.Option(
+        [], "--exclude", help="Do not read paths matching this glob pattern; repeatable (see ingest --help)."
+    ),
 ) -> None:
     """Extract agglomerations, mechanisms and measures from files (no database needed).
 
@@ -290,6 +346,10 @@ def extract(
         pdf_engine=_engine(pdf_engine),
         ocr=_ocr(ocr),
         workers=workers,
+        timeout=timeout if timeout > 0 else None,
+        max_memory=max_memory << 20 if max_memory > 0 else None,
+        follow_symlinks=follow_symlinks,
+        exclude=exclude,
     )
     stream = open(output, "w", encoding="utf-8") if output else sys.stdout  # noqa: SIM115 - closed below
     try:
@@ -309,7 +369,7 @@ def extract(
                     if m["kind"] == "agglomeration":
                         continue
                     t.add_row(
-                        Path(d["path"]).name,
+                        printable_name(Path(d["path"]).name),
                         str(m["page"] or ""),
                         m["kind"],
                         m["type"],
@@ -322,7 +382,9 @@ def extract(
         if output:
             stream.close()
     for e in result["errors"]:
-        err.print(f"[red]failed[/red] {e['path']}: {e['error']}: {e['message']}", highlight=False)
+        err.print(
+            f"[red]failed[/red] {shown(e['path'])}: {e['error']}: {shown(e['message'])}", highlight=False
+        )
     raise typer.Exit(1 if result["errors"] else 0)
 
 

@@ -15,6 +15,7 @@ import typer
 from rich.console import Console
 
 from policytext.cli import LazyModule, app
+from policytext.cli.names import printable_name
 from policytext.cli.render import Column, as_text, use_color, write_table
 from policytext.errors import UsageError
 
@@ -81,6 +82,7 @@ TABLE_VIEWS: dict[str, list[str]] = {
 
 
 _LONG = {"sentence", "text", "title", "stage_path", "status_path", "before", "after"}
+_NAMES = {"document", "path", "filename"}  # file names: shown through printable_name
 
 #: Rows ``--format table`` prints when no ``--limit`` is given (it says so when more match);
 #: the other formats always carry every row.
@@ -131,7 +133,10 @@ def emit(
     sentence_col = cols.index("sentence") if "sentence" in cols else -1
     for rec in df.to_dict("records"):
         values = [
-            f"{rec.get('start')}–{rec.get('end')}" if c == "offsets" else flat(rec.get(c)) for c in cols
+            f"{rec.get('start')}–{rec.get('end')}"
+            if c == "offsets"
+            else (printable_name(str(flat(rec.get(c)) or "")) if c in _NAMES else flat(rec.get(c)))
+            for c in cols
         ]
         rows.append(as_text(values))
         mark = None
@@ -291,15 +296,30 @@ def sql_(
     fmt: str = _FMT,
     output: Optional[Path] = _OUT,
     limit: Optional[int] = _LIMIT,
+    timeout: float = typer.Option(
+        60.0, "--timeout", help="Seconds the statement may run before it is stopped (0 = no limit)."
+    ),
+    max_steps: int = typer.Option(
+        2_000_000_000,
+        "--max-steps",
+        help="SQLite steps (VM instructions) the statement may take before it is stopped (0 = no limit).",
+    ),
 ) -> None:
-    """Run one read-only SQL statement on the store and print its rows.
+    """Run one read-only SQL statement on the store and print its rows (Ctrl-C stops it).
 
     Example::
 
         policytext sql "SELECT type, COUNT(*) AS n FROM mentions WHERE kind = 'mechanism' GROUP BY type" \\
             --db corpus.db
     """
-    emit(q.sql(db, statement, limit=_fetch(fmt, limit)), fmt, output, paged=limit is None)
+    try:
+        df = q.sql(
+            db, statement, limit=_fetch(fmt, limit), timeout=timeout or None, max_steps=max_steps or None
+        )
+    except KeyboardInterrupt:
+        typer.echo("policytext: sql interrupted (Ctrl-C); the store is unchanged", err=True)
+        raise typer.Exit(130) from None
+    emit(df, fmt, output, paged=limit is None)
 
 
 @app.command()

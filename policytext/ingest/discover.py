@@ -1,18 +1,21 @@
 """Walk the inputs (folders recursively, files, globs) and hash each file.
 
-Symlink loops are detected (each real folder is visited once); files that are not
-of a supported type are counted and reported, never skipped silently.
+Folders are walked iteratively (any depth), each real folder once (symlink loops are
+reported); symlinks leading outside the folders given are reported and not followed
+unless asked; files that are not of a supported type or match an exclude pattern are
+counted and reported, never skipped silently.
 """
 
 from __future__ import annotations
 
 import errno
+import fnmatch
 import glob
 import hashlib
 import os
 import stat
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,19 +33,58 @@ class Discovery:
     ignored: Counter[str] = field(default_factory=Counter)  # extension -> count, found while walking folders
     missing: list[str] = field(default_factory=list)  # inputs that match nothing
     loops: list[str] = field(default_factory=list)  # folders reached again through a symlink
+    escapes: list[str] = field(default_factory=list)  # symlinks leading outside the inputs, not followed
+    excluded: list[str] = field(default_factory=list)  # paths matching an --exclude pattern
 
 
-def discover(inputs: Iterable[str | os.PathLike[str]]) -> Discovery:
+def _inside(path: str, roots: Sequence[str]) -> bool:
+    """Whether the real path ``path`` lies in one of the real folders ``roots``."""
+    for root in roots:
+        try:
+            if os.path.commonpath([path, root]) == root:
+                return True
+        except ValueError:  # pragma: no cover - different drives on Windows
+            continue
+    return False
+
+
+def excluded_by(path: str, patterns: Sequence[str], *, base: str | None = None) -> bool:
+    """Whether ``path`` matches one of the ``--exclude`` glob patterns.
+
+    A pattern matches the file or folder name (``README.md``, ``*.draft.txt``) or the
+    path relative to the input folder ``base`` (``drafts/*``, ``*/old/*``).
+    """
+    if not patterns:
+        return False
+    name = os.path.basename(path)
+    rel = Path(os.path.relpath(path, base)).as_posix() if base else Path(path).as_posix()
+    return any(fnmatch.fnmatchcase(name, p) or fnmatch.fnmatchcase(rel, p) for p in patterns)
+
+
+def discover(
+    inputs: Iterable[str | os.PathLike[str]],
+    *,
+    follow_symlinks: bool = False,
+    exclude: Sequence[str] = (),
+) -> Discovery:
     """Expand folders, files and glob patterns into a list of input files.
 
     Files named explicitly are always returned (an unsupported one then fails with a
     clear reason); inside folders, only supported types are taken and the others are
     counted in ``ignored``. Hidden files and folders (starting with ".") are ignored
     and counted too.
+
+    Folders are walked without recursion (any depth) and each real folder once: a
+    folder reached again through a symlink is listed in ``loops``. A symlink whose
+    target lies outside every folder given is not followed unless ``follow_symlinks``;
+    it is listed in ``escapes``. Paths matching an ``exclude`` pattern (see
+    :func:`excluded_by`) are listed in ``excluded``.
     """
     d = Discovery()
     seen_files: set[str] = set()
     seen_dirs: set[tuple[int, int]] = set()
+    items = [os.fspath(raw) for raw in inputs]
+    roots = [os.path.realpath(i) for i in items if os.path.isdir(i)]
 
     def add(path: str, *, named: bool) -> None:
         key = os.path.normpath(path)
@@ -53,50 +95,74 @@ def discover(inputs: Iterable[str | os.PathLike[str]]) -> Discovery:
         if named:
             d.named.add(path)
 
-    def walk(folder: str) -> None:
+    def enter(folder: str) -> Iterator[os.DirEntry[str]] | None:
         try:
             st = os.stat(folder)
         except OSError:
             d.missing.append(folder)
-            return
+            return None
         ident = (st.st_dev, st.st_ino)
         if ident in seen_dirs:
             d.loops.append(folder)
-            return
+            return None
         seen_dirs.add(ident)
         try:
-            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+            with os.scandir(folder) as it:
+                return iter(sorted(it, key=lambda e: e.name))
         except OSError:
             d.missing.append(folder)
-            return
-        for e in entries:
+            return None
+
+    def walk(top: str) -> None:
+        roots_here = [*roots, os.path.realpath(top)]
+        first = enter(top)
+        stack: list[Iterator[os.DirEntry[str]]] = [first] if first is not None else []
+        while stack:
+            e = next(stack[-1], None)
+            if e is None:
+                stack.pop()
+                continue
             if e.name.startswith("."):
                 d.ignored["hidden"] += 1
                 continue
-            path = os.path.join(folder, e.name)
+            path = e.path
+            if excluded_by(path, exclude, base=top):
+                d.excluded.append(path)
+                continue
+            if e.is_symlink() and not follow_symlinks:
+                target = os.path.realpath(path)
+                if not _inside(target, roots_here):
+                    d.escapes.append(path)
+                    continue
             try:
                 is_dir = e.is_dir()
             except OSError:
                 is_dir = False
             if is_dir:
-                walk(path)
+                sub = enter(path)
+                if sub is not None:
+                    stack.append(sub)
             elif Path(e.name).suffix.lower() in SUPPORTED:
                 add(path, named=False)
             else:
                 d.ignored[Path(e.name).suffix.lower() or "(no extension)"] += 1
 
-    for raw in inputs:
-        item = os.fspath(raw)
+    for item in items:
         if os.path.isdir(item):
             walk(item)
         elif os.path.lexists(item):
-            add(item, named=True)
+            if excluded_by(item, exclude):
+                d.excluded.append(item)
+            else:
+                add(item, named=True)
         elif any(ch in item for ch in "*?["):
             matches = sorted(glob.glob(item, recursive=True))
             if not matches:
                 d.missing.append(item)
             for m in matches:
-                if os.path.isdir(m):
+                if excluded_by(m, exclude):
+                    d.excluded.append(m)
+                elif os.path.isdir(m):
                     walk(m)
                 elif Path(m).suffix.lower() in SUPPORTED:
                     add(m, named=False)

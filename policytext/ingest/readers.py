@@ -23,7 +23,7 @@ from __future__ import annotations
 import codecs
 import re
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
@@ -82,6 +82,15 @@ CJK_PUNCTUATION = frozenset("，。、；：？！“”‘’《》（）【】
 MAGIC_PDF = b"%PDF-"
 MAGIC_ZIP = b"PK\x03\x04"
 MAGIC_CFB = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # OLE container: .doc, or an encrypted .docx
+#: Formats often found under a .pdf name, by their first bytes: (magic, what it is, what to do).
+MISNAMED_PDF = (
+    (b"CAJ", "a CNKI CAJ file", "open it in CAJViewer and print it to PDF, or download the PDF version"),
+    (b"KDH ", "a CNKI KDH file", "open it in CAJViewer and print it to PDF, or download the PDF version"),
+    (b"HN", "a CNKI CAJ (HN) file", "open it in CAJViewer and print it to PDF, or download the PDF version"),
+    (b"\x89PNG\r\n\x1a\n", "a PNG image", "convert it to PDF and ingest that with --ocr always"),
+    (b"\xff\xd8\xff", "a JPEG image", "convert it to PDF and ingest that with --ocr always"),
+    (b"GIF8", "a GIF image", "convert it to PDF and ingest that with --ocr always"),
+)
 
 RE_NEWLINES = re.compile(r"\r\n?|\u2028|\u2029")
 RE_META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.IGNORECASE)
@@ -120,6 +129,14 @@ RE_MD_PARKED = re.compile("[\ue000-\ue07f]")
 RE_HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 RE_INLINE_BREAK = re.compile(r"<\s*br\s*/?\s*>|<\s*/\s*(?:p|div|li|h[1-6]|tr)\s*>", re.IGNORECASE)
 RE_INLINE_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
+#: HTML elements that mark a line of a text file as markup (pages saved as .txt/.md keep them).
+RE_HTML_MARKUP = re.compile(
+    r"</?(?:p|br|strong|em|u|span|div|font|h[1-6]|li|ul|ol|table|tr|td|th|sup|sub|img|hr|"
+    r"section|article|blockquote|center|small|big|s|strike|del|ins|mark|code|pre|label|tbody|thead)"
+    r"""(?:\s+[A-Za-z_:][-\w:.]*(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'<>=`]+))?)*\s*/?>"""
+    r"|&(?:nbsp|amp|lt|gt|quot|ldquo|rdquo|mdash|hellip|#\d+|#x[0-9a-fA-F]+);",
+    re.IGNORECASE,
+)
 
 # HTML ----------------------------------------------------------------------
 HTML_DROP_TAGS = (
@@ -604,6 +621,31 @@ def _no_text(path: Path, what: str = "file") -> IngestError:
     )
 
 
+def strip_html_markup(text: str) -> tuple[str, int]:
+    """Turn the lines of a text that hold HTML markup into their text, with the HTML reader.
+
+    Text files are often web pages saved as text (``<p><strong>央视网消息</strong>……<br></p>``).
+    Each line holding an HTML element or entity (:data:`RE_HTML_MARKUP`) is parsed as HTML
+    by the reader of ``.html`` files (block tags and ``<br>`` become line breaks, entities
+    characters, tags go); other lines are left as they are (a ``<`` in prose stays).
+
+    Returns:
+        ``(text, n)``: the text and the number of lines that held markup.
+    """
+    from bs4 import BeautifulSoup
+
+    out: list[str] = []
+    n = 0
+    for line in text.split("\n"):
+        if RE_HTML_MARKUP.search(line):
+            n += 1
+            parsed = _soup_text(BeautifulSoup(line, "html.parser"))
+            out.extend(RE_SPACES.sub(" ", part).strip() for part in parsed.split("\n") if part.strip())
+        else:
+            out.append(line)
+    return "\n".join(out), n
+
+
 def read_text_file(path: str | Path) -> ExtractedText:
     """Read a ``.txt`` or ``.md`` file.
 
@@ -633,6 +675,9 @@ def read_text_file(path: str | Path) -> ExtractedText:
     if p.suffix.lower() in MARKDOWN_EXTENSIONS:
         text = markdown_to_text(text)
         engine = "md"
+    text, marked = strip_html_markup(text)
+    if marked:
+        warnings = [*warnings, f"{p.name}: HTML markup removed from {marked} line(s)"]
     if not text.strip():
         raise _no_text(p)
     return ExtractedText(pages=[text], paged=False, engine=engine, encoding=encoding, warnings=warnings)
@@ -706,33 +751,61 @@ def html_to_text(markup: str) -> tuple[str, dict[str, Any]]:
         ``html_title`` and, when present, ``date`` (publication meta tag or
         ``<time datetime>``) with the ``date_field`` it came from, and ``source``.
     """
-    from bs4 import BeautifulSoup, Comment, Declaration, Doctype, NavigableString, ProcessingInstruction
+    from bs4 import BeautifulSoup
 
     soup = BeautifulSoup(markup, "html.parser")
     meta = _html_meta(soup)
-    for tag in soup.find_all(HTML_DROP_TAGS):
-        tag.decompose()
-    if soup.head is not None:
-        soup.head.decompose()
-    for comment in soup.find_all(
-        string=lambda s: isinstance(s, (Comment, Doctype, Declaration, ProcessingInstruction))
-    ):
-        comment.extract()
-    for string in list(soup.find_all(string=True)):
-        if string.find_parent("pre") is not None:
-            continue
-        collapsed = RE_SPACES.sub(" ", RE_CJK_WRAP.sub("", str(string))).replace("\n", " ")
-        string.replace_with(NavigableString(collapsed))
-    for br in soup.find_all("br"):
-        br.replace_with(NavigableString("\n"))
-    for tag in soup.find_all(HTML_CELL_TAGS):
-        tag.insert_after(NavigableString(" "))
-    for tag in soup.find_all(HTML_BLOCK_TAGS):
-        tag.insert_before(NavigableString("\n"))
-        tag.insert_after(NavigableString("\n"))
-    lines = [RE_SPACES.sub(" ", line).strip() for line in soup.get_text().split("\n")]
+    lines = [RE_SPACES.sub(" ", line).strip() for line in _soup_text(soup).split("\n")]
     lines = drop_boilerplate(line for line in lines if line)
     return "\n".join(lines), meta
+
+
+def _soup_text(soup: Any) -> str:
+    """The text of a parsed page: one walk over the tree, without recursion or tree edits.
+
+    Linear in the size of the page at any depth of nesting (editing the tree, or looking
+    for a ``<pre>`` ancestor of every string, is quadratic on deeply nested pages).
+    Dropped tags (:data:`HTML_DROP_TAGS`), the ``<head>``, comments, doctypes,
+    declarations and processing instructions give nothing; ``<br>`` gives a line break,
+    a block tag a line break before and after, a table cell a space after; text outside
+    ``<pre>`` has its source line wraps joined (between CJK characters) or made spaces.
+    """
+    from bs4 import CData, Comment, Declaration, Doctype, NavigableString, ProcessingInstruction, Tag
+
+    skipped = (Comment, Doctype, Declaration, ProcessingInstruction)
+    drop, block, cell = set(HTML_DROP_TAGS), set(HTML_BLOCK_TAGS), set(HTML_CELL_TAGS)
+    head_seen = False  # the first <head> outside dropped tags is dropped (a page may hold stray ones)
+    parts: list[str] = []
+    # each entry: (children still to visit, inside <pre>, what to emit once they are done)
+    stack: list[tuple[Iterator[Any], bool, str]] = [(iter(soup.contents), False, "")]
+    while stack:
+        children, in_pre, after = stack[-1]
+        node = next(children, None)
+        if node is None:
+            stack.pop()
+            parts.append(after)
+            continue
+        if isinstance(node, Tag):
+            name = node.name
+            if name in drop:
+                continue
+            if name == "head" and not head_seen:
+                head_seen = True
+                continue
+            if name == "br":
+                parts.append("\n")
+                continue
+            if name in block:
+                parts.append("\n")
+            tail = ("\n" if name in block else "") + (" " if name in cell else "")
+            stack.append((iter(node.contents), in_pre or name == "pre", tail))
+        elif isinstance(node, NavigableString) and not isinstance(node, skipped):
+            if in_pre:
+                if type(node) in (NavigableString, CData):
+                    parts.append(str(node))
+            else:
+                parts.append(RE_SPACES.sub(" ", RE_CJK_WRAP.sub("", str(node))).replace("\n", " "))
+    return "".join(parts)
 
 
 def read_html(path: str | Path) -> ExtractedText:
@@ -957,6 +1030,17 @@ def read_document(path: str | Path, *, pdf_engine: str = "auto", ocr: str = "aut
         raise _unsupported(p)
     zip_names = _zip_names(p) if head.startswith(MAGIC_ZIP) else []
     kind = detect_format(head, suffix, zip_names=zip_names)
+    if suffix == ".pdf" and kind == "html":
+        raise IngestError(
+            "unsupported",
+            f"{p.name} is a web page (HTML), not a PDF: most likely an error or login page saved "
+            "in place of the document; download the PDF again",
+            str(p),
+        )
+    if suffix == ".pdf" and kind == "pdf" and MAGIC_PDF not in head[:1024]:
+        for magic, what, fix in MISNAMED_PDF:
+            if head.startswith(magic):
+                raise IngestError("unsupported", f"{p.name} is {what}, not a PDF; {fix}", str(p))
     if kind == "pdf":
         from policytext.ingest.pdf import read_pdf
 

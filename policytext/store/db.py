@@ -17,6 +17,7 @@ import sqlite3
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from policytext.errors import StoreBusyError, StoreError
 from policytext.store.corrections import Correction, apply_correction, link_basis_of, replay
@@ -53,7 +54,8 @@ class Store:
                         f"{self.path}: no such database; create it with "
                         f"`policytext ingest FOLDER --db {self.path}`"
                     )
-                uri = f"file:{self.path.resolve().as_posix()}?mode=ro"
+                # percent-encoded: a "#" or "?" in the name is part of the path, not of the URI
+                uri = f"file:{quote(self.path.resolve().as_posix())}?mode=ro"
                 self.conn = sqlite3.connect(
                     uri, uri=True, timeout=timeout, isolation_level=None, check_same_thread=False
                 )
@@ -233,9 +235,20 @@ class Store:
                     "SELECT * FROM annotations WHERE doc_id=? ORDER BY annotation_id", (doc.doc_id,)
                 )
             ]
+            # the other paths the same bytes were found under survive the re-read (the old
+            # main path among them when the file is now read from another copy)
+            other_paths = [
+                (r[0], r[1])
+                for r in c.execute(
+                    "SELECT path, run_id FROM document_paths WHERE doc_id=? "
+                    "UNION SELECT path, run_id FROM documents WHERE doc_id=?",
+                    (doc.doc_id, doc.doc_id),
+                )
+                if r[0] != path
+            ]
             self._delete_document(doc.doc_id)
         else:
-            kept = []
+            kept, other_paths = [], []
         ex = extraction or Extraction()
         m = doc.meta
         year = int(m.date[:4]) if m.date and m.date[:4].isdigit() else None
@@ -354,6 +367,10 @@ class Store:
                     [(cur.lastrowid, a) for a in aggs],
                 )
         c.execute("DELETE FROM failures WHERE path=?", (path,))
+        c.executemany(
+            "INSERT OR IGNORE INTO document_paths (doc_id, path, run_id) VALUES (?, ?, ?)",
+            [(doc.doc_id, p, r) for p, r in other_paths],
+        )
         if kept:
             self._reapply_annotations(doc.doc_id, kept)
         return True

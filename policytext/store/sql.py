@@ -7,7 +7,10 @@ what a read-only file still allows (``ATTACH``, ``VACUUM INTO``, temporary objec
 from __future__ import annotations
 
 import os
+import signal
 import sqlite3
+import threading
+import time
 from collections.abc import Sequence
 from typing import Any
 
@@ -50,6 +53,43 @@ _DENIED = {
 }
 
 
+#: Default bounds of one ``sql`` statement (``--timeout``, ``--max-steps``).
+DEFAULT_TIMEOUT = 60.0
+DEFAULT_MAX_STEPS = 2_000_000_000
+#: The progress handler runs every this many SQLite virtual-machine instructions.
+PROGRESS_EVERY = 10_000
+
+
+class _Guard:
+    """SQLite progress handler: stop the statement past a deadline, a step budget, or on Ctrl-C.
+
+    Returning non-zero makes SQLite abort the statement (``OperationalError: interrupted``);
+    ``stopped`` says why. While the statement runs, SIGINT (Ctrl-C) only sets a flag (see
+    :meth:`on_sigint`): a ``KeyboardInterrupt`` raised inside the callback would be swallowed
+    by the sqlite3 module.
+    """
+
+    def __init__(self, timeout: float | None, max_steps: int | None) -> None:
+        self.deadline = time.monotonic() + timeout if timeout else None
+        self.max_calls = max_steps // PROGRESS_EVERY if max_steps else None
+        self.calls = 0
+        self.stopped = ""
+
+    def on_sigint(self, signum: int, frame: object) -> None:
+        """The SIGINT handler while the statement runs: ask the next callback to stop."""
+        self.stopped = "interrupt"
+
+    def __call__(self) -> int:
+        self.calls += 1
+        if self.stopped:
+            return 1
+        if self.max_calls is not None and self.calls > self.max_calls:
+            self.stopped = "steps"
+        elif self.deadline is not None and time.monotonic() > self.deadline:
+            self.stopped = "timeout"
+        return 1 if self.stopped else 0
+
+
 def _authorizer(
     action: int, arg1: str | None, arg2: str | None, dbname: str | None, source: str | None
 ) -> int:
@@ -66,6 +106,8 @@ def sql(
     params: Sequence[Any] | dict[str, Any] = (),
     *,
     limit: int | None = None,
+    timeout: float | None = DEFAULT_TIMEOUT,
+    max_steps: int | None = DEFAULT_MAX_STEPS,
 ) -> pd.DataFrame:
     """Run one SQL statement on a read-only connection and return its rows.
 
@@ -78,19 +120,45 @@ def sql(
         statement: one SQL statement.
         params: values for ``?`` or ``:name`` placeholders.
         limit: keep at most this many rows.
+        timeout: seconds the statement may run (None: no limit).
+        max_steps: SQLite virtual-machine instructions the statement may execute (None: no limit);
+            a recursive CTE without end stops here even on a fast machine.
 
     Raises:
-        UsageError: the statement writes, is not valid SQL, or holds more than one statement.
+        UsageError: the statement writes, is not valid SQL, holds more than one statement, or
+            went past ``timeout`` or ``max_steps`` (the message names the bound and the option).
+        KeyboardInterrupt: Ctrl-C; the statement is stopped inside SQLite at once.
     """
     path = db.path if isinstance(db, Store) else db
     with Store(path, readonly=True) as store:
         conn = store.conn
         conn.execute("PRAGMA query_only = ON")
         conn.set_authorizer(_authorizer)
+        guard = _Guard(timeout, max_steps)
+        conn.set_progress_handler(guard, PROGRESS_EVERY)
+        previous = None
+        if threading.current_thread() is threading.main_thread():
+            previous = signal.signal(signal.SIGINT, guard.on_sigint)
         try:
             cur = conn.execute(statement, params)
             rows = cur.fetchmany(limit) if limit is not None else cur.fetchall()
             columns = [c[0] for c in cur.description or []]
+        except sqlite3.OperationalError as exc:
+            if guard.stopped == "interrupt":
+                raise KeyboardInterrupt from None
+            if guard.stopped == "timeout":
+                raise UsageError(
+                    f"sql: stopped after {timeout:g} s (--timeout); simplify the statement or raise --timeout"
+                ) from None
+            if guard.stopped == "steps":
+                raise UsageError(
+                    f"sql: stopped after {max_steps:,} steps (--max-steps); simplify the statement "
+                    "(a recursive CTE without an end?) or raise --max-steps"
+                ) from None
+            raise UsageError(
+                f"sql: {exc}; check the statement (tables: documents, sentences, mentions, "
+                "mention_agglomerations, document_agglomerations, pages, annotations, runs, failures)"
+            ) from exc
         except sqlite3.Warning as exc:  # pragma: no cover - older Pythons
             raise UsageError(f"sql: {exc}; run one statement at a time") from exc
         except sqlite3.ProgrammingError as exc:
@@ -112,5 +180,8 @@ def sql(
                 "mention_agglomerations, document_agglomerations, pages, annotations, runs, failures)"
             ) from exc
         finally:
+            if previous is not None:
+                signal.signal(signal.SIGINT, previous)
+            conn.set_progress_handler(None, 0)
             conn.set_authorizer(None)
     return pd.DataFrame([tuple(r) for r in rows], columns=columns)

@@ -12,19 +12,22 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import getpass
+import hashlib
 import ipaddress
 import json
 import os
 import secrets
 import socket
+import stat
 import sys
 import threading
 import webbrowser
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlencode
+from urllib.parse import parse_qs, quote, urlencode
 
 import jinja2
 from starlette.applications import Starlette
@@ -32,7 +35,6 @@ from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import (
-    FileResponse,
     HTMLResponse,
     JSONResponse,
     PlainTextResponse,
@@ -89,6 +91,107 @@ class HostCheck:
                 await response(scope, receive, send)
                 return
         await self.app(scope, receive, send)
+
+
+#: The Content-Security-Policy of every response: scripts, styles, fetches and forms of this
+#: origin only, no inline script, no plugin, no framing. Pages never inline code (the chart data
+#: is a JSON block read by /static/charts.js), so nothing legitimate is blocked.
+CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+)
+#: The policy of a served original: a sandbox without scripts, whatever the file holds.
+CSP_ORIGINAL = "default-src 'none'; sandbox; frame-ancestors 'none'"
+SECURITY_HEADERS = {
+    "x-content-type-options": "nosniff",
+    "referrer-policy": "same-origin",  # "no-referrer" would make form posts send Origin: null
+    "x-frame-options": "DENY",
+}
+#: Originals of these formats are shown as text/plain when they are UTF-8; every other one
+#: (and text in another encoding) is a download: a browser never runs an ingested file.
+TEXT_FORMATS = frozenset({".txt", ".md", ".markdown", ".html", ".htm"})
+#: The largest id or index taken from a URL (SQLite integers are 64-bit).
+MAX_ID = (1 << 63) - 1
+#: Originals larger than this are not served (the stored text is on the document page).
+MAX_ORIGINAL_BYTES = 512 << 20
+
+
+class SecurityHeaders:
+    """ASGI middleware: the Content-Security-Policy and no-sniff headers on every response.
+
+    A response that sets its own ``Content-Security-Policy`` (a served original) keeps it.
+    """
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                names = {k.lower() for k, _ in headers}
+                if b"content-security-policy" not in names:
+                    headers.append((b"content-security-policy", CSP.encode()))
+                for k, v in SECURITY_HEADERS.items():
+                    if k.encode() not in names:
+                        headers.append((k.encode(), v.encode()))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def read_original(path: str, doc_id: str) -> tuple[bytes | None, str]:
+    """The bytes of an ingested file, if what is at ``path`` now is still that file.
+
+    The file is opened without following a symlink, must be a regular file, and its
+    sha256 must equal ``doc_id`` (the hash recorded at ingest); the bytes checked are
+    the bytes returned (no second read). Returns ``(bytes, "")`` or ``(None, why)``.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return None, f"{path} is now a symbolic link, not the file that was ingested"
+        if exc.errno == errno.ENOENT:
+            return None, f"the original file is no longer at {path}"
+        return None, f"{path} cannot be read ({exc.strerror})"
+    with os.fdopen(fd, "rb") as fh:
+        st = os.fstat(fh.fileno())
+        if not stat.S_ISREG(st.st_mode):
+            return None, f"{path} is no longer a regular file"
+        if st.st_size > MAX_ORIGINAL_BYTES:
+            return None, f"{path} is larger than {MAX_ORIGINAL_BYTES >> 20} MB and is not served"
+        data = fh.read(MAX_ORIGINAL_BYTES + 1)
+    if hashlib.sha256(data).hexdigest() != doc_id:
+        return None, f"{path} has changed since it was ingested (its content no longer matches)"
+    return data, ""
+
+
+def original_response(data: bytes, path: str) -> Response:
+    """An original as inert content: UTF-8 text as ``text/plain``, anything else as a download."""
+    name = Path(path).name
+    headers = {"Content-Security-Policy": CSP_ORIGINAL}
+    if Path(name).suffix.lower() in TEXT_FORMATS:
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+        else:
+            headers["Content-Disposition"] = content_disposition("inline", name)
+            return Response(data, media_type="text/plain; charset=utf-8", headers=headers)
+    headers["Content-Disposition"] = content_disposition("attachment", name)
+    return Response(data, media_type="application/octet-stream", headers=headers)
+
+
+def content_disposition(kind: str, name: str) -> str:
+    """A ``Content-Disposition`` value whose file name survives any character (RFC 6266)."""
+    ascii_name = "".join(c if 32 <= ord(c) < 127 and c not in '"\\' else "_" for c in name) or "original"
+    return f"{kind}; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name, safe='')}"
 
 
 class WebState:
@@ -213,13 +316,18 @@ def create_app(
         paths = state.read(reads.document_paths, doc_id)
         if not paths:
             return error(request, 404, f"no document {doc_id} in this store")
-        for p in paths:  # only paths recorded at ingest are ever served
-            if Path(p).is_file():
-                return FileResponse(p, filename=Path(p).name, content_disposition_type="inline")
+        reasons = []
+        for p in paths:  # only paths recorded at ingest, and only the bytes that were ingested
+            data, why = read_original(p, doc_id)
+            if data is not None:
+                return original_response(data, p)
+            reasons.append(why)
+        gone = all(r.startswith("the original file is no longer") for r in reasons)
         return error(
             request,
-            404,
-            f"the original file is no longer at {paths[0]}; the stored text is shown on the document page",
+            404 if gone else 409,
+            "; ".join(reasons)
+            + ". The original is not served; the stored text is shown on the document page",
         )
 
     def annotations_page(request: Request) -> Response:
@@ -235,10 +343,16 @@ def create_app(
             headers={"Content-Disposition": 'attachment; filename="annotations.jsonl"'},
         )
 
-    async def form_of(request: Request) -> dict[str, str]:
+    async def form_of(request: Request) -> dict[str, str] | None:
+        """The posted fields (form or JSON object); None when the body is not one."""
         body = (await request.body()).decode("utf-8", errors="replace")
         if request.headers.get("content-type", "").startswith("application/json"):
-            data = json.loads(body or "{}")
+            try:
+                data = json.loads(body or "{}")
+            except ValueError:
+                return None
+            if not isinstance(data, dict):
+                return None
             return {str(k): str(v) for k, v in data.items() if v is not None}
         return {k: v[-1] for k, v in parse_qs(body, keep_blank_values=True).items()}
 
@@ -253,7 +367,9 @@ def create_app(
         if origin and origin.split("://", 1)[-1] != request.headers.get("host", ""):
             return None, error(request, 403, "cross-site request refused")
         form = await form_of(request)
-        if not secrets.compare_digest(form.get("csrf", ""), state.token):
+        if form is None:
+            return None, error(request, 400, "the request body is not a form or a JSON object")
+        if not secrets.compare_digest(form.get("csrf", "").encode("utf-8", "replace"), state.token.encode()):
             return None, error(request, 403, "stale or missing form token; reload the page and try again")
         return form, None
 
@@ -281,6 +397,8 @@ def create_app(
         if action not in {"set", "delete"} or (problem := check_values(form)):
             return error(request, 400, problem or f"unknown action {action!r}")
         mention_id = request.path_params["mention_id"]
+        if mention_id > MAX_ID:
+            return error(request, 404, f"no mention {mention_id} in this store")
 
         def write() -> int:
             with state.lock:
@@ -310,6 +428,8 @@ def create_app(
                 request, 400, "choose a mechanism type to add" if not form.get("type") else str(problem)
             )
         doc_id, idx = request.path_params["doc_id"], request.path_params["idx"]
+        if idx > MAX_ID:
+            return error(request, 404, f"no sentence {idx} in document {doc_id}")
 
         def write() -> int:
             with state.lock:
@@ -345,7 +465,7 @@ def create_app(
             Route("/annotations.jsonl", annotations_jsonl),
             Mount("/static", app=StaticFiles(directory=str(HERE / "static")), name="static"),
         ],
-        middleware=[Middleware(HostCheck, hosts=allowed_hosts)],
+        middleware=[Middleware(SecurityHeaders), Middleware(HostCheck, hosts=allowed_hosts)],
         lifespan=lifespan,
     )
     app.state.web = state

@@ -57,6 +57,10 @@ def colour_of(name: str) -> str:
     return f"#{int(r * 255):02x}{int(g * 255):02x}{int(b * 255):02x}"
 
 
+#: The largest result offset taken from a URL (SQLite integers are 64-bit).
+MAX_OFFSET = 1 << 31
+
+
 @dataclass
 class Filters:
     """What the reader selected, as shown in the form and links; empty strings and None mean 'any'.
@@ -89,7 +93,7 @@ class Filters:
             status=(params.get("status") or "").strip(),
             doc_type=(params.get("doc_type") or "").strip(),
             basis=(params.get("basis") or "").strip(),
-            offset=int(offset) if offset.isdigit() else 0,
+            offset=min(int(offset), MAX_OFFSET) if offset.isdigit() else 0,
         )
 
     def params(self, **change: Any) -> dict[str, str]:

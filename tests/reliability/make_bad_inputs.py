@@ -316,8 +316,8 @@ def build_bad_folder(folder: Path, *, good: int = 3) -> list[Case]:
     put(
         "empty.txt",
         b"",
-        "corrupt",
-        "zero-byte text file: the same bytes as empty.pdf, so it fails with it (alone: no_text)",
+        "no_text",
+        "zero-byte text file: the same bytes as empty.pdf, read on its own (another extension)",
     )
     put("blank.txt", b" \n\t\n  ", "no_text", "white space only")
     put("truncated.pdf", truncated_pdf(), "corrupt", "PDF cut at 60 %")
@@ -338,12 +338,24 @@ def build_bad_folder(folder: Path, *, good: int = 3) -> list[Case]:
         tag_line("owner"),
     )
     put("scanned.pdf", scanned_pdf(), "no_text", "page images only, no text layer")
-    if OCR_AVAILABLE:  # a garbled text layer goes to OCR (``--ocr auto``): the true text is stored, never garbage
-        put("no-tounicode.pdf", no_tounicode_pdf(), "stored", "embedded fonts without ToUnicode: read by OCR",
-            needle=SENTENCES[0][:12])
+    if (
+        OCR_AVAILABLE
+    ):  # a garbled text layer goes to OCR (``--ocr auto``): the true text is stored, never garbage
+        put(
+            "no-tounicode.pdf",
+            no_tounicode_pdf(),
+            "stored",
+            "embedded fonts without ToUnicode: read by OCR",
+            needle=SENTENCES[0][:12],
+        )
     else:
-        put("no-tounicode.pdf", no_tounicode_pdf(), "no_text", "embedded fonts without ToUnicode: garbage glyphs")
-    put("png-renamed.pdf", b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4, "corrupt", "a PNG named .pdf")
+        put(
+            "no-tounicode.pdf",
+            no_tounicode_pdf(),
+            "no_text",
+            "embedded fonts without ToUnicode: garbage glyphs",
+        )
+    put("png-renamed.pdf", b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4, "unsupported", "a PNG named .pdf")
     put("text-renamed.pdf", policy_text("renamed").encode("utf-8"), "corrupt", "a text file named .pdf")
     put("zip-renamed.pdf", _zip_bytes(), "unsupported", "a ZIP archive named .pdf")
     gb = policy_text("gb18030")
