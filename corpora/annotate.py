@@ -14,6 +14,7 @@ Commands (run from the project root)::
     python corpora/annotate.py agree RAW_A RAW_B --sheets SHEETS
     python corpora/annotate.py calibrate RAW_A --sheets SHEETS [--gold ../shared/gold]
     python corpora/annotate.py disagreements RAW_A RAW_B --sheets SHEETS --out FILE.jsonl
+    python corpora/annotate.py remap ADJUDICATED --sheets SHEETS      # after the sentence cut changed
     python corpora/annotate.py build --raw RAW_A RAW_B ... --decisions DECISIONS.jsonl --sheets SHEETS --out DIR
 
 ``agree`` and ``calibrate`` print per-document and pooled F1 over (sentence, type)
@@ -243,6 +244,50 @@ def cmd_build(args: argparse.Namespace) -> None:
     print(f"adjudicated labels written to {out}")
 
 
+def cmd_remap(args: argparse.Namespace) -> None:
+    """Carry adjudicated labels over to the current sentence cut of their sources.
+
+    When the reader or cleaner changes how a document is cut (e.g. markup in text inputs now read
+    as HTML), index-based labels no longer point at their sentences. Each labelled sentence of the
+    old cut (``--sheets``: the sheets the annotators read) is matched to the sentences of the new
+    cut as the shared scorer matches sentences; every other sentence of the new cut is a negative
+    (the whole document was read). A labelled sentence that matches nothing is reported.
+    """
+    from policytext.classify.model import annotation_sentences, sentence_digest
+    from policytext.evaluate import norm, same_sentence
+
+    folder, sheets = Path(args.adjudicated), Path(args.sheets)
+    changed = lost = 0
+    for path in sorted(folder.glob("*.jsonl")):
+        doc = path.stem
+        rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+        old = read_sheet(sheets, doc)
+        new = annotation_sentences(source_path(doc))
+        if old == new:
+            continue
+        changed += 1
+        labels: dict[int, tuple[list[str], str | None]] = {}
+        for r in rows:
+            if not r["types"]:
+                continue
+            o = norm(old[int(r["i"])])
+            # a fragment of the old sentence (a table cell now on its own) must hold a fair part of it
+            # (if only fragments match, e.g. a table split into its rows, they all carry the labels)
+            loose = [j for j, t in enumerate(new) if same_sentence(o, norm(t))]
+            hits = [j for j in loose if 3 * len(norm(new[j])) >= len(o)] or loose
+            if not hits:
+                lost += 1
+                print(f"  {doc}: sentence {r['i']} matches nothing in the new cut: {old[int(r['i'])][:60]}")
+            for j in hits:
+                types, status = labels.get(j, ([], None))
+                labels[j] = (sorted(set(types) | set(r["types"])), status or r["status"])
+        lines = [json.dumps({"doc": doc, "i": j, "sha": sentence_digest(t), "types": labels.get(j, ([], None))[0],
+                             "status": labels.get(j, ([], None))[1]}, ensure_ascii=False) for j, t in enumerate(new)]
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        print(f"{doc}: {len(old)} -> {len(new)} sentences, {sum(1 for r in rows if r['types'])} labelled -> {len(labels)}")
+    print(f"{changed} documents re-cut, {lost} labelled sentences without a match")
+
+
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = ap.add_subparsers(dest="cmd", required=True)
@@ -267,6 +312,11 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--sheets", required=True)
     p.add_argument("--out", required=True)
     p.set_defaults(func=cmd_disagreements)
+    p = sub.add_parser("remap")
+    p.add_argument("adjudicated")
+    p.add_argument("--sheets", required=True)
+    p.set_defaults(func=cmd_remap)
+
     p = sub.add_parser("build")
     p.add_argument("--raw", nargs="+", required=True)
     p.add_argument("--decisions", nargs="*", default=[])
