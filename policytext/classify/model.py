@@ -511,7 +511,7 @@ class MechanismClassifier:
         if metrics.get("union", {}).get("add_threshold") is not None:
             meta["add_threshold"] = metrics["union"]["add_threshold"]
         return cls(
-            labels=present, weights=weights, threshold=chosen, meta=meta, status_weights=status_weights
+            labels=present, weights=weights, threshold=float(chosen), meta=meta, status_weights=status_weights
         )
 
     @property
@@ -741,7 +741,7 @@ def choose_policy(
                 pred = (probs[:, j] >= a) | (rule_pred[:, j] & (probs[:, j] >= k))
                 f = _micro(y[:, [j]], pred[:, None])[2]
                 if best is None or f > best[0] + 1e-9:
-                    best = (f, a, k)
+                    best = (float(f), float(a), float(k))
         assert best is not None
         out[lab] = {"add": best[1], "keep": best[2], "cv_f1": round(best[0], 4)}
     return out
@@ -1013,7 +1013,7 @@ def genre_cv(
     order += sorted(set(genres) - set(order))
     for g in [*order, None]:
         if g is None:
-            te = np.arange(len(examples))
+            te = np.flatnonzero(np.ones(len(examples), dtype=bool))
             probs = cross_val_probs(texts, y, hits, names, docs, folds=folds, random_state=random_state)
             policy = choose_policy(y, probs, rule_pred, present)
             label = "all (by document)"

@@ -596,12 +596,24 @@ def _record(
                         old_status=current[t].get("status"),
                     )
                 )
+            # One status and one stage per sentence in the file: where the sentence's mentions differ,
+            # a value one of them already has is the export's own, not an edit (no change invented).
+            statuses = {m.get("status") for m in current.values()}
+            stages = {m.get("stage") for m in current.values()}
+
+            def changed(t: str) -> bool:
+                status_edit = it.status is not None and it.status != current[t].get("status")
+                stage_edit = it.stage is not None and it.stage != current[t].get("stage")
+                if len(statuses) > 1 and it.status in statuses:
+                    status_edit = False
+                if len(stages) > 1 and it.stage in stages:
+                    stage_edit = False
+                return status_edit or stage_edit
+
             for t in it.types:
                 if t not in current:
                     new.append(correction(action="add", type=t, status=it.status, stage=it.stage))
-                elif (it.status is not None and it.status != current[t].get("status")) or (
-                    it.stage is not None and it.stage != current[t].get("stage")
-                ):
+                elif changed(t):
                     new.append(
                         correction(
                             action="set",

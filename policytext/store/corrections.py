@@ -23,7 +23,6 @@ from policytext.types import LINK_BASES, NO_LINK
 ACTIONS = ("add", "set", "delete")
 
 
-
 def link_basis_of(attributes: Mapping[str, Any], agglomerations: list[str] | None = None) -> str | None:
     """The ``link_basis`` stored for a mention: one of :data:`LINK_BASES`, or None.
 

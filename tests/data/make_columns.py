@@ -32,7 +32,9 @@ def columns_pdf(paragraphs: list[str], target: Path, *, gutter_cm: float, size: 
     lines: list[tuple[str, bool]] = []
     for para in paragraphs:
         text = "\u3000\u3000" + re.sub(r"[\x00-\x7f]", "", para)  # the bundled font has CJK glyphs only
-        lines.extend((text[i : i + per_line], i + per_line < len(text)) for i in range(0, len(text), per_line))
+        lines.extend(
+            (text[i : i + per_line], i + per_line < len(text)) for i in range(0, len(text), per_line)
+        )
     rows = int((height - 2 * margin) // (1.5 * size))
     canvas = Canvas(str(target), pagesize=A4, invariant=1)
     truth: list[str] = []

@@ -39,7 +39,9 @@ def _cmap(path: Path) -> set[int]:
         font.close()
 
 
-def _pages(paragraphs: list[str], font_px: int, width_px: int, height_px: int) -> list[list[tuple[str, bool]]]:
+def _pages(
+    paragraphs: list[str], font_px: int, width_px: int, height_px: int
+) -> list[list[tuple[str, bool]]]:
     """Hard-wrap paragraphs into page lines; each line says whether it is justified (not a last line)."""
     per_line = (width_px - 2 * int(0.12 * width_px)) // font_px
     rows_per_page = (height_px - 2 * int(0.1 * height_px)) // int(1.8 * font_px)

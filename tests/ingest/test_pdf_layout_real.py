@@ -38,7 +38,9 @@ def edit_distance(a: str, b: str) -> int:
 
 @pytest.mark.parametrize("gutter_cm", [0.3, 0.35, 0.5, 0.7, 0.9, 1.2])
 def test_two_columns_read_in_order_at_every_gutter(tmp_path: Path, pdf_dir: Path, gutter_cm: float) -> None:
-    paragraphs = [p for p in (pdf_dir / "journal-header.txt").read_text(encoding="utf-8").splitlines() if len(p) > 30]
+    paragraphs = [
+        p for p in (pdf_dir / "journal-header.txt").read_text(encoding="utf-8").splitlines() if len(p) > 30
+    ]
     path = tmp_path / f"columns-{gutter_cm}.pdf"
     truth = _make_columns().columns_pdf(paragraphs * 2, path, gutter_cm=gutter_cm)
     got = squeeze("".join(read_pdf(path).pages))

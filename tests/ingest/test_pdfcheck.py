@@ -18,7 +18,9 @@ LIMIT = 8 << 20
 def pdf_with_stream(payload: bytes, eol: bytes = b"\n") -> bytes:
     """A minimal file holding one stream object, the way a PDF lays it out."""
     return (
-        b"%PDF-1.7\n1 0 obj\n<< /Length " + str(len(payload)).encode() + b" /Filter /FlateDecode >>\nstream\n"
+        b"%PDF-1.7\n1 0 obj\n<< /Length "
+        + str(len(payload)).encode()
+        + b" /Filter /FlateDecode >>\nstream\n"
         + payload
         + eol
         + b"endstream\nendobj\n%%EOF\n"

@@ -52,7 +52,8 @@ def test_query_unlisted_agglomeration_from_store(sample_db: Path) -> None:
 
 
 def test_query_date_status_stage_doc_type_filters(sample_db: Path) -> None:
-    # (the multi-agglomeration 2020 article no longer hands its mechanisms to 长三角: a plan of one metro area)
+    # (the multi-agglomeration 2020 article no longer hands its mechanisms to 长三角:
+    # a plan of one metro area)
     df = q.mechanisms(
         sample_db, types="生态补偿", agglomerations="西安都市圈", since=2018, until=2022, status="proposed"
     )
@@ -198,13 +199,13 @@ def test_cli_query_formats_and_errors(sample_db: Path, capsys: pytest.CaptureFix
         "--until",
         "2022",
     ]
-    assert main(args + ["--format", "json"]) == 0
+    assert main([*args, "--format", "json"]) == 0
     rows = json.loads(capsys.readouterr().out)
     assert rows and all(r["type"] == "eco_compensation" for r in rows)
     assert {"doc_id", "document", "date", "page", "sentence", "start", "end"} <= set(rows[0])
     assert main([*args, "--format", "jsonl"]) == 0
     assert len(capsys.readouterr().out.splitlines()) == len(rows)
-    assert main(args + ["--format", "table"]) == 0
+    assert main([*args, "--format", "table"]) == 0
     assert "2022-xian-metro-plan.pdf" in capsys.readouterr().out
     assert (
         main(

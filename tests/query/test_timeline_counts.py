@@ -14,7 +14,7 @@ from policytext.cli import main
 
 
 def _agg(row: dict) -> str | None:
-    """The row's agglomeration; a mention linked to none (link basis ``none``) comes back as NaN from pandas."""
+    """The row's agglomeration; a mention linked to none (link basis ``none``) is NaN from pandas."""
     a = row["agglomeration"]
     return a if isinstance(a, str) else None
 
