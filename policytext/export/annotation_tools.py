@@ -601,19 +601,15 @@ def _record(
             statuses = {m.get("status") for m in current.values()}
             stages = {m.get("stage") for m in current.values()}
 
-            def changed(t: str) -> bool:
-                status_edit = it.status is not None and it.status != current[t].get("status")
-                stage_edit = it.stage is not None and it.stage != current[t].get("stage")
-                if len(statuses) > 1 and it.status in statuses:
-                    status_edit = False
-                if len(stages) > 1 and it.stage in stages:
-                    stage_edit = False
-                return status_edit or stage_edit
+            status_given = it.status is not None and not (len(statuses) > 1 and it.status in statuses)
+            stage_given = it.stage is not None and not (len(stages) > 1 and it.stage in stages)
 
             for t in it.types:
                 if t not in current:
                     new.append(correction(action="add", type=t, status=it.status, stage=it.stage))
-                elif changed(t):
+                elif (status_given and it.status != current[t].get("status")) or (
+                    stage_given and it.stage != current[t].get("stage")
+                ):
                     new.append(
                         correction(
                             action="set",
