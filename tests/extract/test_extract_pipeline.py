@@ -78,7 +78,9 @@ def test_measures_precision_first(rules: Extractor, doc) -> None:
     assert [m.sentence for m in measures] == ["加快建设沪苏湖城际铁路，打通断头路。"]
 
 
-def test_model_adds_a_paraphrase_the_rules_miss(doc) -> None:
+def test_the_shipped_pipeline_keeps_what_the_rules_find_where_its_policy_trusts_them(doc) -> None:
+    """A type whose per-type policy keeps rule hits (the model has too few examples of it to
+    overrule them) is found by the shipped pipeline wherever the rules find it."""
     full = Extractor.load()
     if full.model is None:
         pytest.skip("no trained model in models/mechanisms")
@@ -86,8 +88,7 @@ def test_model_adds_a_paraphrase_the_rules_miss(doc) -> None:
     with_model = full.extract(doc)
     paraphrase = "污染治理费用应由迁入和迁出地两地共同承担"
     assert "cost_sharing" in mech(rules_only, paraphrase)  # the rules know this wording
-    probs = full.model.predict_proba([paraphrase + "。"])[0]
-    assert probs[full.model.labels.index("cost_sharing")] > 0.5
+    assert "cost_sharing" in mech(with_model, paraphrase)
     assert {m.source for m in with_model.mentions if m.kind == "mechanism"} <= {"rule", "model", "both"}
 
 
