@@ -352,6 +352,31 @@ def _span_types(spans: Any) -> list[str]:
     return out
 
 
+def _corrected(
+    data: dict[str, Any],
+    types: list[str],
+    status: Any,
+    stage: Any,
+    where: str,
+    *,
+    annotator: Any,
+    source: str,
+) -> Corrected:
+    """One imported sentence from a task's data fields and its checked labels (every format)."""
+    return Corrected(
+        sentence=str(data.get("text") or ""),
+        types=_types(types, where),
+        status=_check(status, STATUSES, "status", where),
+        stage=_check(stage, stages(), "stage", where),
+        doc_id=data.get("doc_id"),
+        sentence_idx=_int(data.get("sentence_idx")),
+        domains=list(data.get("domains") or []),
+        document=data.get("document"),
+        annotator=str(annotator) if annotator is not None else None,
+        source=source,
+    )
+
+
 def _label_studio_item(o: dict[str, Any], where: str) -> Corrected | None:
     anns = [a for a in o.get("annotations") or [] if not (a.get("was_cancelled") or a.get("skipped"))]
     if not anns:
@@ -373,34 +398,20 @@ def _label_studio_item(o: dict[str, Any], where: str) -> Corrected | None:
             types += _span_types([value])
     who = ann.get("completed_by")
     who = who.get("email") if isinstance(who, dict) else who
-    return Corrected(
-        sentence=str(data.get("text") or ""),
-        types=_types(types, where),
-        status=_check(status, STATUSES, "status", where),
-        stage=_check(stage, stages(), "stage", where),
-        doc_id=data.get("doc_id"),
-        sentence_idx=_int(data.get("sentence_idx")),
-        domains=list(data.get("domains") or []),
-        document=data.get("document"),
-        annotator=str(who) if who is not None else None,
-        source="label-studio",
-    )
+    return _corrected(data, types, status, stage, where, annotator=who, source="label-studio")
 
 
 def _label_studio_min_item(o: dict[str, Any], where: str) -> Corrected | None:
     if o.get("annotation_id") is None:  # a task nobody annotated
         return None
     types = _choices(o.get("types")) + _span_types(o.get("spans"))
-    return Corrected(
-        sentence=str(o.get("text") or ""),
-        types=_types(types, where),
-        status=_check(_one(o.get("status")), STATUSES, "status", where),
-        stage=_check(_one(o.get("stage")), stages(), "stage", where),
-        doc_id=o.get("doc_id"),
-        sentence_idx=_int(o.get("sentence_idx")),
-        domains=list(o.get("domains") or []),
-        document=o.get("document"),
-        annotator=str(o["annotator"]) if o.get("annotator") is not None else None,
+    return _corrected(
+        o,
+        types,
+        _one(o.get("status")),
+        _one(o.get("stage")),
+        where,
+        annotator=o.get("annotator"),
         source="label-studio",
     )
 
@@ -420,18 +431,7 @@ def _doccano_item(o: dict[str, Any], where: str) -> Corrected:
             stage = lab.split(":", 1)[1]
         else:
             types.append(lab)
-    return Corrected(
-        sentence=str(o.get("text") or ""),
-        types=_types(types, where),
-        status=_check(status, STATUSES, "status", where),
-        stage=_check(stage, stages(), "stage", where),
-        doc_id=o.get("doc_id"),
-        sentence_idx=_int(o.get("sentence_idx")),
-        domains=list(o.get("domains") or []),
-        document=o.get("document"),
-        annotator=str(o["user"]) if o.get("user") is not None else None,
-        source="doccano",
-    )
+    return _corrected(o, types, status, stage, where, annotator=o.get("user"), source="doccano")
 
 
 def parse_annotations(path: str | os.PathLike[str], *, fmt: str = "auto") -> tuple[list[Corrected], int]:
