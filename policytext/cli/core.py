@@ -175,6 +175,9 @@ def ingest(
         )
     for m in s.missing:
         err.print(f"[red]missing[/red] {shown(m)}: no such file or folder", highlight=False)
+    for path, notes in s.warnings.items():  # stored, with something to say (one line per document)
+        more = f" (and {len(notes) - 1} more note(s))" if len(notes) > 1 else ""
+        err.print(f"[yellow]warning[/yellow] {shown(path)}: {shown(notes[0])}{more}", highlight=False)
     ignored = ", ".join(f"{k} ×{v}" for k, v in sorted(s.ignored.items()))
     rate = f"{s.pages / s.seconds:.1f} pages/s, {s.characters / s.seconds:,.0f} chars/s" if s.seconds else ""
     err.print(
@@ -237,6 +240,8 @@ def text(
     except IngestError as exc:
         err.print(f"policytext: {shown(path)}: {exc.reason}: {shown(exc.message)}", highlight=False)
         raise typer.Exit(1) from None
+    for note in doc.warnings:
+        err.print(f"policytext: warning: {shown(note)}", highlight=False)
     body = doc.original_text if original else doc.text
     if pages and doc.pages:
         for p in doc.pages:
