@@ -75,17 +75,27 @@ def match_types(sentence: str, taxonomy: Taxonomy) -> list[CueMatch]:
     """Every type whose cues fire in the sentence (one match per type, first in the text).
 
     A weak cue fires only when the sentence shows a cross-jurisdiction context; a cue
-    inside a document title 《…》 does not count; a type's exclusion pattern vetoes it.
+    inside a document title 《…》 does not count; a type's exclusion pattern vetoes it, and
+    so does the absence of every one of its ``require`` patterns (searched outside titles);
+    a sentence matching a ``[guards] no_mechanism`` pattern (a reference-list entry, …)
+    asserts no type at all.
     """
     any_cue = taxonomy.any_cue
     if any_cue is not None and not any_cue.search(sentence):
         return []
+    guard = taxonomy.guard_re
+    if guard is not None and guard.search(sentence):
+        return []
     titles = _title_spans(sentence)
-    has_context = bool(taxonomy.context.search(_BOOK_TITLE.sub("", sentence))) if taxonomy.context else True
+    untitled = _BOOK_TITLE.sub("", sentence)
+    has_context = bool(taxonomy.context.search(untitled)) if taxonomy.context else True
     out: list[CueMatch] = []
     for t in taxonomy.types:
         ex = t.exclude_re
         if ex is not None and ex.search(sentence):
+            continue
+        req = t.require_re
+        if req is not None and not req.search(untitled):
             continue
         best: CueMatch | None = None
         for weak, pattern in ((False, t.cue_re), (True, t.weak_re)):
