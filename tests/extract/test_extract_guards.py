@@ -109,3 +109,40 @@ def test_a_bad_require_pattern_names_the_field(tmp_path: object) -> None:
     path.write_text('[taxonomy]\nversion = "1"\n[[types]]\nid = "a"\nwords = ["x"]\nrequire = ["("]\n')
     with pytest.raises(LexiconError, match=r"a\.require"):
         Taxonomy.load(path)
+
+
+# Paraphrases the adjudication notes type (ANNOTATING.md principles), found by the cues
+# fmt: off
+PARAPHRASES = [
+    (
+        "国家建立跨行政区域的重点区域、流域环境污染和生态破坏联合防治协调机制。",
+        {"coordination_body", "joint_enforcement"},
+    ),
+    ("省有关部门应当与长三角区域省、直辖市以及其他相邻省相关部门建立沟通协调机制。", {"coordination_body"}),
+    ("川渝两地联合成立汽车、电子产业工作专班。", {"coordination_body"}),
+    ("有关设区的市人民政府应当加强沟通协调，协商解决跨界大气污染纠纷。", {"coordination_body"}),
+    ("国家加大对生态保护地区的财政转移支付力度。", {"eco_compensation"}),
+    ("设立10亿元绿色发展纵向补偿基金。", {"eco_compensation"}),
+    ("常态化排查清理市场准入壁垒。", {"factor_market"}),
+    ("清除妨碍全国统一市场的各种关卡。", {"factor_market"}),
+    ("多地派出跨省招工团，通过点对点服务帮助务工人员返岗。", {"factor_market"}),
+    ("“川渝通办”政务服务事项累计突破1500万件次。", {"service_sharing"}),
+    ("京津冀成立了15个跨区域特色职教集团。", {"service_sharing"}),
+    ("出台郑开同城化发展规划。", {"planning_coordination"}),
+    ("成都和重庆两地共同设立技术研究院。", {"joint_investment"}),
+]
+# fmt: on
+
+
+@pytest.mark.parametrize(("sentence", "expected"), PARAPHRASES)
+def test_paraphrases_of_the_adjudicated_labels(sentence: str, expected: set[str], tx: Taxonomy) -> None:
+    assert expected <= types(sentence, tx)
+
+
+def test_a_single_city_online_service_is_no_cross_border_service(tx: Taxonomy) -> None:
+    assert "service_sharing" not in types("推进政务服务“一网通办”。", tx)
+    assert "service_sharing" in types("140项政务服务事项实现长三角“一网通办”。", tx)
+
+
+def test_a_weak_cue_needs_a_cross_jurisdiction_context(tx: Taxonomy) -> None:
+    assert "joint_investment" not in types("三家企业共同设立技术研究院。", tx)
