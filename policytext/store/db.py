@@ -352,7 +352,8 @@ class Store:
             cur = c.execute(
                 """INSERT INTO mention_rows (doc, kind, type, text, sentence_idx, start, "end", page, score,
                     source, status, stage, domains_json, agglomerations_json, attributes_json,
-                    taxonomy_version, gazetteer_version, model_version, policytext_version, run_id, link_basis)
+                    taxonomy_version, gazetteer_version, model_version, policytext_version, run_id,
+                    link_basis)
                    VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
                 (
                     key,
@@ -770,7 +771,8 @@ class Store:
         the first sentence with exactly this text; None when the store has no such sentence."""
         if doc_id and idx is not None:
             r = self.conn.execute(
-                "SELECT s.text FROM sentence_rows s JOIN doc_rows d ON d.id = s.doc WHERE d.doc_id = ? AND s.idx = ?",
+                "SELECT s.text FROM sentence_rows s JOIN doc_rows d ON d.id = s.doc "
+                "WHERE d.doc_id = ? AND s.idx = ?",
                 (doc_id, idx),
             ).fetchone()
             if r is not None and r[0].strip() == text.strip():

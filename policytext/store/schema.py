@@ -371,7 +371,8 @@ def _migrate_3(conn: sqlite3.Connection) -> None:
         "SELECT d.id, d.doc_id, o.text FROM doc_rows d JOIN documents o USING (doc_id)"
     ).fetchall():
         rows = conn.execute(
-            'SELECT sid, idx, start, "end", page, text, boilerplate FROM sentences WHERE doc_id = ? ORDER BY idx',
+            'SELECT sid, idx, start, "end", page, text, boilerplate FROM sentences WHERE doc_id = ? '
+            "ORDER BY idx",
             (doc_id,),
         ).fetchall()
         split = split_text(text, [(r[1], r[2], r[3], r[5]) for r in rows])
