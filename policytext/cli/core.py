@@ -107,7 +107,14 @@ def ingest(
     rules_only: bool = typer.Option(False, "--rules-only", help="Do not use the trained model."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
     max_memory: int = typer.Option(
-        4096, "--max-memory", help="MB each worker may allocate while reading one file (0 = no limit)."
+        4096,
+        "--max-memory",
+        help="MB all workers together may allocate while reading, shared out among them (0 = no limit).",
+    ),
+    split_pages: int = typer.Option(
+        200,
+        "--split-pages",
+        help="Read a PDF of more pages in ranges of this many pages across the workers (0 = never).",
     ),
     engine: str = typer.Option(
         "local", "--engine", help="local (process pool) | dask (Dask distributed cluster)."
@@ -161,6 +168,7 @@ def ingest(
             max_memory=max_memory << 20 if max_memory > 0 else None,
             follow_symlinks=follow_symlinks,
             exclude=exclude,
+            split_pages=max(0, split_pages),
         )
     except KeyboardInterrupt as exc:  # Ctrl-C or SIGTERM: the workers are stopped, the run marked interrupted
         progress.p.stop()
@@ -221,7 +229,14 @@ def text(
     timeout: float = typer.Option(
         120.0, "--timeout", help="Seconds the file may take before it is stopped (0 = no limit)."
     ),
-    max_memory: int = typer.Option(4096, "--max-memory", help="MB the reader may allocate (0 = no limit)."),
+    max_memory: int = typer.Option(
+        4096, "--max-memory", help="MB the readers may allocate together (0 = no limit)."
+    ),
+    split_pages: int = typer.Option(
+        200,
+        "--split-pages",
+        help="Read a PDF of more pages in ranges of this many pages across all cores (0 = never).",
+    ),
 ) -> None:
     """Print the clean reading-order text of one file (like pdftotext, for Chinese).
 
@@ -236,6 +251,7 @@ def text(
             ocr=_ocr(ocr),
             timeout=timeout if timeout > 0 else None,
             max_memory=max_memory << 20 if max_memory > 0 else None,
+            split_pages=max(0, split_pages),
         )
     except IngestError as exc:
         err.print(f"policytext: {shown(path)}: {exc.reason}: {shown(exc.message)}", highlight=False)
@@ -326,7 +342,14 @@ def extract(
     ),
     timeout: float = typer.Option(120.0, "--timeout", help="Seconds one file may take before it is stopped."),
     max_memory: int = typer.Option(
-        4096, "--max-memory", help="MB each worker may allocate while reading one file (0 = no limit)."
+        4096,
+        "--max-memory",
+        help="MB all workers together may allocate while reading, shared out among them (0 = no limit).",
+    ),
+    split_pages: int = typer.Option(
+        200,
+        "--split-pages",
+        help="Read a PDF of more pages in ranges of this many pages across the workers (0 = never).",
     ),
     follow_symlinks: bool = typer.Option(
         False,
@@ -355,6 +378,7 @@ def extract(
         max_memory=max_memory << 20 if max_memory > 0 else None,
         follow_symlinks=follow_symlinks,
         exclude=exclude,
+        split_pages=max(0, split_pages),
     )
     stream = open(output, "w", encoding="utf-8") if output else sys.stdout  # noqa: SIM115 - closed below
     try:

@@ -20,7 +20,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from policytext.errors import IngestError
@@ -140,6 +140,12 @@ class FileJob:
         path, doc_id = task
         spath = os.fspath(path)
         return self._guard(spath, lambda: self._whole(spath, doc_id))
+
+    def read(self, path: str | os.PathLike[str], doc_id: str | None = None) -> FileResult:
+        """Read (and extract) one whole file in this process, never split."""
+        spath = os.fspath(path)
+        whole = replace(self, split_pages=0)
+        return whole._guard(spath, lambda: whole._whole(spath, doc_id))
 
     def _guard(self, path: str, work: Callable[[], Any]) -> Any:
         t0 = time.perf_counter()
@@ -299,8 +305,14 @@ def run_files(
             if len(entry.parts) == entry.expected:
                 from policytext.ingest.pdf import join_ranges
 
-                joined = join_ranges([entry.parts[k] for k in sorted(entry.parts)])
+                parts = [entry.parts[k] for k in sorted(entry.parts)]
                 entry.parts.clear()
+                try:
+                    joined = join_ranges(task.path, parts, engine=job.pdf_engine, ocr=job.ocr)
+                except IngestError as exc:  # no page of the whole file is readable
+                    del pieces[task.path]
+                    yield entry.task, FileFailed(task.path, exc.reason, exc.message, entry.seconds)
+                    continue
                 queue.put(Assemble(task.path, entry.split.doc_id, joined, entry.split.size), entry.split.size)
             continue
         path = os.fspath(task[0])
