@@ -88,7 +88,11 @@ def ingest(
         help="Worker processes (default: all cores; 0 = in this process, without the --timeout "
         "and --max-memory bounds).",
     ),
-    timeout: float = typer.Option(120.0, "--timeout", help="Seconds one file may take before it is stopped."),
+    timeout: float = typer.Option(
+        120.0,
+        "--timeout",
+        help="Seconds one file (or one page range of a long PDF) may take before it is stopped.",
+    ),
     force: bool = typer.Option(False, "--force", help="Re-read files that are already stored."),
     pdf_engine: str = typer.Option("auto", "--pdf-engine", help="auto | pypdfium2 | pdfplumber."),
     ocr: str = typer.Option("auto", "--ocr", help=_OCR_HELP),
@@ -340,7 +344,11 @@ def extract(
         "-j",
         help="Worker processes (0 = in this process, without the --timeout and --max-memory bounds).",
     ),
-    timeout: float = typer.Option(120.0, "--timeout", help="Seconds one file may take before it is stopped."),
+    timeout: float = typer.Option(
+        120.0,
+        "--timeout",
+        help="Seconds one file (or one page range of a long PDF) may take before it is stopped.",
+    ),
     max_memory: int = typer.Option(
         4096,
         "--max-memory",
