@@ -18,6 +18,7 @@ would.
 from __future__ import annotations
 
 import os
+import stat
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
@@ -182,6 +183,8 @@ class FileJob:
         from policytext.ingest.readers import MAGIC_PDF
 
         try:
+            if not stat.S_ISREG(os.stat(path).st_mode):
+                return 0  # a FIFO or device is never opened: the whole read reports it
             with open(path, "rb") as fh:
                 head = fh.read(1024)
         except OSError:
