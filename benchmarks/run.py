@@ -219,7 +219,7 @@ def child_ingest(spec: dict[str, Any]) -> dict[str, Any]:
 
         runner = make_runner(n_workers=spec["workers"])
     db = Path(spec["db"])
-    extra = {"split_pages": spec["split_pages"]} if spec.get("split_pages") is not None else {}
+    extra: dict[str, Any] = {k: spec[k] for k in ("split_pages", "timeout") if spec.get(k) is not None}
     with Watch(tree=True) as w:
         t = time.perf_counter()
         s = api.ingest(
@@ -240,7 +240,12 @@ def child_ingest(spec: dict[str, Any]) -> dict[str, Any]:
 
 
 def ingest_in_child(
-    inputs: list[str], *, workers: int, engine: str = "local", split_pages: int | None = None
+    inputs: list[str],
+    *,
+    workers: int,
+    engine: str = "local",
+    split_pages: int | None = None,
+    timeout: float | None = None,
 ) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="ptbench-") as tmp:
         spec = {
@@ -249,6 +254,7 @@ def ingest_in_child(
             "engine": engine,
             "db": str(Path(tmp) / "bench.db"),
             "split_pages": split_pages,
+            "timeout": timeout,
         }
         list_file = Path(tmp) / "spec.json"
         list_file.write_text(json.dumps(spec), encoding="utf-8")
@@ -546,8 +552,9 @@ def pool_section(args: argparse.Namespace) -> int:
 
     log(f"one {pages}-page PDF: raw pypdfium2, whole in one worker, split across 2 workers …")
     raw_p, _raw_c, raw_s = raw_pdfium([big])
-    whole = ingest_in_child([big], workers=2, split_pages=0)
-    split = ingest_in_child([big], workers=2, split_pages=200)
+    # a time limit the whole read can meet on a loaded machine, the same for both runs
+    whole = ingest_in_child([big], workers=2, split_pages=0, timeout=3600)
+    split = ingest_in_child([big], workers=2, split_pages=200, timeout=3600)
     log("mixed batch: raw pypdfium2 in 1 and 2 processes, ingest with 1 and 2 workers …")
     raw1 = raw_pdfium_processes(gen, 1)
     raw2 = raw_pdfium_processes(gen, 2)
