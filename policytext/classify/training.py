@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import shutil
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,7 @@ from policytext.classify.model import (
 from policytext.errors import ModelError
 from policytext.extract.rules import (
     ARTICLE_LINE,
+    match_document,
     match_types,
     review_indexes,
     sentence_context,
@@ -64,6 +66,28 @@ def context_for(examples: list[LabelledSentence]) -> Any:
         return sentence_context(e.text, article_structured=e.doc in article_docs, news=e.genre == "news")
 
     return context
+
+
+def rule_types_for(examples: list[LabelledSentence], taxonomy: Taxonomy) -> Callable[[str], set[str]]:
+    """The rule types of a training sentence, as the extractor finds them in its document.
+
+    Each document's sentences (in order) go through
+    :func:`~policytext.extract.rules.match_document`, so a name the document defines counts
+    as in extraction; a text outside the examples gets the sentence rules alone.
+    """
+    by_doc: dict[str, list[str]] = defaultdict(list)
+    for e in examples:
+        by_doc[e.doc].append(e.text)
+    found: dict[str, set[str]] = {}
+    for texts in by_doc.values():
+        for text, hits in zip(texts, match_document(texts, taxonomy)):
+            found[text] = {h.type for h in hits}
+
+    def rules(text: str) -> set[str]:
+        hit = found.get(text)
+        return hit if hit is not None else {h.type for h in match_types(text, taxonomy)}
+
+    return rules
 
 
 def status_rule_for(examples: list[LabelledSentence], taxonomy: Taxonomy) -> Any:
@@ -137,9 +161,7 @@ def train_model(
     tx = Taxonomy.load(taxonomy)
     examples = load_examples(folders, manifest=manifest, gold=gold, texts=texts)
 
-    def rules(s: str) -> set[str]:
-        return {h.type for h in match_types(s, tx)}
-
+    rules = rule_types_for(examples, tx)
     status_rule = status_rule_for(examples, tx)
     context = context_for(examples)
     candidates: dict[str, MechanismClassifier] = {}
