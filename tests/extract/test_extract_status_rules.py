@@ -93,3 +93,15 @@ def test_removing_a_barrier_is_not_a_weakness(tx: Taxonomy) -> None:
         sentence_status("破除市场准入壁垒，推进要素跨区域流动。", tx, article_structured=False) == "proposed"
     )
     assert sentence_status("要素跨区域流动仍存在壁垒。", tx, article_structured=False) == "lacking"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "加快建立跨区域统筹协调机制，着力破解因行政分割导致的资源配置碎片化问题。",
+        "消除商事主体异地迁址变更登记、施工企业异地备案手续等隐形阻碍，推行一照多址。",
+        "从根本上改变合作难以持续的有效途径就是建立区域合作基金。",
+    ],
+)
+def test_a_weakness_to_be_removed_is_a_task(sentence: str, tx: Taxonomy) -> None:
+    assert sentence_status(sentence, tx, article_structured=False) == "proposed"
