@@ -81,6 +81,9 @@ def test_status_in_the_news(sentence: str, expected: str, tx: Taxonomy) -> None:
         ("（四）明确跨行政区域河流管理保护责任，协调上下游落实联防联控；", "established"),  # a duty listed
         ("（四）各市应当建立联防联控机制；", "proposed"),
         ("第三章 联防联控", "proposed"),  # a heading is no provision
+        ("民生事务需要珠海市承接的，由合作区和珠海市协商确定。", "established"),  # 需要 is no task
+        ("专业人才在符合监管要求条件下，其从业经历可以视同境内从业经历。", "established"),  # 要求
+        ("合作区和珠海市应当协商确定民生事务。", "proposed"),
         ("四、两省一市共同设立的示范区执行委员会，作为示范区开发建设管理机构。", "established"),
     ],
 )
