@@ -11,6 +11,7 @@ import shutil
 import sqlite3
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -52,7 +53,7 @@ def cluster():
 
 
 @pytest.fixture(scope="module")
-def inputs(tmp_path_factory) -> list[str]:
+def inputs(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
     """The bundled sample (PDF, text in five encodings, html, docx, md) plus a broken PDF."""
     folder = tmp_path_factory.mktemp("dask-inputs")
     for p in sorted(SAMPLE.iterdir()):
@@ -104,7 +105,7 @@ def test_timeout_and_exception_become_failures(cluster):
     assert all(r.ok for r in after)
 
 
-def test_long_pdf_split_on_the_cluster_equals_the_local_pool(tmp_path, cluster):
+def test_long_pdf_split_on_the_cluster_equals_the_local_pool(tmp_path: Path, cluster: Any) -> None:
     """The pieces of a long PDF go through the cluster's queue too and join into the same document."""
     import sys
 
