@@ -10,9 +10,9 @@ found by content (a PDF named ``x.txt`` is ``pdf``).
 A PDF of more than ``split_pages`` pages is read in pieces: its first task only counts the pages
 and answers :class:`FileSplit`; :func:`run_files` then puts one :class:`PageRange` task per
 ``split_pages`` pages in the runner's queue (each under the run's time and memory bounds, on
-whichever worker is free), joins the pieces' texts in page order and puts one
-:class:`Assemble` task that cleans, splits and extracts the whole document, as an unsplit read
-would.
+whichever worker is free) and, when all are back, one :class:`Assemble` task that joins the
+pieces' texts in page order, then cleans, splits and extracts the whole document, as an unsplit
+read would.
 """
 
 from __future__ import annotations
@@ -103,11 +103,15 @@ class FilePart:
 
 @dataclass(frozen=True)
 class Assemble:
-    """The last task of a long PDF: clean, split and extract its joined pages."""
+    """The last task of a long PDF: join its pieces in page order, clean, split and extract.
+
+    The join runs in the worker too: judging a file without readable pages asks whether OCR is
+    installed, and importing the OCR engine would cost the main process about 100 MB.
+    """
 
     path: str
     doc_id: str
-    extracted: ExtractedText
+    parts: tuple[ExtractedText, ...]
     size: int
 
 
@@ -205,8 +209,11 @@ class FileJob:
         return self._guard(task.path, read)
 
     def _finish(self, task: Assemble) -> FileDone:
+        from policytext.ingest.pdf import join_ranges
+
         t0 = time.perf_counter()
-        doc = assemble_document(task.extracted, doc_id=task.doc_id, path=task.path, size=task.size)
+        joined = join_ranges(task.path, task.parts, engine=self.pdf_engine, ocr=self.ocr)
+        doc = assemble_document(joined, doc_id=task.doc_id, path=task.path, size=task.size)
         return self._done(task.path, doc, t0)
 
 
@@ -306,17 +313,9 @@ def run_files(
                 continue
             entry.parts[value.start] = value.extracted
             if len(entry.parts) == entry.expected:
-                from policytext.ingest.pdf import join_ranges
-
-                parts = [entry.parts[k] for k in sorted(entry.parts)]
+                parts = tuple(entry.parts[k] for k in sorted(entry.parts))
                 entry.parts.clear()
-                try:
-                    joined = join_ranges(task.path, parts, engine=job.pdf_engine, ocr=job.ocr)
-                except IngestError as exc:  # no page of the whole file is readable
-                    del pieces[task.path]
-                    yield entry.task, FileFailed(task.path, exc.reason, exc.message, entry.seconds)
-                    continue
-                queue.put(Assemble(task.path, entry.split.doc_id, joined, entry.split.size), entry.split.size)
+                queue.put(Assemble(task.path, entry.split.doc_id, parts, entry.split.size), entry.split.size)
             continue
         path = os.fspath(task[0])
         if not res.ok:
