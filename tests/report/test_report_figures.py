@@ -13,7 +13,8 @@ from policytext.export import figures as fg
 def test_report_figures_written(sample_report) -> None:
     names = sorted(p.name for p in sample_report.figures)
     assert names == sorted(
-        f"{s}.{e}" for s in ("heatmap", "timelines", "documents_by_year", "cooccurrence", "key_terms")
+        f"{s}.{e}"
+        for s in ("heatmap", "timelines", "documents_by_year", "cooccurrence", "key_terms")
         for e in ("png", "svg")
     )
     for p in sample_report.figures:
