@@ -8,7 +8,8 @@ Builds the export's three tables (documents, mentions, sentences, typed dates) o
 the same workbook with each writer: the same cells (text as text, numbers as numbers, dates as
 dates), a bold frozen header, an autofilter and fitted column widths. Each writer runs in a fresh
 child process so that its peak memory is its own. Prints wall and CPU seconds (best of
-``--repeat``), peak resident memory (and how much the writing added) and file size per writer, and checks that both files hold the same cell values.
+``--repeat``), peak resident memory (and how much the writing added) and file size per writer,
+and checks that both files hold the same cell values.
 """
 
 from __future__ import annotations
