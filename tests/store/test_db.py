@@ -178,6 +178,8 @@ def test_readonly_store_refuses_writes(tmp_path: Path) -> None:
         s.add_document(_doc())
     with Store(db, readonly=True) as ro:
         with pytest.raises(sqlite3.OperationalError, match="readonly"):
+            ro.execute("DELETE FROM doc_rows")  # the base table under the documents view
+        with pytest.raises(sqlite3.OperationalError):
             ro.execute("DELETE FROM documents")
         with pytest.raises(sqlite3.OperationalError, match="readonly"):
             ro.execute("INSERT INTO failures (path, reason, message, failed_at) VALUES ('x', 'io', 'm', 't')")
