@@ -22,6 +22,9 @@ import unicodedata
 from bisect import bisect_left
 from dataclasses import dataclass
 from itertools import pairwise
+from typing import Any
+
+from policytext.clean.cues import ARTICLE_NOTES, BACK_MATTER_HEADINGS
 
 # characters that never start a line in Chinese typesetting (kinsoku)
 NO_LINE_START = frozenset("，。、；：？！）》」』】〕”’…%％·,.;:?!)]")
@@ -180,18 +183,55 @@ def _overlap(a: Char | Segment, b: Char | Segment) -> float:
     return min(a.bottom, b.bottom) - max(a.top, b.top)
 
 
-def _crosses(left: Char, right: Char, split: float | None) -> bool:
-    """True when the step from ``left`` to ``right`` jumps over the gutter ``split``: a real gap
-    (a quarter em) on both sides of it; a full-width line set tight runs over it."""
-    return (
-        split is not None
-        and left.x1 <= split + 0.5
-        and right.x0 >= split - 0.5
-        and right.x0 - left.x1 > 0.25 * min(left.size, right.size)
-    )
+@dataclass(frozen=True, slots=True)
+class Float:
+    """A box floated inside a column (a related-links box, a text box, a figure's labels): its
+    text lies on ``side`` of the local gutter at ``x`` (0: left, 1: right) from ``top`` to ``bottom``,
+    while the body flows on the other side and runs across above or below it."""
+
+    x: float
+    top: float
+    bottom: float
+    side: int
+    edge: float = 0.0  # where the body's lines end (box on the right) or start (box on the left)
+    outer: float = 0.0  # the box's far side: its left edge (box on the left) or right edge
+
+    def covers(self, y: float) -> bool:
+        """True when the height ``y`` lies within the box's rows."""
+        return self.top - 1.0 <= y <= self.bottom + 1.0
+
+    def holds(self, s: Segment) -> bool:
+        """True when segment ``s`` is text of the box."""
+        if not self.covers(s.center_y):
+            return False
+        if self.side == 0:
+            return s.x1 <= self.x + 0.5 and s.x0 >= self.outer - 0.5
+        return s.x0 >= self.x - 0.5 and s.x1 <= self.outer + 0.5
 
 
-def _continues(last: Char, c: Char, gap: float, split: float | None) -> bool:
+@dataclass(frozen=True, slots=True)
+class Cuts:
+    """Where no run of glyphs may cross: a page's column gutter and the local gutters of floats."""
+
+    split: float | None = None
+    floats: tuple[Float, ...] = ()
+
+    def between(self, left: Char, right: Char) -> bool:
+        """True when the step from ``left`` to ``right`` jumps over a gutter: a real gap (a quarter
+        em) on both sides of it; a full-width line set tight runs over a column gutter."""
+        if right.x0 - left.x1 <= 0.25 * min(left.size, right.size):
+            return False
+        if self.split is not None and left.x1 <= self.split + 0.5 and right.x0 >= self.split - 0.5:
+            return True
+        y = (right.top + right.bottom) / 2
+        return any(f.covers(y) and left.x1 <= f.x + 0.5 and right.x0 >= f.x - 0.5 for f in self.floats)
+
+
+def _cuts(split: float | Cuts | None) -> Cuts:
+    return split if isinstance(split, Cuts) else Cuts(split)
+
+
+def _continues(last: Char, c: Char, gap: float, split: Cuts) -> bool:
     """True when ``c`` goes on the run that ends with ``last`` (both on one line).
 
     The gap may be negative: loose boxes of full-width punctuation are an em wide
@@ -200,14 +240,14 @@ def _continues(last: Char, c: Char, gap: float, split: float | None) -> bool:
     """
     size = max(c.size, last.size)
     dx = c.x0 - last.x1
-    if dx > gap * size or _crosses(last, c, split):
+    if dx > gap * size or split.between(last, c):
         return False
     if c.x0 == last.x0 and c.x1 == last.x1:  # letters of one ligature glyph
         return True
     return dx >= -0.5 * size or c.x0 - last.x0 >= 0.25 * size
 
 
-def _runs(chars: list[Char], gap: float, split: float | None = None) -> list[list[Char]]:
+def _runs(chars: list[Char], gap: float, split: Cuts) -> list[list[Char]]:
     """Split characters, in drawing order, into horizontal runs on one line without a wide gap
     (and never across the gutter ``split``)."""
     runs: list[list[Char]] = []
@@ -298,7 +338,171 @@ def char_gutter(chars: list[Char], *, min_gap: float = 6.0) -> float | None:
     return gutter
 
 
-def page_segments(chars: list[Char], *, gap: float = 1.2, split: float | None = None) -> list[Segment]:
+def _bands(cy: Any, sizes: Any) -> Any:
+    """Band index of each glyph: glyphs sorted by centre height start a new band (a text line)
+    where the centre moves down by more than a third of the glyph size."""
+    import numpy as np
+
+    order = np.argsort(cy, kind="stable")
+    step = np.diff(cy[order]) > 0.35 * np.minimum(sizes[order][1:], sizes[order][:-1])
+    band = np.empty(len(cy), dtype=np.int64)
+    band[order] = np.concatenate(([0], np.cumsum(step)))
+    return band
+
+
+#: blank-run heights looked at per text line (a pathological page has many)
+_MAX_HEIGHTS = 64
+
+
+def find_floats(chars: list[Char], *, split: float | None = None, min_gap: float = 6.0) -> list[Float]:
+    """Boxes floated inside a column, found from the glyph boxes of each text line (band).
+
+    A float leaves a *local* gutter: a vertical band at least ``min_gap`` points wide that is
+    blank in at least three consecutive text lines, with text on both sides of it, while a line
+    just above or below runs across it (the body flows around the box). The box
+    is the side set in a smaller font than the body, whose side is set in the size of the lines
+    that run across (within the column ``split`` bounds), and whose lines do not share the
+    baselines of the body side. A box in the body's own size cannot be told from the cells of a
+    table, list numbers or equation numbers: it is left in the body. A gutter through most lines of the page
+    is a column gutter (:func:`char_gutter`), not a float. Linear in the glyphs and the page width.
+    """
+    import numpy as np
+
+    boxes = [
+        (c.x0, c.x1, c.top, c.bottom, c.size) for c in chars if c.x1 - c.x0 > 1.0 and not c.text.isspace()
+    ]
+    if len(boxes) < 60:
+        return []
+    x0, x1, top, bottom, sizes = np.array(boxes, dtype=float).T
+    cy = (top + bottom) / 2
+    band = _bands(cy, sizes)
+    nb = int(band.max()) + 1
+    if nb < 5:
+        return []
+    origin = int(np.floor(x0.min()))
+    span = int(np.ceil(x1.max())) - origin + 2
+    starts = np.clip(np.floor(x0 + 0.5).astype(int) + 1 - origin, 0, span)
+    ends = np.clip(np.ceil(x1 - 0.5).astype(int) - origin, 0, span)
+    ok = ends > starts
+    delta = np.zeros((nb, span + 1), dtype=np.int32)
+    np.add.at(delta, (band[ok], starts[ok]), 1)
+    np.add.at(delta, (band[ok], ends[ok]), -1)
+    inked = np.cumsum(delta, axis=1)[:, :span] > 0
+    blank = ~inked
+    run = np.zeros((nb, span), dtype=np.int32)  # lines blank in a row, ending at each line
+    run[0] = blank[0]
+    for b in range(1, nb):
+        run[b] = np.where(blank[b], run[b - 1] + 1, 0)
+    width = max(2, int(min_gap))
+    band_top = np.full(nb, np.inf)
+    band_bottom = np.full(nb, -np.inf)
+    np.minimum.at(band_top, band, top)
+    np.maximum.at(band_bottom, band, bottom)
+    found: list[Float] = []
+    seen: set[tuple[int, int, int]] = set()
+    for b in range(nb):
+        row = run[b]
+        # heights of blank runs that end at this line: the next line is inked there
+        ending = row if b + 1 == nb else np.where(run[b + 1] == 0, row, 0)
+        heights = np.unique(ending[ending >= 3])[-_MAX_HEIGHTS:]
+        for h in heights.tolist():
+            if h > 0.7 * nb:
+                continue  # a column gutter (or a margin) through most of the page
+            for lo, hi in _true_runs(row >= h):
+                if hi - lo < width or (b + 1 < nb and (run[b + 1, lo:hi] > 0).mean() > 0.5):
+                    continue
+                h_eff = int(row[lo:hi].min())
+                a = b - h_eff + 1
+                if (a, lo, hi) in seen:
+                    continue
+                seen.add((a, lo, hi))
+                crossed = [j for j in (a - 1, b + 1) if 0 <= j < nb and inked[j, lo:hi].mean() > 0.7]
+                if not crossed:
+                    continue
+                fl = _judge_float(
+                    x0,
+                    x1,
+                    bottom,
+                    sizes,
+                    band,
+                    (a, b),
+                    (lo + origin, hi + origin),
+                    split,
+                    float(band_top[a]),
+                    float(band_bottom[b]),
+                    crossed,
+                )
+                if fl is not None:
+                    found.append(fl)
+    return found
+
+
+def _true_runs(mask: Any) -> list[tuple[int, int]]:
+    """``[start, stop)`` of each run of True in a boolean array."""
+    import numpy as np
+
+    padded = np.concatenate(([False], mask, [False])).astype(np.int8)
+    edges = np.flatnonzero(np.diff(padded))
+    return [(int(edges[i]), int(edges[i + 1])) for i in range(0, len(edges), 2)]
+
+
+def _judge_float(
+    x0: Any,
+    x1: Any,
+    bottom: Any,
+    sizes: Any,
+    band: Any,
+    lines: tuple[int, int],
+    gap: tuple[float, float],
+    split: float | None,
+    top: float,
+    end: float,
+    crossed: list[int],
+) -> Float | None:
+    """The float beside the local gutter ``gap`` in the text lines ``lines``, or None (see
+    :func:`find_floats`)."""
+    import numpy as np
+
+    a, b = lines
+    sel = (band >= a) & (band <= b)
+    left = sel & (x1 <= gap[0] + 0.5)
+    right = sel & (x0 >= gap[1] - 0.5)
+    if split is not None and gap[1] <= split:  # the column holding the gutter bounds both sides
+        right &= x1 <= split + 0.5
+    elif split is not None and gap[0] >= split:
+        left &= x0 >= split - 0.5
+    if left.sum() < 4 or right.sum() < 4:
+        return None
+    # the body flows on: its side is set in the size of the lines that run across the gutter
+    flow = float(np.median(sizes[np.isin(band, crossed)]))
+    sl, sr = float(np.median(sizes[left])), float(np.median(sizes[right]))
+    body_l, body_r = abs(sl - flow) <= 0.08 * flow, abs(sr - flow) <= 0.08 * flow
+    if body_l == body_r:
+        return None
+    side = 1 if body_l else 0
+    box, body = (left, right) if side == 0 else (right, left)
+    if (sr if side == 1 else sl) > 0.92 * flow or box.sum() < 8:
+        return None  # a box set in the body's size cannot be told from a table or a list
+    box_lines = np.unique(band[box])
+    body_lines = np.unique(band[body])
+    if len(box_lines) < 2 or len(body_lines) < 2:
+        return None
+    # lines of a box keep their own baselines; rows of a table share them with the body side
+    base = np.asarray(bottom)
+    body_cy = np.sort(np.array([np.median(base[body & (band == k)]) for k in body_lines]))
+    shared = 0
+    for k in box_lines:
+        c = float(np.median(base[box & (band == k)]))
+        tol = min(1.0, 0.1 * float(np.median(sizes[box & (band == k)])))
+        i = int(np.searchsorted(body_cy, c - tol))
+        shared += i < len(body_cy) and body_cy[i] <= c + tol
+    if shared > 0.5 * len(box_lines):
+        return None
+    outer = float(x1[box].max()) if side == 1 else float(x0[box].min())
+    return Float((gap[0] + gap[1]) / 2, top, end, side, gap[0] if side == 1 else gap[1], outer)
+
+
+def page_segments(chars: list[Char], *, gap: float = 1.2, split: float | Cuts | None = None) -> list[Segment]:
     """Characters to segments: horizontal runs split at gaps wider than ``gap`` em.
 
     Runs are first taken in drawing order (a line is nearly always drawn left to
@@ -306,14 +510,15 @@ def page_segments(chars: list[Char], *, gap: float = 1.2, split: float | None = 
     the same line are merged.
     """
     chars = [c for c in _dedupe(chars) if c.text and c.text not in "\r\n" and c.size > 0]
-    return [seg for seg in (_segment(m) for m in _merge_runs(_runs(chars, gap, split), gap, split)) if seg]
+    cuts = _cuts(split)
+    return [seg for seg in (_segment(m) for m in _merge_runs(_runs(chars, gap, cuts), gap, cuts)) if seg]
 
 
 #: runs looked at in each height bucket when a run looks for the run it continues
 _MERGE_CANDIDATES = 8
 
 
-def _merge_runs(runs: list[list[Char]], gap: float, split: float | None) -> list[list[Char]]:
+def _merge_runs(runs: list[list[Char]], gap: float, split: Cuts) -> list[list[Char]]:
     """Join runs that continue each other on one line, left to right; linear in the number of runs.
 
     A run is appended to the latest run whose last glyph it continues. Candidates are
@@ -377,10 +582,13 @@ def _merge_runs(runs: list[list[Char]], gap: float, split: float | None) -> list
     return merged
 
 
-def page_rows(chars: list[Char], *, gap: float = 1.2, split: float | None = None) -> list[list[Segment]]:
+def page_rows(
+    chars: list[Char], *, gap: float = 1.2, split: float | Cuts | None = None
+) -> list[list[Segment]]:
     """Segments grouped into rows across the whole page, top to bottom, each row left to right.
 
-    ``split``: the x of a column gutter (:func:`char_gutter`) that no segment may cross.
+    ``split``: the x of a column gutter (:func:`char_gutter`) that no segment may cross, or
+    :class:`Cuts` with the local gutters of floats (:func:`find_floats`) too.
     """
     rows: list[list[Segment]] = []
     for s in sorted(page_segments(chars, gap=gap, split=split), key=lambda s: s.center_y):
@@ -470,6 +678,10 @@ def find_gutter(segments: list[Segment], *, min_side: int = 3) -> float | None:
         aligned = sum(1 for s in side if s.x0 <= edge + 2.5 * s.size)
         if aligned < 0.6 * len(side):
             return None
+    # lines of a text column run up to the gutter; cells of a table stop far short of the next column
+    reach = statistics.median(min(s.x0 for s in right) - s.x1 for s in left)
+    if reach > 0.25 * (max(s.x1 for s in left) - min(s.x0 for s in left)):
+        return None
     return gutter
 
 
@@ -519,15 +731,79 @@ def find_sidebar(segments: list[Segment]) -> tuple[float, int] | None:
             continue
         if _median([s.x1 - s.x0 for s in out], 0.0) >= 0.3 * _median([s.x1 - s.x0 for s in body], 0.0):
             continue
-        centres = sorted(s.center_y for s in body)
+        # rows set together (a table, a contents list) share the baseline to a point; a sidebar
+        # in a smaller font may share the rows' centres, never their baselines
+        bases = sorted(s.bottom for s in body)
         aligned = 0
         for s in out:
-            tol = min(1.0, 0.1 * s.size)  # rows set together share the baseline to a point
-            k = bisect_left(centres, s.center_y - tol)
-            aligned += k < len(centres) and centres[k] <= s.center_y + tol
+            tol = min(1.0, 0.1 * s.size)
+            k = bisect_left(bases, s.bottom - tol)
+            aligned += k < len(bases) and bases[k] <= s.bottom + tol
         if aligned <= 0.5 * len(out):
             return x, side
     return None
+
+
+#: how a footnote starts: a circled number, a bracketed or bare number, a star or dagger, 注, or
+#: a note label of a journal's first page (收稿日期, 基金项目, 作者简介: their home is clean.cues)
+FOOTNOTE_MARK_RE = re.compile(
+    r"^(?:[①-⑳]|\[\d{1,3}\]|\d{1,3}(?:[)）.、:：]|\s|(?=\D))|[*＊†‡]|注\s*[\d:：]|[¹²³⁴-⁹⁰]"
+    rf"|(?:{'|'.join(ARTICLE_NOTES)}))"
+)
+#: a heading of back matter (参考文献, References): the small print under it is no footnote
+BACK_MATTER_RE = re.compile(rf"^\s*(?:{'|'.join(BACK_MATTER_HEADINGS)})\s*$")
+
+
+def _rows_of(segments: list[Segment]) -> list[list[Segment]]:
+    rows: list[list[Segment]] = []
+    for s in sorted(segments, key=lambda s: s.center_y):
+        if rows and abs(s.center_y - rows[-1][0].center_y) <= 0.5 * min(s.size, rows[-1][0].size):
+            rows[-1].append(s)
+        else:
+            rows.append([s])
+    return rows
+
+
+def body_size(segments: list[Segment]) -> float:
+    """The font size of most of the text: the median size, each segment weighted by its length."""
+    return _median([s.size for s in segments for _ in range(max(1, len(s.text) // 8))], 10.0)
+
+
+def find_footnotes(segments: list[Segment], height: float, *, body: float | None = None) -> list[Segment]:
+    """The segments of the footnotes at the foot of a page, or an empty list.
+
+    Footnotes are the last rows of the body (running footers and folios are gone by now) set
+    in a smaller font (at most 0.9 times the body's), in the lower half of the page, set off
+    from the body by more than the body's own leading (the rule and the space around it), the
+    first starting with a note mark (``①``, ``1``, ``[1]``, ``*``, ``注：``). A caption under a
+    figure at the foot of a page has no mark and stays. ``body``: the body's font size on the
+    whole page (a column may hold more notes than body text); by default that of ``segments``.
+    """
+    if len(segments) < 4:
+        return []
+    rows = _rows_of(segments)
+    body = body or body_size(segments)
+    k = len(rows)
+    while k > 0 and max(s.size for s in rows[k - 1]) <= 0.9 * body:
+        k -= 1
+    if k in (0, len(rows)) or k < 2:
+        return []
+    top = min(s.top for s in rows[k])
+    first = min(rows[k], key=lambda s: s.x0)
+    if top < 0.5 * height or not FOOTNOTE_MARK_RE.match(first.text):
+        return []
+    if any(BACK_MATTER_RE.match(s.text) for s in rows[k - 1]):
+        return []  # a list of references set small under its heading
+    near = rows[max(0, k - 9) : k]  # the body's own leading, just above the notes
+    leads = [
+        min(s.top for s in b) - max(s.bottom for s in a)
+        for a, b in pairwise(near)
+        if abs(a[0].size - b[0].size) <= 0.1 * b[0].size
+    ]
+    lead = max(0.0, _median([g for g in leads if g > -2], 0.0))
+    if top - max(s.bottom for s in rows[k - 1]) <= 1.3 * lead + 1.0:
+        return []
+    return [s for row in rows[k:] for s in row]
 
 
 def order_lines(
@@ -612,6 +888,18 @@ def reflow(lines: list[Line]) -> list[str]:
             paragraphs[-1] += _joiner(paragraphs[-1], ln.text) + ln.text
         prev = ln
     return paragraphs
+
+
+def fit_to_floats(lines: list[Line], floats: list[Float]) -> None:
+    """Give lines set beside a float the float's side as their bound, so a sentence wrapped there
+    runs on (the box itself is out of the body flow)."""
+    for fl in floats:
+        for ln in lines:
+            if fl.covers((ln.top + ln.bottom) / 2):
+                if fl.side == 1 and ln.x1 <= fl.x:
+                    ln.right = min(ln.right, max(fl.edge, ln.x1))
+                elif fl.side == 0 and ln.x0 >= fl.x:
+                    ln.left = max(ln.left, min(fl.edge, ln.x0))
 
 
 def _narrow_blocks(lines: list[Line]) -> None:
