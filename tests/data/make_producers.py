@@ -1,10 +1,10 @@
 """Ground-truth PDFs printed by a real engine: Chromium (Skia/PDF), as a browser prints a web page.
 
-``python tests/data/make_producers.py [--heldout] [--only=NAME] [OUT_DIR]`` writes, for every
-layout below, ``<name>.pdf`` and ``<name>.txt`` (the text a reader should get, in reading order,
-one paragraph a line; table rows with cells separated by a tab) into ``OUT_DIR`` (default
-``tests/data/pdfs/producers``). Chromium is needed only to regenerate: the small PDFs are committed, so tests and benchmarks
-run where no browser is installed.
+``python tests/data/make_producers.py [--heldout] [--only=NAME] [OUT_DIR]`` writes, for every layout
+below, ``<name>.pdf`` and ``<name>.txt`` (the text a reader should get, in reading order, one
+paragraph a line; table rows with cells separated by a tab) into ``OUT_DIR`` (default
+``tests/data/pdfs/producers``). Chromium is needed only to regenerate: the small PDFs are committed,
+so tests and benchmarks run where no browser is installed.
 
 Layouts, all set in the bundled CJK font and justified as browsers do:
 
