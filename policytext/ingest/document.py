@@ -16,8 +16,8 @@ from policytext.ingest.formats import format_of_extension
 from policytext.types import Document, ExtractedText
 
 # reader provenance kept with a stored document (meta_json), beside the metadata sources: OCR
-# pages, and the text a PDF reader kept apart from the body (sidebars, floated boxes, footnotes)
-READING_KEYS = ("ocr_pages", "ocr_seconds", "asides")
+# pages, the text a PDF reader kept apart from the body (sidebars, floated boxes, footnotes), tables
+READING_KEYS = ("ocr_pages", "ocr_seconds", "asides", "tables")
 
 
 def file_format(path: str | os.PathLike[str], extracted: ExtractedText | Document | None = None) -> str:

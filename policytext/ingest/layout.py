@@ -25,6 +25,7 @@ from itertools import pairwise
 from typing import Any
 
 from policytext.clean.cues import ARTICLE_NOTES, BACK_MATTER_HEADINGS
+from policytext.clean.resources import CELL_SEP
 
 # characters that never start a line in Chinese typesetting (kinsoku)
 NO_LINE_START = frozenset("，。、；：？！）》」』】〕”’…%％·,.;:?!)]")
@@ -678,9 +679,10 @@ def find_gutter(segments: list[Segment], *, min_side: int = 3) -> float | None:
         aligned = sum(1 for s in side if s.x0 <= edge + 2.5 * s.size)
         if aligned < 0.6 * len(side):
             return None
-    # lines of a text column run up to the gutter; cells of a table stop far short of the next column
-    reach = statistics.median(min(s.x0 for s in right) - s.x1 for s in left)
-    if reach > 0.25 * (max(s.x1 for s in left) - min(s.x0 for s in left)):
+    # lines of a text column fill most of it; the cells of a table's two columns fill neither
+    fill_l = wl / max(1.0, gutter - min(s.x0 for s in left))
+    fill_r = wr / max(1.0, max(s.x1 for s in right) - gutter)
+    if max(fill_l, fill_r) < 0.5:
         return None
     return gutter
 
@@ -816,7 +818,7 @@ def order_lines(
     With a gutter, segments crossing it are full-width blocks that cut the page
     into bands; in each band the left column is read before the right one.
     Segments on one row of a column (cells of a table, a contents entry and its
-    page) are joined by a tab.
+    page) are joined by :data:`~policytext.clean.resources.CELL_SEP` (a tab).
     """
     left_edge, right_edge = bounds
     keyed: list[tuple[tuple[float, ...], Segment, tuple[int, int], tuple[float, float]]] = []
@@ -844,7 +846,9 @@ def order_lines(
         if prev is not None and prev.group == group and s.top < prev.bottom and s.bottom > prev.top:
             overlap = min(s.bottom, prev.bottom) - max(s.top, prev.top)
             if overlap > 0.5 * min(s.size, prev.size):
-                prev.text = f"{prev.text}\t{s.text}" if s.x0 > prev.x1 else f"{s.text}\t{prev.text}"
+                prev.text = (
+                    f"{prev.text}{CELL_SEP}{s.text}" if s.x0 > prev.x1 else f"{s.text}{CELL_SEP}{prev.text}"
+                )
                 prev.x0, prev.x1 = min(prev.x0, s.x0), max(prev.x1, s.x1)
                 prev.top, prev.bottom = min(prev.top, s.top), max(prev.bottom, s.bottom)
                 continue
@@ -864,6 +868,26 @@ def _joiner(prev: str, cur: str) -> str:
     ):
         return " "
     return ""
+
+
+def find_tables(paragraphs: list[str]) -> list[list[list[str]]]:
+    """The tables among a page's paragraphs: runs of two or more rows whose cells are apart by
+    :data:`~policytext.clean.resources.CELL_SEP`, each as rows of cells. A contents list (an
+    entry and its page number a row) is no table."""
+    tables: list[list[list[str]]] = []
+    run: list[list[str]] = []
+    for para in [*paragraphs, ""]:
+        if CELL_SEP in para:
+            run.append(para.split(CELL_SEP))
+            continue
+        contents = all(len(r) == 2 and _PAGE_REF_RE.match(r[1]) for r in run)
+        if len(run) >= 2 and not contents:
+            tables.append(run)
+        run = []
+    return tables
+
+
+_PAGE_REF_RE = re.compile(r"^\s*(?:\d{1,4}|[ivxlc]{1,6})\s*$", re.IGNORECASE)
 
 
 def reflow(lines: list[Line]) -> list[str]:
@@ -986,7 +1010,7 @@ def _starts_paragraph(prev: Line, cur: Line, body: float, pitch: float) -> bool:
         return not (prev.right - prev.x1 < 0.5 * prev.size and prev.text[-1:] not in SENTENCE_END)
     if prev.group == cur.group and cur.top > prev.top and pitch and cur.top - prev.top > 1.45 * pitch:
         return True
-    if LABEL_RE.match(cur.text) or "\t" in prev.text or "\t" in cur.text:
+    if LABEL_RE.match(cur.text) or CELL_SEP in prev.text or CELL_SEP in cur.text:
         return True  # a label; a table row or a contents entry (cells apart by a tab) stands alone
     if cur.size > 1.1 * body and _centered(cur) and _symmetric(prev):
         return False  # a title wrapped over several centred lines in a large font

@@ -49,6 +49,7 @@ from policytext.ingest.layout import (
     find_footnotes,
     find_gutter,
     find_sidebar,
+    find_tables,
     fit_to_floats,
     is_page_number,
     order_lines,
@@ -401,6 +402,7 @@ class _PageText:
 
     text: str
     asides: list[dict[str, Any]] = field(default_factory=list)  # {"page", "kind", "text"}
+    tables: list[dict[str, Any]] = field(default_factory=list)  # {"page", "rows"}
 
 
 def _block_text(segments: list[Segment]) -> str:
@@ -471,7 +473,8 @@ def _page_text(page: _Page, neighbours: list[_Page]) -> _PageText:
     lines = order_lines(body, gutter, bounds)
     fit_to_floats(lines, page.floats)
     paragraphs = reflow(lines)
-    return _PageText("\n".join(paragraphs), asides)
+    tables = [{"page": page.number, "rows": rows} for rows in find_tables(paragraphs)]
+    return _PageText("\n".join(paragraphs), asides, tables)
 
 
 # ---------------------------------------------------------------------------
@@ -672,8 +675,11 @@ def iter_pages(
         warnings: a list that receives human-readable notes about pages.
         used: a set that receives the names of the engines that produced text (``rapidocr`` for OCR).
         meta: a dict that receives the PDF metadata (title, creation_date, producer), ``page_stats``
-            (pages readable, garbled, tried by OCR: what :func:`join_ranges` needs to judge the whole)
-            and, when a page was read by OCR, ``ocr_pages`` (1-based page numbers) and ``ocr_seconds``.
+            (pages readable, garbled, tried by OCR: what :func:`join_ranges` needs to judge the whole),
+            ``asides`` (text kept apart from the body: ``{"page", "kind", "text"}`` with kind
+            ``sidebar``, ``float`` or ``footnote``), ``tables`` (``{"page", "rows"}``, rows of cells;
+            in the page text a row is one line, cells apart by a tab) and, when a page was read by
+            OCR, ``ocr_pages`` (1-based page numbers) and ``ocr_seconds``.
         ocr: ``auto`` (OCR pages that fail the quality gate), ``always`` or ``never``;
             see :mod:`policytext.ingest.ocr`.
         pages: ``(start, stop)``, 0-based, stop exclusive: yield only those pages. Up to
@@ -719,6 +725,7 @@ def iter_pages(
         scratch: list[str] = []
 
         asides: list[dict[str, Any]] = []
+        tables: list[dict[str, Any]] = []
 
         def emit(idx: int) -> str | None:
             page = window[idx]
@@ -727,6 +734,7 @@ def iter_pages(
             neighbours = list(window)[max(0, idx - WINDOW) : idx + WINDOW + 1]
             got = _page_text(page, neighbours)
             asides.extend(got.asides)
+            tables.extend(got.tables)
             return got.text
 
         for index in range(max(0, start - WINDOW), min(count, stop + WINDOW)):
@@ -758,6 +766,7 @@ def iter_pages(
         if meta is not None:
             meta["page_stats"] = stats
             meta["asides"] = asides
+            meta["tables"] = tables
             if ocr_log.pages:
                 meta.update(ocr_pages=list(ocr_log.pages), ocr_seconds=round(ocr_log.seconds, 3))
         if (start, stop) == (0, count):
@@ -953,6 +962,7 @@ def join_ranges(
     stats = {k: sum(p.meta["page_stats"][k] for p in parts) for k in ("readable", "garbled", "ocr_tried")}
     meta["page_stats"] = stats
     meta["asides"] = [a for p in parts for a in p.meta.get("asides", [])]
+    meta["tables"] = [t for p in parts for t in p.meta.get("tables", [])]
     ocr_pages = [n for p in parts for n in p.meta.get("ocr_pages", [])]
     if ocr_pages:
         meta["ocr_pages"] = ocr_pages
