@@ -6,8 +6,8 @@ lives here and is independent of the engine:
 
 1. :func:`page_rows` groups characters into rows and splits rows into
    segments at wide gaps (so two columns never merge into one line);
-2. :func:`edge_rows` / :func:`is_page_number` / :func:`signature` let the
-   caller drop running headers, footers and folios, judged across pages;
+2. running headers, footers and folios are judged across pages by the caller
+   with :mod:`policytext.ingest.boilerplate`;
 3. :func:`find_gutter` detects a two-column body and :func:`order_lines`
    puts segments in reading order (full-width blocks, then left column, then
    right column, band by band);
@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any
 
-from policytext.clean.cues import ARTICLE_NOTES, BACK_MATTER_HEADINGS
+from policytext.clean.cues import ARTICLE_LABELS, ARTICLE_NOTES, BACK_MATTER_HEADINGS
 from policytext.clean.resources import CELL_SEP
 
 # characters that never start a line in Chinese typesetting (kinsoku)
@@ -33,20 +33,9 @@ ENUMERATOR_RE = re.compile(
     r"^(第[一二三四五六七八九十百零〇\d]+[章节条篇部分]|[一二三四五六七八九十]+、|（[一二三四五六七八九十\d]+）"
     r"|\(\d+\)|\[\d+\]|\d+(\.\d+)+(?:\s|(?=[\u4e00-\u9fff]))|\d{1,2}\s+(?=[\u4e00-\u9fff])|\d+[、．]|[①-⑳]|附件\s*\d*[:：])"
 )
-PAGE_NUMBER_RE = re.compile(
-    r"^(?:[-—–－·•~\s]*\d{1,4}[-—–－·•~\s]*"
-    r"|第\s*\d{1,4}\s*页(?:\s*[/,，]?\s*共\s*\d{1,4}\s*页)?"
-    r"|\d{1,4}\s*/\s*\d{1,4}"
-    r"|(?:page|p\.)\s*\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?"
-    r"|[-—–－·•~\s]*(?=[ivx])x{0,3}(?:ix|iv|v?i{0,3})[-—–－·•~\s]*)$",  # roman folios of front matter
-    re.IGNORECASE,
-)
-LABEL_RE = re.compile(
-    r"^(摘\s*要|关键词|关键字|作者简介|基金项目|中图分类号|文献标识码|文章编号|收稿日期|Abstract|Key\s*words)\s*[:：]",
-    re.IGNORECASE,
-)
+#: labels and notes of a journal article (摘要：, 关键词：, 基金项目：): their home is clean.cues
+LABEL_RE = re.compile(rf"^(?:{'|'.join((*ARTICLE_LABELS, *ARTICLE_NOTES))})\s*[:：]", re.IGNORECASE)
 SENTENCE_END = frozenset("。！？：；…!?:;")
-_DIGITS_RE = re.compile(r"\d+")
 _SPACES_RE = re.compile(r"\s+")
 # a space between two CJK characters is letter-spacing or justification, never a word break
 _CJK_CLASS = r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]"
@@ -605,30 +594,6 @@ def page_rows(
 
 def row_text(row: list[Segment]) -> str:
     return " ".join(s.text for s in row)
-
-
-def signature(text: str) -> str:
-    """What stays the same in a running header across pages: no spaces, digits as ``#``."""
-    return _DIGITS_RE.sub("#", _SPACES_RE.sub("", text))
-
-
-def is_page_number(text: str) -> bool:
-    """True for bare folios: ``3``, ``— 3 —``, ``- 3 -``, ``· 3 ·``, ``第3页``, ``3/12``, ``Page 3 of 12``."""
-    return bool(PAGE_NUMBER_RE.match(text.strip()))
-
-
-def edge_rows(rows: list[list[Segment]], height: float, *, depth: int = 2, zone: float = 0.15) -> list[int]:
-    """Indexes of rows that may be headers or footers: the outer ``depth`` rows within the margin zone."""
-    if not rows:
-        return []
-    picks: set[int] = set()
-    for i in range(min(depth, len(rows))):
-        if rows[i][0].top <= height * zone or all(s.bottom <= height * zone for s in rows[i]):
-            picks.add(i)
-        j = len(rows) - 1 - i
-        if min(s.top for s in rows[j]) >= height * (1 - zone):
-            picks.add(j)
-    return sorted(picks)
 
 
 def find_gutter(segments: list[Segment], *, min_side: int = 3) -> float | None:

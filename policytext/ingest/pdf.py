@@ -35,8 +35,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
+from policytext.clean.resources import HAN_UNIFIED
 from policytext.errors import IngestError
 from policytext.ingest import ocr as ocrmod
+from policytext.ingest.boilerplate import edge_rows, is_page_number, signature
 from policytext.ingest.layout import (
     Char,
     Cuts,
@@ -44,19 +46,16 @@ from policytext.ingest.layout import (
     Segment,
     body_size,
     char_gutter,
-    edge_rows,
     find_floats,
     find_footnotes,
     find_gutter,
     find_sidebar,
     find_tables,
     fit_to_floats,
-    is_page_number,
     order_lines,
     page_rows,
     reflow,
     row_text,
-    signature,
 )
 from policytext.types import ExtractedText
 
@@ -326,7 +325,7 @@ class PageQuality:
 # accented Latin, Greek/Cyrillic and other scripts (not the Greek letters of formulas), box drawing
 _ODD_RE = re.compile("[\u00c0-\u024f\u0370-\u0390\u03ca-\u1fff\u2500-\u25ff]")
 _BAD_RE = re.compile("[\ufffd\ue000-\uf8ff\U000f0000-\U0010ffff\x00-\x1f\x7f-\x9f]")
-_HAN_RE = re.compile("[\u4e00-\u9fff\u3400-\u4dbf]")
+_HAN_RE = re.compile(f"[{HAN_UNIFIED}]")
 
 
 def page_quality(raw: RawPage) -> PageQuality:

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from policytext.ingest.layout import Char, expand_ligature, is_page_number, page_rows
+from policytext.ingest.boilerplate import is_page_number
+from policytext.ingest.layout import Char, expand_ligature, page_rows
 from policytext.ingest.pdf import MAX_STREAM_BYTES, _cannot_exceed, read_pdf
 
 PRODUCERS = Path(__file__).resolve().parents[1] / "data" / "pdfs" / "producers"
