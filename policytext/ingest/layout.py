@@ -272,7 +272,9 @@ def _runs(chars: list[Char], gap: float, split: Cuts) -> list[list[Char]]:
     return runs
 
 
-def char_gutter(chars: list[Char], *, min_gap: float = 6.0) -> float | None:
+def char_gutter(
+    chars: list[Char], *, min_gap: float = 6.0, arrays: tuple[Any, ...] | None = None
+) -> float | None:
     """The x of a narrow column gutter seen in the glyph boxes of many rows, or None.
 
     Segments are cut at gaps wider than 1.2 em, so a gutter narrower than that
@@ -285,12 +287,10 @@ def char_gutter(chars: list[Char], *, min_gap: float = 6.0) -> float | None:
     """
     import numpy as np
 
-    boxes = [
-        (c.x0, c.x1, c.top, c.bottom, c.size) for c in chars if c.x1 - c.x0 > 1.0 and not c.text.isspace()
-    ]
-    if len(boxes) < 60:
+    boxes = glyph_boxes(chars) if arrays is None else arrays
+    if boxes is None or len(boxes[0]) < 60:
         return None
-    x0, x1, top, bottom, sizes = np.array(boxes, dtype=float).T
+    x0, x1, top, bottom, sizes = boxes
     xmin, xmax = float(x0.min()), float(x1.max())
     width = xmax - xmin
     lo, hi = int(xmin + 0.3 * width), int(xmax - 0.3 * width)
@@ -344,7 +344,13 @@ def _bands(cy: Any, sizes: Any) -> Any:
 _MAX_HEIGHTS = 64
 
 
-def find_floats(chars: list[Char], *, split: float | None = None, min_gap: float = 6.0) -> list[Float]:
+def find_floats(
+    chars: list[Char],
+    *,
+    split: float | None = None,
+    min_gap: float = 6.0,
+    arrays: tuple[Any, ...] | None = None,
+) -> list[Float]:
     """Boxes floated inside a column, found from the glyph boxes of each text line (band).
 
     A float leaves a *local* gutter: a vertical band at least ``min_gap`` points wide that is
@@ -353,17 +359,16 @@ def find_floats(chars: list[Char], *, split: float | None = None, min_gap: float
     is the side set in a smaller font than the body, whose side is set in the size of the lines
     that run across (within the column ``split`` bounds), and whose lines do not share the
     baselines of the body side. A box in the body's own size cannot be told from the cells of a
-    table, list numbers or equation numbers: it is left in the body. A gutter through most lines of the page
-    is a column gutter (:func:`char_gutter`), not a float. Linear in the glyphs and the page width.
+    table, list numbers or equation numbers: it is left in the body. A gutter through most lines of
+    the page is a column gutter (:func:`char_gutter`), not a float. ``arrays``: the page's
+    :func:`glyph_boxes`, when already made.
     """
     import numpy as np
 
-    boxes = [
-        (c.x0, c.x1, c.top, c.bottom, c.size) for c in chars if c.x1 - c.x0 > 1.0 and not c.text.isspace()
-    ]
-    if len(boxes) < 60:
+    boxes = glyph_boxes(chars) if arrays is None else arrays
+    if boxes is None or len(boxes[0]) < 60:
         return []
-    x0, x1, top, bottom, sizes = np.array(boxes, dtype=float).T
+    x0, x1, top, bottom, sizes = boxes
     cy = (top + bottom) / 2
     band = _bands(cy, sizes)
     nb = int(band.max()) + 1
@@ -371,100 +376,117 @@ def find_floats(chars: list[Char], *, split: float | None = None, min_gap: float
         return []
     origin = int(np.floor(x0.min()))
     span = int(np.ceil(x1.max())) - origin + 2
-    starts = np.clip(np.floor(x0 + 0.5).astype(int) + 1 - origin, 0, span)
-    ends = np.clip(np.ceil(x1 - 0.5).astype(int) - origin, 0, span)
+    starts = np.clip(np.floor(x0 + 0.5).astype(int) - origin, 0, span)  # abutting glyphs leave no
+    ends = np.clip(np.ceil(x1 - 0.5).astype(int) - origin, 0, span)  # hairline between them
     ok = ends > starts
-    delta = np.zeros((nb, span + 1), dtype=np.int32)
-    np.add.at(delta, (band[ok], starts[ok]), 1)
-    np.add.at(delta, (band[ok], ends[ok]), -1)
-    inked = np.cumsum(delta, axis=1)[:, :span] > 0
+    cells = nb * (span + 1)
+    row0 = band[ok] * (span + 1)
+    delta = np.bincount(row0 + starts[ok], minlength=cells) - np.bincount(row0 + ends[ok], minlength=cells)
+    inked = np.cumsum(delta.reshape(nb, span + 1), axis=1)[:, :span] > 0
     blank = ~inked
     run = np.zeros((nb, span), dtype=np.int32)  # lines blank in a row, ending at each line
     run[0] = blank[0]
     for b in range(1, nb):
         run[b] = np.where(blank[b], run[b - 1] + 1, 0)
+    # inked columns of a line within [lo, hi): ink_cs[line, hi] - ink_cs[line, lo]
+    ink_cs = np.zeros((nb, span + 1), dtype=np.int32)
+    np.cumsum(inked, axis=1, out=ink_cs[:, 1:])
     width = max(2, int(min_gap))
-    band_top = np.full(nb, np.inf)
-    band_bottom = np.full(nb, -np.inf)
-    np.minimum.at(band_top, band, top)
-    np.maximum.at(band_bottom, band, bottom)
+    order = np.argsort(band, kind="stable")  # glyphs line by line: a line range is a slice
+    x0, x1, top, bottom, sizes, band = (v[order] for v in (x0, x1, top, bottom, sizes, band))
+    firsts = np.searchsorted(band, np.arange(nb + 1))
+    band_top = np.minimum.reduceat(top, firsts[:-1])
+    band_bottom = np.maximum.reduceat(bottom, firsts[:-1])
     found: list[Float] = []
     seen: set[tuple[int, int, int]] = set()
-    for b in range(nb):
+    # blank runs of three lines or more that end at a line: the next line is inked there
+    ending = run.copy()
+    ending[:-1] = np.where(inked[1:], run[:-1], 0)
+    padded = np.zeros((nb, span + 2), dtype=np.int8)
+    padded[:, 1:-1] = ending >= 3
+    lines, cols = np.nonzero(np.diff(padded, axis=1))  # starts and stops alternate, line by line
+    keep = cols[1::2] - cols[0::2] >= width
+    for b in np.unique(lines[0::2][keep]).tolist():
         row = run[b]
-        # heights of blank runs that end at this line: the next line is inked there
-        ending = row if b + 1 == nb else np.where(run[b + 1] == 0, row, 0)
-        heights = np.unique(ending[ending >= 3])[-_MAX_HEIGHTS:]
-        for h in heights.tolist():
+        wide = _true_runs(ending[b] >= 3, width)
+        heights = np.unique(np.concatenate([ending[b, lo:hi] for lo, hi in wide]))
+        for h in heights[heights >= 3][-_MAX_HEIGHTS:].tolist():
             if h > 0.7 * nb:
                 continue  # a column gutter (or a margin) through most of the page
-            for lo, hi in _true_runs(row >= h):
-                if hi - lo < width or (b + 1 < nb and (run[b + 1, lo:hi] > 0).mean() > 0.5):
-                    continue
+            for lo, hi in _true_runs(row >= h, width):
+                if b + 1 < nb and 2 * (ink_cs[b + 1, hi] - ink_cs[b + 1, lo]) < hi - lo:
+                    continue  # the blank run goes on below: it ends further down
                 h_eff = int(row[lo:hi].min())
                 a = b - h_eff + 1
                 if (a, lo, hi) in seen:
                     continue
                 seen.add((a, lo, hi))
-                crossed = [j for j in (a - 1, b + 1) if 0 <= j < nb and inked[j, lo:hi].mean() > 0.7]
+                crossed = [
+                    j
+                    for j in (a - 1, b + 1)
+                    if 0 <= j < nb and ink_cs[j, hi] - ink_cs[j, lo] > 0.7 * (hi - lo)
+                ]
                 if not crossed:
                     continue
+                # the body flows on: its side is set in the size of the lines that run across
+                flow = float(np.median(np.concatenate([sizes[firsts[j] : firsts[j + 1]] for j in crossed])))
+                sl = slice(firsts[a], firsts[b + 1])
                 fl = _judge_float(
-                    x0,
-                    x1,
-                    bottom,
-                    sizes,
-                    band,
-                    (a, b),
+                    (x0[sl], x1[sl], bottom[sl], sizes[sl], band[sl]),
                     (lo + origin, hi + origin),
                     split,
-                    float(band_top[a]),
-                    float(band_bottom[b]),
-                    crossed,
+                    (float(band_top[a]), float(band_bottom[b])),
+                    flow,
                 )
                 if fl is not None:
                     found.append(fl)
     return found
 
 
-def _true_runs(mask: Any) -> list[tuple[int, int]]:
-    """``[start, stop)`` of each run of True in a boolean array."""
+def glyph_boxes(chars: list[Char]) -> tuple[Any, ...] | None:
+    """Arrays ``x0, x1, top, bottom, size`` of the inked glyphs (wider than a point), or None."""
+    import numpy as np
+
+    boxes = [
+        (c.x0, c.x1, c.top, c.bottom, c.size) for c in chars if c.x1 - c.x0 > 1.0 and not c.text.isspace()
+    ]
+    if not boxes:
+        return None
+    return tuple(np.array(boxes, dtype=float).T)
+
+
+def _true_runs(mask: Any, min_width: int = 1) -> list[tuple[int, int]]:
+    """``[start, stop)`` of each run of True in a boolean array at least ``min_width`` long."""
     import numpy as np
 
     padded = np.concatenate(([False], mask, [False])).astype(np.int8)
     edges = np.flatnonzero(np.diff(padded))
-    return [(int(edges[i]), int(edges[i + 1])) for i in range(0, len(edges), 2)]
+    starts, stops = edges[0::2], edges[1::2]
+    keep = stops - starts >= min_width
+    return list(zip(starts[keep].tolist(), stops[keep].tolist(), strict=True))
 
 
 def _judge_float(
-    x0: Any,
-    x1: Any,
-    bottom: Any,
-    sizes: Any,
-    band: Any,
-    lines: tuple[int, int],
+    glyphs: tuple[Any, ...],
     gap: tuple[float, float],
     split: float | None,
-    top: float,
-    end: float,
-    crossed: list[int],
+    extent: tuple[float, float],
+    flow: float,
 ) -> Float | None:
-    """The float beside the local gutter ``gap`` in the text lines ``lines``, or None (see
-    :func:`find_floats`)."""
+    """The float beside the local gutter ``gap``, from the ``glyphs`` (``x0, x1, bottom, size,
+    line`` arrays) of the lines it runs through, or None (see :func:`find_floats`). ``flow``:
+    the size of the lines that run across the gutter; ``extent``: top and bottom of the lines."""
     import numpy as np
 
-    a, b = lines
-    sel = (band >= a) & (band <= b)
-    left = sel & (x1 <= gap[0] + 0.5)
-    right = sel & (x0 >= gap[1] - 0.5)
+    x0, x1, bottom, sizes, band = glyphs
+    left = x1 <= gap[0] + 0.5
+    right = x0 >= gap[1] - 0.5
     if split is not None and gap[1] <= split:  # the column holding the gutter bounds both sides
         right &= x1 <= split + 0.5
     elif split is not None and gap[0] >= split:
         left &= x0 >= split - 0.5
     if left.sum() < 4 or right.sum() < 4:
         return None
-    # the body flows on: its side is set in the size of the lines that run across the gutter
-    flow = float(np.median(sizes[np.isin(band, crossed)]))
     sl, sr = float(np.median(sizes[left])), float(np.median(sizes[right]))
     body_l, body_r = abs(sl - flow) <= 0.08 * flow, abs(sr - flow) <= 0.08 * flow
     if body_l == body_r:
@@ -489,7 +511,7 @@ def _judge_float(
     if shared > 0.5 * len(box_lines):
         return None
     outer = float(x1[box].max()) if side == 1 else float(x0[box].min())
-    return Float((gap[0] + gap[1]) / 2, top, end, side, gap[0] if side == 1 else gap[1], outer)
+    return Float((gap[0] + gap[1]) / 2, extent[0], extent[1], side, gap[0] if side == 1 else gap[1], outer)
 
 
 def page_segments(chars: list[Char], *, gap: float = 1.2, split: float | Cuts | None = None) -> list[Segment]:

@@ -52,6 +52,7 @@ from policytext.ingest.layout import (
     find_sidebar,
     find_tables,
     fit_to_floats,
+    glyph_boxes,
     order_lines,
     page_rows,
     reflow,
@@ -360,8 +361,9 @@ class _Page:
 
 
 def _prepare(number: int, raw: RawPage, engine: str) -> _Page:
-    split = char_gutter(raw.chars)
-    floats = find_floats(raw.chars, split=split)
+    arrays = glyph_boxes(raw.chars)
+    split = char_gutter(raw.chars, arrays=arrays)
+    floats = find_floats(raw.chars, split=split, arrays=arrays)
     rows = page_rows(raw.chars, split=Cuts(split, tuple(floats)))
     page = _Page(number, rows, raw.height, engine, floats=floats)
     page.edges = edge_rows(rows, raw.height)
