@@ -479,6 +479,8 @@ def _judge_float(
     import numpy as np
 
     x0, x1, bottom, sizes, band = glyphs
+    if split is not None and gap[0] - 1.0 <= split <= gap[1] + 1.0:
+        return None  # the column gutter, widened by short lines beside it
     left = x1 <= gap[0] + 0.5
     right = x0 >= gap[1] - 0.5
     if split is not None and gap[1] <= split:  # the column holding the gutter bounds both sides

@@ -133,3 +133,12 @@ def test_a_journal_first_page_keeps_its_notes_apart(shared_dir: Path) -> None:
     assert notes[0]["text"].startswith("收稿日期") and "Recommended by" in notes[0]["text"]
     first = result.pages[0]
     assert "收稿日期" not in first and "本文是《自动化学报》中文稿件" in squeeze(first)
+
+
+@pytest.mark.shared
+@pytest.mark.parametrize("prefix", ["A01", "A02", "A04", "A11", "A13", "A17", "A22"])
+def test_real_pages_without_boxes_keep_their_text_in_the_body(shared_dir: Path, prefix: str) -> None:
+    # tables, lists, figures beside text, author photos with their notes: none is a float or sidebar
+    path = next((shared_dir / "pdfs" / "real").glob(f"{prefix}_*.pdf"))
+    asides = read_pdf(path, ocr="never").meta["asides"]
+    assert [a for a in asides if a["kind"] != "footnote"] == []
