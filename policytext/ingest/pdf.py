@@ -76,7 +76,9 @@ _SKIP_CODES = frozenset((0, 0x0D, 0x0A, 0xFFFE, 0x02, 0x20))
 
 #: A compressed stream that inflates to more than this is refused (a decompression bomb).
 MAX_STREAM_BYTES = 256 << 20
-_RE_STREAM = re.compile(rb"(?<!end)stream(?:\r\n|\n|\r)")
+# a literal first: re scans for it fast (a leading look-behind would make it try every byte);
+# an ``endstream`` followed by a line break is skipped where it is found
+_RE_STREAM = re.compile(rb"stream(?:\r\n|\n|\r)")
 
 __all__ = [
     "ENGINES",
@@ -614,6 +616,8 @@ def check_streams(path: str, *, limit: int = MAX_STREAM_BYTES) -> None:
                 return
             with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as buf:
                 for m in _RE_STREAM.finditer(buf):
+                    if buf[max(0, m.start() - 3) : m.start()] == b"end":
+                        continue
                     start = m.end()
                     end = buf.find(b"endstream", start)
                     end = len(buf) if end == -1 else end
