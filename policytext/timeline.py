@@ -93,28 +93,14 @@ def _read(
     db: str | os.PathLike[str] | Store,
     *,
     by: str,
-    types: Any,
-    agglomerations: Any,
-    since: Any,
-    until: Any,
-    doc_type: Any,
-    basis: Any,
     include_document_links: bool,
     period_documents: bool = False,
+    filters: dict[str, Any],
 ) -> _PeriodMentions:
     """One read of the store under the timeline filters (direct links only unless
     ``include_document_links``)."""
     with _Borrowed(db) as store:
-        f = Filters.make(
-            store,
-            types=types,
-            agglomerations=agglomerations,
-            since=since,
-            until=until,
-            doc_type=doc_type,
-            basis=basis,
-        )
-        f = direct_only(f, include_document_links)
+        f = direct_only(Filters.make(store, **filters), include_document_links)
         rows = reads.period_mentions(store, f, by=by)
         per_period = reads.period_documents(store, f, by=by) if period_documents else {}
         names = reads.agglomeration_names(store)
@@ -125,26 +111,21 @@ def timeline_counts(
     db: str | os.PathLike[str] | Store,
     *,
     by: str = "year",
-    types: Any = None,
-    agglomerations: Any = None,
-    since: Any = None,
-    until: Any = None,
-    doc_type: Any = None,
     normalize: bool = False,
-    basis: Any = None,
     include_document_links: bool = False,
+    **filters: Any,
 ) -> pd.DataFrame:
     """Documents and mentions per period × agglomeration × mechanism type.
 
     Args:
         db: a store or its path.
         by: ``year`` or ``month``.
-        types, agglomerations: ids or names (several allowed).
-        since, until, doc_type: restrict the documents (also the ones counted per period).
         normalize: add ``doc_share`` (documents with the type ÷ all documents of the period)
             and ``mentions_per_document`` (mentions ÷ all documents of the period).
-        basis: count only links found this way (``sentence,heading,paragraph,document``).
         include_document_links: also count links made at document level (default: direct links only).
+        filters: any of :data:`~policytext.store.filters.FILTER_FIELDS` by keyword (``types``,
+            ``agglomerations``, ``since``, ``until``, ``status``, ``stage``, ``doc_type``, ``basis``);
+            the document filters (dates, document type) also select the documents counted per period.
 
     Returns:
         Columns :data:`COUNT_COLUMNS` (+ :data:`NORMALIZED_COLUMNS`), sorted by period,
@@ -153,13 +134,8 @@ def timeline_counts(
     read = _read(
         db,
         by=by,
-        types=types,
-        agglomerations=agglomerations,
-        since=since,
-        until=until,
-        doc_type=doc_type,
-        basis=basis,
         include_document_links=include_document_links,
+        filters=filters,
         period_documents=True,
     )
     per_period = read.period_documents
@@ -193,13 +169,8 @@ def first_mentions(
     db: str | os.PathLike[str] | Store,
     *,
     by: str = "year",
-    types: Any = None,
-    agglomerations: Any = None,
-    since: Any = None,
-    until: Any = None,
-    doc_type: Any = None,
-    basis: Any = None,
     include_document_links: bool = False,
+    **filters: Any,
 ) -> pd.DataFrame:
     """The earliest mention of each mechanism type per agglomeration, with its provenance.
 
@@ -215,13 +186,8 @@ def first_mentions(
     read = _read(
         db,
         by=by,
-        types=types,
-        agglomerations=agglomerations,
-        since=since,
-        until=until,
-        doc_type=doc_type,
-        basis=basis,
         include_document_links=include_document_links,
+        filters=filters,
     )
     first: dict[tuple[str | None, str], dict[str, Any]] = {}
     for r in read.rows:  # rows come oldest first
@@ -271,13 +237,8 @@ def stage_paths(
     db: str | os.PathLike[str] | Store,
     *,
     by: str = "year",
-    types: Any = None,
-    agglomerations: Any = None,
-    since: Any = None,
-    until: Any = None,
-    doc_type: Any = None,
-    basis: Any = None,
     include_document_links: bool = False,
+    **filters: Any,
 ) -> pd.DataFrame:
     """The stage and status path of each (agglomeration, mechanism type) over time.
 
@@ -291,13 +252,8 @@ def stage_paths(
     read = _read(
         db,
         by=by,
-        types=types,
-        agglomerations=agglomerations,
-        since=since,
-        until=until,
-        doc_type=doc_type,
-        basis=basis,
         include_document_links=include_document_links,
+        filters=filters,
     )
     stage_values, status_values = stages(), statuses()
     groups: dict[tuple[str | None, str], list[dict[str, Any]]] = {}

@@ -101,8 +101,8 @@ def _find(conn: sqlite3.Connection, doc_id: str, idx: int, type_: str | None) ->
     if type_ is None:
         return None
     row: sqlite3.Row | None = conn.execute(
-        "SELECT mention_id, type, status, stage FROM mentions "
-        "WHERE doc_id=? AND kind='mechanism' AND sentence_idx=? "
+        "SELECT mention_id, type, status, stage FROM mention_rows "
+        "WHERE doc=(SELECT id FROM doc_rows WHERE doc_id=?) AND kind='mechanism' AND sentence_idx=? "
         "AND type=? AND deleted=0 ORDER BY mention_id LIMIT 1",
         (doc_id, idx, type_),
     ).fetchone()
@@ -112,21 +112,19 @@ def _find(conn: sqlite3.Connection, doc_id: str, idx: int, type_: str | None) ->
 def _add_mention(conn: sqlite3.Connection, c: Correction) -> int:
     """A mechanism mention spanning the whole sentence, linked to the document's main agglomeration."""
     s = conn.execute(
-        'SELECT start, "end", page, text FROM sentences WHERE doc_id=? AND idx=?', (c.doc_id, c.sentence_idx)
+        'SELECT s.doc, s.start, s."end", s.page, s.text, d.primary_agglomeration FROM sentence_rows s '
+        "JOIN doc_rows d ON d.id = s.doc WHERE d.doc_id=? AND s.idx=?",
+        (c.doc_id, c.sentence_idx),
     ).fetchone()
     if s is None:
         raise StoreError(f"no sentence {c.sentence_idx} of document {c.doc_id}; reload the page or re-export")
-    primary = conn.execute(
-        "SELECT primary_agglomeration FROM documents WHERE doc_id=?", (c.doc_id,)
-    ).fetchone()
-    aggs = [primary[0]] if primary and primary[0] else []
+    aggs = [s["primary_agglomeration"]] if s["primary_agglomeration"] else []
     cur = conn.execute(
-        """INSERT INTO mentions (doc_id, kind, type, text, sentence_idx, start, "end", page, source,
-            status, stage,
-               agglomerations_json, link_basis)
+        """INSERT INTO mention_rows (doc, kind, type, text, sentence_idx, start, "end", page, source,
+            status, stage, agglomerations_json, link_basis)
            VALUES (?, 'mechanism', ?, ?, ?, ?, ?, ?, 'annotation', ?, ?, ?, ?)""",
         (
-            c.doc_id,
+            s["doc"],
             c.type,
             s["text"],
             c.sentence_idx,
@@ -165,7 +163,7 @@ def apply_correction(conn: sqlite3.Connection, c: Correction) -> int:
     row: sqlite3.Row | None = None
     if c.mention_id is not None:
         row = conn.execute(
-            "SELECT mention_id, type, status, stage FROM mentions WHERE mention_id=? AND deleted=0",
+            "SELECT mention_id, type, status, stage FROM mention_rows WHERE mention_id=? AND deleted=0",
             (c.mention_id,),
         ).fetchone()
     if row is None and c.action != "add":
@@ -173,13 +171,13 @@ def apply_correction(conn: sqlite3.Connection, c: Correction) -> int:
     mention_id: int | None = int(row["mention_id"]) if row is not None else None
     if c.action == "delete":
         if mention_id is not None:
-            conn.execute("UPDATE mentions SET deleted=1 WHERE mention_id=?", (mention_id,))
+            conn.execute("UPDATE mention_rows SET deleted=1 WHERE mention_id=?", (mention_id,))
     elif c.action == "set":
         if c.type is None and c.status is None and c.stage is None:
             raise StoreError("a 'set' correction needs a new type, status or stage")
         if mention_id is not None:
             conn.execute(
-                "UPDATE mentions SET type=COALESCE(?, type), status=COALESCE(?, status), "
+                "UPDATE mention_rows SET type=COALESCE(?, type), status=COALESCE(?, status), "
                 "stage=COALESCE(?, stage) WHERE mention_id=?",
                 (c.type, c.status, c.stage, mention_id),
             )

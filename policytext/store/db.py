@@ -3,6 +3,9 @@
 - WAL mode, foreign keys on, a busy timeout so that two writers cooperate.
 - A document, its pages, sentences, full-text index rows, agglomerations and mentions
   are written in ONE transaction: a crash leaves either all of it or none of it.
+- Every text is stored once (schema 3, :mod:`policytext.store.schema`): the sentences hold the
+  text, the full-text index is contentless; :meth:`Store.compact` rebuilds the index and gives
+  back free space, :meth:`Store.check` verifies the file and the index.
 - Documents are keyed by the sha256 of the file bytes: the same file twice is stored once.
 - Read-only use opens the file with ``mode=ro`` (``sql`` relies on it: writes are
   refused by SQLite itself, not by string checks).
@@ -21,8 +24,8 @@ from urllib.parse import quote
 
 from policytext.errors import StoreBusyError, StoreError
 from policytext.store.corrections import Correction, apply_correction, link_basis_of, replay
-from policytext.store.fts import fts_query, fts_tokens, printable, printable_path
-from policytext.store.schema import SCHEMA_VERSION, migrate, read_as_current
+from policytext.store.fts import fts_tokens, printable, printable_path
+from policytext.store.schema import SCHEMA_VERSION, migrate, read_as_current, split_text
 from policytext.types import Document, Extraction
 
 
@@ -185,11 +188,11 @@ class Store:
     # -- documents ----------------------------------------------------------
     def has_document(self, doc_id: str) -> bool:
         """Whether a document with this content hash is stored."""
-        return self.conn.execute("SELECT 1 FROM documents WHERE doc_id=?", (doc_id,)).fetchone() is not None
+        return self.conn.execute("SELECT 1 FROM doc_rows WHERE doc_id=?", (doc_id,)).fetchone() is not None
 
     def known_ids(self) -> set[str]:
         """Content hashes of every stored document."""
-        return {r[0] for r in self.conn.execute("SELECT doc_id FROM documents")}
+        return {r[0] for r in self.conn.execute("SELECT doc_id FROM doc_rows")}
 
     def add_path(self, doc_id: str, path: str, run_id: int | None = None) -> None:
         """Remember another path under which a stored document was found."""
@@ -222,7 +225,7 @@ class Store:
     ) -> bool:
         c = self.conn
         path = printable_path(doc.path)
-        if c.execute("SELECT 1 FROM documents WHERE doc_id=?", (doc.doc_id,)).fetchone():
+        if c.execute("SELECT 1 FROM doc_rows WHERE doc_id=?", (doc.doc_id,)).fetchone():
             if not replace:
                 c.execute(
                     "INSERT OR IGNORE INTO document_paths (doc_id, path, run_id) VALUES (?, ?, ?)",
@@ -241,7 +244,7 @@ class Store:
                 (r[0], r[1])
                 for r in c.execute(
                     "SELECT path, run_id FROM document_paths WHERE doc_id=? "
-                    "UNION SELECT path, run_id FROM documents WHERE doc_id=?",
+                    "UNION SELECT path, run_id FROM doc_rows WHERE doc_id=?",
                     (doc.doc_id, doc.doc_id),
                 )
                 if r[0] != path
@@ -252,12 +255,16 @@ class Store:
         ex = extraction or Extraction()
         m = doc.meta
         year = int(m.date[:4]) if m.date and m.date[:4].isdigit() else None
-        c.execute(
-            """INSERT INTO documents (doc_id, path, filename, size, format, engine, encoding, title, date,
-                date_source,
-                 year, doc_number, issuer, doc_type, primary_agglomeration, n_pages, n_chars, converted, text,
-                   original_text, meta_json, warnings_json, versions_json, run_id, ingested_at)
-               VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
+        ordered = sorted(doc.sentences, key=lambda s: s.index)
+        # the text is kept as the sentences and the gaps between them; whole only when they do not tile it
+        split = split_text(doc.text, [(s.index, s.start, s.end, s.text) for s in ordered])
+        leads, tail = split if split is not None else ([""] * len(ordered), "")
+        cur = c.execute(
+            """INSERT INTO doc_rows (doc_id, path, filename, size, format, engine, encoding, title, date,
+                date_source, year, doc_number, issuer, doc_type, primary_agglomeration, n_pages, n_chars,
+                converted, text, tail, original_text, meta_json, warnings_json, versions_json, run_id,
+                ingested_at)
+               VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
             (
                 doc.doc_id,
                 path,
@@ -277,7 +284,8 @@ class Store:
                 len(doc.pages),
                 len(doc.text),
                 int(doc.original_text != doc.text),
-                doc.text,
+                doc.text if split is None else None,
+                tail,
                 doc.original_text if doc.original_text != doc.text else None,
                 json.dumps({"sources": m.sources, **doc.reading}, ensure_ascii=False, sort_keys=True),
                 json.dumps(doc.warnings, ensure_ascii=False),
@@ -286,29 +294,40 @@ class Store:
                 now(),
             ),
         )
+        key = int(cur.lastrowid or 0)
         c.execute(
             "INSERT OR IGNORE INTO document_paths (doc_id, path, run_id) VALUES (?, ?, ?)",
             (doc.doc_id, path, run_id),
         )
         c.executemany(
-            'INSERT INTO pages (doc_id, number, start, "end") VALUES (?, ?, ?, ?)',
-            [(doc.doc_id, p.number, p.start, p.end) for p in doc.pages],
+            'INSERT INTO page_rows (doc, number, start, "end") VALUES (?, ?, ?, ?)',
+            [(key, p.number, p.start, p.end) for p in doc.pages],
         )
         boiler = set(ex.boilerplate)
         # Row ids are assigned here (the write lock is held), so sentences and their index
         # rows go in as two batched statements.
-        first_sid = c.execute("SELECT COALESCE(MAX(sid), 0) + 1 FROM sentences").fetchone()[0]
+        first_sid = c.execute("SELECT COALESCE(MAX(sid), 0) + 1 FROM sentence_rows").fetchone()[0]
         c.executemany(
-            'INSERT INTO sentences (sid, doc_id, idx, start, "end", '
-            "page, text, boilerplate) VALUES (?,?,?,?,?,?,?,?)",
+            'INSERT INTO sentence_rows (sid, doc, idx, start, "end", page, boilerplate, lead, text) '
+            "VALUES (?,?,?,?,?,?,?,?,?)",
             [
-                (first_sid + i, doc.doc_id, s.index, s.start, s.end, s.page, s.text, int(s.index in boiler))
-                for i, s in enumerate(doc.sentences)
+                (
+                    first_sid + i,
+                    key,
+                    s.index,
+                    s.start,
+                    s.end,
+                    s.page,
+                    int(s.index in boiler),
+                    leads[i],
+                    s.text,
+                )
+                for i, s in enumerate(ordered)
             ],
         )
         c.executemany(
             "INSERT INTO sentences_fts (rowid, tokens) VALUES (?, ?)",
-            [(first_sid + i, fts_tokens(s.text)) for i, s in enumerate(doc.sentences)],
+            [(first_sid + i, fts_tokens(s.text)) for i, s in enumerate(ordered)],
         )
         c.executemany(
             "INSERT INTO document_agglomerations (doc_id, agglomeration_id, "
@@ -331,13 +350,13 @@ class Store:
             attrs = mn.attributes or {}
             aggs = list(attrs.get("agglomerations") or [])
             cur = c.execute(
-                """INSERT INTO mentions (doc_id, kind, type, text, sentence_idx, start, "end", page, score,
-                    source, status,
-               stage, domains_json, agglomerations_json, attributes_json, taxonomy_version, gazetteer_version,
-                       model_version, policytext_version, run_id, link_basis)
+                """INSERT INTO mention_rows (doc, kind, type, text, sentence_idx, start, "end", page, score,
+                    source, status, stage, domains_json, agglomerations_json, attributes_json,
+                    taxonomy_version, gazetteer_version, model_version, policytext_version, run_id,
+                    link_basis)
                    VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
                 (
-                    doc.doc_id,
+                    key,
                     mn.kind,
                     mn.type,
                     mn.text,
@@ -376,11 +395,23 @@ class Store:
         return True
 
     def _delete_document(self, doc_id: str) -> None:
+        """Delete a document and everything of it (its rows cascade); its index rows first.
+
+        The index is contentless, so each sentence's index row is deleted by giving the tokens it
+        was indexed with (the same :func:`fts_tokens` of the same text)."""
         c = self.conn
-        c.execute(
-            "DELETE FROM sentences_fts WHERE rowid IN (SELECT sid FROM sentences WHERE doc_id=?)", (doc_id,)
+        c.executemany(
+            "INSERT INTO sentences_fts (sentences_fts, rowid, tokens) VALUES ('delete', ?, ?)",
+            [
+                (sid, fts_tokens(text))
+                for sid, text in c.execute(
+                    "SELECT s.sid, s.text FROM sentence_rows s JOIN doc_rows d ON d.id = s.doc "
+                    "WHERE d.doc_id = ?",
+                    (doc_id,),
+                ).fetchall()
+            ],
         )
-        c.execute("DELETE FROM documents WHERE doc_id=?", (doc_id,))
+        c.execute("DELETE FROM doc_rows WHERE doc_id=?", (doc_id,))
 
     def _reapply_annotations(self, doc_id: str, kept: list[dict[str, Any]]) -> None:
         """Carry hand corrections over a re-ingest of the same document (same hash, so the
@@ -415,21 +446,23 @@ class Store:
         """Rebuild a :class:`Document` from the store (text, pages, sentences, metadata)."""
         from policytext.types import Metadata, Page, Sentence
 
-        row = self.conn.execute("SELECT * FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
+        row = self.conn.execute("SELECT * FROM doc_rows WHERE doc_id=?", (doc_id,)).fetchone()
         if row is None:
             return None
         pages = [
             Page(r["number"], r["start"], r["end"])
             for r in self.conn.execute(
-                'SELECT number, start, "end" FROM pages WHERE doc_id=? ORDER BY number', (doc_id,)
+                'SELECT number, start, "end" FROM page_rows WHERE doc=? ORDER BY number', (row["id"],)
             )
         ]
-        sents = [
-            Sentence(r["idx"], r["start"], r["end"], r["text"], r["page"])
-            for r in self.conn.execute(
-                'SELECT idx, start, "end", text, page FROM sentences WHERE doc_id=? ORDER BY idx', (doc_id,)
-            )
-        ]
+        rows = self.conn.execute(
+            'SELECT idx, start, "end", text, page, lead FROM sentence_rows WHERE doc=? ORDER BY idx',
+            (row["id"],),
+        ).fetchall()
+        sents = [Sentence(r["idx"], r["start"], r["end"], r["text"], r["page"]) for r in rows]
+        text = row["text"]
+        if text is None:
+            text = "".join(r["lead"] + r["text"] for r in rows) + row["tail"]
         meta_json = json.loads(row["meta_json"] or "{}")
         meta = Metadata(
             title=row["title"],
@@ -443,8 +476,8 @@ class Store:
         return Document(
             doc_id=row["doc_id"],
             path=row["path"],
-            text=row["text"],
-            original_text=row["original_text"] or row["text"],
+            text=text,
+            original_text=row["original_text"] or text,
             pages=pages,
             sentences=sents,
             meta=meta,
@@ -467,19 +500,6 @@ class Store:
         """All document rows, oldest date first."""
         yield from self.conn.execute("SELECT * FROM documents ORDER BY date, doc_id")
 
-    def search(self, query: str, *, limit: int = 50) -> list[dict[str, Any]]:
-        """Full-text search over sentences (Chinese substrings work); newest documents first."""
-        q = fts_query(query)
-        if not q:
-            return []
-        return self.rows(
-            """SELECT s.doc_id, d.title, d.date, d.path, s.idx AS sentence_idx, s.page, s.start, s."end",
-                s.text
-              FROM sentences_fts f JOIN sentences s ON s.sid = f.rowid JOIN documents d ON d.doc_id = s.doc_id
-               WHERE sentences_fts MATCH ? ORDER BY d.date DESC, s.doc_id, s.idx LIMIT ?""",
-            (q, limit),
-        )
-
     def stored_agglomeration_id(self, name: str) -> str | None:
         """The id of an agglomeration the store's documents name, by id or stored name (unlisted groups)."""
         row = self.conn.execute(
@@ -496,17 +516,17 @@ class Store:
             "status": [
                 r[0]
                 for r in self.conn.execute(
-                    "SELECT DISTINCT status FROM mentions WHERE status IS NOT NULL ORDER BY status"
+                    "SELECT DISTINCT status FROM mention_rows WHERE status IS NOT NULL ORDER BY status"
                 )
             ],
             "stage": [
                 r[0]
                 for r in self.conn.execute(
-                    "SELECT DISTINCT stage FROM mentions WHERE stage IS NOT NULL ORDER BY stage"
+                    "SELECT DISTINCT stage FROM mention_rows WHERE stage IS NOT NULL ORDER BY stage"
                 )
             ],
             "doc_type": [
-                r[0] for r in self.conn.execute("SELECT DISTINCT doc_type FROM documents ORDER BY doc_type")
+                r[0] for r in self.conn.execute("SELECT DISTINCT doc_type FROM doc_rows ORDER BY doc_type")
             ],
         }
 
@@ -521,23 +541,117 @@ class Store:
         return {
             "path": str(self.path),
             "schema_version": self.conn.execute("PRAGMA user_version").fetchone()[0],
-            "documents": one("SELECT COUNT(*) FROM documents"),
-            "pages": one("SELECT COUNT(*) FROM pages"),
-            "sentences": one("SELECT COUNT(*) FROM sentences"),
-            "characters": one("SELECT COALESCE(SUM(n_chars), 0) FROM documents"),
+            "documents": one("SELECT COUNT(*) FROM doc_rows"),
+            "pages": one("SELECT COUNT(*) FROM page_rows"),
+            "sentences": one("SELECT COUNT(*) FROM sentence_rows"),
+            "characters": one("SELECT COALESCE(SUM(n_chars), 0) FROM doc_rows"),
             "mentions": {
                 r["kind"]: r["n"]
-                for r in self.rows("SELECT kind, COUNT(*) AS n FROM mentions WHERE deleted=0 GROUP BY kind")
+                for r in self.rows(
+                    "SELECT kind, COUNT(*) AS n FROM mention_rows WHERE deleted=0 GROUP BY kind"
+                )
             },
             "doc_types": {
                 r["doc_type"]: r["n"]
-                for r in self.rows("SELECT doc_type, COUNT(*) AS n FROM documents GROUP BY doc_type")
+                for r in self.rows("SELECT doc_type, COUNT(*) AS n FROM doc_rows GROUP BY doc_type")
             },
             "failures": {r["reason"]: r["n"] for r in failures},
             "failed_files": self.rows("SELECT path, reason, message FROM failures ORDER BY path"),
             "runs": runs,
             "versions": json.loads(runs[0]["versions_json"]) if runs else {},
         }
+
+    # -- maintenance --------------------------------------------------------
+    def file_bytes(self) -> int:
+        """The size of the store on disk: the database file with its write-ahead log."""
+        return sum(p.stat().st_size for p in (self.path, Path(f"{self.path}-wal")) if p.exists())
+
+    def compact(self) -> dict[str, int]:
+        """Rebuild the full-text index from the sentences, merge it, and give back free space.
+
+        Run after a migration, many re-ingests or deletions (``policytext compact``). The index
+        is rebuilt inside one write transaction (a crash leaves the old one); ``VACUUM`` then
+        rewrites the file without its free pages.
+
+        Returns:
+            ``{"before": bytes, "after": bytes}`` on disk.
+
+        Raises:
+            StoreError: a read-only store, or another process writing.
+        """
+        if self.readonly:
+            raise StoreError(f"{self.path} is open read-only; compact needs write access")
+        before = self.file_bytes()
+        c = self.conn
+
+        def rebuild() -> None:
+            c.execute("INSERT INTO sentences_fts (sentences_fts) VALUES ('delete-all')")
+            source = c.cursor().execute("SELECT sid, text FROM sentence_rows ORDER BY sid")
+            c.executemany(
+                "INSERT INTO sentences_fts (rowid, tokens) VALUES (?, ?)",
+                ((sid, fts_tokens(text)) for sid, text in source),
+            )
+            c.execute("INSERT INTO sentences_fts (sentences_fts) VALUES ('optimize')")
+
+        self._write(rebuild)
+        try:
+            c.execute("VACUUM")
+            c.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        except sqlite3.OperationalError as exc:
+            raise StoreError(
+                f"{self.path}: the index was rebuilt but VACUUM failed ({exc}); "
+                "free disk space (VACUUM needs about the store's size) and run compact again"
+            ) from exc
+        return {"before": before, "after": self.file_bytes()}
+
+    def check(self, *, sample: int | None = 200) -> list[str]:
+        """Verify the store; returns the problems found (empty: all good).
+
+        Checks SQLite's ``PRAGMA integrity_check`` and ``foreign_key_check``, the full-text index's
+        own ``integrity-check``, that the index holds exactly one row per sentence, and that each
+        sampled sentence is found by a search for its own text (``sample=None``: every sentence).
+        """
+        c = self.conn
+        problems = [f"integrity_check: {r[0]}" for r in c.execute("PRAGMA integrity_check") if r[0] != "ok"]
+        problems += [
+            f"foreign key: a row of {r[0]} (rowid {r[1]}) points at a missing {r[2]}"
+            for r in c.execute("PRAGMA foreign_key_check")
+        ]
+        try:
+            c.execute("INSERT INTO sentences_fts (sentences_fts) VALUES ('integrity-check')")
+        except sqlite3.DatabaseError as exc:
+            if "readonly" not in str(exc) and "read-only" not in str(exc):
+                problems.append(f"full-text index: {exc}")
+        n_index = c.execute("SELECT COUNT(*) FROM sentences_fts").fetchone()[0]
+        n_sent = c.execute("SELECT COUNT(*) FROM sentence_rows").fetchone()[0]
+        if n_index != n_sent:
+            problems.append(f"full-text index: {n_index} rows for {n_sent} sentences; run compact")
+        stray = c.execute(
+            "SELECT COUNT(*) FROM (SELECT rowid FROM sentences_fts EXCEPT SELECT sid FROM sentence_rows)"
+        ).fetchone()[0]
+        if stray:
+            problems.append(f"full-text index: {stray} rows of no sentence; run compact")
+        step = 1 if sample is None else max(1, n_sent // max(1, sample))
+        missed = 0
+        for sid, text in c.execute(
+            "SELECT sid, text FROM sentence_rows WHERE sid % ? = 0 ORDER BY sid", (step,)
+        ).fetchall():
+            # one phrase of its first whole tokens (a word cut in two would be another token)
+            words = [
+                w.replace('"', "") for w in fts_tokens(text).split()[:16] if any(ch.isalnum() for ch in w)
+            ]
+            q = '"' + " ".join(words) + '"'
+            if (
+                words
+                and c.execute(
+                    "SELECT 1 FROM sentences_fts WHERE sentences_fts MATCH ? AND rowid = ?", (q, sid)
+                ).fetchone()
+                is None
+            ):
+                missed += 1
+        if missed:
+            problems.append(f"full-text index: {missed} sentences not found by their own text; run compact")
+        return problems
 
     # -- annotations (web) --------------------------------------------------
     # Corrections by hand (``policytext serve --edit``): each one is a row of
@@ -573,7 +687,8 @@ class Store:
 
         def do() -> int:
             row = self.conn.execute(
-                "SELECT doc_id, sentence_idx, type, status, stage, deleted FROM mentions WHERE mention_id=?",
+                "SELECT d.doc_id, m.sentence_idx, m.type, m.status, m.stage, m.deleted FROM mention_rows m "
+                "JOIN doc_rows d ON d.id = m.doc WHERE m.mention_id=?",
                 (mention_id,),
             ).fetchone()
             if row is None or row["deleted"]:
@@ -643,19 +758,24 @@ class Store:
         the first sentence with exactly this text; None when the store has no such sentence."""
         if doc_id and idx is not None:
             r = self.conn.execute(
-                "SELECT text FROM sentences WHERE doc_id = ? AND idx = ?", (doc_id, idx)
+                "SELECT s.text FROM sentence_rows s JOIN doc_rows d ON d.id = s.doc "
+                "WHERE d.doc_id = ? AND s.idx = ?",
+                (doc_id, idx),
             ).fetchone()
             if r is not None and r[0].strip() == text.strip():
                 return doc_id, idx
         r = self.conn.execute(
-            "SELECT doc_id, idx FROM sentences WHERE text = ? ORDER BY doc_id, idx LIMIT 1", (text,)
+            "SELECT d.doc_id, s.idx FROM sentence_rows s JOIN doc_rows d ON d.id = s.doc WHERE s.text = ? "
+            "ORDER BY d.doc_id, s.idx LIMIT 1",
+            (text,),
         ).fetchone()
         return (str(r[0]), int(r[1])) if r is not None else None
 
     def sentence_mechanisms(self, doc_id: str, idx: int) -> list[dict[str, Any]]:
         """The current (corrected, not deleted) mechanism mentions of one sentence, oldest first."""
         return self.rows(
-            "SELECT mention_id, type, status, stage FROM mentions WHERE doc_id = ? AND sentence_idx = ? "
+            "SELECT mention_id, type, status, stage FROM mention_rows "
+            "WHERE doc = (SELECT id FROM doc_rows WHERE doc_id = ?) AND sentence_idx = ? "
             "AND kind = 'mechanism' AND deleted = 0 ORDER BY mention_id",
             (doc_id, idx),
         )
@@ -675,7 +795,8 @@ class Store:
         where, params = ("WHERE a.doc_id=?", (doc_id,)) if doc_id else ("", ())
         return self.rows(
             f"""SELECT a.*, s.text AS sentence FROM annotations a
-                LEFT JOIN sentences s ON s.doc_id = a.doc_id AND s.idx = a.sentence_idx
+                LEFT JOIN doc_rows d ON d.doc_id = a.doc_id
+                LEFT JOIN sentence_rows s ON s.doc = d.id AND s.idx = a.sentence_idx
                 {where} ORDER BY a.annotation_id""",
             params,
         )

@@ -18,26 +18,28 @@ from typing import Any
 from policytext.errors import UsageError
 from policytext.store.db import Store
 from policytext.store.filters import Filters
+from policytext.store.fts import fts_query
 
 PERIODS = ("year", "month")
 
+# The base tables (integer keys, schema 3): doc_rows d, sentence_rows s, mention_rows m.
 _MENTION_SELECT = """
-    SELECT m.mention_id, m.doc_id, d.filename AS document, d.title, d.date, d.year, d.doc_type, m.page,
+    SELECT m.mention_id, d.doc_id, d.filename AS document, d.title, d.date, d.year, d.doc_type, m.page,
            m.sentence_idx, m.start, m."end", m.kind, m.type, m.text, m.status, m.stage, m.link_basis,
            m.domains_json, m.agglomerations_json, m.score, m.source, s.text AS sentence,
            s.start AS sentence_start,
            s.page AS sentence_page, m.taxonomy_version, m.gazetteer_version, m.model_version,
            m.policytext_version,
            m.deleted
-    FROM mentions m
-    JOIN documents d ON d.doc_id = m.doc_id
-    LEFT JOIN sentences s ON s.doc_id = m.doc_id AND s.idx = m.sentence_idx"""
+    FROM mention_rows m
+    JOIN doc_rows d ON d.id = m.doc
+    LEFT JOIN sentence_rows s ON s.doc = m.doc AND s.idx = m.sentence_idx"""
 
 _ORDERS = {
-    "document": 'd.date, m.doc_id, m.start, m."end", m.type, m.mention_id',
-    "export": 'd.date, m.doc_id, m.start, m."end", m.kind, m.type, m.mention_id',
-    "newest": "d.date DESC, m.doc_id, m.sentence_idx, m.start",
-    "score": "m.type, COALESCE(m.score, 0) DESC, d.year IS NULL, d.year, m.doc_id, m.start, m.mention_id",
+    "document": 'd.date, d.doc_id, m.start, m."end", m.type, m.mention_id',
+    "export": 'd.date, d.doc_id, m.start, m."end", m.kind, m.type, m.mention_id',
+    "newest": "d.date DESC, d.doc_id, m.sentence_idx, m.start",
+    "score": "m.type, COALESCE(m.score, 0) DESC, d.year IS NULL, d.year, d.doc_id, m.start, m.mention_id",
 }
 
 
@@ -86,8 +88,8 @@ def count_mentions(store: Store, f: Filters, *, kind: str = "mechanism") -> dict
     """How many mentions (and distinct documents) match ``f``."""
     where, params = f.mention_sql()
     r = store.execute(
-        f"SELECT COUNT(*), COUNT(DISTINCT m.doc_id) FROM mentions m JOIN documents d "
-        f"ON d.doc_id = m.doc_id WHERE m.kind = ?{_and(where)}",
+        f"SELECT COUNT(*), COUNT(DISTINCT m.doc) FROM mention_rows m JOIN doc_rows d "
+        f"ON d.id = m.doc WHERE m.kind = ?{_and(where)}",
         [kind, *params],
     ).fetchone()
     return {"mentions": int(r[0]), "documents": int(r[1])}
@@ -114,8 +116,8 @@ def counts(store: Store, f: Filters, *, by: str, kind: str = "mechanism") -> dic
     expr, join = exprs[by]
     where, params = f.mention_sql()
     rows = store.rows(
-        f"SELECT {expr} AS v, COUNT(DISTINCT m.mention_id) AS n FROM mentions m "
-        f"JOIN documents d ON d.doc_id = m.doc_id {join} WHERE m.kind = ?{_and(where)} GROUP BY v",
+        f"SELECT {expr} AS v, COUNT(DISTINCT m.mention_id) AS n FROM mention_rows m "
+        f"JOIN doc_rows d ON d.id = m.doc {join} WHERE m.kind = ?{_and(where)} GROUP BY v",
         [kind, *params],
     )
     return {str(r["v"]): int(r["n"]) for r in rows if r["v"] is not None}
@@ -126,7 +128,7 @@ def pair_counts(store: Store, f: Filters, *, kind: str = "mechanism") -> list[di
     where, params = f.mention_sql()
     return store.rows(
         f"""SELECT m.type AS type, ma.agglomeration_id AS agg, COUNT(DISTINCT m.mention_id) AS n
-            FROM mentions m JOIN documents d ON d.doc_id = m.doc_id
+            FROM mention_rows m JOIN doc_rows d ON d.id = m.doc
             JOIN mention_agglomerations ma ON ma.mention_id = m.mention_id
             WHERE m.kind = ?{_and(where)} GROUP BY m.type, ma.agglomeration_id""",
         [kind, *params],
@@ -137,8 +139,8 @@ def year_type_counts(store: Store, f: Filters, *, kind: str = "mechanism") -> li
     """Mentions and documents per (document year, type) under ``f``, dated documents only."""
     where, params = f.mention_sql()
     return store.rows(
-        f"""SELECT d.year AS year, m.type AS type, COUNT(*) AS n, COUNT(DISTINCT m.doc_id) AS docs
-            FROM mentions m JOIN documents d ON d.doc_id = m.doc_id
+        f"""SELECT d.year AS year, m.type AS type, COUNT(*) AS n, COUNT(DISTINCT m.doc) AS docs
+            FROM mention_rows m JOIN doc_rows d ON d.id = m.doc
             WHERE m.kind = ? AND d.year IS NOT NULL{_and(where)} GROUP BY d.year, m.type ORDER BY d.year""",
         [kind, *params],
     )
@@ -150,9 +152,9 @@ def agglomeration_mechanism_counts(store: Store, f: Filters) -> dict[str, dict[s
     return {
         r["id"]: {"mentions": r["mentions"], "documents": r["documents"]}
         for r in store.rows(
-            f"""SELECT ma.agglomeration_id AS id, COUNT(*) AS mentions, COUNT(DISTINCT m.doc_id) AS documents
-            FROM mentions m JOIN mention_agglomerations ma ON ma.mention_id = m.mention_id
-            JOIN documents d ON d.doc_id = m.doc_id
+            f"""SELECT ma.agglomeration_id AS id, COUNT(*) AS mentions, COUNT(DISTINCT m.doc) AS documents
+            FROM mention_rows m JOIN mention_agglomerations ma ON ma.mention_id = m.mention_id
+            JOIN doc_rows d ON d.id = m.doc
             WHERE m.kind = 'mechanism'{_and(where)} GROUP BY ma.agglomeration_id""",
             params,
         )
@@ -163,7 +165,7 @@ def mention_types(store: Store, *, kind: str = "mechanism") -> list[str]:
     """Every type stored for ``kind`` (deleted mentions included: they name the labels in use)."""
     return [
         r["type"]
-        for r in store.rows("SELECT DISTINCT type FROM mentions WHERE kind = ? ORDER BY type", (kind,))
+        for r in store.rows("SELECT DISTINCT type FROM mention_rows WHERE kind = ? ORDER BY type", (kind,))
     ]
 
 
@@ -192,15 +194,15 @@ def period_mentions(store: Store, f: Filters, *, by: str = "year") -> list[dict[
         agg_cond = f" AND ma.agglomeration_id IN ({', '.join('?' for _ in f.agglomerations)})"
         params = params + list(f.agglomerations)
     return store.rows(
-        f"""SELECT {period} AS period, ma.agglomeration_id AS agglomeration, m.type, m.mention_id, m.doc_id,
+        f"""SELECT {period} AS period, ma.agglomeration_id AS agglomeration, m.type, m.mention_id, d.doc_id,
                    d.date, d.year, d.filename AS document, d.title, m.page, m.sentence_idx, m.start, m."end",
                    m.status, m.stage, m.link_basis, m.text, s.text AS sentence
-            FROM mentions m
-            JOIN documents d ON d.doc_id = m.doc_id
+            FROM mention_rows m
+            JOIN doc_rows d ON d.id = m.doc
             LEFT JOIN mention_agglomerations ma ON ma.mention_id = m.mention_id
-            LEFT JOIN sentences s ON s.doc_id = m.doc_id AND s.idx = m.sentence_idx
+            LEFT JOIN sentence_rows s ON s.doc = m.doc AND s.idx = m.sentence_idx
             WHERE m.kind = 'mechanism' AND {has_period}{_and(where)}{agg_cond}
-            ORDER BY d.date, m.doc_id, m.start, m.type, ma.agglomeration_id""",
+            ORDER BY d.date, d.doc_id, m.start, m.type, ma.agglomeration_id""",
         params,
     )
 
@@ -213,7 +215,7 @@ def period_documents(store: Store, f: Filters, *, by: str = "year") -> dict[str,
         r["period"]: r["n"]
         for r in store.rows(
             f"SELECT {period} AS period, COUNT(*) AS n FROM "
-            f"documents d WHERE {has_period}{_and(where)} GROUP BY 1",
+            f"doc_rows d WHERE {has_period}{_and(where)} GROUP BY 1",
             params,
         )
     }
@@ -224,12 +226,12 @@ def first_mentions(store: Store, f: Filters) -> list[dict[str, Any]]:
     where, params = f.mention_sql()
     first: dict[tuple[str, str], dict[str, Any]] = {}
     for r in store.rows(
-        f"""SELECT ma.agglomeration_id AS agg, m.type AS type, m.doc_id AS doc_id, m.page AS page,
+        f"""SELECT ma.agglomeration_id AS agg, m.type AS type, d.doc_id AS doc_id, m.page AS page,
                    m.sentence_idx AS sentence_idx, m.start AS start, m.text AS text, m.link_basis,
                    d.year AS year, d.date AS date
-            FROM mentions m JOIN mention_agglomerations ma ON ma.mention_id = m.mention_id
-            JOIN documents d ON d.doc_id = m.doc_id WHERE m.kind = 'mechanism'{_and(where)}
-            ORDER BY d.year IS NULL, d.year, d.date, m.doc_id, m.start, m.mention_id""",
+            FROM mention_rows m JOIN mention_agglomerations ma ON ma.mention_id = m.mention_id
+            JOIN doc_rows d ON d.id = m.doc WHERE m.kind = 'mechanism'{_and(where)}
+            ORDER BY d.year IS NULL, d.year, d.date, d.doc_id, m.start, m.mention_id""",
         params,
     ):
         first.setdefault((r["agg"], r["type"]), r)
@@ -240,7 +242,7 @@ def years(store: Store) -> list[int]:
     """The distinct document years, ascending."""
     return [
         r["year"]
-        for r in store.rows("SELECT DISTINCT year FROM documents WHERE year IS NOT NULL ORDER BY year")
+        for r in store.rows("SELECT DISTINCT year FROM doc_rows WHERE year IS NOT NULL ORDER BY year")
     ]
 
 
@@ -250,30 +252,18 @@ def years(store: Store) -> list[int]:
 def documents(store: Store, f: Filters, *, order: str = "date") -> list[dict[str, Any]]:
     """Stored documents under the document filters of ``f`` (and: naming one of its agglomerations,
     holding a mechanism of one of its types), with ``agglomerations`` (ids, main one first)."""
-    where, params = f.document_sql()
-    if f.agglomerations:
-        where.append(
-            f"EXISTS (SELECT 1 FROM document_agglomerations da WHERE da.doc_id = d.doc_id "
-            f"AND da.agglomeration_id IN ({', '.join('?' for _ in f.agglomerations)}))"
-        )
-        params += list(f.agglomerations)
-    if f.types:
-        where.append(
-            f"EXISTS (SELECT 1 FROM mentions mt WHERE mt.doc_id = d.doc_id AND mt.kind = 'mechanism' "
-            f"AND mt.deleted = 0 AND mt.type IN ({', '.join('?' for _ in f.types)}))"
-        )
-        params += list(f.types)
+    where, params = f.document_sql(related=True)
     orders = {"date": "d.date, d.doc_id", "year": "d.year IS NULL, d.year, d.date, d.doc_id"}
     page, page_params = f.page_sql()
     rows = store.rows(
         f"""SELECT d.doc_id, d.filename AS document, d.path, d.title, d.date, d.year, d.date_source,
             d.doc_type,
                    d.doc_number, d.issuer, d.primary_agglomeration, d.n_pages, d.n_chars,
-                   (SELECT COUNT(*) FROM sentences s WHERE s.doc_id = d.doc_id) AS n_sentences,
-                   (SELECT COUNT(*) FROM mentions m WHERE m.doc_id = d.doc_id AND m.kind = 'mechanism'
+                   (SELECT COUNT(*) FROM sentence_rows s WHERE s.doc = d.id) AS n_sentences,
+                   (SELECT COUNT(*) FROM mention_rows m WHERE m.doc = d.id AND m.kind = 'mechanism'
                         AND m.deleted = 0) AS n_mechanisms,
                    d.format
-            FROM documents d
+            FROM doc_rows d
             {("WHERE " + " AND ".join(where)) if where else ""}
             ORDER BY {orders[order]} {page}""",
         params + page_params,
@@ -294,7 +284,7 @@ def document_paths(store: Store, doc_id: str) -> list[str]:
     return [
         r[0]
         for r in store.execute(
-            "SELECT path FROM documents WHERE doc_id=? UNION SELECT path FROM document_paths WHERE doc_id=?",
+            "SELECT path FROM doc_rows WHERE doc_id=? UNION SELECT path FROM document_paths WHERE doc_id=?",
             (doc_id, doc_id),
         )
     ]
@@ -304,22 +294,24 @@ def document_view(store: Store, doc_id: str) -> dict[str, Any] | None:
     """One document's row, its sentences, its current mentions and agglomerations (for the web page)."""
     doc = store.execute(
         "SELECT doc_id, path, filename, title, date, year, doc_type, issuer, doc_number, n_pages, format, "
-        "primary_agglomeration FROM documents WHERE doc_id=?",
+        "primary_agglomeration, id FROM doc_rows WHERE doc_id=?",
         (doc_id,),
     ).fetchone()
     if doc is None:
         return None
+    row = dict(doc)
+    key = row.pop("id")
     return {
-        "doc": dict(doc),
+        "doc": row,
         "mentions": store.rows(
             """SELECT mention_id, kind, type, text, sentence_idx, start, "end", page, score, source,
-                status, stage,
-                 link_basis, agglomerations_json FROM mentions WHERE doc_id=? AND deleted=0 ORDER BY start""",
-            (doc_id,),
+                status, stage, link_basis, agglomerations_json
+               FROM mention_rows WHERE doc=? AND deleted=0 ORDER BY start""",
+            (key,),
         ),
         "sentences": store.rows(
-            'SELECT idx, start, "end", page, text, boilerplate FROM sentences WHERE doc_id=? ORDER BY idx',
-            (doc_id,),
+            'SELECT idx, start, "end", page, text, boilerplate FROM sentence_rows WHERE doc=? ORDER BY idx',
+            (key,),
         ),
         "agglomerations": store.rows(
             "SELECT agglomeration_id, name, kind, known, count, is_primary FROM document_agglomerations "
@@ -332,15 +324,16 @@ def document_view(store: Store, doc_id: str) -> dict[str, Any] | None:
 def document_extraction_rows(store: Store, doc_id: str) -> dict[str, Any]:
     """What rebuilds a document's :class:`~policytext.types.Extraction`: its current mentions (with
     their sentence text), agglomerations, main agglomeration, versions and boilerplate sentences."""
+    key = _key(store, doc_id)
     return {
         "sentences": {
             r["idx"]: r["text"]
-            for r in store.rows("SELECT idx, text FROM sentences WHERE doc_id = ?", (doc_id,))
+            for r in store.rows("SELECT idx, text FROM sentence_rows WHERE doc = ?", (key,))
         },
         "mentions": store.rows(
-            'SELECT * FROM mentions WHERE doc_id = ? AND deleted = 0 ORDER BY start, "end", kind, '
-            "type, mention_id",
-            (doc_id,),
+            "SELECT * FROM mentions WHERE mention_id IN (SELECT mention_id FROM mention_rows WHERE doc = ?) "
+            'AND deleted = 0 ORDER BY start, "end", kind, type, mention_id',
+            (key,),
         ),
         "agglomerations": store.rows(
             "SELECT * FROM document_agglomerations WHERE doc_id = ? ORDER BY is_primary DESC, "
@@ -348,29 +341,35 @@ def document_extraction_rows(store: Store, doc_id: str) -> dict[str, Any]:
             (doc_id,),
         ),
         "document": store.rows(
-            "SELECT primary_agglomeration, versions_json FROM documents WHERE doc_id = ?", (doc_id,)
+            "SELECT primary_agglomeration, versions_json FROM doc_rows WHERE doc_id = ?", (doc_id,)
         )[0],
         "boilerplate": [
             r["idx"]
             for r in store.rows(
-                "SELECT idx FROM sentences WHERE doc_id = ? AND boilerplate = 1 ORDER BY idx", (doc_id,)
+                "SELECT idx FROM sentence_rows WHERE doc = ? AND boilerplate = 1 ORDER BY idx", (key,)
             )
         ],
     }
 
 
+def _key(store: Store, doc_id: str) -> int | None:
+    """The integer key of a document (None when it is not stored)."""
+    row = store.execute("SELECT id FROM doc_rows WHERE doc_id = ?", (doc_id,)).fetchone()
+    return int(row[0]) if row else None
+
+
 def document_ids(store: Store) -> list[str]:
     """Every document id, oldest date first."""
-    return [r[0] for r in store.execute("SELECT doc_id FROM documents ORDER BY date, doc_id").fetchall()]
+    return [r[0] for r in store.execute("SELECT doc_id FROM doc_rows ORDER BY date, doc_id").fetchall()]
 
 
 def sentences(store: Store) -> list[dict[str, Any]]:
     """Every sentence with its document's name, date and type, in document order."""
     return store.rows(
-        """SELECT s.doc_id, d.filename AS document, d.date, d.year, d.doc_type, s.idx AS sentence_idx, s.page,
+        """SELECT d.doc_id, d.filename AS document, d.date, d.year, d.doc_type, s.idx AS sentence_idx, s.page,
                   s.start, s."end", s.text, s.boilerplate
-           FROM sentences s JOIN documents d ON d.doc_id = s.doc_id
-           ORDER BY d.date, s.doc_id, s.idx"""
+           FROM sentence_rows s JOIN doc_rows d ON d.id = s.doc
+           ORDER BY d.date, d.doc_id, s.idx"""
     )
 
 
@@ -379,7 +378,9 @@ def neighbours(store: Store, doc_id: str, idx: int) -> dict[int, str]:
     return {
         r["idx"]: r["text"]
         for r in store.rows(
-            "SELECT idx, text FROM sentences WHERE doc_id = ? AND idx IN (?, ?)", (doc_id, idx - 1, idx + 1)
+            "SELECT idx, text FROM sentence_rows WHERE doc = (SELECT id FROM doc_rows WHERE doc_id = ?) "
+            "AND idx IN (?, ?)",
+            (doc_id, idx - 1, idx + 1),
         )
     }
 
@@ -388,10 +389,10 @@ def corpus_counts(store: Store) -> dict[str, int]:
     """Pages, paged documents, sentences, characters and failures stored."""
     one = lambda sql: int(store.execute(sql).fetchone()[0])  # noqa: E731
     return {
-        "pages": one("SELECT COALESCE(SUM(n_pages), 0) FROM documents"),
-        "paged_documents": one("SELECT COUNT(*) FROM documents WHERE n_pages > 0"),
-        "sentences": one("SELECT COUNT(*) FROM sentences"),
-        "characters": one("SELECT COALESCE(SUM(n_chars), 0) FROM documents"),
+        "pages": one("SELECT COALESCE(SUM(n_pages), 0) FROM doc_rows"),
+        "paged_documents": one("SELECT COUNT(*) FROM doc_rows WHERE n_pages > 0"),
+        "sentences": one("SELECT COUNT(*) FROM sentence_rows"),
+        "characters": one("SELECT COALESCE(SUM(n_chars), 0) FROM doc_rows"),
         "failures": one("SELECT COUNT(*) FROM failures"),
     }
 
@@ -405,7 +406,7 @@ def latest_versions(store: Store) -> str | None:
 def main_model_version(store: Store) -> str | None:
     """The model version most mentions were found with."""
     row = store.execute(
-        "SELECT model_version FROM mentions WHERE model_version IS NOT NULL "
+        "SELECT model_version FROM mention_rows WHERE model_version IS NOT NULL "
         "GROUP BY model_version ORDER BY COUNT(*) DESC, model_version LIMIT 1"
     ).fetchone()
     return str(row[0]) if row else None
@@ -446,7 +447,7 @@ def document_agglomerations(store: Store, f: Filters) -> list[dict[str, Any]]:
     return store.rows(
         f"""SELECT da.agglomeration_id AS agglomeration, da.doc_id, da.name, da.kind, da.known, da.count,
                    da.is_primary, d.date, d.filename
-            FROM document_agglomerations da JOIN documents d ON d.doc_id = da.doc_id {cond}
+            FROM document_agglomerations da JOIN doc_rows d ON d.doc_id = da.doc_id {cond}
             ORDER BY da.agglomeration_id, d.date, da.doc_id""",
         params,
     )
@@ -463,15 +464,61 @@ def agglomeration_summary(store: Store) -> list[dict[str, Any]]:
 
 def doc_types(store: Store) -> list[str]:
     """The distinct stored document types."""
-    return [r["doc_type"] for r in store.rows("SELECT DISTINCT doc_type FROM documents ORDER BY doc_type")]
+    return [r["doc_type"] for r in store.rows("SELECT DISTINCT doc_type FROM doc_rows ORDER BY doc_type")]
 
 
 # ----------------------------------------------------------------------------- search
 
 
-def search(store: Store, query: str, *, limit: int = 50) -> list[dict[str, Any]]:
-    """Full-text search over sentences (:meth:`Store.search`)."""
-    return store.search(query, limit=limit)
+def _search_sql(query: str, f: Filters) -> tuple[str, list[Any]] | None:
+    """FROM/WHERE of a full-text search under ``f`` (None when the query has no term)."""
+    match = fts_query(query)
+    if not match:
+        return None
+    where, params = f.document_sql()
+    if f.mention_filtered():
+        m_where, m_params = f.mention_sql("m_s")
+        where.append(
+            "EXISTS (SELECT 1 FROM mentions m_s WHERE m_s.doc_id = s.doc_id AND m_s.sentence_idx = s.idx "
+            f"AND m_s.kind = 'mechanism'{_and(m_where)})"
+        )
+        params += m_params
+    return (
+        f"""FROM sentences_fts f JOIN sentences s ON s.sid = f.rowid JOIN documents d ON d.doc_id = s.doc_id
+            WHERE sentences_fts MATCH ?{_and(where)}""",
+        [match, *params],
+    )
+
+
+def search(store: Store, query: str, f: Filters | None = None) -> list[dict[str, Any]]:
+    """Full-text search over sentences, newest documents first (Chinese substrings work).
+
+    ``query`` is read by :func:`~policytext.store.fts.query_groups`: terms all present, ``OR``
+    between alternatives, every term a quoted phrase (never FTS5 syntax). The document filters of
+    ``f`` select the sentence's document; its mention filters (type, agglomeration, status, stage,
+    basis) keep sentences holding a mechanism mention that matches them; its limit and offset page.
+    """
+    f = f or Filters()
+    got = _search_sql(query, f)
+    if got is None:
+        return []
+    body, params = got
+    page, page_params = f.page_sql()
+    return store.rows(
+        f"""SELECT s.doc_id, d.title, d.date, d.path, d.filename AS document, s.idx AS sentence_idx, s.page,
+                   s.start, s."end", s.text
+            {body} ORDER BY d.date DESC, s.doc_id, s.idx {page}""",
+        [*params, *page_params],
+    )
+
+
+def search_count(store: Store, query: str, f: Filters | None = None) -> int:
+    """How many sentences :func:`search` finds under ``f`` (its limit and offset aside)."""
+    got = _search_sql(query, f or Filters())
+    if got is None:
+        return 0
+    body, params = got
+    return int(store.execute(f"SELECT COUNT(*) {body}", params).fetchone()[0])
 
 
 # ----------------------------------------------------------------------------- corrections
@@ -482,7 +529,8 @@ def corrected_sentences(store: Store) -> list[dict[str, Any]]:
     annotator, time and status and the sentence's current mechanisms (``mechanisms``)."""
     latest = store.rows(
         """SELECT a.doc_id, a.sentence_idx, s.text AS sentence, MAX(a.annotation_id) AS last_id
-           FROM annotations a JOIN sentences s ON s.doc_id = a.doc_id AND s.idx = a.sentence_idx
+           FROM annotations a JOIN doc_rows d ON d.doc_id = a.doc_id
+           JOIN sentence_rows s ON s.doc = d.id AND s.idx = a.sentence_idx
            GROUP BY a.doc_id, a.sentence_idx ORDER BY last_id"""
     )
     for r in latest:
@@ -530,6 +578,7 @@ __all__ = [
     "period_documents",
     "period_mentions",
     "search",
+    "search_count",
     "sentences",
     "year_type_counts",
     "years",

@@ -2,14 +2,25 @@
 
 Each migration runs in its own transaction; the version is bumped in the same
 transaction, so a store is always at a well-defined version.
+
+Schema 3 keeps every text once. The base tables have integer keys: ``doc_rows`` (one row per
+document, ``id`` integer, ``doc_id`` the content hash), ``sentence_rows`` (each sentence's text
+with the gap before it, ``lead``, so the document text is the sentences joined), ``mention_rows``
+and ``page_rows``. ``documents``, ``sentences``, ``mentions`` and ``pages`` are views with the
+columns of schema 2 (``doc_id`` the hash, ``documents.text`` rebuilt from the sentences), so SQL
+written for earlier stores, ``policytext sql`` and Datasette read them unchanged. The full-text
+index ``sentences_fts`` is contentless: it holds the index of the sentences' characters (every Han
+character a token, :func:`~policytext.store.fts.fts_tokens`), not a copy of their text.
 """
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
-SCHEMA_VERSION = 2
+from policytext.store.fts import fts_tokens
+
+SCHEMA_VERSION = 3
 
 _V1 = """
 CREATE TABLE store_meta (
@@ -180,20 +191,279 @@ def _migrate_2(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX mentions_basis ON mentions(kind, link_basis)")
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migrate_1, _migrate_2]
+#: Schema 3: base tables with integer keys; the schema-2 names are views over them.
+_V3_TABLES = """
+CREATE TABLE doc_rows (
+    id INTEGER PRIMARY KEY,
+    doc_id TEXT NOT NULL UNIQUE,
+    path TEXT NOT NULL,
+    filename TEXT NOT NULL,
+    size INTEGER NOT NULL DEFAULT 0,
+    format TEXT,
+    engine TEXT,
+    encoding TEXT,
+    title TEXT,
+    date TEXT,
+    date_source TEXT,
+    year INTEGER,
+    doc_number TEXT,
+    issuer TEXT,
+    doc_type TEXT NOT NULL DEFAULT 'other',
+    primary_agglomeration TEXT,
+    n_pages INTEGER NOT NULL DEFAULT 0,
+    n_chars INTEGER NOT NULL DEFAULT 0,
+    converted INTEGER NOT NULL DEFAULT 0,
+    text TEXT,
+    tail TEXT NOT NULL DEFAULT '',
+    original_text TEXT,
+    meta_json TEXT NOT NULL DEFAULT '{}',
+    warnings_json TEXT NOT NULL DEFAULT '[]',
+    versions_json TEXT NOT NULL DEFAULT '{}',
+    run_id INTEGER REFERENCES runs(run_id),
+    ingested_at TEXT NOT NULL
+);
+CREATE INDEX doc_rows_date ON doc_rows(date);
+CREATE INDEX doc_rows_type ON doc_rows(doc_type);
+CREATE TABLE sentence_rows (
+    sid INTEGER PRIMARY KEY,
+    doc INTEGER NOT NULL REFERENCES doc_rows(id) ON DELETE CASCADE,
+    idx INTEGER NOT NULL,
+    start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL,
+    page INTEGER,
+    boilerplate INTEGER NOT NULL DEFAULT 0,
+    lead TEXT NOT NULL DEFAULT '',
+    text TEXT NOT NULL,
+    UNIQUE (doc, idx)
+);
+CREATE TABLE page_rows (
+    doc INTEGER NOT NULL REFERENCES doc_rows(id) ON DELETE CASCADE,
+    number INTEGER NOT NULL,
+    start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL,
+    PRIMARY KEY (doc, number)
+);
+CREATE TABLE mention_rows (
+    mention_id INTEGER PRIMARY KEY,
+    doc INTEGER NOT NULL REFERENCES doc_rows(id) ON DELETE CASCADE,
+    kind TEXT NOT NULL,
+    type TEXT NOT NULL,
+    text TEXT NOT NULL,
+    sentence_idx INTEGER,
+    start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL,
+    page INTEGER,
+    score REAL,
+    source TEXT,
+    status TEXT,
+    stage TEXT,
+    domains_json TEXT NOT NULL DEFAULT '[]',
+    agglomerations_json TEXT NOT NULL DEFAULT '[]',
+    attributes_json TEXT NOT NULL DEFAULT '{}',
+    taxonomy_version TEXT,
+    gazetteer_version TEXT,
+    model_version TEXT,
+    policytext_version TEXT,
+    run_id INTEGER,
+    deleted INTEGER NOT NULL DEFAULT 0,
+    link_basis TEXT
+);
+CREATE INDEX mention_rows_doc ON mention_rows(doc, sentence_idx);
+CREATE INDEX mention_rows_type ON mention_rows(kind, type);
+"""
+
+#: The full-text index: contentless (the text is in ``sentence_rows``); rowid = ``sentence_rows.sid``.
+FTS_TABLE = """
+CREATE VIRTUAL TABLE sentences_fts USING fts5(
+    tokens, content = '', tokenize = 'unicode61 remove_diacritics 0'
+)"""
+
+#: The schema-2 tables as views (same columns, same order) over the base tables.
+_V3_VIEWS = """
+CREATE VIEW documents AS
+SELECT d.doc_id, d.path, d.filename, d.size, d.format, d.engine, d.encoding, d.title, d.date,
+       d.date_source, d.year, d.doc_number, d.issuer, d.doc_type, d.primary_agglomeration, d.n_pages,
+       d.n_chars, d.converted,
+       COALESCE(d.text, (SELECT group_concat(x.lead || x.text, '') FROM (
+                    SELECT lead, text FROM sentence_rows WHERE doc = d.id ORDER BY idx) x) || d.tail,
+                d.tail) AS text,
+       d.original_text, d.meta_json, d.warnings_json, d.versions_json, d.run_id, d.ingested_at
+  FROM doc_rows d;
+CREATE VIEW sentences AS
+SELECT s.sid, d.doc_id, s.idx, s.start, s."end", s.page, s.text, s.boilerplate
+  FROM sentence_rows s JOIN doc_rows d ON d.id = s.doc;
+CREATE VIEW pages AS
+SELECT d.doc_id, p.number, p.start, p."end" FROM page_rows p JOIN doc_rows d ON d.id = p.doc;
+CREATE VIEW mentions AS
+SELECT m.mention_id, d.doc_id, m.kind, m.type, m.text, m.sentence_idx, m.start, m."end", m.page, m.score,
+       m.source, m.status, m.stage, m.domains_json, m.agglomerations_json, m.attributes_json,
+       m.taxonomy_version, m.gazetteer_version, m.model_version, m.policytext_version, m.run_id, m.deleted,
+       m.link_basis
+  FROM mention_rows m JOIN doc_rows d ON d.id = m.doc;
+CREATE TRIGGER mentions_update INSTEAD OF UPDATE ON mentions BEGIN
+    UPDATE mention_rows SET type = NEW.type, status = NEW.status, stage = NEW.stage, deleted = NEW.deleted
+     WHERE mention_id = OLD.mention_id;
+END;
+"""
+
+#: Views for browsing (Datasette, ``policytext sql``): one row per list a reader asks for.
+_V3_BROWSE = """
+CREATE VIEW document_list AS
+SELECT d.doc_id, d.filename, d.title, d.date, d.year, d.doc_type, d.issuer, d.doc_number,
+       d.primary_agglomeration, d.format, d.n_pages, d.n_chars,
+       (SELECT COUNT(*) FROM mention_rows m WHERE m.doc = d.id AND m.kind = 'mechanism'
+           AND m.deleted = 0) AS mechanisms,
+       d.path
+  FROM doc_rows d;
+CREATE VIEW mechanism_links AS
+SELECT m.mention_id, d.doc_id, d.filename AS document, d.title, d.date, d.year, d.doc_type, m.type,
+       m.status, m.stage, ma.agglomeration_id AS agglomeration, m.link_basis, m.page, m.sentence_idx,
+       m.text, s.text AS sentence, m.source
+  FROM mention_rows m JOIN doc_rows d ON d.id = m.doc
+  LEFT JOIN mention_agglomerations ma ON ma.mention_id = m.mention_id
+  LEFT JOIN sentence_rows s ON s.doc = m.doc AND s.idx = m.sentence_idx
+ WHERE m.kind = 'mechanism' AND m.deleted = 0;
+CREATE VIEW sentence_search AS
+SELECT s.sid, d.doc_id, d.filename AS document, d.title, d.date, d.year, d.doc_type, s.idx AS sentence_idx,
+       s.page, s.text, s.boilerplate
+  FROM sentence_rows s JOIN doc_rows d ON d.id = s.doc;
+"""
+
+
+def split_text(text: str, sentences: Iterable[tuple[int, int, int, str]]) -> tuple[list[str], str] | None:
+    """The gaps of ``text`` around its sentences: ``(leads, tail)`` so that joining
+    ``lead + sentence`` for every sentence, then ``tail``, gives ``text`` back.
+
+    Args:
+        sentences: ``(idx, start, end, text)`` in index order.
+
+    Returns:
+        None when the sentences do not tile the text in order (then the text is stored whole).
+    """
+    leads: list[str] = []
+    pos = 0
+    for _idx, start, end, sent in sentences:
+        if start < pos or end < start or text[start:end] != sent:
+            return None
+        leads.append(text[pos:start])
+        pos = end
+    return leads, text[pos:]
+
+
+def _migrate_3(conn: sqlite3.Connection) -> None:
+    """Every text once, integer keys, a contentless full-text index (see the module docstring).
+
+    Every row of every table is kept: documents, sentences (with their ids), pages, mentions
+    (with their ids, so ``mention_agglomerations`` and ``annotations`` still point at them) and
+    hand corrections. The space freed is given back by :meth:`Store.compact` (``VACUUM``).
+    """
+    for statement in _split(_V3_TABLES):
+        conn.execute(statement)
+    doc_columns = [
+        r[1] for r in conn.execute("PRAGMA table_info(documents)") if r[1] not in {"text", "original_text"}
+    ]
+    cols = ", ".join(doc_columns)
+    conn.execute(
+        f"INSERT INTO doc_rows ({cols}, original_text) SELECT {cols}, original_text FROM documents "
+        "ORDER BY rowid"
+    )
+    for doc, doc_id, text in conn.execute(
+        "SELECT d.id, d.doc_id, o.text FROM doc_rows d JOIN documents o USING (doc_id)"
+    ).fetchall():
+        rows = conn.execute(
+            'SELECT sid, idx, start, "end", page, text, boilerplate FROM sentences WHERE doc_id = ? '
+            "ORDER BY idx",
+            (doc_id,),
+        ).fetchall()
+        split = split_text(text, [(r[1], r[2], r[3], r[5]) for r in rows])
+        if split is None:
+            leads, tail = [""] * len(rows), ""
+            conn.execute("UPDATE doc_rows SET text = ? WHERE id = ?", (text, doc))
+        else:
+            leads, tail = split
+            conn.execute("UPDATE doc_rows SET tail = ? WHERE id = ?", (tail, doc))
+        conn.executemany(
+            'INSERT INTO sentence_rows (sid, doc, idx, start, "end", page, boilerplate, lead, text) '
+            "VALUES (?,?,?,?,?,?,?,?,?)",
+            [(r[0], doc, r[1], r[2], r[3], r[4], r[6], lead, r[5]) for r, lead in zip(rows, leads)],
+        )
+    conn.execute(
+        'INSERT INTO page_rows (doc, number, start, "end") '
+        'SELECT d.id, p.number, p.start, p."end" FROM pages p JOIN doc_rows d USING (doc_id)'
+    )
+    mention_columns = [r[1] for r in conn.execute("PRAGMA table_info(mentions)") if r[1] != "doc_id"]
+    cols = ", ".join(mention_columns)
+    conn.execute(
+        f"INSERT INTO mention_rows (doc, {cols}) SELECT d.id, {', '.join('m.' + c for c in mention_columns)} "
+        "FROM mentions m JOIN doc_rows d USING (doc_id) ORDER BY m.mention_id"
+    )
+    # the tables that name documents by their hash, or mentions by id, now refer to the base tables;
+    # they are rebuilt before the old tables go (dropping a parent deletes its children's rows)
+    for table in ("document_paths", "document_agglomerations", "annotations", "mention_agglomerations"):
+        sql = conn.execute("SELECT sql FROM sqlite_schema WHERE name = ?", (table,)).fetchone()[0]
+        indexes = [
+            r[0]
+            for r in conn.execute(
+                "SELECT sql FROM sqlite_schema WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL",
+                (table,),
+            )
+        ]
+        conn.execute(f"ALTER TABLE {table} RENAME TO {table}_v2")
+        conn.execute(
+            sql.replace("REFERENCES documents(doc_id)", "REFERENCES doc_rows(doc_id)").replace(
+                "REFERENCES mentions(mention_id)", "REFERENCES mention_rows(mention_id)"
+            )
+        )
+        conn.execute(f"INSERT INTO {table} SELECT * FROM {table}_v2")
+        conn.execute(f"DROP TABLE {table}_v2")
+        for index in indexes:
+            conn.execute(index)
+    for table in ("sentences_fts", "mentions", "pages", "sentences", "documents"):
+        conn.execute(f"DROP TABLE {table}")
+    conn.execute(FTS_TABLE)
+    conn.executemany(
+        "INSERT INTO sentences_fts (rowid, tokens) VALUES (?, ?)",
+        (
+            (sid, fts_tokens(text))
+            for sid, text in conn.execute("SELECT sid, text FROM sentence_rows").fetchall()
+        ),
+    )
+    for statement in _split(_V3_VIEWS) + _split(_V3_BROWSE):
+        conn.execute(statement)
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migrate_1, _migrate_2, _migrate_3]
 assert len(MIGRATIONS) == SCHEMA_VERSION
 
 
 def read_as_current(conn: sqlite3.Connection, version: int) -> None:
     """Let a read-only connection to an older store read like the current schema.
 
-    A read-only file cannot be migrated, so the columns added since ``version`` are supplied by
-    temporary views that shadow the tables (SQLite looks names up in ``temp`` first): an old
-    store stays readable, its new columns NULL (unknown). Opening it for writing migrates it.
+    A read-only file cannot be migrated, so what changed since ``version`` is supplied by temporary
+    views that shadow the tables (SQLite looks names up in ``temp`` first): the columns added since
+    (NULL: unknown) and the schema-3 base tables over the schema-2 ones. An old store stays
+    readable; opening it for writing migrates it.
     """
     if version < 2:
         conn.execute(
             "CREATE TEMP VIEW IF NOT EXISTS mentions AS SELECT *, NULL AS link_basis FROM main.mentions"
+        )
+    if version < 3:
+        conn.execute(
+            "CREATE TEMP VIEW IF NOT EXISTS doc_rows AS SELECT rowid AS id, *, '' AS tail FROM main.documents"
+        )
+        conn.execute(
+            "CREATE TEMP VIEW IF NOT EXISTS sentence_rows AS SELECT s.sid, d.rowid AS doc, s.idx, s.start, "
+            "s.\"end\", s.page, s.boilerplate, '' AS lead, s.text "
+            "FROM main.sentences s JOIN main.documents d USING (doc_id)"
+        )
+        conn.execute(
+            'CREATE TEMP VIEW IF NOT EXISTS page_rows AS SELECT d.rowid AS doc, p.number, p.start, p."end" '
+            "FROM main.pages p JOIN main.documents d USING (doc_id)"
+        )
+        conn.execute(
+            "CREATE TEMP VIEW IF NOT EXISTS mention_rows AS SELECT m.*, d.rowid AS doc "
+            "FROM mentions m JOIN main.documents d USING (doc_id)"
         )
 
 
@@ -220,4 +490,6 @@ def migrate(conn: sqlite3.Connection) -> int:
         except BaseException:
             conn.execute("ROLLBACK")
             raise
+    if 0 < old < 3 <= SCHEMA_VERSION:
+        conn.execute("VACUUM")  # give back the space of the texts stored twice before version 3
     return old
