@@ -226,12 +226,15 @@ p { font-size: 12pt; line-height: 22pt; text-indent: 2em; margin-bottom: 6pt; }
          padding-top: 6pt; width: 6cm; }
 .notes div { font-size: 9pt; line-height: 13pt; width: 16cm; }
 """
-    per_page = (len(paras) + 1) // 2
     body: list[str] = []
     truth: list[str] = []
     notes: list[str] = []
-    for k in range(2):
-        chunk = paras[k * per_page : (k + 1) * per_page]
+    chunks: list[list[str]] = [[], []]
+    for p in paras:  # what fits above the notes: about 700 characters a page
+        page = next((c for c in chunks if sum(map(len, c)) + len(p) <= 700), None)
+        if page is not None:
+            page.append(p)
+    for k, chunk in enumerate(chunks):
         page_notes = NOTES[2 * k : 2 * k + 2]
         html_paras = []
         for j, p in enumerate(chunk):
