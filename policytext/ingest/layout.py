@@ -342,6 +342,9 @@ def _bands(cy: Any, sizes: Any) -> Any:
 
 #: blank-run heights looked at per text line (a pathological page has many)
 _MAX_HEIGHTS = 64
+#: a page with more local gutters than this is a chart or a grid, not text beside boxes: no floats
+#: (it also bounds the work of cutting runs and segments at the floats)
+MAX_FLOATS = 8
 
 
 def find_floats(
@@ -440,6 +443,8 @@ def find_floats(
                 )
                 if fl is not None:
                     found.append(fl)
+                    if len(found) > MAX_FLOATS:
+                        return []  # a chart or a grid of glyphs, not boxes beside a text column
     return found
 
 
