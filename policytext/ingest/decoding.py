@@ -13,6 +13,7 @@ import codecs
 import re
 from functools import lru_cache
 
+from policytext.clean.resources import CJK_PUNCT
 from policytext.errors import IngestError
 
 __all__ = ["BOMS", "canonical_encoding", "decode_bytes", "plausibility", "strict_decode"]
@@ -37,7 +38,9 @@ MAX_REPLACED_SHARE = 0.01
 #: ... or at most this many characters (one bad byte can spoil the character around it).
 MAX_REPLACED_CHARS = 4
 
-CJK_PUNCTUATION = frozenset("，。、；：？！“”‘’《》（）【】〔〕—…·「」『』〈〉﹑％＋－／　")
+#: Punctuation that counts as plausible text: the CJK punctuation of clean.resources and the
+#: full-width symbols of Chinese prose.
+CJK_PUNCTUATION = frozenset(CJK_PUNCT) | frozenset("﹑％＋－／　")
 
 RE_NEWLINES = re.compile(r"\r\n?|\u2028|\u2029")
 
