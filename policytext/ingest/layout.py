@@ -123,7 +123,9 @@ def _segment(chars: list[Char]) -> Segment | None:
     if not text:
         return None
     inked = [c for c in chars if not c.text.isspace()]
-    size = _median([c.size for c in inked], chars[0].size)
+    sizes = [c.size for c in inked]
+    low, high = min(sizes), max(sizes)
+    size = low if low == high else _median(sizes, chars[0].size)  # a run in one size: no sorting
     first = inked[0]
     first_x1 = first.x1
     if first.text.isascii() and first.text.isalnum():
@@ -363,7 +365,8 @@ def find_floats(
     that run across (within the column ``split`` bounds), and whose lines do not share the
     baselines of the body side. A box in the body's own size cannot be told from the cells of a
     table, list numbers or equation numbers: it is left in the body. A gutter through most lines of
-    the page is a column gutter (:func:`char_gutter`), not a float. ``arrays``: the page's
+    the page is a column gutter (:func:`char_gutter`), not a float; a page with (next to) no
+    glyph smaller than its median size has no box to find. ``arrays``: the page's
     :func:`glyph_boxes`, when already made.
     """
     import numpy as np
@@ -372,6 +375,8 @@ def find_floats(
     if boxes is None or len(boxes[0]) < 60:
         return []
     x0, x1, top, bottom, sizes = boxes
+    if np.count_nonzero(sizes < 0.92 * np.median(sizes)) < 8:
+        return []  # nothing on the page is set smaller than its body text: no box to find
     cy = (top + bottom) / 2
     band = _bands(cy, sizes)
     nb = int(band.max()) + 1
