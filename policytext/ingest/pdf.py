@@ -690,7 +690,8 @@ def iter_pages(
         pages: ``(start, stop)``, 0-based, stop exclusive: yield only those pages. Up to
             ``WINDOW`` pages on each side are read as context (running headers are judged
             against the neighbours), so each page's text is the one a read of the whole file
-            gives; notes, engines and OCR pages are those of the range only.
+            gives; notes, engines and OCR pages are those of the range only. Context pages that
+            need OCR are read by OCR too: split a scanned file in long ranges.
 
     Raises:
         IngestError: ``io``, ``encrypted``, ``corrupt``, ``unsupported`` (``ocr="always"`` without
