@@ -85,6 +85,7 @@ __all__ = [
     "MAX_STREAM_BYTES",
     "PageQuality",
     "check_streams",
+    "check_streams_once",
     "iter_pages",
     "join_ranges",
     "page_count",
@@ -549,8 +550,12 @@ def _inflated_size(buf: Any, start: int, end: int, limit: int) -> int:
     first = True
     flat = nested = rounds = 0  # bytes out of the outer level; out of the inner level
 
+    # the outer level of a nested stream holds the inner stream, a little longer than what it
+    # inflates to (stored blocks add 5 bytes in 16 KiB): it may pass the limit by that much
+    flat_limit = limit + limit // 1000 + 64
+
     def over() -> bool:
-        return max(flat, nested) > limit or rounds > cap
+        return (flat > (flat_limit if inner is not None else limit)) or nested > limit or rounds > cap
 
     try:
         for pos in range(start, end, step):
@@ -639,6 +644,36 @@ def check_streams(path: str, *, limit: int = MAX_STREAM_BYTES) -> None:
         ) from exc
 
 
+#: files that passed :func:`check_streams` in this process, by (real path, size, mtime): the ranges
+#: of one long PDF read by one worker are checked once; a file changed since is checked again
+_CHECKED: dict[tuple[str, int, int], None] = {}
+_CHECKED_MAX = 256
+
+
+def check_streams_once(path: str, *, limit: int = MAX_STREAM_BYTES) -> None:
+    """:func:`check_streams`, skipped for a file that passed it in this process and has not changed
+    (same size and modification time) since: :func:`page_count` and every page range of a long
+    PDF would otherwise inflate all of its streams again.
+
+    Raises:
+        IngestError: as :func:`check_streams`.
+    """
+    try:
+        st = os.stat(path)
+    except OSError as exc:
+        raise IngestError(
+            "io", f"cannot read the file ({exc.strerror}); check the path and permissions", path
+        ) from exc
+    key = (os.path.realpath(path), st.st_size, st.st_mtime_ns)
+    if limit == MAX_STREAM_BYTES and key in _CHECKED:
+        return
+    check_streams(path, limit=limit)
+    if limit == MAX_STREAM_BYTES:
+        if len(_CHECKED) >= _CHECKED_MAX:
+            _CHECKED.pop(next(iter(_CHECKED)))
+        _CHECKED[key] = None
+
+
 def _date(value: str | None) -> str | None:
     m = re.match(r"(?:D:)?(\d{4})(\d{2})?(\d{2})?", value or "")
     if not m:
@@ -710,7 +745,7 @@ def iter_pages(
     notes = warnings if warnings is not None else []
     engines_used = used if used is not None else set()
     _check_file(spath)
-    check_streams(spath)
+    check_streams_once(spath)
     opened: dict[str, Engine] = {}
     try:
         primary = opened.setdefault(order[0], _open_engine(order[0], spath))
@@ -921,7 +956,7 @@ def page_count(path: str | os.PathLike[str]) -> int:
     """
     spath = os.fspath(path)
     _check_file(spath)
-    check_streams(spath)
+    check_streams_once(spath)
     engine = PdfiumEngine(spath)
     try:
         return engine.page_count()
