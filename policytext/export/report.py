@@ -230,9 +230,10 @@ def collect(
             kv[0][1],
         ),
     ):
-        d = by_id.get(r["doc_id"])
-        if d is None:  # a mention of a document the filters leave out
+        doc = by_id.get(r["doc_id"])
+        if doc is None:  # a mention of a document the filters leave out
             continue
+        d = doc
         page = r["page"]
         first_mentions.append(
             {
@@ -267,9 +268,10 @@ def collect(
     for r in rows:
         if len(picked[r["type"]]) >= examples_per_type or (r["type"], r["doc_id"]) in seen:
             continue
-        d = by_id.get(r["doc_id"])
-        if d is None:
+        doc = by_id.get(r["doc_id"])
+        if doc is None:
             continue
+        d = doc
         seen.add((r["type"], r["doc_id"]))
         before, hit, after = _highlight(r["sentence"], r["s_start"], r["start"], r["end"], r["text"])
         page = r["page"] if r["page"] is not None else r["s_page"]

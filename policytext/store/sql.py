@@ -155,6 +155,11 @@ def sql(
                     f"sql: stopped after {max_steps:,} steps (--max-steps); simplify the statement "
                     "(a recursive CTE without an end?) or raise --max-steps"
                 ) from None
+            if "because it is a view" in str(exc):  # a write on a view is refused before it runs
+                raise UsageError(
+                    f"sql is read-only: the statement was refused ({exc}); "
+                    "write queries (INSERT, UPDATE, DELETE, CREATE, ATTACH, VACUUM INTO …) are not allowed"
+                ) from exc
             raise UsageError(
                 f"sql: {exc}; check the statement (tables: documents, sentences, mentions, "
                 "mention_agglomerations, document_agglomerations, pages, annotations, runs, failures)"
