@@ -27,13 +27,14 @@ _MENTION_COLUMNS = """
            m.sentence_idx, m.start, m."end", m.kind, m.type, m.text, m.status, m.stage, m.link_basis,
            m.domains_json, m.agglomerations_json, m.score, m.source, s.text AS sentence,
            s.start AS sentence_start,
-           s.page AS sentence_page, m.taxonomy_version, m.gazetteer_version, m.model_version,
-           m.policytext_version,
+           s.page AS sentence_page, v.taxonomy AS taxonomy_version, v.gazetteer AS gazetteer_version,
+           v.model AS model_version, v.policytext AS policytext_version,
            m.deleted"""
 _MENTION_FROM = """
     FROM mention_rows m
     JOIN doc_rows d ON d.id = m.doc
-    LEFT JOIN sentence_rows s ON s.doc = m.doc AND s.idx = m.sentence_idx"""
+    LEFT JOIN sentence_rows s ON s.doc = m.doc AND s.idx = m.sentence_idx
+    LEFT JOIN version_sets v ON v.id = m.versions"""
 _MENTION_SELECT = _MENTION_COLUMNS + _MENTION_FROM
 
 _ORDERS = {
@@ -537,8 +538,9 @@ def latest_versions(store: Store) -> str | None:
 def main_model_version(store: Store) -> str | None:
     """The model version most mentions were found with."""
     row = store.execute(
-        "SELECT model_version FROM mention_rows WHERE model_version IS NOT NULL "
-        "GROUP BY model_version ORDER BY COUNT(*) DESC, model_version LIMIT 1"
+        "SELECT v.model FROM mention_rows m JOIN version_sets v ON v.id = m.versions "
+        "WHERE v.model IS NOT NULL "
+        "GROUP BY v.model ORDER BY COUNT(*) DESC, v.model LIMIT 1"
     ).fetchone()
     return str(row[0]) if row else None
 
