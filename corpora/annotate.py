@@ -16,6 +16,7 @@ Commands (run from the project root)::
     python corpora/annotate.py disagreements RAW_A RAW_B --sheets SHEETS --out FILE.jsonl
     python corpora/annotate.py remap ADJUDICATED --sheets SHEETS      # after the sentence cut changed
     python corpora/annotate.py build --raw RAW_A RAW_B ... --decisions DECISIONS.jsonl --sheets SHEETS --out DIR
+        [--review REVIEW.jsonl]   # a third reader's consistency review: overrides agreed lines too
 
 ``agree`` and ``calibrate`` print per-document and pooled F1 over (sentence, type)
 pairs (calibration matches sentences as the shared scorer does) and status agreement
@@ -205,12 +206,20 @@ def cmd_build(args: argparse.Namespace) -> None:
     from policytext.classify.model import sentence_digest
 
     sheets = Path(args.sheets)
-    decisions: dict[tuple[str, int], dict] = {}
-    for path in args.decisions:
-        for line in Path(path).read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                d = json.loads(line)
-                decisions[(d["doc"], int(d["i"]))] = d
+
+    def read_decisions(paths: list[str]) -> dict[tuple[str, int], dict]:
+        found: dict[tuple[str, int], dict] = {}
+        for path in paths:
+            for line in Path(path).read_text(encoding="utf-8").splitlines():
+                if line.strip():
+                    d = json.loads(line)
+                    found[(d["doc"], int(d["i"]))] = d
+        return found
+
+    decisions = read_decisions(args.decisions)
+    # A review applies one written rule to every line it lists, agreed or not (each with its reason)
+    review = read_decisions(args.review)
+    reviewed = 0
     by_doc: dict[str, list[Path]] = defaultdict(list)
     for folder in args.raw:
         for p in Path(folder).glob("*.jsonl"):
@@ -227,7 +236,11 @@ def cmd_build(args: argparse.Namespace) -> None:
         for i, text in enumerate(sents):
             ta, sa = la.get(i, (frozenset(), None))
             tb, sb = lb.get(i, (frozenset(), None))
-            if ta == tb and (not ta or sa == sb):
+            if (doc, i) in review:
+                d = review[(doc, i)]
+                types, status = sorted(d.get("types") or []), d.get("status")
+                reviewed += 1
+            elif ta == tb and (not ta or sa == sb):
                 types, status = sorted(ta), sa
             elif (doc, i) in decisions:
                 d = decisions[(doc, i)]
@@ -241,6 +254,8 @@ def cmd_build(args: argparse.Namespace) -> None:
         (out / f"{doc}.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
     if missing:
         sys.exit(f"error: {missing} disagreements have no decision; adjudicate them first")
+    if args.review:
+        print(f"{reviewed} lines set by the review")
     print(f"adjudicated labels written to {out}")
 
 
@@ -320,6 +335,7 @@ def main(argv: list[str] | None = None) -> None:
     p = sub.add_parser("build")
     p.add_argument("--raw", nargs="+", required=True)
     p.add_argument("--decisions", nargs="*", default=[])
+    p.add_argument("--review", nargs="*", default=[], help="reviewed lines that override agreed ones")
     p.add_argument("--sheets", required=True)
     p.add_argument("--out", required=True)
     p.set_defaults(func=cmd_build)

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -41,6 +40,7 @@ from policytext.store.filters import (
     stages,
     statuses,
 )
+from policytext.store.fts import query_groups
 from policytext.store.sql import sql
 
 _default_taxonomy = default_taxonomy
@@ -83,6 +83,7 @@ MENTION_COLUMNS = [
     "taxonomy_version",
     "gazetteer_version",
     "model_version",
+    "policytext_version",
 ]
 DOCUMENT_COLUMNS = [
     "doc_id",
@@ -166,36 +167,38 @@ class _Borrowed:
 # ----------------------------------------------------------------------------- queries
 
 
-def _filters(store: Store, **values: Any) -> Filters:
-    return Filters.make(store, **values)
+def mention_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    """Mention rows of :func:`policytext.store.reads.mentions` as the one mention table (columns
+    :data:`MENTION_COLUMNS`, with the Chinese type name of mechanisms), shared by :func:`mentions`,
+    the export and the web page's downloads."""
+    tx = _default_taxonomy()
+    for r in rows:
+        r["domains"] = json.loads(r.pop("domains_json", None) or "[]")
+        r["agglomerations"] = json.loads(r.pop("agglomerations_json", None) or "[]")
+        t = tx.get(r["type"]) if r["kind"] == "mechanism" else None
+        r["type_zh"] = t.zh if t is not None else None
+    return _frame(rows, MENTION_COLUMNS)
 
 
 def mentions(
     db: str | os.PathLike[str] | Store,
     *,
     kind: str = "mechanism",
-    types: Any = None,
-    agglomerations: Any = None,
-    since: str | int | None = None,
-    until: str | int | None = None,
-    status: Any = None,
-    stage: Any = None,
-    doc_type: Any = None,
-    basis: Any = None,
     limit: int | None = None,
     offset: int = 0,
+    **filters: Any,
 ) -> pd.DataFrame:
     """Stored mentions of one kind with their provenance, oldest document first.
 
     Args:
         db: a store or its path (opened read-only).
         kind: ``mechanism`` | ``measure`` | ``agglomeration``.
-        types: mechanism type ids or names (for ``agglomeration`` mentions: agglomeration ids).
-        agglomerations: ids, names or aliases; a mention matches when linked to one of them.
-        since, until: inclusive date bounds (YYYY, YYYY-MM or YYYY-MM-DD).
-        status, stage: values of the taxonomy (or held by the store); ``doc_type``: document types.
-        basis: how the agglomeration link was found (``sentence,heading,paragraph,document``).
         limit, offset: at most this many rows, after skipping ``offset``.
+        filters: any of :data:`~policytext.store.filters.FILTER_FIELDS` by keyword: ``types``
+            (type ids or names; for ``agglomeration`` mentions: agglomeration ids), ``agglomerations``
+            (ids, names or aliases; a mention matches when linked to one of them), ``since``,
+            ``until`` (inclusive, YYYY, YYYY-MM or YYYY-MM-DD), ``status``, ``stage``, ``doc_type``,
+            ``basis`` (how the agglomeration link was found).
 
     Returns:
         One row per mention, columns :data:`MENTION_COLUMNS`.
@@ -204,40 +207,13 @@ def mentions(
         raise UsageError(f"--kind {kind!r}: choose from {', '.join(KINDS)}")
     with _Borrowed(db) as store:
         if kind == "agglomeration":
-            f = _filters(
-                store,
-                agglomerations=agglomerations,
-                since=since,
-                until=until,
-                doc_type=doc_type,
-                limit=limit,
-                offset=offset,
-            )
-            rows = reads.mentions(
-                store, f, kind=kind, agglomeration_types=resolve_agglomerations(types, store=store)
-            )
+            named = resolve_agglomerations(filters.pop("types", None), store=store, option="--type")
+            f = Filters.make(store, limit=limit, offset=offset, **filters)
+            rows = reads.mentions(store, f, kind=kind, agglomeration_types=named)
         else:
-            f = _filters(
-                store,
-                types=types,
-                agglomerations=agglomerations,
-                since=since,
-                until=until,
-                status=status,
-                stage=stage,
-                doc_type=doc_type,
-                basis=basis,
-                limit=limit,
-                offset=offset,
-            )
+            f = Filters.make(store, limit=limit, offset=offset, **filters)
             rows = reads.mentions(store, f, kind=kind)
-    tx = _default_taxonomy()
-    for r in rows:
-        r["domains"] = json.loads(r.pop("domains_json") or "[]")
-        r["agglomerations"] = json.loads(r.pop("agglomerations_json") or "[]")
-        t = tx.get(r["type"]) if kind == "mechanism" else None
-        r["type_zh"] = t.zh if t is not None else None
-    return _frame(rows, MENTION_COLUMNS)
+    return mention_frame(rows)
 
 
 def mechanisms(db: str | os.PathLike[str] | Store, **filters: Any) -> pd.DataFrame:
@@ -252,47 +228,27 @@ def mechanisms(db: str | os.PathLike[str] | Store, **filters: Any) -> pd.DataFra
 def documents(
     db: str | os.PathLike[str] | Store,
     *,
-    agglomerations: Any = None,
-    doc_type: Any = None,
-    since: str | int | None = None,
-    until: str | int | None = None,
-    types: Any = None,
     limit: int | None = None,
+    offset: int = 0,
+    **filters: Any,
 ) -> pd.DataFrame:
     """Stored documents with their metadata and agglomerations, oldest first.
 
     Args:
-        agglomerations: keep documents that mention one of these groups (ids, names, aliases).
-        doc_type: ``official | plan | article | news | other`` (one or several).
-        since, until: inclusive date bounds.
-        types: keep documents with at least one mechanism mention of these types.
-        limit: at most this many rows.
+        limit, offset: at most this many rows, after skipping ``offset``.
+        filters: the filters of :data:`~policytext.store.filters.DOCUMENT_FIELDS`: ``since``,
+            ``until``, ``doc_type``; ``agglomerations`` keeps documents naming one of these groups,
+            ``types`` documents with a mechanism mention of one of these types.
 
     Returns:
         Columns :data:`DOCUMENT_COLUMNS`; ``agglomerations`` is a list of ids.
     """
     with _Borrowed(db) as store:
-        f = _filters(
-            store,
-            agglomerations=agglomerations,
-            doc_type=doc_type,
-            since=since,
-            until=until,
-            types=types,
-            limit=limit,
-        )
-        rows = reads.documents(store, f)
+        rows = reads.documents(store, Filters.make(store, limit=limit, offset=offset, **filters))
     return _frame(rows, DOCUMENT_COLUMNS)
 
 
-def agglomerations(
-    db: str | os.PathLike[str] | Store,
-    *,
-    agglomerations: Any = None,
-    doc_type: Any = None,
-    since: str | int | None = None,
-    until: str | int | None = None,
-) -> pd.DataFrame:
+def agglomerations(db: str | os.PathLike[str] | Store, **filters: Any) -> pd.DataFrame:
     """Agglomerations the store's documents mention, with counts and their first document.
 
     Returns:
@@ -302,13 +258,11 @@ def agglomerations(
         first/last dates and the first document (provenance).
     """
     with _Borrowed(db) as store:
-        f = _filters(store, agglomerations=agglomerations, doc_type=doc_type, since=since, until=until)
+        f = Filters.make(store, **filters)
         rows = reads.document_agglomerations(store, f)
         mech = {
             k: v["mentions"]
-            for k, v in reads.agglomeration_mechanism_counts(
-                store, Filters(since=f.since, until=f.until, doc_types=f.doc_types)
-            ).items()
+            for k, v in reads.agglomeration_mechanism_counts(store, f.without("agglomerations")).items()
         }
     gz = _default_gazetteer()
     out: dict[str, dict[str, Any]] = {}
@@ -341,22 +295,32 @@ def agglomerations(
     return _frame(ordered, AGGLOMERATION_COLUMNS)
 
 
-def search(db: str | os.PathLike[str] | Store, text: str, *, limit: int = 50) -> pd.DataFrame:
+def search(
+    db: str | os.PathLike[str] | Store,
+    text: str,
+    *,
+    limit: int | None = 50,
+    offset: int = 0,
+    **filters: Any,
+) -> pd.DataFrame:
     """Full-text search over sentences (Chinese substrings work), newest documents first.
 
-    Uses :meth:`Store.search`: every term becomes a quoted FTS5 phrase, so operators or quotes
-    in ``text`` are searched for literally, never interpreted. Each hit carries the sentence,
-    its neighbours (``before``/``after``), its page and offsets, and the offsets of the first
-    literal occurrence of a term (``match_start``/``match_end``, or empty).
+    Terms must all occur; ``OR`` between terms gives alternatives (``生态补偿 OR 成本共担``); quotes
+    group words. Every term becomes a quoted FTS5 phrase, so operators or quotes in ``text`` are
+    searched for literally, never interpreted. ``filters`` are those of
+    :data:`~policytext.store.filters.FILTER_FIELDS`: document filters select the sentence's
+    document, mention filters keep sentences holding a matching mechanism mention (see
+    :func:`policytext.store.reads.search`). Each hit carries the sentence, its neighbours
+    (``before``/``after``), its page and offsets, and the offsets of the first literal occurrence
+    of a term (``match_start``/``match_end``, or empty).
 
-    >>> search("corpus.db", "税收分成").iloc[0]["sentence"]                   # doctest: +SKIP
+    >>> search("corpus.db", "税收分成 OR 成本共担", agglomerations="长三角")  # doctest: +SKIP
     """
     if limit is not None and limit < 1:
         raise UsageError(f"--limit {limit}: give a positive number")
-    terms = [t.strip('"').strip() for t in re.findall(r'"[^"]+"|\S+', text)]
-    terms = [t for t in terms if t]
+    terms = [t for group in query_groups(text) for t in group]
     with _Borrowed(db) as store:
-        hits = reads.search(store, text, limit=limit)
+        hits = reads.search(store, text, Filters.make(store, limit=limit, offset=offset, **filters))
         rows: list[dict[str, Any]] = []
         for h in hits:
             near = reads.neighbours(store, h["doc_id"], h["sentence_idx"])
@@ -364,7 +328,7 @@ def search(db: str | os.PathLike[str] | Store, text: str, *, limit: int = 50) ->
             rows.append(
                 {
                     "doc_id": h["doc_id"],
-                    "document": os.path.basename(h["path"] or ""),
+                    "document": h["document"],
                     "title": h["title"],
                     "date": h["date"],
                     "page": h["page"],
@@ -379,6 +343,12 @@ def search(db: str | os.PathLike[str] | Store, text: str, *, limit: int = 50) ->
                 }
             )
     return _frame(rows, SEARCH_COLUMNS)
+
+
+def search_count(db: str | os.PathLike[str] | Store, text: str, **filters: Any) -> int:
+    """How many sentences :func:`search` finds (without limit or offset)."""
+    with _Borrowed(db) as store:
+        return reads.search_count(store, text, Filters.make(store, **filters))
 
 
 def _first_match(sentence: str, terms: Sequence[str]) -> tuple[int, int] | None:
@@ -431,6 +401,7 @@ __all__ = [
     "resolve_agglomerations",
     "resolve_types",
     "search",
+    "search_count",
     "split_values",
     "sql",
 ]

@@ -20,6 +20,7 @@ from policytext.export import document_table
 from policytext.query import _Borrowed
 from policytext.store import reads
 from policytext.store.db import Store
+from policytext.store.filters import Filters
 
 GROUPS = ("none", "doc_type", "agglomeration")
 TERM_COLUMNS = ["period", "group", "term", "count", "documents", "per_10k", "period_tokens"]
@@ -44,6 +45,7 @@ def term_table(
     top: int = 30,
     min_len: int = 2,
     terms: list[str] | None = None,
+    filters: Filters | None = None,
 ) -> pd.DataFrame:
     """The most frequent terms of each period (and group).
 
@@ -54,6 +56,7 @@ def term_table(
         top: terms kept per period and group (by count; ties by term).
         min_len: shortest term counted (Chinese characters only).
         terms: count only these terms (all of them kept, zero counts included).
+        filters: count in the documents these select (their document filters; default: all).
 
     Returns:
         Columns :data:`TERM_COLUMNS`: ``count`` (occurrences), ``documents`` (documents using the
@@ -67,7 +70,7 @@ def term_table(
 
     seg: Any = make_nlp(with_components=False).tokenizer  # the JiebaTokenizer (segment)
     with _Borrowed(db) as store:
-        docs = document_table(store)
+        docs = document_table(store, filters)
         sents = reads.sentences(store)
     key_of: dict[str, tuple[str, str]] = {}
     for r in docs.to_dict("records"):

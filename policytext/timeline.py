@@ -73,70 +73,37 @@ PATH_COLUMNS = [
 ]
 
 
-def _filters(
-    store: Store,
-    *,
-    types: Any,
-    agglomerations: Any,
-    since: Any,
-    until: Any,
-    doc_type: Any,
-    basis: Any,
-    include_document_links: bool,
-) -> Filters:
+def _filters(store: Store, include_document_links: bool, filters: dict[str, Any]) -> Filters:
     """The timeline filters (direct links only unless ``include_document_links``)."""
-    f = Filters.make(
-        store,
-        types=types,
-        agglomerations=agglomerations,
-        since=since,
-        until=until,
-        doc_type=doc_type,
-        basis=basis,
-    )
-    return direct_only(f, include_document_links)
+    return direct_only(Filters.make(store, **filters), include_document_links)
 
 
 def timeline_counts(
     db: str | os.PathLike[str] | Store,
     *,
     by: str = "year",
-    types: Any = None,
-    agglomerations: Any = None,
-    since: Any = None,
-    until: Any = None,
-    doc_type: Any = None,
     normalize: bool = False,
-    basis: Any = None,
     include_document_links: bool = False,
+    **filters: Any,
 ) -> pd.DataFrame:
     """Documents and mentions per period × agglomeration × mechanism type.
 
     Args:
         db: a store or its path.
         by: ``year`` or ``month``.
-        types, agglomerations: ids or names (several allowed).
-        since, until, doc_type: restrict the documents (also the ones counted per period).
         normalize: add ``doc_share`` (documents with the type ÷ all documents of the period)
             and ``mentions_per_document`` (mentions ÷ all documents of the period).
-        basis: count only links found this way (``sentence,heading,paragraph,document``).
         include_document_links: also count links made at document level (default: direct links only).
+        filters: any of :data:`~policytext.store.filters.FILTER_FIELDS` by keyword (``types``,
+            ``agglomerations``, ``since``, ``until``, ``status``, ``stage``, ``doc_type``, ``basis``);
+            the document filters (dates, document type) also select the documents counted per period.
 
     Returns:
         Columns :data:`COUNT_COLUMNS` (+ :data:`NORMALIZED_COLUMNS`), sorted by period,
         agglomeration and type. ``period_documents`` counts every document of the period.
     """
     with _Borrowed(db) as store:
-        f = _filters(
-            store,
-            types=types,
-            agglomerations=agglomerations,
-            since=since,
-            until=until,
-            doc_type=doc_type,
-            basis=basis,
-            include_document_links=include_document_links,
-        )
+        f = _filters(store, include_document_links, filters)
         counted = reads.period_counts(store, f, by=by)  # GROUP BY in SQL
         per_period = reads.period_documents(store, f, by=by)
         names = reads.agglomeration_names(store)
@@ -164,13 +131,8 @@ def first_mentions(
     db: str | os.PathLike[str] | Store,
     *,
     by: str = "year",
-    types: Any = None,
-    agglomerations: Any = None,
-    since: Any = None,
-    until: Any = None,
-    doc_type: Any = None,
-    basis: Any = None,
     include_document_links: bool = False,
+    **filters: Any,
 ) -> pd.DataFrame:
     """The earliest mention of each mechanism type per agglomeration, with its provenance.
 
@@ -184,16 +146,7 @@ def first_mentions(
         Columns :data:`FIRST_COLUMNS`, sorted by agglomeration, then date, then type.
     """
     with _Borrowed(db) as store:
-        f = _filters(
-            store,
-            types=types,
-            agglomerations=agglomerations,
-            since=since,
-            until=until,
-            doc_type=doc_type,
-            basis=basis,
-            include_document_links=include_document_links,
-        )
+        f = _filters(store, include_document_links, filters)
         firsts = reads.period_firsts(store, f, by=by)  # chosen in SQL
         names = reads.agglomeration_names(store)
     out = [
@@ -229,13 +182,8 @@ def stage_paths(
     db: str | os.PathLike[str] | Store,
     *,
     by: str = "year",
-    types: Any = None,
-    agglomerations: Any = None,
-    since: Any = None,
-    until: Any = None,
-    doc_type: Any = None,
-    basis: Any = None,
     include_document_links: bool = False,
+    **filters: Any,
 ) -> pd.DataFrame:
     """The stage and status path of each (agglomeration, mechanism type) over time.
 
@@ -247,16 +195,7 @@ def stage_paths(
         Columns :data:`PATH_COLUMNS`; ``periods`` lists the periods with a mention.
     """
     with _Borrowed(db) as store:
-        f = _filters(
-            store,
-            types=types,
-            agglomerations=agglomerations,
-            since=since,
-            until=until,
-            doc_type=doc_type,
-            basis=basis,
-            include_document_links=include_document_links,
-        )
+        f = _filters(store, include_document_links, filters)
         totals = reads.period_totals(store, f, by=by)  # GROUP BY in SQL
         values = {c: reads.period_value_counts(store, f, c, by=by) for c in ("stage", "status")}
         names = reads.agglomeration_names(store)

@@ -30,6 +30,9 @@ class ExtractedText:
         encoding: detected encoding for text files.
         meta: format metadata (PDF /Title, /CreationDate, HTML <title>, docx core properties).
         warnings: human-readable notes, e.g. ``page 4 has no text layer``.
+        first_page: the 1-based number of ``pages[0]`` in the whole file: a PDF read by page
+            range (``read_pdf(path, pages=(start, stop))``) starts at ``start + 1``, so page
+            numbers stay those of the file.
     """
 
     pages: list[str]
@@ -38,6 +41,7 @@ class ExtractedText:
     encoding: str | None = None
     meta: dict[str, Any] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    first_page: int = 1
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from policytext import api
+from policytext.store import reads
 from policytext.store.db import Store
 
 DOC_A = "关于推动长三角一体化发展的实施意见\n建立成本共担、利益共享机制，推动长三角一体化发展。\n完善生态保护补偿机制。\n"  # noqa: E501
@@ -151,7 +152,7 @@ def test_mentions_with_workers_and_model(folder: Path, tmp_path: Path) -> None:
             "SELECT d.path, a.agglomeration_id FROM document_agglomerations a JOIN documents d USING (doc_id)"
         )
         assert ("a.txt", "yangtze_delta") in {(Path(x["path"]).name, x["agglomeration_id"]) for x in aggs}
-        assert st.search("补偿")[0]["text"] == "完善生态保护补偿机制。"
+        assert reads.search(st, "补偿")[0]["text"] == "完善生态保护补偿机制。"
 
 
 def test_text_reads_one_file(folder: Path) -> None:

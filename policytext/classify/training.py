@@ -27,7 +27,13 @@ from policytext.classify.model import (
     train_status,
 )
 from policytext.errors import ModelError
-from policytext.extract.rules import ARTICLE_LINE, match_types, sentence_context, sentence_status
+from policytext.extract.rules import (
+    ARTICLE_LINE,
+    match_types,
+    review_indexes,
+    sentence_context,
+    sentence_status,
+)
 from policytext.lexicons.taxonomy import Taxonomy
 
 
@@ -64,13 +70,27 @@ def status_rule_for(examples: list[LabelledSentence], taxonomy: Taxonomy) -> Any
     """The rule status of a training sentence, as the extractor computes it in its document.
 
     A document is article-structured when at least three of its labelled sentences open
-    with 第X条 (the adjudicated files hold every sentence of a document).
+    with 第X条, and its review part (:func:`~policytext.extract.rules.review_indexes`) is
+    found in the order of its sentences (the adjudicated files hold every sentence of a
+    document, in order).
     """
     article_docs = _article_docs(examples)
+    by_doc: dict[str, list[int]] = defaultdict(list)
+    for k, e in enumerate(examples):
+        by_doc[e.doc].append(k)
+    review: set[int] = set()  # positions in ``examples`` of the sentences that review past work
+    for positions in by_doc.values():
+        found = review_indexes([examples[k].text for k in positions], taxonomy)
+        review.update(positions[j] for j in found)
+    where = {id(e): k for k, e in enumerate(examples)}
 
     def rule(e: LabelledSentence) -> str:
         return sentence_status(
-            e.text, taxonomy, article_structured=e.doc in article_docs, news=e.genre == "news"
+            e.text,
+            taxonomy,
+            article_structured=e.doc in article_docs,
+            news=e.genre == "news",
+            review=where.get(id(e)) in review,
         )
 
     return rule

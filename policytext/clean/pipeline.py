@@ -80,23 +80,26 @@ def _continues(prev: str, nxt: str) -> bool:
     )
 
 
-def clean_pages(pages: Sequence[str], *, paged: bool = True, reflow_lines: bool = True) -> CleanText:
+def clean_pages(
+    pages: Sequence[str], *, paged: bool = True, reflow_lines: bool = True, first_page: int = 1
+) -> CleanText:
     """Clean the pages of a document into one text with page offsets.
 
     Args:
         pages: the text of each page in reading order (one item for unpaged formats).
         paged: whether the pages are real pages (PDF); when False, no Page records are made.
         reflow_lines: re-join hard-wrapped lines (off for readers that already did it).
+        first_page: the number of ``pages[0]`` in the file (a PDF read by page range).
 
     Returns:
         CleanText with ``text`` (simplified), ``original_text`` (same length, before
-        traditional -> simplified conversion) and 1-based ``pages``.
+        traditional -> simplified conversion) and ``pages`` numbered from ``first_page``.
     """
     cleaner = _default if reflow_lines else _no_reflow
     parts: list[str] = []
     spans: list[tuple[int, int, int]] = []
     pos = 0
-    for number, raw in enumerate(pages, start=1):
+    for number, raw in enumerate(pages, start=first_page):
         page_text = cleaner(raw)
         if parts and page_text:
             if _continues(parts[-1], page_text):

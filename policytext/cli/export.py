@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
+from typing import Any, Optional
 
 import typer
 from rich.console import Console
 
 from policytext.cli import app
+from policytext.cli.options import with_filters
 
 err = Console(stderr=True, soft_wrap=True)
 
 
 @app.command("export")
+@with_filters()
 def export_(
+    filters: dict[str, Any],
     db: Path = typer.Option(Path("corpus.db"), "--db", help="The store written by `policytext ingest`."),
     fmt: str = typer.Option(
         "csv", "--format", "-f", help="csv | xlsx | parquet | jsonl | stata | spacy | doccano | label-studio."
@@ -36,11 +39,35 @@ def export_(
 ) -> None:
     """Export documents, mentions and the sentence-level tagged dataset, or files for annotation tools.
 
-    Example: policytext export --db corpus.db --format parquet --out export/
+    The filters keep the mentions that match them, and the documents (with their sentences) that
+    match the document filters.
+
+    Example: policytext export --db corpus.db --format parquet --out export/ --agglomeration 长三角
     """
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
     from policytext.export import export
 
-    files = export(db, out, fmt=fmt, prefix=prefix, include_boilerplate=not no_boilerplate, bom=not no_bom)
+    with Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=err,
+        transient=True,
+        disable=fmt != "spacy",
+    ) as bar:
+        task = bar.add_task("spaCy documents", total=None)
+        files = export(
+            db,
+            out,
+            fmt=fmt,
+            prefix=prefix,
+            include_boilerplate=not no_boilerplate,
+            bom=not no_bom,
+            progress=lambda done, total: bar.update(task, completed=done, total=total),
+            **filters,
+        )
     for f in files:
         typer.echo(str(out / f))
 

@@ -16,6 +16,7 @@ from rich.console import Console
 
 from policytext.cli import LazyModule, app
 from policytext.cli.names import printable_name
+from policytext.cli.options import with_filters
 from policytext.cli.render import Column, as_text, use_color, write_table
 from policytext.errors import UsageError
 
@@ -37,18 +38,7 @@ _DB = typer.Option(Path("corpus.db"), "--db", help="The store written by `policy
 _FMT = typer.Option("table", "--format", "-f", help="table | csv | json | jsonl.")
 _OUT = typer.Option(None, "--output", "-o", help="Write to this file instead of stdout.")
 _LIMIT = typer.Option(None, "--limit", "-n", help="At most this many rows.")
-_TYPE = typer.Option(
-    None, "--type", "-t", help="Mechanism type id or Chinese name (repeat or comma-separate)."
-)
-_AGG = typer.Option(
-    None, "--agglomeration", "-a", help="Agglomeration id, name or alias, e.g. 长三角 (repeatable)."
-)
-_SINCE = typer.Option(None, "--since", help="From this date on, inclusive (YYYY, YYYY-MM or YYYY-MM-DD).")
-_UNTIL = typer.Option(None, "--until", help="Up to this date, inclusive (YYYY, YYYY-MM or YYYY-MM-DD).")
-_DOCTYPE = typer.Option(None, "--doc-type", help="official | plan | article | news | other (repeatable).")
-_BASIS = typer.Option(
-    None, "--basis", help="How the agglomeration link was found: sentence,heading,paragraph,document."
-)
+_OFFSET = typer.Option(0, "--offset", help="Skip this many rows first (with --limit: pages).")
 
 #: Columns shown by ``--format table`` (the other formats carry every column).
 TABLE_VIEWS: dict[str, list[str]] = {
@@ -164,29 +154,15 @@ def emit(
 
 
 @query_app.command("mechanisms")
+@with_filters()
 def query_mechanisms(
+    filters: dict[str, Any],
     db: Path = _DB,
-    types: Optional[list[str]] = _TYPE,
-    agglomerations: Optional[list[str]] = _AGG,
-    since: Optional[str] = _SINCE,
-    until: Optional[str] = _UNTIL,
-    status: Optional[list[str]] = typer.Option(
-        None,
-        "--status",
-        help="proposed | established | lacking, or any "
-        "status of the taxonomy or the store; none = no status (repeatable).",
-    ),
-    stage: Optional[list[str]] = typer.Option(
-        None,
-        "--stage",
-        help="explore | establish | improve | implement, or any stage of the taxonomy or the store.",
-    ),
-    doc_type: Optional[list[str]] = _DOCTYPE,
-    basis: Optional[list[str]] = _BASIS,
     kind: str = typer.Option("mechanism", "--kind", help="mechanism | measure | agglomeration."),
     fmt: str = _FMT,
     output: Optional[Path] = _OUT,
     limit: Optional[int] = _LIMIT,
+    offset: int = _OFFSET,
 ) -> None:
     """Mechanism mentions with their provenance (document, date, page, sentence, offsets).
 
@@ -195,67 +171,46 @@ def query_mechanisms(
         policytext query mechanisms --db corpus.db --type 生态补偿 --agglomeration 长三角 \\
             --since 2018 --until 2022 --status proposed
     """
-    df = q.mentions(
-        db,
-        kind=kind,
-        types=types,
-        agglomerations=agglomerations,
-        since=since,
-        until=until,
-        status=status,
-        stage=stage,
-        doc_type=doc_type,
-        basis=basis,
-        limit=_fetch(fmt, limit),
-    )
+    df = q.mentions(db, kind=kind, limit=_fetch(fmt, limit), offset=offset, **filters)
     emit(df, fmt, output, view=TABLE_VIEWS.get(kind), paged=limit is None)
 
 
 @query_app.command("documents")
+@with_filters("document")
 def query_documents(
+    filters: dict[str, Any],
     db: Path = _DB,
-    agglomerations: Optional[list[str]] = _AGG,
-    doc_type: Optional[list[str]] = _DOCTYPE,
-    since: Optional[str] = _SINCE,
-    until: Optional[str] = _UNTIL,
-    types: Optional[list[str]] = typer.Option(
-        None, "--type", "-t", help="Keep documents with a mention of this type."
-    ),
     fmt: str = _FMT,
     output: Optional[Path] = _OUT,
     limit: Optional[int] = _LIMIT,
+    offset: int = _OFFSET,
 ) -> None:
     """Stored documents with date, type, agglomerations and mechanism counts.
 
+    ``--agglomeration`` keeps documents naming the group, ``--type`` documents with a mechanism
+    mention of the type.
+
     Example: policytext query documents --db corpus.db --agglomeration chengyu --doc-type official
     """
-    df = q.documents(
-        db,
-        agglomerations=agglomerations,
-        doc_type=doc_type,
-        since=since,
-        until=until,
-        types=types,
-        limit=_fetch(fmt, limit),
-    )
+    df = q.documents(db, limit=_fetch(fmt, limit), offset=offset, **filters)
     emit(df, fmt, output, view=TABLE_VIEWS["documents"], paged=limit is None)
 
 
 @query_app.command("agglomerations")
+@with_filters("document")
 def query_agglomerations(
+    filters: dict[str, Any],
     db: Path = _DB,
-    agglomerations: Optional[list[str]] = _AGG,
-    doc_type: Optional[list[str]] = _DOCTYPE,
-    since: Optional[str] = _SINCE,
-    until: Optional[str] = _UNTIL,
     fmt: str = _FMT,
     output: Optional[Path] = _OUT,
 ) -> None:
     """Agglomerations named in the store: documents, mentions, mechanisms, first and last dates.
 
+    ``--type`` counts the mechanisms of those types only.
+
     Example: policytext query agglomerations --db corpus.db
     """
-    df = q.agglomerations(db, agglomerations=agglomerations, doc_type=doc_type, since=since, until=until)
+    df = q.agglomerations(db, **filters)
     view = [
         "agglomeration",
         "name",
@@ -272,21 +227,37 @@ def query_agglomerations(
 
 
 @app.command()
+@with_filters()
 def search(
+    filters: dict[str, Any],
     text: str = typer.Argument(
-        ..., help="Words or Chinese phrases to find (all must occur); quotes group words."
+        ...,
+        help="Words or Chinese phrases to find (all must occur); OR between them gives alternatives; "
+        "quotes group words.",
     ),
     db: Path = _DB,
     fmt: str = _FMT,
     output: Optional[Path] = _OUT,
     limit: int = typer.Option(50, "--limit", "-n", help="At most this many sentences."),
+    offset: int = _OFFSET,
 ) -> None:
     """Full-text search of the stored sentences (Chinese substrings work), newest documents first.
 
-    Example: policytext search "税收分成" --db corpus.db
+    Document filters (dates, document type) select the sentence's document; the others keep
+    sentences holding a matching mechanism mention.
+
+    Example: policytext search "税收分成 OR 成本共担" --db corpus.db --agglomeration 长三角 --offset 50
     """
-    df = q.search(db, text, limit=limit)
+    df = q.search(db, text, limit=limit, offset=offset, **filters)
     emit(df, fmt, output, view=TABLE_VIEWS["search"], highlight=text)
+    if fmt == "table" and len(df) == limit:
+        total = q.search_count(db, text, **filters)
+        if total > offset + limit:
+            Console(stderr=True).print(
+                f"showing {offset + 1}–{offset + limit} of {total:,} sentences; "
+                f"--offset {offset + limit} shows the next ones",
+                highlight=False,
+            )
 
 
 @app.command("sql")
@@ -323,17 +294,13 @@ def sql_(
 
 
 @app.command()
+@with_filters()
 def timeline(
+    filters: dict[str, Any],
     db: Path = _DB,
     by: str = typer.Option("year", "--by", help="year | month."),
-    types: Optional[list[str]] = _TYPE,
-    agglomerations: Optional[list[str]] = _AGG,
-    since: Optional[str] = _SINCE,
-    until: Optional[str] = _UNTIL,
-    doc_type: Optional[list[str]] = _DOCTYPE,
     normalize: bool = typer.Option(False, "--normalize", help="Add shares of the period's documents."),
     show: str = typer.Option("counts", "--show", help="counts | first | stages."),
-    basis: Optional[list[str]] = _BASIS,
     document_links: bool = typer.Option(
         False,
         "--document-links",
@@ -348,16 +315,7 @@ def timeline(
     """
     if by not in tl.PERIODS:
         raise UsageError(f"--by {by!r}: choose year or month")
-    common: dict[str, Any] = {
-        "by": by,
-        "types": types,
-        "agglomerations": agglomerations,
-        "since": since,
-        "until": until,
-        "doc_type": doc_type,
-        "basis": basis,
-        "include_document_links": document_links,
-    }
+    common: dict[str, Any] = {"by": by, "include_document_links": document_links, **filters}
     if show == "counts":
         df = tl.timeline_counts(db, normalize=normalize, **common)
         view = None

@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import typer
 from rich.console import Console
 
 from policytext.cli import app
+from policytext.cli.options import with_filters
 from policytext.errors import UsageError
 
 err = Console(stderr=True, soft_wrap=True)
 
 
 @app.command()
+@with_filters()
 def report(
+    filters: dict[str, Any],
     db: Path = typer.Option(Path("corpus.db"), "--db", help="The store to report on."),
     out: Path = typer.Option(
         Path("report.html"), "--out", "-o", help="The HTML file to write (one self-contained file)."
@@ -27,7 +31,8 @@ def report(
     ),
     examples: int = typer.Option(3, "--examples", help="Example sentences per mechanism type."),
 ) -> None:
-    """Write an HTML report of a store: overview, heatmap, timelines, first mentions, examples.
+    """Write an HTML report of a store: overview, heatmap, co-occurrence network, timelines, first
+    mentions, key terms, examples. The filters restrict it to the documents and mentions they select.
 
     The page opens offline: charts are inline SVG and the Chinese font is embedded.
 
@@ -41,7 +46,9 @@ def report(
         raise UsageError(f"--out {out}: is a folder; give a file name such as {out / 'report.html'}")
     if figures is not None and figures.exists() and not figures.is_dir():
         raise UsageError(f"--figures {figures}: is a file; give a folder")
-    result = build_report(db, out, figures_dir=figures, taxonomy=taxonomy, examples_per_type=examples)
+    result = build_report(
+        db, out, figures_dir=figures, taxonomy=taxonomy, examples_per_type=examples, **filters
+    )
     o = result.data.overview
     err.print(
         f"wrote {result.html} ({o['documents']} documents, {o['mechanism_mentions']} mechanism mentions, "

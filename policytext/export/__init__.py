@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import os
 from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +24,7 @@ import pandas as pd
 from policytext.errors import PolicytextError, UsageError
 from policytext.export import tables as T
 from policytext.export.codebook import codebook_markdown, type_table, with_typed_dates
-from policytext.query import _Borrowed, _frame
+from policytext.query import DOCUMENT_COLUMNS, MENTION_COLUMNS, _Borrowed, _frame, mention_frame
 from policytext.store import reads
 from policytext.store.db import Store, now
 from policytext.store.filters import STATUSES, Filters
@@ -64,52 +65,23 @@ SENTENCE_COLUMNS = [
     "attributes",
     "annotated",
 ]
-MENTION_EXPORT_COLUMNS = [
-    "mention_id",
-    "doc_id",
-    "document",
-    "date",
-    "year",
-    "page",
-    "sentence_idx",
-    "start",
-    "end",
-    "kind",
-    "type",
-    "text",
-    "status",
-    "stage",
-    "domains",
-    "agglomerations",
-    "link_basis",
-    "score",
-    "source",
-    "sentence",
-    "taxonomy_version",
-    "gazetteer_version",
-    "model_version",
-    "policytext_version",
-]
-
-
 # ----------------------------------------------------------------------------- tables
 
 
-def document_table(db: str | os.PathLike[str] | Store) -> pd.DataFrame:
-    """One row per document (see :func:`policytext.query.documents`), oldest first."""
-    from policytext.query import documents
-
-    return documents(db)
-
-
-def mention_table(db: str | os.PathLike[str] | Store) -> pd.DataFrame:
-    """Every stored mention (agglomerations, mechanisms, measures) with provenance, in document order."""
+def document_table(db: str | os.PathLike[str] | Store, f: Filters | None = None) -> pd.DataFrame:
+    """One row per document under ``f``'s document filters (see :func:`policytext.query.documents`),
+    oldest first."""
     with _Borrowed(db) as store:
-        rows = reads.mentions(store, Filters(), kind=None, order="export")
-    for r in rows:
-        r["domains"] = json.loads(r.pop("domains_json") or "[]")
-        r["agglomerations"] = json.loads(r.pop("agglomerations_json") or "[]")
-    return _frame(rows, MENTION_EXPORT_COLUMNS)
+        rows = reads.documents(store, f or Filters())
+    return _frame(rows, DOCUMENT_COLUMNS)
+
+
+def mention_table(db: str | os.PathLike[str] | Store, f: Filters | None = None) -> pd.DataFrame:
+    """Every stored mention (agglomerations, mechanisms, measures) under ``f`` with provenance, in
+    document order: the query's mention table (:data:`policytext.query.MENTION_COLUMNS`)."""
+    with _Borrowed(db) as store:
+        rows = reads.mentions(store, f or Filters(), kind=None, order="export")
+    return mention_frame(rows)
 
 
 def _sentence_status(attrs: dict[str, dict[str, Any]], key: str) -> str | None:
@@ -121,7 +93,9 @@ def _sentence_status(attrs: dict[str, dict[str, Any]], key: str) -> str | None:
     return sorted(counts, key=lambda v: (-counts[v], order.index(v) if v in order else 99, v))[0]
 
 
-def sentence_table(db: str | os.PathLike[str] | Store, *, include_boilerplate: bool = True) -> pd.DataFrame:
+def sentence_table(
+    db: str | os.PathLike[str] | Store, f: Filters | None = None, *, include_boilerplate: bool = True
+) -> pd.DataFrame:
     """The sentence-level tagged dataset: every sentence with its mechanism labels and attributes.
 
     ``labels`` are the mechanism types of the sentence's current mentions — hand corrections are
@@ -129,12 +103,16 @@ def sentence_table(db: str | os.PathLike[str] | Store, *, include_boilerplate: b
     are the
     most frequent of its mentions; ``spans`` lists mention spans (mechanism, measure and
     agglomeration) with offsets relative to the sentence; ``attributes`` holds per type status,
-    stage, domains and agglomerations.
+    stage, domains and agglomerations. ``f`` selects the documents (its document filters, see
+    :meth:`Filters.document_sql`); every current mention of their sentences is kept.
     """
     with _Borrowed(db) as store:
+        docs = None if f is None else {d["doc_id"] for d in reads.documents(store, f)}
         sents = reads.sentences(store)
         ments = reads.mentions(store, Filters(), kind=None, order="export")
         annotated = reads.annotated_sentences(store)
+    if docs is not None:
+        sents = [s for s in sents if s["doc_id"] in docs]
     ments.sort(
         key=lambda m: (
             m["doc_id"],
@@ -266,11 +244,9 @@ def _schemas() -> dict[str, Any]:
     def schema(cols: list[str]) -> Any:
         return pa.schema([(c, types.get(c, s)) for c in cols])
 
-    from policytext.query import DOCUMENT_COLUMNS
-
     return {
         "documents": schema(_dated(DOCUMENT_COLUMNS)),
-        "mentions": schema(_dated(MENTION_EXPORT_COLUMNS)),
+        "mentions": schema(_dated(MENTION_COLUMNS)),
         "sentences": schema(_dated(SENTENCE_COLUMNS)),
     }
 
@@ -311,6 +287,8 @@ def export(
     prefix: str = "",
     include_boilerplate: bool = True,
     bom: bool = True,
+    progress: Callable[[int, int], None] | None = None,
+    **filters: Any,
 ) -> list[str]:
     """Export a store into ``out_dir`` (created when missing) in one format.
 
@@ -327,6 +305,11 @@ def export(
         include_boilerplate: keep boilerplate sentences in the sentence dataset (always left out of
             doccano and Label Studio files).
         bom: start CSV files with a UTF-8 byte order mark (Excel then reads Chinese right).
+        progress: called with (documents done, documents in all) by the spaCy export.
+        filters: any of :data:`~policytext.store.filters.FILTER_FIELDS` by keyword (as for
+            :func:`policytext.query.mechanisms`): the mention table keeps the mentions that match,
+            the documents, sentences and the spaCy, doccano and Label Studio files the documents that
+            match the document filters (dates, type; naming an agglomeration, holding a type).
 
     Every format also writes ``codebook.md`` (columns, mechanism types with definitions and cue
     words, attribute values; Chinese and English).
@@ -354,13 +337,16 @@ def export(
         written.append(full)
 
     with Store(db, readonly=True) as store:
+        f = Filters.make(store, **filters) if filters else None
         counts: dict[str, int] = {}
         tables: dict[str, list[str]] = {}
         if fmt in {"csv", "xlsx", "parquet", "jsonl", "stata"}:
             frames = {
-                "documents": with_typed_dates(document_table(store)),
-                "mentions": with_typed_dates(mention_table(store)),
-                "sentences": with_typed_dates(sentence_table(store, include_boilerplate=include_boilerplate)),
+                "documents": with_typed_dates(document_table(store, f)),
+                "mentions": with_typed_dates(mention_table(store, f)),
+                "sentences": with_typed_dates(
+                    sentence_table(store, f, include_boilerplate=include_boilerplate)
+                ),
             }
             counts = {k: len(v) for k, v in frames.items()}
             tables = {k: [str(c) for c in v.columns] for k, v in frames.items()}
@@ -380,12 +366,13 @@ def export(
                     else:
                         put(f"{key}.parquet", T.parquet_bytes(df, schemas[key]))
         elif fmt == "spacy":
-            put("docs.spacy", spacy_bytes(store))
-            counts = {"documents": len(reads.document_ids(store))}
+            ids = reads.document_ids(store) if f is None else [d["doc_id"] for d in reads.documents(store, f)]
+            put("docs.spacy", spacy_bytes(store, ids, progress=progress))
+            counts = {"documents": len(ids)}
         else:
             from policytext.export import annotation_tools as at
 
-            sents = sentence_table(store, include_boilerplate=False)
+            sents = sentence_table(store, f, include_boilerplate=False)
             counts = {"sentences": len(sents)}
             if fmt == "doccano":
                 put("doccano.jsonl", at.to_doccano(sents))
@@ -399,6 +386,7 @@ def export(
         "format": fmt,
         "files": list(written),
         "rows": counts,
+        "filters": f.values() if f is not None else {},
         "store": str(Path(db)),
         "exported_at": now(),
         "versions": info.get("versions", {}),
@@ -412,8 +400,17 @@ def _model_version(store: Store) -> str:
     return reads.main_model_version(store) or "policytext"
 
 
-def spacy_bytes(store: Store) -> bytes:
-    """A spaCy DocBin of every stored document with its mention spans (via :mod:`policytext.nlp.convert`).
+def spacy_bytes(
+    store: Store,
+    doc_ids: Sequence[str] | None = None,
+    *,
+    progress: Callable[[int, int], None] | None = None,
+) -> bytes:
+    """A spaCy DocBin of stored documents (every one, or ``doc_ids``) with their mention spans (via
+    :mod:`policytext.nlp.convert`): linear in the number of documents and in their length.
+
+    Args:
+        progress: called with (documents done, documents in all) after each document.
 
     Raises:
         PolicytextError: :mod:`policytext.nlp` is not available in this installation.
@@ -427,13 +424,18 @@ def spacy_bytes(store: Store) -> bytes:
             f"({exc}); use another --format or update policytext"
         ) from exc
     nlp = make_nlp(with_components=False)
-    docs = []
-    for doc_id in reads.document_ids(store):
-        document = store.load_document(doc_id)
-        if document is not None:
-            docs.append(document_to_doc(nlp, document, extraction_of(store, doc_id)))
-    binary = docs_to_docbin(docs)
-    return bytes(binary.to_bytes())
+    ids = list(reads.document_ids(store) if doc_ids is None else doc_ids)
+
+    def docs() -> Iterator[Any]:
+        for i, doc_id in enumerate(ids, start=1):
+            document = store.load_document(doc_id)
+            if document is not None:
+                yield document_to_doc(nlp, document, extraction_of(store, doc_id))
+            if progress is not None:
+                progress(i, len(ids))
+
+    docbin = docs_to_docbin(docs())
+    return bytes(docbin.to_bytes())
 
 
 __all__ = [

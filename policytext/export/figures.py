@@ -126,14 +126,15 @@ def heatmap_figure(
 def timeline_figure(
     years: Sequence[int],
     counts: Sequence[int],
-    shares: Sequence[float],
+    shares: Sequence[float | None],
     *,
     title: str,
     ymax: int | None = None,
     ax: Any = None,
     figsize: tuple[float, float] = (3.4, 2.1),
 ) -> Figure:
-    """Mentions per year (bars, left axis) and share of that year's documents (line, right axis, %)."""
+    """Mentions per year (bars, left axis, scaled to this panel unless ``ymax``) and share of that
+    year's documents (line, right axis, %); a share of None (too few documents) leaves a gap."""
     with chart_style():
         fig = None
         if ax is None:  # fixed margins: much faster than a layout engine, and the same every time
@@ -152,7 +153,7 @@ def timeline_figure(
         ax2 = ax.twinx()
         ax2.plot(
             xs,
-            [100 * s for s in shares],
+            [100 * s if s is not None else float("nan") for s in shares],
             color=LINE,
             marker="o",
             markersize=2.5,
@@ -168,9 +169,12 @@ def timeline_figure(
 
 
 def timelines_figure(
-    years: Sequence[int], series: Sequence[tuple[str, Sequence[int], Sequence[float]]]
+    years: Sequence[int],
+    series: Sequence[tuple[str, Sequence[int], Sequence[float | None]]],
+    *,
+    min_documents: int = 3,
 ) -> Figure:
-    """All types as small multiples with a shared count scale (for papers)."""
+    """All types as small multiples, each panel with its own count scale (for papers)."""
     with chart_style():
         n = max(len(series), 1)
         ncols = 4
@@ -181,15 +185,15 @@ def timelines_figure(
             left=0.03, right=0.965, bottom=0.35 / height, top=1 - 0.75 / height, wspace=0.38, hspace=0.5
         )
         axes = fig.subplots(nrows, ncols, squeeze=False)
-        ymax = max([max([*c, 0]) for _, c, _ in series] + [1])
         for k, ax in enumerate(axes.flat):
             if k >= len(series):
                 ax.set_visible(False)
                 continue
             label, counts, shares = series[k]
-            timeline_figure(years, counts, shares, title=label, ymax=ymax, ax=ax)
+            timeline_figure(years, counts, shares, title=label, ax=ax)
         fig.suptitle(
-            "机制类型时间线：柱 = 提及次数（左轴），线 = 当年文件占比 %（右轴）",
+            "机制类型时间线：柱 = 提及次数（左轴，各图刻度不同），"
+            f"线 = 当年文件占比 %（右轴，文件不足{min_documents}份的年份不显示）",
             fontsize=10,
             y=1 - 0.2 / height,
         )
@@ -210,6 +214,85 @@ def documents_figure(years: Sequence[str], types: Sequence[str], counts: Sequenc
         ax.yaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_ylabel("文件数 documents")
         ax.legend(frameon=False, fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+        return fig
+
+
+def network_figure(edges: Sequence[tuple[str, str, int]], *, title: str = "") -> Figure:
+    """A two-column co-occurrence network: agglomerations (left) linked to mechanism types (right),
+    line width and opacity by the number of mentions linking them; node size by weighted degree.
+
+    Args:
+        edges: ``(agglomeration label, type label, mentions)``.
+    """
+    with chart_style():
+        left = sorted({a for a, _, _ in edges}, key=lambda a: (-sum(w for x, _, w in edges if x == a), a))
+        right = sorted({t for _, t, _ in edges}, key=lambda t: (-sum(w for _, y, w in edges if y == t), t))
+        rows = max(len(left), len(right), 1)
+        fig = Figure(figsize=(8.0, max(2.2, 0.32 * rows + 0.8)))
+        fig.subplots_adjust(left=0.24, right=0.62, bottom=0.04, top=0.92 if title else 0.97)
+        ax = fig.add_subplot()
+        ax.set_axis_off()
+        if not edges:
+            ax.text(0.5, 0.5, "无数据 no linked mentions", ha="center", va="center", fontsize=8)
+            return fig
+
+        def ys(n: int) -> list[float]:
+            return [1.0 - (k + 0.5) / rows for k in range(n)] if n else []
+
+        ya, yt = dict(zip(left, ys(len(left)))), dict(zip(right, ys(len(right))))
+        top = max(w for _, _, w in edges)
+        for a, t, w in sorted(edges, key=lambda e: e[2]):
+            share = w / top
+            ax.plot([0, 1], [ya[a], yt[t]], color=BAR, linewidth=0.4 + 3.6 * share, alpha=0.15 + 0.6 * share)
+        deg_a = {a: sum(w for x, _, w in edges if x == a) for a in left}
+        deg_t = {t: sum(w for _, y, w in edges if y == t) for t in right}
+        most = max([*deg_a.values(), *deg_t.values()])
+        ax.scatter(
+            [0] * len(left), [ya[a] for a in left], s=[12 + 120 * deg_a[a] / most for a in left], color=BAR
+        )
+        ax.scatter(
+            [1] * len(right),
+            [yt[t] for t in right],
+            s=[12 + 120 * deg_t[t] / most for t in right],
+            color=LINE,
+        )
+        for a in left:
+            ax.text(-0.04, ya[a], _label(f"{a} ({deg_a[a]})"), ha="right", va="center", fontsize=7)
+        for t in right:
+            ax.text(1.04, yt[t], _label(f"{t} ({deg_t[t]})"), ha="left", va="center", fontsize=7)
+        ax.set_xlim(-0.02, 1.02)
+        ax.set_ylim(0, 1)
+        if title:
+            ax.set_title(_label(title), loc="left")
+        return fig
+
+
+def terms_figure(terms: Sequence[str], periods: Sequence[str], values: Sequence[Sequence[float]]) -> Figure:
+    """Key terms × periods: occurrences per 10,000 tokens as shaded cells with the value written in."""
+    with chart_style():
+        fig = Figure(figsize=(max(3.6, 1.6 + 0.9 * len(periods)), max(2.2, 0.26 * len(terms) + 1.0)))
+        fig.subplots_adjust(left=0.3, right=0.97, bottom=0.16, top=0.95)
+        ax = fig.add_subplot()
+        if not terms or not periods:
+            ax.set_axis_off()
+            ax.text(0.5, 0.5, "无数据 no terms", ha="center", va="center", fontsize=8)
+            return fig
+        top = max(max(row) for row in values) or 1.0
+        ax.imshow([[v / top for v in row] for row in values], cmap=HEAT, vmin=0, vmax=1, aspect="auto")
+        for i, row in enumerate(values):
+            for j, v in enumerate(row):
+                ax.text(
+                    j,
+                    i,
+                    f"{v:.0f}" if v >= 10 else f"{v:.1f}",
+                    ha="center",
+                    va="center",
+                    fontsize=6,
+                    color="white" if v / top > 0.55 else "#222222",
+                )
+        ax.set_xticks(range(len(periods)), [p.replace("_", "–") for p in periods], fontsize=7)
+        ax.set_yticks(range(len(terms)), [_label(t) for t in terms], fontsize=7)
+        ax.set_xlabel("每万词出现次数 per 10,000 tokens", fontsize=7)
         return fig
 
 

@@ -34,6 +34,14 @@ from policytext.store.filters import Filters, direct_only
 MECHANISM = "mechanism"
 UNDATED = "未注明"
 MAX_HEATMAP_ROWS = 40
+#: A year's share of documents is shown only when at least this many documents back it (a year
+#: with one document would swing between 0 and 100 %).
+MIN_SHARE_DOCUMENTS = 3
+#: Agglomerations and terms shown in the co-occurrence and key-terms figures.
+MAX_NETWORK_AGGLOMERATIONS = 15
+MAX_KEY_TERMS = 20
+#: Years per period of the key-terms figure.
+TERM_PERIOD = 5
 
 
 @dataclass
@@ -57,6 +65,11 @@ class ReportData:
     first_matrix: list[dict[str, Any]]
     examples: list[dict[str, Any]]
     documents: list[dict[str, Any]] = field(default_factory=list)
+    network_edges: list[dict[str, Any]] = field(default_factory=list)
+    key_terms: list[str] = field(default_factory=list)
+    term_periods: list[str] = field(default_factory=list)
+    term_matrix: list[list[float]] = field(default_factory=list)
+    filters: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -100,12 +113,20 @@ def _highlight(sentence: str, s_start: int, start: int, end: int, text: str) -> 
 
 
 def collect(
-    store: Store, *, taxonomy: Taxonomy | None = None, examples_per_type: int = 3, base: Path | None = None
+    store: Store,
+    *,
+    taxonomy: Taxonomy | None = None,
+    examples_per_type: int = 3,
+    base: Path | None = None,
+    filters: Filters | None = None,
+    key_terms: bool = True,
 ) -> ReportData:
     """Read the report's figures and tables from an open store.
 
     Args:
         store: an open store (read-only is enough).
+        filters: report on the documents and mentions these select (default: everything).
+        key_terms: count the key terms (segments every body sentence with the project's tokenizer).
         taxonomy: names and order of the mechanism types (default: the shipped taxonomy).
         examples_per_type: example sentences per type, from different documents.
         base: folder that relative document paths are resolved against (default: the
@@ -121,7 +142,7 @@ def collect(
     tlabel = {t["id"]: t["zh"] for t in types}
 
     # documents ------------------------------------------------------------------------
-    every = Filters()
+    every = filters or Filters()
     docs = reads.documents(store, every, order="year")
     for d in docs:
         d["url"] = _file_url(d["path"], bases)
@@ -180,7 +201,10 @@ def collect(
         row = per_year.get(t["id"], {})
         counts = [row.get(y, (0, 0))[0] for y in years]
         ndocs = [row.get(y, (0, 0))[1] for y in years]
-        shares = [(n / docs_per_year[y]) if docs_per_year[y] else 0.0 for n, y in zip(ndocs, years)]
+        shares = [
+            (n / docs_per_year[y]) if docs_per_year[y] >= MIN_SHARE_DOCUMENTS else None
+            for n, y in zip(ndocs, years)
+        ]
         timelines.append(
             {
                 **t,
@@ -206,7 +230,9 @@ def collect(
             kv[0][1],
         ),
     ):
-        d = by_id[r["doc_id"]]
+        d = by_id.get(r["doc_id"])
+        if d is None:  # a mention of a document the filters leave out
+            continue
         page = r["page"]
         first_mentions.append(
             {
@@ -244,8 +270,10 @@ def collect(
     for r in rows:
         if len(picked[r["type"]]) >= examples_per_type or (r["type"], r["doc_id"]) in seen:
             continue
+        d = by_id.get(r["doc_id"])
+        if d is None:
+            continue
         seen.add((r["type"], r["doc_id"]))
-        d = by_id[r["doc_id"]]
         before, hit, after = _highlight(r["sentence"], r["s_start"], r["start"], r["end"], r["text"])
         page = r["page"] if r["page"] is not None else r["s_page"]
         url = d["url"] + (f"#page={page}" if page and d["format"] == "pdf" else "")
@@ -285,6 +313,37 @@ def collect(
         "types": len(types),
         "failures": corpus["failures"],
     }
+    # co-occurrence: agglomerations × mechanism types (mentions linked) ----------------------
+    network_aggs = heat_ids[:MAX_NETWORK_AGGLOMERATIONS]
+    network_edges = [
+        {
+            "agg": agg_name.get(a, a),
+            "agg_id": a,
+            "type": tlabel.get(t, t),
+            "type_id": t,
+            "weight": cells[(a, t)],
+        }
+        for a in network_aggs
+        for t in type_ids
+        if cells[(a, t)]
+    ]
+
+    # key terms per period ---------------------------------------------------------------------
+    terms: list[str] = []
+    term_periods: list[str] = []
+    term_matrix: list[list[float]] = []
+    if key_terms and docs:
+        from policytext.terms import term_table
+
+        # every term of every period (not a top few), so each cell of the figure is exact
+        table = term_table(store, period=TERM_PERIOD, top=1 << 30, filters=filters)
+        if len(table):
+            total = table.groupby("term")["count"].sum()
+            terms = sorted(total.index, key=lambda w: (-int(total[w]), w))[:MAX_KEY_TERMS]
+            term_periods = sorted(set(table["period"]) - {"undated"})
+            per = {(r["term"], r["period"]): float(r["per_10k"]) for r in table.to_dict("records")}
+            term_matrix = [[per.get((w, p), 0.0) for p in term_periods] for w in terms]
+
     run = reads.latest_versions(store)
     versions = json.loads(run) if run else {}
     return ReportData(
@@ -305,6 +364,11 @@ def collect(
         first_matrix=first_matrix,
         examples=examples,
         documents=docs,
+        network_edges=network_edges,
+        key_terms=terms,
+        term_periods=term_periods,
+        term_matrix=term_matrix,
+        filters=every.values(),
     )
 
 
@@ -326,24 +390,32 @@ def make_figures(data: ReportData, *, paper: bool = False) -> dict[str, Any]:
             [r["name"] for r in data.heatmap_rows], [_type_title(t) for t in data.types], data.heatmap_matrix
         ),
     }
-    ymax = max([max(t["counts"] + [0]) for t in data.timelines] + [1])
     out["timeline"] = [
-        fg.timeline_figure(data.years, t["counts"], t["shares"], title=_type_title(t), ymax=ymax)
-        for t in data.timelines
+        fg.timeline_figure(data.years, t["counts"], t["shares"], title=_type_title(t)) for t in data.timelines
     ]
+    out["cooccurrence"] = fg.network_figure(
+        [
+            (e["agg"], _type_title({"zh": e["type"], "id": e["type_id"]}), e["weight"])
+            for e in data.network_edges
+        ]
+    )
+    out["key_terms"] = fg.terms_figure(data.key_terms, data.term_periods, data.term_matrix)
     if paper:
         out["timelines"] = fg.timelines_figure(
-            data.years, [(_type_title(t), t["counts"], t["shares"]) for t in data.timelines]
+            data.years,
+            [(_type_title(t), t["counts"], t["shares"]) for t in data.timelines],
+            min_documents=MIN_SHARE_DOCUMENTS,
         )
     return out
 
 
 def write_figures(figs: dict[str, Any], folder: Path) -> list[Path]:
-    """Write the paper figures (heatmap, timelines, documents by year) as 300 dpi PNG and SVG."""
+    """Write the paper figures (heatmap, timelines, documents by year, co-occurrence network, key
+    terms) as 300 dpi PNG and SVG."""
     from policytext.export import figures as fg
 
     paths: list[Path] = []
-    for stem in ("heatmap", "timelines", "documents_by_year"):
+    for stem in ("heatmap", "timelines", "documents_by_year", "cooccurrence", "key_terms"):
         paths += fg.save_figure(figs["documents" if stem == "documents_by_year" else stem], folder, stem)
     return paths
 
@@ -385,6 +457,10 @@ def render(data: ReportData, figs: dict[str, Any], *, generated: str, examples_p
             fg.inline_svg(figs["documents"], "c-docs", "文件数：按年份与类型 documents by year and type")
         ),
         "heatmap": Markup(fg.inline_svg(figs["heatmap"], "c-heat", "城市群 × 机制类型热力图 heatmap")),
+        "cooccurrence": Markup(
+            fg.inline_svg(figs["cooccurrence"], "c-net", "城市群 × 机制类型共现网络 co-occurrence network")
+        ),
+        "key_terms": Markup(fg.inline_svg(figs["key_terms"], "c-terms", "关键词 key terms per period")),
         "timeline": [
             Markup(fg.inline_svg(f, f"c-t{k}", f"{_type_title(t)}：时间线 timeline"))
             for k, (f, t) in enumerate(zip(figs["timeline"], data.timelines))
@@ -400,6 +476,8 @@ def render(data: ReportData, figs: dict[str, Any], *, generated: str, examples_p
         "doc_rows": list(zip(data.doc_types, data.docs_by_year_type)),
         "docs_per_year": [sum(1 for doc in data.documents if doc["year"] == y) for y in data.years],
         "examples_per_type": examples_per_type,
+        "min_share_documents": MIN_SHARE_DOCUMENTS,
+        "term_period": TERM_PERIOD,
     }
     # the page embeds the bundled font, subset to the characters it shows
     font_css = fg.font_face_css(template.render(**context, font_css=""))
@@ -414,8 +492,12 @@ def build_report(
     taxonomy: str | os.PathLike[str] | None = None,
     examples_per_type: int = 3,
     generated: str | None = None,
+    **filters: Any,
 ) -> ReportResult:
     """Write the HTML report of a store, and the paper figures when ``figures_dir`` is given.
+
+    ``filters`` (any of :data:`~policytext.store.filters.FILTER_FIELDS` by keyword) restrict the
+    report to the documents and mentions they select; the page lists them.
 
     Raises:
         StoreError: the store is missing or not a policytext database.
@@ -425,7 +507,8 @@ def build_report(
     if not tx.types:  # pragma: no cover - the loader already rejects this
         raise LexiconError(f"{taxonomy}: the taxonomy has no types; check the --taxonomy file")
     with Store(db, readonly=True) as store:
-        data = collect(store, taxonomy=tx, examples_per_type=examples_per_type)
+        f = Filters.make(store, **filters) if filters else None
+        data = collect(store, taxonomy=tx, examples_per_type=examples_per_type, filters=f)
     figs = make_figures(data, paper=figures_dir is not None)
     page = render(data, figs, generated=generated or generation_time(), examples_per_type=examples_per_type)
     out_path = Path(out)

@@ -34,6 +34,7 @@ from policytext.extract.rules import (
     domains_of,
     is_article_structured,
     match_types,
+    review_indexes,
     sentence_context,
     sentence_status,
     stage_of,
@@ -215,8 +216,15 @@ class Extractor:
                     types[lab] = None
             if types:
                 chosen.append((s, types, probs_s))
+        review = review_indexes([s.text for s in sents], self.taxonomy) if chosen else set()
         rule_status = [
-            sentence_status(s.text, self.taxonomy, article_structured=article_structured, news=news)
+            sentence_status(
+                s.text,
+                self.taxonomy,
+                article_structured=article_structured,
+                news=news,
+                review=s.index in review,
+            )
             for s, _, _ in chosen
         ]
         learned = (

@@ -6,13 +6,16 @@ Rules are data (the taxonomy file); this module applies them to one sentence.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from policytext.clean.headings import ARTICLE_LINE, HEADING_LINE
+from policytext.clean.headings import ARTICLE_LINE, HEADING_LINE, heading_level
 from policytext.lexicons.taxonomy import Taxonomy
 
 _BOOK_TITLE = re.compile(r"《[^》]{0,80}》")
+#: An unnumbered line this short without a full stop can be a heading (review parts).
+_SHORT_HEADING = 40
+_FULL_STOPS = ("。", "；", ";", "！", "？", "，")
 _GENERIC_ONLY = re.compile(r"体制机制|一体化(?:发展)?机制|协调发展机制|合作机制|联动机制|推进机制")
 
 
@@ -33,21 +36,70 @@ def sentence_context(sentence: str, *, article_structured: bool, news: bool) -> 
     return out
 
 
+def review_indexes(sentences: Sequence[str], taxonomy: Taxonomy) -> set[int]:
+    """Indexes of the sentences that review past work (the review part of a work report).
+
+    A heading matching the taxonomy's ``status.review_heading`` (工作回顾, 发展成就, …: a
+    top-level ``一、`` heading, or a short unnumbered line without a full stop) opens a review
+    part, and so does a sentence opening with ``status.review_sentence`` (过去一年, 过去五年,
+    回顾过去, …); the next top-level heading (``一、`` / ``第X章``) that does not match
+    ``review_heading`` ends the part.
+    """
+    start = taxonomy.status.get("review_heading")
+    opener = taxonomy.status.get("review_sentence")
+    out: set[int] = set()
+    inside = False
+    for i, sentence in enumerate(sentences):
+        text = sentence.strip()
+        names_review = bool(start is not None and start.search(text))
+        level = heading_level(text)
+        if level == 1:
+            inside = names_review
+        elif names_review and len(text) <= _SHORT_HEADING and not text.endswith(_FULL_STOPS):
+            inside = True
+        if opener is not None and opener.match(text):
+            inside = True
+        if inside:
+            out.add(i)
+    return out
+
+
 def sentence_status(
-    sentence: str, taxonomy: Taxonomy, *, article_structured: bool, news: bool = False
+    sentence: str,
+    taxonomy: Taxonomy,
+    *,
+    article_structured: bool,
+    news: bool = False,
+    review: bool = False,
 ) -> str:
-    """The rule status of a sentence of a document (a heading is never a provision).
+    """The rule status of a sentence of a document.
 
     Args:
-        article_structured: the document is a legal or official text of articles (第X条).
-        news: the document is a news report; a sentence of it that assigns no task reports
-            what was signed, opened or set up: ``established`` (ANNOTATING.md, Status).
+        article_structured: the document is a legal or official text of articles (第X条); its
+            list items (（一）…；) are provisions too, its headings are not.
+        news: the document is a news report; a sentence of it that assigns no task, or that
+            reports a fact (``status.news_fact``: 日前, 已, 共建115个, …) and states no plan
+            (``status.future``), reports what was signed, opened or set up: ``established``.
+        review: the sentence reviews past work (:func:`review_indexes`): ``established``
+            unless it names a weakness (``lacking``) or states a plan (``status.future``).
+    The vocabulary of every rule is the taxonomy's ``[status]`` table (ANNOTATING.md, Status).
     """
-    heading = bool(HEADING_LINE.match(sentence))
-    status = status_of(sentence, taxonomy, provision=article_structured and not heading)
-    if news and status == "proposed" and not heading:
+    text = _BOOK_TITLE.sub("", sentence).strip()
+    heading = bool(HEADING_LINE.match(text))
+    list_item = heading and article_structured and text.endswith(("；", ";", "。"))
+    status = status_of(sentence, taxonomy, provision=article_structured and (not heading or list_item))
+    if status == "lacking":
+        return status
+    future = taxonomy.status.get("future")
+    planned = bool(future is not None and future.search(text))
+    if review and not planned:
+        return "established"
+    if news and status == "proposed":
+        fact = taxonomy.status.get("news_fact")
+        if fact is not None and not planned and fact.search(text):
+            return "established"
         task = taxonomy.status.get("news_task") or taxonomy.status.get("provision_task")
-        if task is not None and not task.search(_BOOK_TITLE.sub("", sentence)):
+        if not heading and task is not None and not task.search(text):
             return "established"
     return status
 
@@ -75,17 +127,27 @@ def match_types(sentence: str, taxonomy: Taxonomy) -> list[CueMatch]:
     """Every type whose cues fire in the sentence (one match per type, first in the text).
 
     A weak cue fires only when the sentence shows a cross-jurisdiction context; a cue
-    inside a document title 《…》 does not count; a type's exclusion pattern vetoes it.
+    inside a document title 《…》 does not count; a type's exclusion pattern vetoes it, and
+    so does the absence of every one of its ``require`` patterns (searched outside titles);
+    a sentence matching a ``[guards] no_mechanism`` pattern (a reference-list entry, …)
+    asserts no type at all.
     """
     any_cue = taxonomy.any_cue
     if any_cue is not None and not any_cue.search(sentence):
         return []
+    guard = taxonomy.guard_re
+    if guard is not None and guard.search(sentence):
+        return []
     titles = _title_spans(sentence)
-    has_context = bool(taxonomy.context.search(_BOOK_TITLE.sub("", sentence))) if taxonomy.context else True
+    untitled = _BOOK_TITLE.sub("", sentence)
+    has_context = bool(taxonomy.context.search(untitled)) if taxonomy.context else True
     out: list[CueMatch] = []
     for t in taxonomy.types:
         ex = t.exclude_re
         if ex is not None and ex.search(sentence):
+            continue
+        req = t.require_re
+        if req is not None and not req.search(untitled):
             continue
         best: CueMatch | None = None
         for weak, pattern in ((False, t.cue_re), (True, t.weak_re)):
@@ -111,8 +173,10 @@ def status_of(sentence: str, taxonomy: Taxonomy, *, provision: bool = False) -> 
             ``established`` (TAXONOMY.md, status in legal and official texts).
     """
     text = _BOOK_TITLE.sub("", sentence)
+    removed = taxonomy.status.get("lacking_removed")
     lack = taxonomy.status.get("lacking")
-    if lack is not None and lack.search(text):
+    # a call to remove a barrier (破除…壁垒, 打通…堵点) names a task, not a weakness
+    if lack is not None and lack.search(removed.sub("", text) if removed is not None else text):
         return "lacking"
     est = taxonomy.status.get("established")
     if est is not None and est.search(text):

@@ -96,7 +96,12 @@ def assemble_document(extracted: ExtractedText, *, doc_id: str, path: str, size:
     from policytext.ingest.metadata import extract_metadata
 
     spath = path
-    cleaned = clean_pages(extracted.pages, paged=extracted.paged, reflow_lines=not extracted.paged)
+    cleaned = clean_pages(
+        extracted.pages,
+        paged=extracted.paged,
+        reflow_lines=not extracted.paged,
+        first_page=extracted.first_page,
+    )
     if not cleaned.text.strip():
         raise IngestError(
             "no_text", "the file holds no text after cleaning; check that it is not empty or an image", spath

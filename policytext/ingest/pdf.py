@@ -30,7 +30,7 @@ import re
 import statistics
 import zlib
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -77,6 +77,8 @@ __all__ = [
     "PageQuality",
     "check_streams",
     "iter_pages",
+    "join_ranges",
+    "page_count",
     "page_quality",
     "read_pdf",
 ]
@@ -589,6 +591,19 @@ def _date(value: str | None) -> str | None:
     return f"{year}-{month}-{day}"
 
 
+def _check_range(pages: tuple[int, int] | None, count: int, path: str) -> tuple[int, int]:
+    """The 0-based ``[start, stop)`` page range to read; the whole file when ``pages`` is None."""
+    if pages is None:
+        return 0, count
+    start, stop = pages
+    if not 0 <= start < stop <= count:
+        raise ValueError(
+            f"{path}: page range {pages!r} is not within the file's {count} pages; "
+            f"give 0 <= start < stop <= {count}"
+        )
+    return start, stop
+
+
 def iter_pages(
     path: str | os.PathLike[str],
     *,
@@ -597,6 +612,7 @@ def iter_pages(
     used: set[str] | None = None,
     meta: dict[str, Any] | None = None,
     ocr: str = "auto",
+    pages: tuple[int, int] | None = None,
 ) -> Iterator[str]:
     """Yield the reading-order text of each page of a PDF, streaming.
 
@@ -605,22 +621,30 @@ def iter_pages(
         engine: ``auto``, ``pypdfium2``, ``pdfplumber`` or a comma-separated order of engines.
         warnings: a list that receives human-readable notes about pages.
         used: a set that receives the names of the engines that produced text (``rapidocr`` for OCR).
-        meta: a dict that receives the PDF metadata (title, creation_date, producer) and, when a
-            page was read by OCR, ``ocr_pages`` (1-based page numbers) and ``ocr_seconds``.
+        meta: a dict that receives the PDF metadata (title, creation_date, producer), ``page_stats``
+            (pages readable, garbled, tried by OCR: what :func:`join_ranges` needs to judge the whole)
+            and, when a page was read by OCR, ``ocr_pages`` (1-based page numbers) and ``ocr_seconds``.
         ocr: ``auto`` (OCR pages that fail the quality gate), ``always`` or ``never``;
             see :mod:`policytext.ingest.ocr`.
+        pages: ``(start, stop)``, 0-based, stop exclusive: yield only those pages. Up to
+            ``WINDOW`` pages on each side are read as context (running headers are judged
+            against the neighbours), so each page's text is the one a read of the whole file
+            gives; notes, engines and OCR pages are those of the range only.
 
     Raises:
         IngestError: ``io``, ``encrypted``, ``corrupt``, ``unsupported`` (``ocr="always"`` without
-            the OCR extra) or ``no_text`` (after the last page).
-        ValueError: an unknown engine or OCR mode.
+            the OCR extra) or ``no_text`` (after the last page, when no page of the whole file is
+            readable; a partial range with no readable page yields empty pages and notes instead).
+        ValueError: an unknown engine or OCR mode, or a page range outside the file.
     """
     spath = os.fspath(path)
     order = _engine_order(engine)
     ocr = ocrmod.check_mode(ocr)
     if ocr == "always" and not ocrmod.available():
         raise IngestError("unsupported", f"--ocr always needs RapidOCR; {ocrmod.INSTALL_HINT}", spath)
-    ocr_log = _OcrLog(ocr if ocr == "never" or ocrmod.available() else "missing")
+    mode = ocr if ocr == "never" or ocrmod.available() else "missing"
+    ocr_log = _OcrLog(mode)
+    context_log = _OcrLog(mode)  # OCR of context pages outside the range is not reported
     notes = warnings if warnings is not None else []
     engines_used = used if used is not None else set()
     _check_file(spath)
@@ -631,6 +655,7 @@ def iter_pages(
         count = primary.page_count()
         if count == 0:
             raise IngestError("corrupt", "the PDF has no pages; get a fresh copy", spath)
+        start, stop = _check_range(pages, count, spath)
         if meta is not None:
             info = primary.metadata()
             meta.update(
@@ -641,40 +666,62 @@ def iter_pages(
         window: deque[_Page] = deque()
         pending = 0  # index in window of the next page to emit
         readable = garbled = 0
+        scratch: list[str] = []
 
-        def emit(idx: int) -> str:
+        def emit(idx: int) -> str | None:
+            page = window[idx]
+            if not start < page.number <= stop:
+                return None  # a context page
             neighbours = list(window)[max(0, idx - WINDOW) : idx + WINDOW + 1]
-            return _page_text(window[idx], neighbours)
+            return _page_text(page, neighbours)
 
-        for index in range(count):
-            page = _read_page(index, order, opened, spath, notes, ocr_log)
-            if page.rows:
-                readable += 1
-                engines_used.add(page.engine)
-            elif page.engine == "garbled":
-                garbled += 1
+        for index in range(max(0, start - WINDOW), min(count, stop + WINDOW)):
+            inside = start <= index < stop
+            if inside:
+                page = _read_page(index, order, opened, spath, notes, ocr_log)
+                if page.rows:
+                    readable += 1
+                    engines_used.add(page.engine)
+                elif page.engine == "garbled":
+                    garbled += 1
+            else:
+                page = _read_page(index, order, opened, spath, scratch, context_log)
             window.append(page)
             while pending < len(window) and len(window) - 1 - pending >= WINDOW:
-                yield emit(pending)
+                text = emit(pending)
+                if text is not None:
+                    yield text
                 pending += 1
                 if pending > WINDOW:
                     window.popleft()
                     pending -= 1
         while pending < len(window):
-            yield emit(pending)
+            text = emit(pending)
+            if text is not None:
+                yield text
             pending += 1
-        if meta is not None and ocr_log.pages:
-            meta.update(ocr_pages=list(ocr_log.pages), ocr_seconds=round(ocr_log.seconds, 3))
-        if readable == 0:
-            if ocr_log.tried:
-                raise IngestError("no_text", OCR_EMPTY_MESSAGE, spath)
-            message = GARBLED_MESSAGE if garbled else NO_TEXT_MESSAGE
-            if ocr_log.mode == "missing":
-                message += f" ({ocrmod.INSTALL_HINT})"
-            raise IngestError("no_text", message, spath)
+        stats = {"readable": readable, "garbled": garbled, "ocr_tried": ocr_log.tried}
+        if meta is not None:
+            meta["page_stats"] = stats
+            if ocr_log.pages:
+                meta.update(ocr_pages=list(ocr_log.pages), ocr_seconds=round(ocr_log.seconds, 3))
+        if (start, stop) == (0, count):
+            _raise_if_unreadable(stats, mode, spath)
     finally:
         for eng in opened.values():
             eng.close()
+
+
+def _raise_if_unreadable(stats: dict[str, int], mode: str, path: str) -> None:
+    """Raise ``no_text`` when no page was readable, saying why (scanned, garbled, OCR found nothing)."""
+    if stats["readable"]:
+        return
+    if stats["ocr_tried"]:
+        raise IngestError("no_text", OCR_EMPTY_MESSAGE, path)
+    message = GARBLED_MESSAGE if stats["garbled"] else NO_TEXT_MESSAGE
+    if mode == "missing":
+        message += f" ({ocrmod.INSTALL_HINT})"
+    raise IngestError("no_text", message, path)
 
 
 @dataclass
@@ -746,7 +793,13 @@ def _read_page(
     return _Page(number, [], 0.0, "garbled")
 
 
-def read_pdf(path: str | os.PathLike[str], *, engine: str = "auto", ocr: str = "auto") -> ExtractedText:
+def read_pdf(
+    path: str | os.PathLike[str],
+    *,
+    engine: str = "auto",
+    ocr: str = "auto",
+    pages: tuple[int, int] | None = None,
+) -> ExtractedText:
     """Extract the text of a PDF, one reading-order string per page.
 
     Args:
@@ -755,26 +808,108 @@ def read_pdf(path: str | os.PathLike[str], *, engine: str = "auto", ocr: str = "
             ``pdfplumber``, or a comma-separated order such as ``pdfplumber,pypdfium2``.
         ocr: ``auto`` (OCR the pages without a usable text layer, when the ``ocr`` extra is
             installed), ``always`` or ``never``.
+        pages: ``(start, stop)``, 0-based, stop exclusive: read only those pages (a long PDF
+            split across workers; see :func:`page_count` and :func:`join_ranges`). Page numbers
+            stay those of the file: ``first_page`` is ``start + 1`` and notes name file pages.
 
     Returns:
         ExtractedText with ``paged=True``; ``engine`` names the engines used (``a+b``, with
         ``rapidocr`` when a page was read by OCR); ``meta`` has ``title``, ``creation_date``
-        (YYYY-MM-DD) and ``producer``, plus ``ocr_pages`` and ``ocr_seconds`` when OCR read
-        pages (each such page also has a warning saying so).
+        (YYYY-MM-DD), ``producer`` and ``page_stats``, plus ``ocr_pages`` and ``ocr_seconds`` when
+        OCR read pages (each such page also has a warning saying so).
 
     Raises:
-        IngestError: reason ``io``, ``encrypted``, ``corrupt``, ``unsupported`` or ``no_text``.
-        ValueError: an unknown engine name or OCR mode.
+        IngestError: reason ``io``, ``encrypted``, ``corrupt``, ``unsupported`` or ``no_text``
+            (``no_text`` only for a read of the whole file: see :func:`iter_pages`).
+        ValueError: an unknown engine name or OCR mode, or a page range outside the file.
     """
     warnings: list[str] = []
     used: set[str] = set()
     meta: dict[str, Any] = {}
-    pages = list(iter_pages(Path(path), engine=engine, warnings=warnings, used=used, meta=meta, ocr=ocr))
+    texts = list(
+        iter_pages(Path(path), engine=engine, warnings=warnings, used=used, meta=meta, ocr=ocr, pages=pages)
+    )
     order = (*_engine_order(engine), ocrmod.ENGINE_NAME)
     return ExtractedText(
-        pages=pages,
+        pages=texts,
         paged=True,
         engine="+".join(n for n in order if n in used),
         meta=meta,
         warnings=warnings,
+        first_page=1 if pages is None else pages[0] + 1,
+    )
+
+
+def page_count(path: str | os.PathLike[str]) -> int:
+    """The number of pages of a PDF, without reading any page (for splitting it into ranges).
+
+    The same checks as :func:`read_pdf` come first (a PDF file, not truncated, no decompression
+    bomb), so a file refused here is refused there with the same error.
+
+    Raises:
+        IngestError: ``io``, ``encrypted`` or ``corrupt``.
+    """
+    spath = os.fspath(path)
+    _check_file(spath)
+    check_streams(spath)
+    engine = PdfiumEngine(spath)
+    try:
+        return engine.page_count()
+    finally:
+        engine.close()
+
+
+def join_ranges(
+    path: str | os.PathLike[str], parts: Sequence[ExtractedText], *, engine: str = "auto", ocr: str = "auto"
+) -> ExtractedText:
+    """Join the results of :func:`read_pdf` over consecutive page ranges of one file into one.
+
+    The result equals what ``read_pdf`` gives for the pages the parts cover (for the whole file
+    when they cover it): the page texts in order, warnings in page order, the engines used in
+    the order ``read_pdf`` names them, OCR pages together and their seconds added up. Each
+    page's text already equals the whole-file read (``read_pdf`` reads context pages beside a
+    range), so cleaning the joined pages joins a sentence that runs over a range boundary.
+
+    Args:
+        path: the PDF file the parts were read from (named in an error).
+        parts: the range results, in page order, each starting where the previous one stops.
+        engine: the engine order the parts were read with (it orders the names in ``engine``).
+        ocr: the OCR mode the parts were read with (for the message of a file without text).
+
+    Raises:
+        ValueError: no parts, parts that are not PDF pages, or ranges that are not consecutive.
+        IngestError: ``no_text`` when no page of the parts is readable, as ``read_pdf`` raises it.
+    """
+    if not parts:
+        raise ValueError("join_ranges needs at least one page range")
+    expected = parts[0].first_page
+    for part in parts:
+        if not part.paged or "page_stats" not in part.meta:
+            raise ValueError("join_ranges joins results of read_pdf(path, pages=...) only")
+        if part.first_page != expected:
+            raise ValueError(
+                f"page ranges are not consecutive: expected page {expected}, got page {part.first_page}"
+            )
+        expected += len(part.pages)
+    used = {name for part in parts for name in part.engine.split("+") if name}
+    known = (*_engine_order(engine), ocrmod.ENGINE_NAME)
+    first = parts[0].meta
+    meta: dict[str, Any] = {k: first[k] for k in ("title", "creation_date", "producer") if k in first}
+    stats = {k: sum(p.meta["page_stats"][k] for p in parts) for k in ("readable", "garbled", "ocr_tried")}
+    meta["page_stats"] = stats
+    ocr_pages = [n for p in parts for n in p.meta.get("ocr_pages", [])]
+    if ocr_pages:
+        meta["ocr_pages"] = ocr_pages
+        meta["ocr_seconds"] = round(sum(p.meta.get("ocr_seconds", 0.0) for p in parts), 3)
+    mode = ocrmod.check_mode(ocr)
+    if mode != "never" and not ocrmod.available():
+        mode = "missing"
+    _raise_if_unreadable(stats, mode, os.fspath(path))
+    return ExtractedText(
+        pages=[text for p in parts for text in p.pages],
+        paged=True,
+        engine="+".join(n for n in known if n in used),
+        meta=meta,
+        warnings=[w for p in parts for w in p.warnings],
+        first_page=parts[0].first_page,
     )

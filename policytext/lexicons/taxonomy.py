@@ -30,18 +30,21 @@ class MechanismType:
     cues: tuple[re.Pattern[str], ...]
     weak_cues: tuple[re.Pattern[str], ...] = ()
     exclude: tuple[re.Pattern[str], ...] = ()
+    require: tuple[re.Pattern[str], ...] = ()
     words: tuple[str, ...] = ()
     weak_words: tuple[str, ...] = ()
 
     cue_re: re.Pattern[str] | None = field(default=None, compare=False, repr=False)
     weak_re: re.Pattern[str] | None = field(default=None, compare=False, repr=False)
     exclude_re: re.Pattern[str] | None = field(default=None, compare=False, repr=False)
+    require_re: re.Pattern[str] | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         # One alternation per kind of pattern, compiled once: one scan per sentence.
         object.__setattr__(self, "cue_re", _union(self.cue_patterns))
         object.__setattr__(self, "weak_re", _union(self.weak_patterns))
         object.__setattr__(self, "exclude_re", _union(self.exclude))
+        object.__setattr__(self, "require_re", _union(self.require))
 
     @property
     def cue_patterns(self) -> tuple[re.Pattern[str], ...]:
@@ -83,9 +86,15 @@ class Taxonomy:
     status: dict[str, re.Pattern[str]]
     stage: dict[str, re.Pattern[str]]
     domains: dict[str, re.Pattern[str]]
+    guards: tuple[re.Pattern[str], ...] = ()
     sha256: str = ""
     source: str = ""
     raw: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    @functools.cached_property
+    def guard_re(self) -> re.Pattern[str] | None:
+        """The ``[guards] no_mechanism`` patterns as one alternation: a sentence it matches has no type."""
+        return _union(self.guards)
 
     @functools.cached_property
     def any_cue(self) -> re.Pattern[str] | None:
@@ -194,6 +203,7 @@ class Taxonomy:
                     weak_words=tuple(t.get("weak_words", [])),
                     weak_cues=tuple(compile_(p, f"{t['id']}.weak_cues") for p in t.get("weak_cues", [])),
                     exclude=tuple(compile_(p, f"{t['id']}.exclude") for p in t.get("exclude", [])),
+                    require=tuple(compile_(p, f"{t['id']}.require") for p in t.get("require", [])),
                 )
             )
         if not types:
@@ -207,6 +217,9 @@ class Taxonomy:
             status={k: compile_(v, f"status.{k}") for k, v in (data.get("status") or {}).items()},
             stage={k: compile_(v, f"stage.{k}") for k, v in (data.get("stage") or {}).items()},
             domains={k: compile_(v, f"domains.{k}") for k, v in (data.get("domains") or {}).items()},
+            guards=tuple(
+                compile_(p, "guards.no_mechanism") for p in (data.get("guards") or {}).get("no_mechanism", [])
+            ),
             sha256=sha,
             source=source,
             raw=data,

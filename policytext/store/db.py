@@ -24,7 +24,7 @@ from urllib.parse import quote
 
 from policytext.errors import StoreBusyError, StoreError
 from policytext.store.corrections import Correction, apply_correction, link_basis_of, replay
-from policytext.store.fts import fts_query, fts_tokens, printable, printable_path
+from policytext.store.fts import fts_tokens, printable, printable_path
 from policytext.store.schema import SCHEMA_VERSION, migrate, read_as_current, split_text, version_set
 from policytext.types import Document, Extraction
 
@@ -495,19 +495,6 @@ class Store:
     def iter_documents(self) -> Iterator[sqlite3.Row]:
         """All document rows, oldest date first."""
         yield from self.conn.execute("SELECT * FROM documents ORDER BY date, doc_id")
-
-    def search(self, query: str, *, limit: int = 50) -> list[dict[str, Any]]:
-        """Full-text search over sentences (Chinese substrings work); newest documents first."""
-        q = fts_query(query)
-        if not q:
-            return []
-        return self.rows(
-            """SELECT d.doc_id, d.title, d.date, d.path, s.idx AS sentence_idx, s.page, s.start, s."end",
-                s.text
-              FROM sentences_fts f JOIN sentence_rows s ON s.sid = f.rowid JOIN doc_rows d ON d.id = s.doc
-               WHERE sentences_fts MATCH ? ORDER BY d.date DESC, d.doc_id, s.idx LIMIT ?""",
-            (q, limit),
-        )
 
     def stored_agglomeration_id(self, name: str) -> str | None:
         """The id of an agglomeration the store's documents name, by id or stored name (unlisted groups)."""

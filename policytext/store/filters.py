@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, fields, replace
 from typing import TYPE_CHECKING, Any
 
 from policytext.errors import UsageError
@@ -93,7 +93,9 @@ def split_values(values: str | Iterable[str] | None) -> list[str]:
     return out
 
 
-def resolve_types(values: str | Iterable[str] | None, *, taxonomy: Any = None) -> list[str]:
+def resolve_types(
+    values: str | Iterable[str] | None, *, taxonomy: Any = None, option: str = "--type"
+) -> list[str]:
     """Mechanism type ids from ids, Chinese or English names.
 
     >>> resolve_types(["生态补偿", "tax_sharing"])
@@ -111,7 +113,7 @@ def resolve_types(values: str | Iterable[str] | None, *, taxonomy: Any = None) -
         tid = tx.resolve(name)
         if tid is None:
             raise UsageError(
-                f"--type {name!r}: no such mechanism type; use an id or Chinese name of the taxonomy "
+                f"{option} {name!r}: no such mechanism type; use an id or Chinese name of the taxonomy "
                 f"({', '.join(tx.ids)})"
             )
         if tid not in out:
@@ -120,7 +122,11 @@ def resolve_types(values: str | Iterable[str] | None, *, taxonomy: Any = None) -
 
 
 def resolve_agglomerations(
-    values: str | Iterable[str] | None, *, store: Store | None = None, gazetteer: Any = None
+    values: str | Iterable[str] | None,
+    *,
+    store: Store | None = None,
+    gazetteer: Any = None,
+    option: str = "--agglomeration",
 ) -> list[str]:
     """Agglomeration ids from ids, names or aliases (``长三角`` → ``yangtze_delta``).
 
@@ -142,7 +148,7 @@ def resolve_agglomerations(
             aid = store.stored_agglomeration_id(name)
         if aid is None:
             raise UsageError(
-                f"--agglomeration {name!r}: not a known agglomeration id, name or alias; "
+                f"{option} {name!r}: not a known agglomeration id, name or alias; "
                 "list them with `policytext query agglomerations`"
             )
         if aid not in out:
@@ -184,14 +190,249 @@ def _marks(values: Sequence[Any]) -> str:
     return ", ".join("?" for _ in values)
 
 
+Clause = tuple[str, list[Any]]
+
+
+@dataclass(frozen=True)
+class FilterField:
+    """One filter, declared once: its :class:`Filters` attribute, Python keyword, CLI flag, web
+    parameter, labels and help in Chinese and English, how a value is resolved and how it turns
+    into SQL.
+
+    Attributes:
+        name: the attribute of :class:`Filters` (canonical, resolved values).
+        arg: the keyword of :meth:`Filters.make` and of the Python API (``query.mechanisms``).
+        flag: the CLI option (``--agglomeration``); ``short`` its one-letter form or None.
+        param: the web page's query parameter (``agg``).
+        label: the short form label (Chinese, then English).
+        help_en, help_zh: the option's help.
+        multiple: a list of values (repeatable, comma-separated) rather than one.
+        resolve: ``(option, raw value, store, taxonomy) -> value`` (raises :class:`UsageError`).
+        where: ``(value, m, d) -> (clause, params)``: the condition on a mention ``m`` of document ``d``.
+        document_where: the condition on a document ``d`` (None: the filter does not apply to
+            documents); ``document_level`` says it looks at the document only (dates, type), so it
+            also selects the denominators of shares and the documents per period.
+        facet: what :func:`policytext.store.reads.counts` counts by for this filter (the web's facets).
+        values: ``store -> every value`` offered in the web form (facet values with zero counts kept).
+    """
+
+    name: str
+    arg: str
+    flag: str
+    short: str | None
+    param: str
+    label: str
+    help_en: str
+    help_zh: str
+    multiple: bool
+    resolve: Callable[[str, Any, Store | None, Any], Any]
+    where: Callable[[Any, str, str], Clause]
+    document_where: Callable[[Any, str], Clause] | None
+    document_level: bool
+    facet: str
+    values: Callable[[Store], list[str]]
+
+    @property
+    def help(self) -> str:
+        """The CLI help: English, then Chinese."""
+        return f"{self.help_en} {self.help_zh}"
+
+
+def _in(column: str, values: Sequence[Any]) -> Clause:
+    return f"{column} IN ({_marks(values)})", list(values)
+
+
+def _status_where(values: Sequence[str], m: str, d: str) -> Clause:
+    named = [s for s in values if s != NO_STATUS]
+    parts = [f"{m}.status IN ({_marks(named)})"] if named else []
+    if NO_STATUS in values:
+        parts.append(f"{m}.status IS NULL")
+    return "(" + " OR ".join(parts) + ")", named
+
+
+def _allowed(store: Store | None, key: str, declared: Sequence[str]) -> list[str]:
+    extra: dict[str, list[str]] = store.vocabularies() if store is not None else {}
+    return list(dict.fromkeys([*declared, *extra.get(key, [])]))
+
+
+def _reads() -> Any:
+    from policytext.store import reads
+
+    return reads
+
+
+#: Every filter of the store's reads, in the order the CLI, the web form and the docs show them.
+#: :meth:`Filters.make`, :meth:`Filters.from_params`, the web form and facets and the CLI's
+#: ``with_filters`` options are all made from this list.
+FILTER_FIELDS: tuple[FilterField, ...] = (
+    FilterField(
+        name="types",
+        arg="types",
+        flag="--type",
+        short="-t",
+        param="type",
+        label="类型 type",
+        help_en="Mechanism type id or Chinese name (repeat or comma-separate).",
+        help_zh="机制类型(编号或中文名)。",
+        multiple=True,
+        resolve=lambda opt, v, store, tx: tuple(resolve_types(v, taxonomy=tx, option=opt)),
+        where=lambda v, m, d: _in(f"{m}.type", v),
+        document_where=lambda v, d: (
+            f"EXISTS (SELECT 1 FROM mentions mt WHERE mt.doc_id = {d}.doc_id AND mt.kind = 'mechanism' "
+            f"AND mt.deleted = 0 AND mt.type IN ({_marks(v)}))",
+            list(v),
+        ),
+        document_level=False,
+        facet="type",
+        values=lambda store: _reads().mention_types(store),
+    ),
+    FilterField(
+        name="agglomerations",
+        arg="agglomerations",
+        flag="--agglomeration",
+        short="-a",
+        param="agg",
+        label="城市群 agglomeration",
+        help_en="Agglomeration id, name or alias, e.g. 长三角 (repeatable).",
+        help_zh="城市群或都市圈(编号、名称或简称)。",
+        multiple=True,
+        resolve=lambda opt, v, store, tx: tuple(resolve_agglomerations(v, store=store, option=opt)),
+        where=lambda v, m, d: (
+            f"EXISTS (SELECT 1 FROM mention_agglomerations ma_f WHERE ma_f.mention_id = {m}.mention_id "
+            f"AND ma_f.agglomeration_id IN ({_marks(v)}))",
+            list(v),
+        ),
+        document_where=lambda v, d: (
+            f"EXISTS (SELECT 1 FROM document_agglomerations da_f WHERE da_f.doc_id = {d}.doc_id "
+            f"AND da_f.agglomeration_id IN ({_marks(v)}))",
+            list(v),
+        ),
+        document_level=False,
+        facet="agglomeration",
+        values=lambda store: _reads().agglomeration_ids_by_occurrences(store),
+    ),
+    FilterField(
+        name="since",
+        arg="since",
+        flag="--since",
+        short=None,
+        param="year_from",
+        label="从 from",
+        help_en="From this date on, inclusive (YYYY, YYYY-MM or YYYY-MM-DD).",
+        help_zh="起始日期(含)。",
+        multiple=False,
+        resolve=lambda opt, v, store, tx: check_date(opt, v),
+        where=lambda v, m, d: (f"{d}.date >= ?", [v]),
+        document_where=lambda v, d: (f"{d}.date >= ?", [v]),
+        document_level=True,
+        facet="year",
+        values=lambda store: [str(y) for y in _reads().years(store)],
+    ),
+    FilterField(
+        name="until",
+        arg="until",
+        flag="--until",
+        short=None,
+        param="year_to",
+        label="到 to",
+        help_en="Up to this date, inclusive (YYYY, YYYY-MM or YYYY-MM-DD).",
+        help_zh="截止日期(含)。",
+        multiple=False,
+        resolve=lambda opt, v, store, tx: check_date(opt, v),
+        where=lambda v, m, d: (f"substr({d}.date, 1, ?) <= ?", [len(v), v]),
+        document_where=lambda v, d: (f"substr({d}.date, 1, ?) <= ?", [len(v), v]),
+        document_level=True,
+        facet="year",
+        values=lambda store: [str(y) for y in _reads().years(store)],
+    ),
+    FilterField(
+        name="statuses",
+        arg="status",
+        flag="--status",
+        short=None,
+        param="status",
+        label="状态 status",
+        help_en="proposed | established | lacking, or any status of the taxonomy or the store; "
+        "none = no status (repeatable).",
+        help_zh="机制状态。",
+        multiple=True,
+        resolve=lambda opt, v, store, tx: tuple(
+            choices(opt, v, [*_allowed(store, "status", statuses(tx)), NO_STATUS])
+        ),
+        where=lambda v, m, d: _status_where(v, m, d),
+        document_where=None,
+        document_level=False,
+        facet="status",
+        values=lambda store: list(statuses()),
+    ),
+    FilterField(
+        name="stages",
+        arg="stage",
+        flag="--stage",
+        short=None,
+        param="stage",
+        label="阶段 stage",
+        help_en="explore | establish | improve | implement, or any stage of the taxonomy or the store "
+        "(repeatable).",
+        help_zh="机制阶段。",
+        multiple=True,
+        resolve=lambda opt, v, store, tx: tuple(choices(opt, v, _allowed(store, "stage", stages(tx)))),
+        where=lambda v, m, d: _in(f"{m}.stage", v),
+        document_where=None,
+        document_level=False,
+        facet="stage",
+        values=lambda store: list(stages()),
+    ),
+    FilterField(
+        name="doc_types",
+        arg="doc_type",
+        flag="--doc-type",
+        short=None,
+        param="doc_type",
+        label="文件类型 document type",
+        help_en="official | plan | article | news | other (repeatable).",
+        help_zh="文件类型。",
+        multiple=True,
+        resolve=lambda opt, v, store, tx: tuple(choices(opt, v, _allowed(store, "doc_type", DOC_TYPES))),
+        where=lambda v, m, d: _in(f"{d}.doc_type", v),
+        document_where=lambda v, d: _in(f"{d}.doc_type", v),
+        document_level=True,
+        facet="doc_type",
+        values=lambda store: _reads().doc_types(store),
+    ),
+    FilterField(
+        name="basis",
+        arg="basis",
+        flag="--basis",
+        short=None,
+        param="basis",
+        label="关联依据 link basis",
+        help_en="How the agglomeration link was found: sentence,heading,paragraph,document.",
+        help_zh="城市群关联依据。",
+        multiple=True,
+        resolve=lambda opt, v, store, tx: tuple(choices(opt, v, LINK_BASES)),
+        where=lambda v, m, d: _in(f"{m}.link_basis", v),
+        document_where=None,
+        document_level=False,
+        facet="basis",
+        values=lambda store: list(LINK_BASES),
+    ),
+)
+FIELDS_BY_ARG = {f.arg: f for f in FILTER_FIELDS}
+FIELDS_BY_PARAM = {f.param: f for f in FILTER_FIELDS}
+#: The filters that apply to documents (the ``query documents`` options).
+DOCUMENT_FIELDS = tuple(f for f in FILTER_FIELDS if f.document_where is not None)
+
+
 @dataclass(frozen=True)
 class Filters:
     """Resolved filters (canonical ids); build with :meth:`make` (or :meth:`from_params` for the web).
 
-    ``since`` and ``until`` are inclusive and compare document dates to the precision given:
-    ``until="2022"`` keeps every date of 2022. ``basis`` keeps mechanism mentions whose
-    agglomeration link was found that way (``sentence``, ``heading``, ``paragraph``, ``document``).
-    ``statuses`` may hold :data:`NO_STATUS` (mentions without a status).
+    One attribute per entry of :data:`FILTER_FIELDS` (checked when this module is imported), then
+    the switches and paging. ``since`` and ``until`` are inclusive and compare document dates to the
+    precision given: ``until="2022"`` keeps every date of 2022. ``basis`` keeps mechanism mentions
+    whose agglomeration link was found that way (``sentence``, ``heading``, ``paragraph``,
+    ``document``). ``statuses`` may hold :data:`NO_STATUS` (mentions without a status).
     """
 
     types: tuple[str, ...] = ()
@@ -212,45 +453,38 @@ class Filters:
         cls,
         store: Store | None = None,
         *,
-        types: Any = None,
-        agglomerations: Any = None,
-        since: str | int | None = None,
-        until: str | int | None = None,
-        status: Any = None,
-        stage: Any = None,
-        doc_type: Any = None,
-        basis: Any = None,
         include_deleted: bool = False,
         limit: int | None = None,
-        offset: int = 0,
+        offset: int | None = 0,
         taxonomy: Any = None,
+        _options: Callable[[FilterField], str] = lambda f: f.flag,
+        **values: Any,
     ) -> Filters:
-        """Resolve and validate user-facing filter values.
+        """Resolve and validate user-facing filter values, given by the ``arg`` of each of
+        :data:`FILTER_FIELDS` (``types``, ``agglomerations``, ``since``, ``until``, ``status``,
+        ``stage``, ``doc_type``, ``basis``); None or empty means any.
 
         Statuses and stages allowed are those of the taxonomy plus any the store holds; document
         types those of :data:`DOC_TYPES` plus any the store holds.
 
         Raises:
-            UsageError: an unknown type, agglomeration, status, stage, document type, link basis,
-                a bad date or a negative limit/offset.
+            UsageError: an unknown filter name, type, agglomeration, status, stage, document type,
+                link basis, a bad date or a negative limit/offset.
         """
-        extra: dict[str, list[str]] = store.vocabularies() if store is not None else {}
-        allowed_status = list(dict.fromkeys([*statuses(taxonomy), *extra.get("status", []), NO_STATUS]))
-        allowed_stage = list(dict.fromkeys([*stages(taxonomy), *extra.get("stage", [])]))
-        allowed_doc_types = list(dict.fromkeys([*DOC_TYPES, *extra.get("doc_type", [])]))
+        unknown = sorted(set(values) - set(FIELDS_BY_ARG))
+        if unknown:
+            raise UsageError(f"unknown filter {unknown[0]!r}: choose from {', '.join(FIELDS_BY_ARG)}")
         if limit is not None and int(limit) < 0:
             raise UsageError(f"--limit {limit}: give a positive number")
         if int(offset or 0) < 0:
             raise UsageError(f"--offset {offset}: give zero or a positive number")
+        resolved = {
+            f.name: f.resolve(_options(f), values[f.arg], store, taxonomy)
+            for f in FILTER_FIELDS
+            if values.get(f.arg) not in (None, "", [], ())
+        }
         return cls(
-            types=tuple(resolve_types(types, taxonomy=taxonomy)),
-            agglomerations=tuple(resolve_agglomerations(agglomerations, store=store)),
-            since=check_date("--since", since),
-            until=check_date("--until", until),
-            statuses=tuple(choices("--status", status, allowed_status)),
-            stages=tuple(choices("--stage", stage, allowed_stage)),
-            doc_types=tuple(choices("--doc-type", doc_type, allowed_doc_types)),
-            basis=tuple(choices("--basis", basis, LINK_BASES)),
+            **resolved,
             include_deleted=bool(include_deleted),
             limit=int(limit) if limit is not None else None,
             offset=int(offset or 0),
@@ -260,91 +494,85 @@ class Filters:
     def from_params(
         cls, store: Store | None, params: Mapping[str, str], *, limit: int | None = None
     ) -> Filters:
-        """Filters from the web page's query parameters (``type``, ``agg``, ``year_from``, ``year_to``,
-        ``status``, ``stage``, ``doc_type``, ``basis``, ``offset``): the same resolution as the CLI, so
-        ``?agg=长三角`` selects what ``--agglomeration 长三角`` selects."""
-
-        def get(key: str) -> str | None:
-            v = (params.get(key) or "").strip()
-            return v or None
-
-        offset = get("offset") or "0"
+        """Filters from the web page's query parameters (the ``param`` of each of
+        :data:`FILTER_FIELDS`, and ``offset``): the same resolution as the CLI, so ``?agg=长三角``
+        selects what ``--agglomeration 长三角`` selects. Errors name the parameter."""
+        values = {f.arg: (params.get(f.param) or "").strip() or None for f in FILTER_FIELDS}
+        offset = (params.get("offset") or "0").strip()
         return cls.make(
             store,
-            types=get("type"),
-            agglomerations=get("agg"),
-            since=get("year_from"),
-            until=get("year_to"),
-            status=get("status"),
-            stage=get("stage"),
-            doc_type=get("doc_type"),
-            basis=get("basis"),
             limit=limit,
-            offset=int(offset) if offset.isdigit() else 0,
+            offset=min(int(offset), MAX_OFFSET) if offset.isdigit() else 0,
+            _options=lambda f: f.param,
+            **values,
         )
+
+    def values(self) -> dict[str, Any]:
+        """The set filters by ``arg`` (what :meth:`make` takes back): canonical ids."""
+        out: dict[str, Any] = {}
+        for f in FILTER_FIELDS:
+            v = getattr(self, f.name)
+            if v:
+                out[f.arg] = list(v) if f.multiple else v
+        return out
 
     def without(self, *names: str) -> Filters:
         """These filters with some fields cleared (``period`` clears since and until)."""
         change: dict[str, Any] = {}
         for name in names:
-            if name == "period":
-                change.update(since=None, until=None)
-            else:
-                change[name] = ()
+            for f in FILTER_FIELDS:
+                if f.name == name or (name == "period" and f.facet == "year"):
+                    change[f.name] = () if f.multiple else None
+            if name not in change and name != "period":
+                raise ValueError(f"no filter {name!r}")
         return replace(self, **change)
 
-    def document_sql(self, d: str = "d") -> tuple[list[str], list[Any]]:
-        """WHERE clauses (and their parameters) on the documents table aliased ``d``."""
+    def _set(self) -> list[tuple[FilterField, Any]]:
+        return [(f, getattr(self, f.name)) for f in FILTER_FIELDS if getattr(self, f.name)]
+
+    def document_sql(self, d: str = "d", *, related: bool = False) -> tuple[list[str], list[Any]]:
+        """WHERE clauses (and their parameters) on the documents table aliased ``d``: the
+        document-level filters (dates, document types); with ``related`` also the filters that
+        relate documents to their content (naming an agglomeration, holding a mechanism type)."""
         where: list[str] = []
         params: list[Any] = []
-        if self.since:
-            where.append(f"{d}.date >= ?")
-            params.append(self.since)
-        if self.until:
-            where.append(f"substr({d}.date, 1, ?) <= ?")
-            params += [len(self.until), self.until]
-        if self.doc_types:
-            where.append(f"{d}.doc_type IN ({_marks(self.doc_types)})")
-            params += list(self.doc_types)
+        for f, v in self._set():
+            if f.document_where is not None and (f.document_level or related):
+                clause, ps = f.document_where(v, d)
+                where.append(clause)
+                params += ps
         return where, params
 
     def mention_sql(self, m: str = "m", d: str = "d") -> tuple[list[str], list[Any]]:
-        """WHERE clauses on mentions ``m`` joined to documents ``d`` (deleted, types, agglomerations,
-        status, stage, link basis, dates, document types)."""
-        where, params = self.document_sql(d)
-        if not self.include_deleted:
-            where.insert(0, f"{m}.deleted = 0")
-        if self.types:
-            where.append(f"{m}.type IN ({_marks(self.types)})")
-            params += list(self.types)
-        if self.agglomerations:
-            where.append(
-                f"EXISTS (SELECT 1 FROM mention_agglomerations ma_f WHERE ma_f.mention_id = {m}.mention_id "
-                f"AND ma_f.agglomeration_id IN ({_marks(self.agglomerations)}))"
-            )
-            params += list(self.agglomerations)
-        if self.statuses:
-            named = [s for s in self.statuses if s != NO_STATUS]
-            parts = [f"{m}.status IN ({_marks(named)})"] if named else []
-            if NO_STATUS in self.statuses:
-                parts.append(f"{m}.status IS NULL")
-            where.append("(" + " OR ".join(parts) + ")")
-            params += named
-        if self.stages:
-            where.append(f"{m}.stage IN ({_marks(self.stages)})")
-            params += list(self.stages)
-        if self.basis:
-            where.append(f"{m}.link_basis IN ({_marks(self.basis)})")
-            params += list(self.basis)
+        """WHERE clauses on mentions ``m`` joined to documents ``d``: not deleted, then every set
+        filter of :data:`FILTER_FIELDS`, and the document-links switch."""
+        where: list[str] = [] if self.include_deleted else [f"{m}.deleted = 0"]
+        params: list[Any] = []
+        for f, v in self._set():
+            clause, ps = f.where(v, m, d)
+            where.append(clause)
+            params += ps
         if not self.document_links:
             where.append(f"({m}.link_basis IS NULL OR {m}.link_basis != 'document')")
         return where, params
+
+    def mention_filtered(self) -> bool:
+        """Whether a filter that looks at mentions (not only documents) is set."""
+        return any(not f.document_level for f, _ in self._set())
 
     def page_sql(self) -> tuple[str, list[Any]]:
         """``LIMIT ? OFFSET ?`` (or nothing) with its parameters."""
         if self.limit is None and not self.offset:
             return "", []
         return "LIMIT ? OFFSET ?", [self.limit if self.limit is not None else -1, self.offset]
+
+
+#: The largest result offset taken from a URL (SQLite integers are 64-bit).
+MAX_OFFSET = 1 << 31
+
+_declared = [f.name for f in fields(Filters)][: len(FILTER_FIELDS)]
+if _declared != [f.name for f in FILTER_FIELDS]:  # pragma: no cover - a programming error
+    raise RuntimeError(f"Filters attributes {_declared} differ from FILTER_FIELDS")
 
 
 def direct_only(f: Filters, include_document_links: bool = False) -> Filters:
@@ -359,11 +587,17 @@ def direct_only(f: Filters, include_document_links: bool = False) -> Filters:
 
 __all__ = [
     "DIRECT_BASES",
+    "DOCUMENT_FIELDS",
     "DOC_TYPES",
+    "FIELDS_BY_ARG",
+    "FIELDS_BY_PARAM",
+    "FILTER_FIELDS",
     "KINDS",
     "LINK_BASES",
+    "MAX_OFFSET",
     "NO_STATUS",
     "STATUSES",
+    "FilterField",
     "Filters",
     "check_date",
     "choices",

@@ -50,23 +50,49 @@ def fts_tokens(text: str) -> str:
     return text.translate(_HAN_SPACED)
 
 
+def query_groups(query: str) -> list[list[str]]:
+    """The alternatives of a search string: groups separated by a bare ``OR`` (or ``|``), each a
+    list of terms that must all occur; quotes group words and keep ``OR`` literal.
+
+    >>> query_groups('生态补偿 OR 成本共担 "长三角"')
+    [['生态补偿'], ['成本共担', '长三角']]
+    """
+    groups: list[list[str]] = [[]]
+    query = _CONTROL_RE.sub(" ", printable(query))  # a NUL would end the FTS5 string early
+    for raw in _QUERY_TERM_RE.findall(query):
+        if raw in ("OR", "|"):
+            groups.append([])
+            continue
+        term = raw.strip('"').strip()
+        if term:
+            groups[-1].append(term)
+    return [g for g in groups if g]
+
+
 def fts_query(query: str) -> str:
-    """Turn a user's search string into an FTS5 query (terms ANDed, each a phrase).
+    """Turn a user's search string into an FTS5 query: the terms of a group ANDed, groups ORed
+    (see :func:`query_groups`), every term a quoted phrase.
 
     User input never reaches FTS5 syntax directly: every term becomes a quoted phrase.
 
     >>> fts_query('税收分成 "GDP"')
     '"税 收 分 成" AND "GDP"'
+    >>> fts_query('税收分成 OR 成本共担')
+    '("税 收 分 成") OR ("成 本 共 担")'
     """
-    terms = []
-    query = _CONTROL_RE.sub(" ", printable(query))  # a NUL would end the FTS5 string early
-    for raw in _QUERY_TERM_RE.findall(query):
-        term = raw.strip('"').strip()
-        tokens = fts_tokens(term).split()
-        tokens = [t.replace('"', "") for t in tokens if t.replace('"', "")]
-        if tokens:
-            terms.append('"' + " ".join(tokens) + '"')
-    return " AND ".join(terms)
+    out = []
+    for group in query_groups(query):
+        phrases = []
+        for term in group:
+            tokens = [t.replace('"', "") for t in fts_tokens(term).split()]
+            tokens = [t for t in tokens if t]
+            if tokens:
+                phrases.append('"' + " ".join(tokens) + '"')
+        if phrases:
+            out.append(" AND ".join(phrases))
+    if len(out) > 1:
+        return " OR ".join(f"({g})" for g in out)
+    return out[0] if out else ""
 
 
-__all__ = ["fts_query", "fts_tokens", "printable", "printable_path"]
+__all__ = ["fts_query", "fts_tokens", "printable", "printable_path", "query_groups"]

@@ -18,6 +18,7 @@ from typing import Any
 from policytext.errors import UsageError
 from policytext.store.db import Store
 from policytext.store.filters import Filters
+from policytext.store.fts import fts_query
 
 PERIODS = ("year", "month")
 
@@ -372,19 +373,7 @@ def years(store: Store) -> list[int]:
 def documents(store: Store, f: Filters, *, order: str = "date") -> list[dict[str, Any]]:
     """Stored documents under the document filters of ``f`` (and: naming one of its agglomerations,
     holding a mechanism of one of its types), with ``agglomerations`` (ids, main one first)."""
-    where, params = f.document_sql()
-    if f.agglomerations:
-        where.append(
-            f"EXISTS (SELECT 1 FROM document_agglomerations da WHERE da.doc_id = d.doc_id "
-            f"AND da.agglomeration_id IN ({', '.join('?' for _ in f.agglomerations)}))"
-        )
-        params += list(f.agglomerations)
-    if f.types:
-        where.append(
-            f"EXISTS (SELECT 1 FROM mention_rows mt WHERE mt.doc = d.id AND mt.kind = 'mechanism' "
-            f"AND mt.deleted = 0 AND mt.type IN ({', '.join('?' for _ in f.types)}))"
-        )
-        params += list(f.types)
+    where, params = f.document_sql(related=True)
     orders = {"date": "d.date, d.doc_id", "year": "d.year IS NULL, d.year, d.date, d.doc_id"}
     page, page_params = f.page_sql()
     rows = store.rows(
@@ -603,9 +592,55 @@ def doc_types(store: Store) -> list[str]:
 # ----------------------------------------------------------------------------- search
 
 
-def search(store: Store, query: str, *, limit: int = 50) -> list[dict[str, Any]]:
-    """Full-text search over sentences (:meth:`Store.search`)."""
-    return store.search(query, limit=limit)
+def _search_sql(query: str, f: Filters) -> tuple[str, list[Any]] | None:
+    """FROM/WHERE of a full-text search under ``f`` (None when the query has no term)."""
+    match = fts_query(query)
+    if not match:
+        return None
+    where, params = f.document_sql()
+    if f.mention_filtered():
+        m_where, m_params = f.mention_sql("m_s")
+        where.append(
+            "EXISTS (SELECT 1 FROM mention_rows m_s WHERE m_s.doc = s.doc AND m_s.sentence_idx = s.idx "
+            f"AND m_s.kind = 'mechanism'{_and(m_where)})"
+        )
+        params += m_params
+    return (
+        f"""FROM sentences_fts f JOIN sentence_rows s ON s.sid = f.rowid JOIN doc_rows d ON d.id = s.doc
+            WHERE sentences_fts MATCH ?{_and(where)}""",
+        [match, *params],
+    )
+
+
+def search(store: Store, query: str, f: Filters | None = None) -> list[dict[str, Any]]:
+    """Full-text search over sentences, newest documents first (Chinese substrings work).
+
+    ``query`` is read by :func:`~policytext.store.fts.query_groups`: terms all present, ``OR``
+    between alternatives, every term a quoted phrase (never FTS5 syntax). The document filters of
+    ``f`` select the sentence's document; its mention filters (type, agglomeration, status, stage,
+    basis) keep sentences holding a mechanism mention that matches them; its limit and offset page.
+    """
+    f = f or Filters()
+    got = _search_sql(query, f)
+    if got is None:
+        return []
+    body, params = got
+    page, page_params = f.page_sql()
+    return store.rows(
+        f"""SELECT d.doc_id, d.title, d.date, d.path, d.filename AS document, s.idx AS sentence_idx, s.page,
+                   s.start, s."end", s.text
+            {body} ORDER BY d.date DESC, d.doc_id, s.idx {page}""",
+        [*params, *page_params],
+    )
+
+
+def search_count(store: Store, query: str, f: Filters | None = None) -> int:
+    """How many sentences :func:`search` finds under ``f`` (its limit and offset aside)."""
+    got = _search_sql(query, f or Filters())
+    if got is None:
+        return 0
+    body, params = got
+    return int(store.execute(f"SELECT COUNT(*) {body}", params).fetchone()[0])
 
 
 # ----------------------------------------------------------------------------- corrections
@@ -670,6 +705,7 @@ __all__ = [
     "period_totals",
     "period_value_counts",
     "search",
+    "search_count",
     "sentences",
     "year_type_counts",
     "years",

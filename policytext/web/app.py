@@ -47,6 +47,7 @@ from starlette.staticfiles import StaticFiles
 from policytext.errors import StoreError, UsageError
 from policytext.store import reads
 from policytext.store.db import Store
+from policytext.store.filters import STATUSES
 from policytext.web import queries as q
 from policytext.web.annotations import training_rows
 
@@ -266,7 +267,7 @@ def create_app(
             "type_labels": state.type_labels,
             "colours": state.colours,
             "agg_names": state.agg_names,
-            "statuses": q.STATUSES,
+            "statuses": STATUSES,
         }
         return HTMLResponse(env.get_template(name).render(**base, **ctx), status_code=status_code)
 
@@ -274,12 +275,14 @@ def create_app(
         return render(request, "error.html", status_code=status, status=status, message=message)
 
     def index(request: Request) -> Response:
-        f = q.Filters.from_params(request.query_params)
+        f = q.Form.from_params(request.query_params)
 
         def gather(s: Store) -> dict[str, Any]:
             sf = f.resolve(s)
+            facets = q.facets(s, sf)
             return {
-                "facets": q.facets(s, sf),
+                "facets": facets,
+                "fields": q.form_fields(f, facets),
                 "totals": q.totals(s, sf),
                 "results": q.results(s, sf),
                 "charts": {"timeline": q.timeline(s, sf), "heatmap": q.heatmap(s, sf)},
@@ -293,15 +296,26 @@ def create_app(
             colours=state.colours,
             labels=state.type_labels,
             agg_names=state.agg_names,
-            filters={"type": f.type, "agg": f.agg, "year_from": f.year_from, "year_to": f.year_to},
+            filters=f.chart_filters(),
         )
         partial = request.query_params.get("partial") == "1"
         return render(request, "_live.html" if partial else "index.html", f=f, page_size=q.PAGE_SIZE, **data)
 
     def search(request: Request) -> Response:
         query = (request.query_params.get("q") or "").strip()[:200]
-        hits = state.read(q.search, query) if query else []
-        return render(request, "search.html", query=query, hits=hits)
+        f = q.Form.from_params(request.query_params)
+
+        def gather(s: Store) -> dict[str, Any]:
+            sf = f.resolve(s, limit=q.SEARCH_PAGE)
+            facets = q.facets(s, sf)
+            hits, total = q.search(s, query, sf) if query else ([], 0)
+            return {"hits": hits, "total": total, "fields": q.form_fields(f, facets)}
+
+        try:
+            data = state.read(gather)
+        except UsageError as exc:
+            return error(request, 400, str(exc))
+        return render(request, "search.html", query=query, f=f, page_size=q.SEARCH_PAGE, **data)
 
     def document(request: Request) -> Response:
         doc_id = request.path_params["doc_id"]
@@ -385,8 +399,8 @@ def create_app(
         t, st = form.get("type", ""), form.get("status", "")
         if t and t not in state.type_ids:
             return f"unknown mechanism type {t!r}"
-        if st and st not in q.STATUSES:
-            return f"unknown status {st!r}; choose {', '.join(q.STATUSES)}"
+        if st and st not in STATUSES:
+            return f"unknown status {st!r}; choose {', '.join(STATUSES)}"
         return None
 
     async def correct(request: Request) -> Response:

@@ -11,15 +11,18 @@ import colorsys
 import hashlib
 import itertools
 from collections.abc import Mapping
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from policytext.store import reads
 from policytext.store.db import Store
-from policytext.store.filters import LINK_BASES, STATUSES
+from policytext.store.filters import FIELDS_BY_PARAM, FILTER_FIELDS, MAX_OFFSET
 from policytext.store.filters import Filters as StoreFilters
+from policytext.store.fts import query_groups
 
 PAGE_SIZE = 50
+#: Search hits per page.
+SEARCH_PAGE = 100
 
 # 16 distinguishable colours, given to the taxonomy's types in order.
 PALETTE = (
@@ -57,68 +60,63 @@ def colour_of(name: str) -> str:
     return f"#{int(r * 255):02x}{int(g * 255):02x}{int(b * 255):02x}"
 
 
-#: The largest result offset taken from a URL (SQLite integers are 64-bit).
-MAX_OFFSET = 1 << 31
-
-
 @dataclass
-class Filters:
-    """What the reader selected, as shown in the form and links; empty strings and None mean 'any'.
+class Form:
+    """What the reader selected: the web parameter of each of
+    :data:`~policytext.store.filters.FILTER_FIELDS` (empty means any) and the result offset.
 
     :meth:`resolve` turns it into the store's :class:`~policytext.store.filters.Filters` (ids or
     Chinese names and aliases accepted) and writes the canonical ids back, so the form shows them.
     """
 
-    type: str = ""
-    agg: str = ""
-    year_from: int | None = None
-    year_to: int | None = None
-    status: str = ""
-    doc_type: str = ""
-    basis: str = ""
+    values: dict[str, str] = field(default_factory=dict)
     offset: int = 0
 
     @classmethod
-    def from_params(cls, params: Mapping[str, str]) -> Filters:
-        def year(key: str) -> int | None:
-            v = (params.get(key) or "").strip()
-            return int(v) if v.isdigit() and len(v) == 4 else None
-
+    def from_params(cls, params: Mapping[str, str]) -> Form:
+        """The form's values from a request's query parameters (unknown ones ignored)."""
         offset = (params.get("offset") or "0").strip()
         return cls(
-            type=(params.get("type") or "").strip(),
-            agg=(params.get("agg") or "").strip(),
-            year_from=year("year_from"),
-            year_to=year("year_to"),
-            status=(params.get("status") or "").strip(),
-            doc_type=(params.get("doc_type") or "").strip(),
-            basis=(params.get("basis") or "").strip(),
+            values={f.param: (params.get(f.param) or "").strip() for f in FILTER_FIELDS},
             offset=min(int(offset), MAX_OFFSET) if offset.isdigit() else 0,
         )
 
+    def __getattr__(self, name: str) -> str:
+        """A filter's value by its web parameter (``form.agg``), empty when not set."""
+        if name in FIELDS_BY_PARAM:
+            return self.__dict__.get("values", {}).get(name, "")
+        raise AttributeError(name)
+
     def params(self, **change: Any) -> dict[str, str]:
-        """Non-empty filters as query parameters (``change`` overrides some)."""
-        out = {}
-        for f in fields(self):
-            v = change.get(f.name, getattr(self, f.name))
-            if v not in ("", None, 0):
-                out[f.name] = str(v)
-        return out
+        """Non-empty filters (and a non-zero offset) as query parameters; ``change`` overrides some."""
+        merged: dict[str, Any] = {**self.values, "offset": self.offset, **change}
+        return {k: str(v) for k, v in merged.items() if v not in ("", None, 0)}
 
     def resolve(self, store: Store, *, limit: int | None = PAGE_SIZE) -> StoreFilters:
         """The store's filters for these values (canonical ids written back into the form).
 
         Raises:
-            UsageError: an unknown type, agglomeration, status, document type or basis.
+            UsageError: an unknown type, agglomeration, status, stage, document type or basis.
         """
-        values = {k: v for k, v in self.params().items() if k != "offset"}
-        sf = StoreFilters.from_params(store, values, limit=limit)
-        sf = replace(sf, offset=self.offset)
-        if sf.types:
-            self.type = sf.types[0]
-        if sf.agglomerations:
-            self.agg = sf.agglomerations[0]
+        sf = StoreFilters.from_params(store, {**self.values, "offset": str(self.offset)}, limit=limit)
+        for f in FILTER_FIELDS:
+            v = getattr(sf, f.name)
+            if v and f.multiple:
+                self.values[f.param] = ",".join(v)
         return sf
+
+    def chart_filters(self) -> dict[str, Any]:
+        """The selected values the charts mark (years as numbers)."""
+        out: dict[str, Any] = dict(self.values)
+        for f in FILTER_FIELDS:
+            if f.facet == "year":
+                v = self.values.get(f.param, "")
+                out[f.param] = int(v[:4]) if v[:4].isdigit() else None
+        return out
+
+
+#: The page's own name for the form (templates and older callers say ``Filters``).
+Filters = Form
 
 
 def agglomeration_names(store: Store) -> dict[str, str]:
@@ -127,24 +125,36 @@ def agglomeration_names(store: Store) -> dict[str, str]:
 
 
 def facets(store: Store, f: StoreFilters) -> dict[str, list[dict[str, Any]]]:
-    """For each filter, every value with its count under the *other* filters (zero counts kept)."""
+    """For each filter's web parameter, every value with its count under the *other* filters
+    (zero counts kept); filters that share a facet (from/to: the years) clear each other."""
 
     def merge(all_values: list[str], got: dict[str, int]) -> list[dict[str, Any]]:
         values = list(dict.fromkeys(all_values + sorted(got)))
         return [{"value": v, "count": got.get(v, 0)} for v in values]
 
-    year_values = [str(y) for y in reads.years(store)]
-    return {
-        "type": merge(reads.mention_types(store), reads.counts(store, f.without("types"), by="type")),
-        "agg": merge(
-            reads.agglomeration_ids_by_occurrences(store),
-            reads.counts(store, f.without("agglomerations"), by="agglomeration"),
-        ),
-        "status": merge(list(STATUSES), reads.counts(store, f.without("statuses"), by="status")),
-        "doc_type": merge(reads.doc_types(store), reads.counts(store, f.without("doc_types"), by="doc_type")),
-        "year": merge(year_values, reads.counts(store, f.without("period"), by="year")),
-        "basis": merge(list(LINK_BASES), reads.counts(store, f.without("basis"), by="basis")),
-    }
+    out: dict[str, list[dict[str, Any]]] = {}
+    done: dict[str, list[dict[str, Any]]] = {}
+    for fld in FILTER_FIELDS:
+        if fld.facet not in done:
+            others = f.without(*[g.name for g in FILTER_FIELDS if g.facet == fld.facet])
+            done[fld.facet] = merge(fld.values(store), reads.counts(store, others, by=fld.facet))
+        out[fld.param] = done[fld.facet]
+    return out
+
+
+def form_fields(form: Form, facet_values: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    """The form's selects, one per filter: parameter, label, options with counts, current value."""
+    return [
+        {
+            "param": fld.param,
+            "label": fld.label,
+            "options": facet_values[fld.param],
+            "current": form.values.get(fld.param, ""),
+            "any": "all" if fld.multiple else "any",
+            "counts": fld.multiple,
+        }
+        for fld in FILTER_FIELDS
+    ]
 
 
 def totals(store: Store, f: StoreFilters) -> dict[str, int]:
@@ -239,10 +249,11 @@ def document_view(store: Store, doc_id: str) -> dict[str, Any] | None:
     }
 
 
-def search(store: Store, query: str, *, limit: int = 100) -> list[dict[str, Any]]:
-    """Full-text search (:meth:`Store.search`) with the query's terms marked in each sentence."""
-    hits = reads.search(store, query, limit=limit)
-    terms = [t.strip('"') for t in query.split() if t.strip('"')]
+def search(store: Store, query: str, f: StoreFilters) -> tuple[list[dict[str, Any]], int]:
+    """One page of full-text hits under ``f`` (:func:`policytext.store.reads.search`: ``OR`` between
+    alternatives) with the query's terms marked in each sentence, and how many sentences match."""
+    hits = reads.search(store, query, f)
+    terms = [t for group in query_groups(query) for t in group]
     for h in hits:
         spans = []
         for t in terms:
@@ -251,4 +262,4 @@ def search(store: Store, query: str, *, limit: int = 100) -> list[dict[str, Any]
                 spans.append({"start": i, "end": i + len(t), "kind": "hit", "type": ""})
                 i = h["text"].find(t, i + len(t))
         h["segments"] = segments(h["text"], 0, spans)
-    return hits
+    return hits, reads.search_count(store, query, f)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from pathlib import Path
 
@@ -9,7 +10,9 @@ import pytest
 
 from policytext.errors import StoreError
 from policytext.ingest.document import build_document
-from policytext.store.db import Store, fts_query, fts_tokens
+from policytext.store import reads
+from policytext.store.db import Store
+from policytext.store.fts import fts_query, fts_tokens
 from policytext.types import Document, Extraction, Mention, Metadata, Page, Sentence
 
 TEXT = "完善生态保护补偿机制，探索跨省横向补偿。\n建立成本共担、利益共享机制。"
@@ -119,7 +122,7 @@ def test_replace_leaves_no_leftovers(store: Store) -> None:
     assert _count(store, "pages") == 2
     assert _count(store, "sentences_fts") == 2
     assert _count(store, "mention_agglomerations") == 1
-    assert store.search("补偿") == []
+    assert reads.search(store, "补偿") == []
     assert store.load_document(doc.doc_id).text == shorter.text
 
 
@@ -138,14 +141,14 @@ def test_mention_versions_stored(store: Store) -> None:
 def test_search_finds_two_character_word_inside_longer_word(store: Store) -> None:
     doc = _doc()
     store.add_document(doc)
-    hits = store.search("补偿")
+    hits = reads.search(store, "补偿")
     assert len(hits) == 1
     h = hits[0]
     assert h["text"] == "完善生态保护补偿机制，探索跨省横向补偿。"
     assert (h["sentence_idx"], h["page"], h["start"], h["end"]) == (0, 1, 0, len(h["text"]))
     assert h["title"] == "生态补偿意见"
-    assert store.search("共担 共享")[0]["sentence_idx"] == 1
-    assert store.search("保护机制") == []
+    assert reads.search(store, "共担 共享")[0]["sentence_idx"] == 1
+    assert reads.search(store, "保护机制") == []
 
 
 def test_fts_tokens_and_query() -> None:
@@ -161,9 +164,9 @@ def test_injection_strings_are_harmless(store: Store, query: str) -> None:
     doc = _doc()
     store.add_document(doc)
     q = fts_query(query)
-    for term in q.split(" AND "):
-        assert term == "" or (term.startswith('"') and term.endswith('"') and '"' not in term[1:-1])
-    hits = store.search(query)
+    # only quoted phrases reach FTS5, joined by the AND / OR (and parentheses) that fts_query writes
+    assert re.fullmatch(r'(\s|\(|\)|AND|OR|"[^"]*")*', q), q
+    hits = reads.search(store, query)
     assert isinstance(hits, list)
     for h in hits:
         assert h["doc_id"] == doc.doc_id
@@ -182,7 +185,7 @@ def test_readonly_store_refuses_writes(tmp_path: Path) -> None:
         with pytest.raises(sqlite3.OperationalError, match="readonly"):
             ro.execute("INSERT INTO failures (path, reason, message, failed_at) VALUES ('x', 'io', 'm', 't')")
         assert ro.execute("SELECT COUNT(*) FROM documents").fetchone()[0] == 1
-        assert ro.search("补偿")
+        assert reads.search(ro, "补偿")
 
 
 def test_readonly_missing_file(tmp_path: Path) -> None:
