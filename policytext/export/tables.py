@@ -151,6 +151,10 @@ def format_frame(df: pd.DataFrame, fmt: str) -> str:
 # ----------------------------------------------------------------------------- safe files
 
 
+#: The longest file name (bytes) common file systems allow (ext4, XFS, APFS, NTFS in UTF-16 units).
+NAME_MAX = 255
+
+
 def safe_name(name: str) -> str:
     """Check that ``name`` is a plain file name (no folder part, no ``..``, no hidden file).
 
@@ -172,6 +176,11 @@ def safe_name(name: str) -> str:
         raise UsageError(
             f"file name {name!r} is not allowed: use letters, digits, '_', '-' and '.', "
             "without folders or '..'"
+        )
+    if len(os.fsencode(name)) > NAME_MAX:
+        raise UsageError(
+            f"file name {name[:40]}… is {len(os.fsencode(name))} bytes long; file systems allow "
+            f"{NAME_MAX} bytes: use a shorter --prefix"
         )
     return name
 
@@ -254,7 +263,7 @@ def xlsx_bytes(sheets: Sequence[tuple[str, pd.DataFrame]]) -> bytes:
                         widths[j] = max(widths[j], 12)
                     continue
                 cell = _excel_cell(v)
-                if cell is None:
+                if cell is None or cell == "":  # an empty list or text is an empty cell
                     continue
                 if isinstance(cell, str):
                     ws.write_string(i, j, cell)

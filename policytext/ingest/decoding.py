@@ -192,7 +192,7 @@ def decode_bytes(data: bytes, *, name: str = "file") -> tuple[str, str, list[str
             replaced = candidate.count("\ufffd")
             if (
                 replaced <= max(MAX_REPLACED_CHARS, MAX_REPLACED_SHARE * len(candidate))
-                and plausibility(candidate) >= 0.8
+                and plausibility(candidate.replace("\ufffd", "")) >= 0.8  # counted apart
             ):
                 text, encoding = candidate, enc
                 warnings.append(f"{name}: {replaced} invalid byte sequence(s) replaced with U+FFFD ({enc})")
