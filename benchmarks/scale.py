@@ -37,13 +37,20 @@ ROOT = Path(__file__).resolve().parents[1]
 REAL = ROOT.parent / "shared" / "corpus" / "real" / "txt"
 MB = 1024 * 1024
 
-#: The mention read of ``query mechanisms`` as plain SQL: the floor of that command.
+#: The mention read of ``query mechanisms`` as plain SQL: the floor of that command (schema 2 tables).
 REFERENCE_SQL = """
     SELECT m.*, d.filename, d.title, d.date, d.doc_type, s.start AS sentence_start
       FROM mentions m JOIN documents d ON d.doc_id = m.doc_id
       LEFT JOIN sentences s ON s.doc_id = m.doc_id AND s.idx = m.sentence_idx
      WHERE m.kind = 'mechanism' AND m.deleted = 0
      ORDER BY d.date, m.doc_id, m.start"""
+#: The same read on the base tables of schema 3 (integer keys), as ``store.reads`` runs it.
+REFERENCE_SQL_V3 = """
+    SELECT m.*, d.doc_id, d.filename, d.title, d.date, d.doc_type, s.start AS sentence_start
+      FROM mention_rows m JOIN doc_rows d ON d.id = m.doc
+      LEFT JOIN sentence_rows s ON s.doc = m.doc AND s.idx = m.sentence_idx
+     WHERE m.kind = 'mechanism' AND m.deleted = 0
+     ORDER BY d.date, d.doc_id, m.start"""
 
 
 @dataclass
@@ -134,8 +141,9 @@ def reference_sql_seconds(db: Path, rounds: int) -> tuple[float, int]:
     times, rows = [], 0
     for _ in range(rounds):
         conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+        v3 = conn.execute("SELECT 1 FROM sqlite_schema WHERE name = 'mention_rows'").fetchone()
         t = time.perf_counter()
-        rows = len(conn.execute(REFERENCE_SQL).fetchall())
+        rows = len(conn.execute(REFERENCE_SQL_V3 if v3 else REFERENCE_SQL).fetchall())
         times.append(time.perf_counter() - t)
         conn.close()
     return statistics.median(times), rows
