@@ -61,12 +61,19 @@ class Watch:
         self.tree = tree
         self.interval = interval if interval is not None else (0.1 if tree else 0.005)
         self.peak = 0
+        self.peak_rss = 0  # with tree: the largest sum of the processes' RSS (shared pages counted in each)
         self.start = 0
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
     def sample(self) -> int:
-        value = sum(pss(p) for p in descendants(os.getpid())) if self.tree else rss()
+        if self.tree:
+            pids = descendants(os.getpid())
+            value = sum(pss(p) for p in pids)
+            self.peak_rss = max(self.peak_rss, sum(rss(p) for p in pids))
+        else:
+            value = rss()
+            self.peak_rss = max(self.peak_rss, value)
         self.peak = max(self.peak, value)
         return value
 

@@ -44,7 +44,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import gen_corpus  # noqa: E402
-from memwatch import Watch  # noqa: E402
+from memwatch import Watch, peak_rss_self  # noqa: E402
 
 CACHE = ROOT / "benchmarks" / ".cache"
 REAL = ROOT.parent / "shared" / "corpus" / "real" / "txt"
@@ -96,6 +96,23 @@ def raw_pdfium(paths: list[str]) -> tuple[int, int, float]:
             pages += 1
         doc.close()
     return pages, chars, time.perf_counter() - t
+
+
+def _raw_pdfium_one(path: str) -> tuple[int, int]:
+    pages, chars, _ = raw_pdfium([path])
+    return pages, chars
+
+
+def raw_pdfium_processes(paths: list[str], processes: int) -> tuple[int, int, float]:
+    """Raw pypdfium2 text over ``paths`` in ``processes`` processes (largest file first): the
+    machine's own parallel speed-up, the reference of the pool's."""
+    from multiprocessing import get_context
+
+    order = sorted(paths, key=lambda p: -os.path.getsize(p))
+    t = time.perf_counter()
+    with get_context("fork").Pool(processes) as pool:
+        got = pool.map(_raw_pdfium_one, order, chunksize=1)
+    return sum(g[0] for g in got), sum(g[1] for g in got), time.perf_counter() - t
 
 
 def raw_pdfplumber(paths: list[str], max_pages: int) -> tuple[int, int, float, int]:
@@ -202,9 +219,12 @@ def child_ingest(spec: dict[str, Any]) -> dict[str, Any]:
 
         runner = make_runner(n_workers=spec["workers"])
     db = Path(spec["db"])
+    extra: dict[str, Any] = {k: spec[k] for k in ("split_pages", "timeout") if spec.get(k) is not None}
     with Watch(tree=True) as w:
         t = time.perf_counter()
-        s = api.ingest(spec["inputs"], db, workers=spec["workers"], model=spec.get("model"), runner=runner)
+        s = api.ingest(
+            spec["inputs"], db, workers=spec["workers"], model=spec.get("model"), runner=runner, **extra
+        )
         wall = time.perf_counter() - t
     return {
         "seconds": wall,
@@ -213,13 +233,29 @@ def child_ingest(spec: dict[str, Any]) -> dict[str, Any]:
         "pages": s.pages,
         "chars": s.characters,
         "peak_mb": w.peak / MB,
+        "peak_rss_mb": w.peak_rss / MB,
+        "main_hwm_mb": peak_rss_self() / MB,
         "db_mb": db.stat().st_size / MB if db.exists() else 0.0,
     }
 
 
-def ingest_in_child(inputs: list[str], *, workers: int, engine: str = "local") -> dict[str, Any]:
+def ingest_in_child(
+    inputs: list[str],
+    *,
+    workers: int,
+    engine: str = "local",
+    split_pages: int | None = None,
+    timeout: float | None = None,
+) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="ptbench-") as tmp:
-        spec = {"inputs": inputs, "workers": workers, "engine": engine, "db": str(Path(tmp) / "bench.db")}
+        spec = {
+            "inputs": inputs,
+            "workers": workers,
+            "engine": engine,
+            "db": str(Path(tmp) / "bench.db"),
+            "split_pages": split_pages,
+            "timeout": timeout,
+        }
         list_file = Path(tmp) / "spec.json"
         list_file.write_text(json.dumps(spec), encoding="utf-8")
         proc = subprocess.run(
@@ -288,11 +324,19 @@ def main(argv: list[str] | None = None) -> int:
         help="also time the read commands on a store of N documents (scale.py)",
     )
     parser.add_argument("--baseline", type=Path, help="with --scale: also measure this source tree")
+    parser.add_argument(
+        "--pool",
+        action="store_true",
+        help="only the pool section: the long PDF split across workers and the 1/2-worker speed-up",
+    )
+    parser.add_argument("--big", type=int, help="pages of the long PDF (default: 2,000; --quick 300)")
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
         print(json.dumps(child_ingest(json.loads(args.child.read_text(encoding="utf-8")))))
         return 0
+    if args.pool:
+        return pool_section(args)
 
     t_all = time.perf_counter()
     mode = "quick" if args.quick else "full"
@@ -481,6 +525,87 @@ def main(argv: list[str] | None = None) -> int:
         )
         print("\n" + "\n".join(scale.report(scale.run(args.scale, trees, args.real), args.scale)))
     print(f"\n(total benchmark time {time.perf_counter() - t_all:.0f} s)")
+    return 0
+
+
+def pool_section(args: argparse.Namespace) -> int:
+    """The pool's figures, each beside its reference from the same run.
+
+    * one long PDF through the pool with 2 workers, split into page ranges (``--split-pages``
+      200) and, as the reference, read whole by one worker (``--split-pages 0``): time, pages/s,
+      peak RSS summed over all processes (the main one and its workers; shared pages counted in
+      each, so an upper bound), peak PSS of the same, the main process's own peak (VmHWM);
+      raw pypdfium2 text of the same file as the reading ceiling;
+    * the generated mixed batch with 1 and 2 workers: the speed-up, beside raw pypdfium2 text of
+      the same files in 1 and 2 processes (what the machine gives two processes in this run).
+    """
+    t_all = time.perf_counter()
+    mode = "quick" if args.quick else "full"
+    size = SIZES[mode]
+    pages = args.big or size["big"]
+    args.cache.mkdir(parents=True, exist_ok=True)
+    (args.cache / ".gitignore").write_text("*\n", encoding="utf-8")
+    gen = gen_corpus.ensure(gen_corpus.main_specs(size["docs"]), args.cache / "generated")
+    big = gen_corpus.ensure([gen_corpus.big_spec(pages)], args.cache / "big")[0]
+    log = lambda msg: print(f"[{time.perf_counter() - t_all:6.1f} s] {msg}", file=sys.stderr, flush=True)  # noqa: E731
+    load = os.getloadavg()[0]
+
+    log(f"one {pages}-page PDF: raw pypdfium2, whole in one worker, split across 2 workers …")
+    raw_p, _raw_c, raw_s = raw_pdfium([big])
+    # a time limit the whole read can meet on a loaded machine, the same for both runs
+    whole = ingest_in_child([big], workers=2, split_pages=0, timeout=3600)
+    split = ingest_in_child([big], workers=2, split_pages=200, timeout=3600)
+    log("mixed batch: raw pypdfium2 in 1 and 2 processes, ingest with 1 and 2 workers …")
+    raw1 = raw_pdfium_processes(gen, 1)
+    raw2 = raw_pdfium_processes(gen, 2)
+    one = ingest_in_child(gen, workers=1)
+    two = ingest_in_child(gen, workers=2)
+    load = max(load, os.getloadavg()[0])
+
+    print(
+        f"\n## Pool benchmark ({mode}): `python benchmarks/run.py --pool"
+        + (" --quick" if args.quick else "")
+        + (f" --big {args.big}" if args.big else "")
+        + "`\n"
+    )
+    print(
+        f"{platform.python_implementation()} {platform.python_version()}, {os.cpu_count()} cores "
+        f"({_cpu_name()}), {time.strftime('%Y-%m-%d')}; load average up to {load:.1f} during the run"
+        + (" (**a loaded machine**: other work shared the cores)" if load > 1.0 else "")
+        + ".\n"
+    )
+    print(f"### One {pages:,}-page PDF through the pool (2 workers)\n")
+    print(
+        "| run | s | pages/s | peak RSS, all processes (MB) | peak PSS, all (MB) | main process peak (MB) |"
+    )
+    print("|---|---:|---:|---:|---:|---:|")
+    for label, r in (
+        ("split into 200-page ranges (default)", split),
+        ("reference: read whole (--split-pages 0)", whole),
+    ):
+        print(
+            f"| {label} | {r['seconds']:.1f} | {r['pages'] / r['seconds']:,.1f} | {r['peak_rss_mb']:,.0f} "
+            f"| {r['peak_mb']:,.0f} | {r['main_hwm_mb']:,.0f} |"
+        )
+    print(f"| reference: raw pypdfium2 text, one process | {raw_s:.1f} | {raw_p / raw_s:,.1f} | – | – | – |")
+    ok = split["peak_rss_mb"] <= 512
+    print(
+        f"\nTarget ≤ 512 MB peak RSS of all processes: {split['peak_rss_mb']:,.0f} MB, "
+        f"{'met' if ok else '**missed**'}; split vs whole: "
+        f"{whole['seconds'] / split['seconds']:.2f}× the speed.\n"
+    )
+    print(f"### Workers on the generated mixed batch ({len(gen)} PDFs, {one['pages']:,} pages)\n")
+    print("| run | 1 | 2 | speed-up |")
+    print("|---|---:|---:|---:|")
+    print(
+        f"| policytext ingest + extract, pages/s | {one['pages'] / one['seconds']:,.1f} "
+        f"| {two['pages'] / two['seconds']:,.1f} | {one['seconds'] / two['seconds']:.2f}× |"
+    )
+    print(
+        f"| reference: raw pypdfium2 text, pages/s (processes) | {raw1[0] / raw1[2]:,.1f} "
+        f"| {raw2[0] / raw2[2]:,.1f} | {raw1[2] / raw2[2]:.2f}× |"
+    )
+    print(f"\n(pool benchmark time {time.perf_counter() - t_all:.0f} s)")
     return 0
 
 

@@ -18,8 +18,8 @@ from policytext.errors import IngestError, PolicytextError
 from policytext.extract.pipeline import Extractor, document_output, to_output
 from policytext.ingest.discover import discover, sha256_file
 from policytext.ingest.document import build_document
-from policytext.ingest.job import FileDone, FileFailed, FileJob
-from policytext.ingest.pool import default_workers, run_tasks, stop_on_signals
+from policytext.ingest.job import SPLIT_PAGES, FileDone, FileFailed, FileJob, run_files
+from policytext.ingest.pool import default_workers, stop_on_signals
 from policytext.store.db import Store
 from policytext.types import Document
 
@@ -43,6 +43,7 @@ class IngestSummary:
     escapes: list[str] = field(default_factory=list)  # symlinks leading outside the inputs (not followed)
     excluded: list[str] = field(default_factory=list)  # paths matching an exclude pattern
     in_process: bool = False  # read in this process (workers=0): no time or memory bound
+    warnings: dict[str, list[str]] = field(default_factory=dict)  # path -> notes of a stored document
     pages: int = 0
     characters: int = 0
     seconds: float = 0.0
@@ -76,6 +77,7 @@ def ingest(
     max_memory: int | None = None,
     follow_symlinks: bool = False,
     exclude: Sequence[str] = (),
+    split_pages: int = SPLIT_PAGES,
 ) -> IngestSummary:
     """Ingest files and folders into a store, resuming where an earlier run stopped.
 
@@ -88,7 +90,11 @@ def ingest(
     :class:`~policytext.ingest.pool.TaskResult` per file; the default is the local
     process pool (:func:`~policytext.ingest.pool.run_tasks`). Another engine (a
     distributed cluster) plugs in here; the store is always written by this process.
-    ``max_memory`` (bytes) caps what each worker may allocate while reading a file.
+    ``max_memory`` (bytes) caps what all workers together may allocate, shared out among them: a
+    file that needs more than its worker's share fails as ``unsupported`` with a message naming the
+    bound. A PDF of more than ``split_pages`` pages (0: never) is read as page ranges spread over
+    the workers, each under the same bounds, and joined into one document (see
+    :func:`~policytext.ingest.job.run_files`).
     ``follow_symlinks`` follows symlinks leading outside the folders given (by default they
     are listed in ``escapes`` and not read); ``exclude`` holds glob patterns of paths not to
     read (see :func:`~policytext.ingest.discover.excluded_by`).
@@ -153,36 +159,28 @@ def ingest(
                 store.add_path(digest, path, run_id)
                 continue
             tasks.append((path, digest))
-        tasks = largest_first(tasks)
         total = len(tasks)
         if progress:
             progress("start", 0, total)
         n_workers = default_workers() if workers is None else workers
-        job = FileJob(extractor, pdf_engine=pdf_engine, ocr=ocr)
+        job = FileJob(extractor, pdf_engine=pdf_engine, ocr=ocr, split_pages=split_pages)
         done = 0
         try:
-            run = runner or run_tasks
-            limits = (
-                {"max_memory": max_memory} if max_memory and runner is None else {}
-            )  # the local pool's option
             # One file or many: with workers it runs in a worker process, under the same time
             # and memory bounds (``workers=0`` reads in this process, without bounds).
-            for res in run(
+            for task, result in run_files(
                 job,
                 tasks,
-                workers=min(n_workers, total) if n_workers > 0 else 0,
-                timeout=timeout if n_workers > 0 else None,
-                initializer=None,
-                **limits,
+                runner=runner,
+                workers=max(0, n_workers),
+                timeout=timeout,
+                max_memory=max_memory,
             ):
-                path, digest = res.task
+                path, digest = task[0], str(task[1])
                 copies = same_run_copies.get((digest, Path(path).suffix.lower()), [])
                 done += 1
-                if not res.ok or isinstance(res.value, FileFailed):
-                    if res.ok:
-                        reason, message = res.value.reason, res.value.message
-                    else:
-                        reason, message = ("timeout" if res.error == "timeout" else "corrupt"), res.message
+                if isinstance(result, FileFailed):
+                    reason, message = result.reason, result.message
                     _fail(store, summary, path, reason, message, run_id, digest)
                     for failed in copies:  # said as what it is: the verdict on identical bytes
                         _fail(
@@ -195,7 +193,7 @@ def ingest(
                             digest,
                         )
                 else:
-                    got: FileDone = res.value
+                    got: FileDone = result
                     doc = got.document
                     try:
                         if doc.doc_id in stored_now:  # the same bytes under another extension
@@ -207,6 +205,8 @@ def ingest(
                             )
                             stored_now.add(doc.doc_id)
                             summary.stored += 1
+                            if doc.warnings:
+                                summary.warnings[path] = list(doc.warnings)
                             summary.pages += len(doc.pages)
                             summary.characters += len(doc.text)
                         for copy in copies:
@@ -227,22 +227,6 @@ def ingest(
     if progress:
         progress("end", done, total)
     return summary
-
-
-def largest_first(tasks: list[tuple[str, str | None]]) -> list[tuple[str, str | None]]:
-    """The per-file tasks, largest file first (ties in path order).
-
-    Started first, the long files overlap with the many short ones instead of leaving one
-    worker busy alone at the end of the batch.
-    """
-
-    def size(task: tuple[str, str | None]) -> int:
-        try:
-            return os.path.getsize(task[0])
-        except OSError:
-            return 0
-
-    return sorted(tasks, key=lambda t: (-size(t), t[0]))
 
 
 def _fail(
@@ -269,11 +253,15 @@ def text(
     ocr: str = "auto",
     timeout: float | None = None,
     max_memory: int | None = None,
+    workers: int | None = None,
+    split_pages: int = SPLIT_PAGES,
 ) -> Document:
     """Read and clean one file (what ``policytext text`` prints).
 
-    With ``timeout`` (seconds) or ``max_memory`` (bytes) the file is read in a worker process under
-    those bounds, as ``ingest`` reads each file; without them, in this process.
+    With ``timeout`` (seconds) or ``max_memory`` (bytes, for all workers together) the file is read
+    in a worker process under those bounds, as ``ingest`` reads each file (a PDF of more than
+    ``split_pages`` pages in page ranges over ``workers``, default all cores); without them, in
+    this process.
 
     Raises:
         IngestError: the file cannot be read, or a bound was hit (the message names it and the fix).
@@ -281,22 +269,14 @@ def text(
     if timeout is None and max_memory is None:
         return build_document(path, pdf_engine=pdf_engine, ocr=ocr)
     spath = os.fspath(path)
-    res = next(
-        iter(
-            run_tasks(
-                FileJob(None, pdf_engine=pdf_engine, ocr=ocr),
-                [(spath, None)],
-                workers=1,
-                timeout=timeout,
-                max_memory=max_memory,
-            )
-        )
+    job = FileJob(None, pdf_engine=pdf_engine, ocr=ocr, split_pages=split_pages)
+    n = workers if workers is not None else default_workers()
+    ((_task, result),) = list(
+        run_files(job, [(spath, None)], workers=max(1, n), timeout=timeout, max_memory=max_memory)
     )
-    if not res.ok:
-        raise IngestError("timeout" if res.error == "timeout" else "corrupt", res.message, spath)
-    if isinstance(res.value, FileFailed):
-        raise IngestError(res.value.reason, res.value.message, spath)
-    return res.value.document
+    if isinstance(result, FileFailed):
+        raise IngestError(result.reason, result.message, spath)
+    return result.document
 
 
 def extract_files(
@@ -313,45 +293,32 @@ def extract_files(
     max_memory: int | None = 4096 << 20,
     follow_symlinks: bool = False,
     exclude: Sequence[str] = (),
+    split_pages: int = SPLIT_PAGES,
 ) -> dict[str, Any]:
     """Extract from files without a database; returns the ``policytext/v1`` object.
 
     Each file is read in a worker process under ``timeout`` (seconds) and ``max_memory``
-    (bytes), as ``ingest`` reads it; ``workers=0`` reads in this process, without those bounds.
+    (bytes, for all workers together), as ``ingest`` reads it (long PDFs in page ranges, see
+    ``split_pages``); ``workers=0`` reads in this process, without those bounds.
     """
     found = discover(inputs, follow_symlinks=follow_symlinks, exclude=exclude)
     extractor = Extractor.load(taxonomy=taxonomy, gazetteer=gazetteer, model=model)
-    job = FileJob(extractor, pdf_engine=pdf_engine, ocr=ocr)
+    job = FileJob(extractor, pdf_engine=pdf_engine, ocr=ocr, split_pages=split_pages)
     docs: dict[str, dict[str, Any]] = {}
     errors: list[dict[str, str]] = [
         {"path": m, "error": "io", "message": "no such file or folder; check the path"} for m in found.missing
     ]
-    tasks = largest_first([(p, None) for p in found.files])
+    tasks = [(p, None) for p in found.files]
     if progress:
         progress("start", 0, len(tasks))
-    for n, res in enumerate(
-        run_tasks(
-            job,
-            tasks,
-            workers=min(workers, len(tasks)),
-            timeout=timeout if workers > 0 else None,
-            max_memory=max_memory,
-        ),
-        start=1,
+    for n, (task, result) in enumerate(
+        run_files(job, tasks, workers=max(0, workers), timeout=timeout, max_memory=max_memory), start=1
     ):
-        path = res.task[0]
-        if not res.ok:
-            errors.append(
-                {
-                    "path": path,
-                    "error": "timeout" if res.error == "timeout" else "corrupt",
-                    "message": res.message,
-                }
-            )
-        elif isinstance(res.value, FileFailed):
-            errors.append({"path": path, "error": res.value.reason, "message": res.value.message})
+        path = task[0]
+        if isinstance(result, FileFailed):
+            errors.append({"path": path, "error": result.reason, "message": result.message})
         else:
-            docs[path] = document_output(res.value.document, res.value.extraction, path=path)
+            docs[path] = document_output(result.document, result.extraction, path=path)
         if progress:
             progress("advance", n, len(tasks))
     ordered = [docs[p] for p in found.files if p in docs]

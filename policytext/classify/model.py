@@ -116,6 +116,11 @@ def versions() -> dict[str, str]:
     }
 
 
+#: Texts vectorised at once by :meth:`CharNgramModel.decision` (the n-gram strings of a block
+#: live together: a 2,000-page document's sentences at once took about 800 MB).
+DECISION_BLOCK = 2000
+
+
 @dataclass
 class CharNgramModel:
     """The fitted weights as plain arrays: char n-gram TF-IDF + extra binary features -> logistic scores.
@@ -167,11 +172,21 @@ class CharNgramModel:
     def decision(self, texts: Sequence[str], extras: Sequence[Iterable[str]] | None = None) -> np.ndarray:
         """Linear scores, shape (n_texts, n_outputs).
 
-        All texts are vectorised at once: their n-grams are looked up in one pass, counted and
-        weighted in numpy, and scored with one gather of the weight columns (the same features
-        as :meth:`features`, row by row).
+        The texts are vectorised a block of :data:`DECISION_BLOCK` at a time: their n-grams are
+        looked up in one pass, counted and weighted in numpy, and scored with one gather of the
+        weight columns (the same features as :meth:`features`, row by row).
         """
         n, k = len(texts), self.coef.shape[0]
+        if n > DECISION_BLOCK:  # rows are independent: blocks bound the memory of a long document
+            return np.vstack(
+                [
+                    self.decision(
+                        texts[a : a + DECISION_BLOCK],
+                        None if extras is None else extras[a : a + DECISION_BLOCK],
+                    )
+                    for a in range(0, n, DECISION_BLOCK)
+                ]
+            )
         out = np.zeros((n, k))
         if not n:
             return out + self.intercept

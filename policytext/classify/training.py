@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import shutil
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,7 @@ from policytext.classify.model import (
 from policytext.errors import ModelError
 from policytext.extract.rules import (
     ARTICLE_LINE,
+    match_document,
     match_types,
     review_indexes,
     sentence_context,
@@ -66,23 +68,55 @@ def context_for(examples: list[LabelledSentence]) -> Any:
     return context
 
 
-def status_rule_for(examples: list[LabelledSentence], taxonomy: Taxonomy) -> Any:
+def rule_types_for(examples: list[LabelledSentence], taxonomy: Taxonomy) -> Callable[[str], set[str]]:
+    """The rule types of a training sentence, as the extractor finds them in its document.
+
+    Each document's sentences (in order) go through
+    :func:`~policytext.extract.rules.match_document`, so a name the document defines counts
+    as in extraction; a text outside the examples gets the sentence rules alone.
+    """
+    by_doc: dict[str, list[str]] = defaultdict(list)
+    for e in examples:
+        by_doc[e.doc].append(e.text)
+    found: dict[str, set[str]] = {}
+    for texts in by_doc.values():
+        for text, hits in zip(texts, match_document(texts, taxonomy)):
+            found[text] = {h.type for h in hits}
+
+    def rules(text: str) -> set[str]:
+        hit = found.get(text)
+        return hit if hit is not None else {h.type for h in match_types(text, taxonomy)}
+
+    return rules
+
+
+def status_rule_for(
+    examples: list[LabelledSentence], taxonomy: Taxonomy, *, texts: str | Path | None = None
+) -> Any:
     """The rule status of a training sentence, as the extractor computes it in its document.
 
     A document is article-structured when at least three of its labelled sentences open
-    with 第X条, and its review part (:func:`~policytext.extract.rules.review_indexes`) is
-    found in the order of its sentences (the adjudicated files hold every sentence of a
-    document, in order).
+    with 第X条. Its review part (:func:`~policytext.extract.rules.review_indexes`) is found
+    in the order of the document's own sentences: from ``<texts>/<doc>.txt`` cut as the
+    annotators saw it when ``texts`` is given (the examples alone lose a heading that an
+    earlier document shares, since duplicated sentences are merged), else in the order of
+    the examples.
     """
+    from policytext.classify.model import annotation_sentences
+    from policytext.clean.pipeline import clean_text
+
     article_docs = _article_docs(examples)
     by_doc: dict[str, list[int]] = defaultdict(list)
     for k, e in enumerate(examples):
         by_doc[e.doc].append(k)
-    review: set[int] = set()  # positions in ``examples`` of the sentences that review past work
-    for positions in by_doc.values():
-        found = review_indexes([examples[k].text for k in positions], taxonomy)
-        review.update(positions[j] for j in found)
-    where = {id(e): k for k, e in enumerate(examples)}
+    review_texts: dict[str, set[str]] = {}  # document -> its sentences that review past work
+    for doc, positions in by_doc.items():
+        source = Path(texts) / f"{doc}.txt" if texts is not None else None
+        if source is not None and source.is_file():
+            sentences = [clean_text(t, reflow_lines=False).strip() for t in annotation_sentences(source)]
+        else:
+            sentences = [examples[k].text for k in positions]
+        review_texts[doc] = {sentences[j] for j in review_indexes(sentences, taxonomy)}
 
     def rule(e: LabelledSentence) -> str:
         return sentence_status(
@@ -90,7 +124,7 @@ def status_rule_for(examples: list[LabelledSentence], taxonomy: Taxonomy) -> Any
             taxonomy,
             article_structured=e.doc in article_docs,
             news=e.genre == "news",
-            review=where.get(id(e)) in review,
+            review=e.text in review_texts.get(e.doc, set()),
         )
 
     return rule
@@ -137,10 +171,8 @@ def train_model(
     tx = Taxonomy.load(taxonomy)
     examples = load_examples(folders, manifest=manifest, gold=gold, texts=texts)
 
-    def rules(s: str) -> set[str]:
-        return {h.type for h in match_types(s, tx)}
-
-    status_rule = status_rule_for(examples, tx)
+    rules = rule_types_for(examples, tx)
+    status_rule = status_rule_for(examples, tx, texts=texts)
     context = context_for(examples)
     candidates: dict[str, MechanismClassifier] = {}
     variants = ["rules", "context"] if features == "auto" else [features]

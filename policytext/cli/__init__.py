@@ -6,7 +6,9 @@ policytext error; 2 usage error (wrong options or arguments).
 
 from __future__ import annotations
 
+import errno
 import importlib
+import os
 import sys
 from types import ModuleType
 from typing import Any
@@ -59,7 +61,7 @@ def _root(
 
 
 # Each module registers its commands on `app` when imported.
-from policytext.cli import core, export, query, report, serve  # noqa: E402,F401
+from policytext.cli import core, export, query, report, serve, store  # noqa: E402,F401
 from policytext.cli.names import printable_name  # noqa: E402
 
 
@@ -81,6 +83,16 @@ def main(argv: list[str] | None = None) -> int:
             "policytext: interrupted; what was stored is kept; re-run the same command to resume", err=True
         )
         return 130
+    except OSError as exc:
+        if exc.errno != errno.ENAMETOOLONG:
+            raise
+        name = printable_name(os.fsdecode(exc.filename or ""))
+        typer.echo(
+            f"policytext: error: a file or folder name in {name[:120]}{'…' if len(name) > 120 else ''} "
+            "is longer than the file system allows (255 bytes per name); choose a shorter name",
+            err=True,
+        )
+        return 2
     except Exception as exc:
         # click's exceptions (typer may bundle its own copy of click, so match by shape)
         if type(exc).__name__ == "Abort":

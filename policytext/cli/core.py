@@ -88,7 +88,11 @@ def ingest(
         help="Worker processes (default: all cores; 0 = in this process, without the --timeout "
         "and --max-memory bounds).",
     ),
-    timeout: float = typer.Option(120.0, "--timeout", help="Seconds one file may take before it is stopped."),
+    timeout: float = typer.Option(
+        120.0,
+        "--timeout",
+        help="Seconds one file (or one page range of a long PDF) may take before it is stopped.",
+    ),
     force: bool = typer.Option(False, "--force", help="Re-read files that are already stored."),
     pdf_engine: str = typer.Option("auto", "--pdf-engine", help="auto | pypdfium2 | pdfplumber."),
     ocr: str = typer.Option("auto", "--ocr", help=_OCR_HELP),
@@ -107,7 +111,14 @@ def ingest(
     rules_only: bool = typer.Option(False, "--rules-only", help="Do not use the trained model."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
     max_memory: int = typer.Option(
-        4096, "--max-memory", help="MB each worker may allocate while reading one file (0 = no limit)."
+        4096,
+        "--max-memory",
+        help="MB all workers together may allocate while reading, shared out among them (0 = no limit).",
+    ),
+    split_pages: int = typer.Option(
+        200,
+        "--split-pages",
+        help="Read a PDF of more pages in ranges of this many pages across the workers (0 = never).",
     ),
     engine: str = typer.Option(
         "local", "--engine", help="local (process pool) | dask (Dask distributed cluster)."
@@ -161,6 +172,7 @@ def ingest(
             max_memory=max_memory << 20 if max_memory > 0 else None,
             follow_symlinks=follow_symlinks,
             exclude=exclude,
+            split_pages=max(0, split_pages),
         )
     except KeyboardInterrupt as exc:  # Ctrl-C or SIGTERM: the workers are stopped, the run marked interrupted
         progress.p.stop()
@@ -175,6 +187,9 @@ def ingest(
         )
     for m in s.missing:
         err.print(f"[red]missing[/red] {shown(m)}: no such file or folder", highlight=False)
+    for path, notes in s.warnings.items():  # stored, with something to say (one line per document)
+        more = f" (and {len(notes) - 1} more note(s))" if len(notes) > 1 else ""
+        err.print(f"[yellow]warning[/yellow] {shown(path)}: {shown(notes[0])}{more}", highlight=False)
     ignored = ", ".join(f"{k} ×{v}" for k, v in sorted(s.ignored.items()))
     rate = f"{s.pages / s.seconds:.1f} pages/s, {s.characters / s.seconds:,.0f} chars/s" if s.seconds else ""
     err.print(
@@ -218,7 +233,14 @@ def text(
     timeout: float = typer.Option(
         120.0, "--timeout", help="Seconds the file may take before it is stopped (0 = no limit)."
     ),
-    max_memory: int = typer.Option(4096, "--max-memory", help="MB the reader may allocate (0 = no limit)."),
+    max_memory: int = typer.Option(
+        4096, "--max-memory", help="MB the readers may allocate together (0 = no limit)."
+    ),
+    split_pages: int = typer.Option(
+        200,
+        "--split-pages",
+        help="Read a PDF of more pages in ranges of this many pages across all cores (0 = never).",
+    ),
 ) -> None:
     """Print the clean reading-order text of one file (like pdftotext, for Chinese).
 
@@ -233,10 +255,13 @@ def text(
             ocr=_ocr(ocr),
             timeout=timeout if timeout > 0 else None,
             max_memory=max_memory << 20 if max_memory > 0 else None,
+            split_pages=max(0, split_pages),
         )
     except IngestError as exc:
         err.print(f"policytext: {shown(path)}: {exc.reason}: {shown(exc.message)}", highlight=False)
         raise typer.Exit(1) from None
+    for note in doc.warnings:
+        err.print(f"policytext: warning: {shown(note)}", highlight=False)
     body = doc.original_text if original else doc.text
     if pages and doc.pages:
         for p in doc.pages:
@@ -319,9 +344,20 @@ def extract(
         "-j",
         help="Worker processes (0 = in this process, without the --timeout and --max-memory bounds).",
     ),
-    timeout: float = typer.Option(120.0, "--timeout", help="Seconds one file may take before it is stopped."),
+    timeout: float = typer.Option(
+        120.0,
+        "--timeout",
+        help="Seconds one file (or one page range of a long PDF) may take before it is stopped.",
+    ),
     max_memory: int = typer.Option(
-        4096, "--max-memory", help="MB each worker may allocate while reading one file (0 = no limit)."
+        4096,
+        "--max-memory",
+        help="MB all workers together may allocate while reading, shared out among them (0 = no limit).",
+    ),
+    split_pages: int = typer.Option(
+        200,
+        "--split-pages",
+        help="Read a PDF of more pages in ranges of this many pages across the workers (0 = never).",
     ),
     follow_symlinks: bool = typer.Option(
         False,
@@ -350,6 +386,7 @@ def extract(
         max_memory=max_memory << 20 if max_memory > 0 else None,
         follow_symlinks=follow_symlinks,
         exclude=exclude,
+        split_pages=max(0, split_pages),
     )
     stream = open(output, "w", encoding="utf-8") if output else sys.stdout  # noqa: SIM115 - closed below
     try:

@@ -12,7 +12,9 @@ How it works:
   restart later, keeps one copy. Worker hosts need policytext installed (the same
   version), not the taxonomy, gazetteer or model files;
 * each file is one task, :func:`_run_task`, which applies that job to the file: the
-  same job the local pool runs;
+  same job the local pool runs; tasks come from the run's
+  :class:`~policytext.ingest.pool.TaskQueue`, largest first, and tasks put in it while the
+  results come in (the pieces of a long PDF) are submitted too;
 * results come back in completion order as :class:`~policytext.ingest.pool.TaskResult`;
   the calling process writes the store, as with the local engine;
 * at most one file per worker thread is in flight, so the per-file ``timeout`` counts
@@ -34,12 +36,11 @@ from __future__ import annotations
 import logging
 import time
 import uuid
-from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from policytext.errors import UsageError
-from policytext.ingest.pool import TaskResult
+from policytext.ingest.pool import TaskResult, as_queue
 
 try:
     from distributed import WorkerPlugin
@@ -122,7 +123,7 @@ def make_runner(
         timeout: float | None = None,
         initializer: Callable[[], None] | None = None,
     ) -> Iterator[TaskResult]:
-        queue = deque(tasks)
+        queue = as_queue(tasks)
         if not queue:
             return
         import dask
@@ -151,7 +152,7 @@ def make_runner(
             while queue or inflight:
                 slots = max(1, sum(client.nthreads().values()))
                 while queue and len(inflight) < slots:
-                    task = queue.popleft()
+                    task = queue.pop()
                     fut = client.submit(_run_task, token, task, pure=False, key=f"{plugin_name}-{n}")
                     n += 1
                     inflight[fut] = (task, time.perf_counter())

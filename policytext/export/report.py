@@ -257,8 +257,11 @@ def collect(
     ]
 
     # example sentences -------------------------------------------------------------------
+    # the candidates chosen in SQL: per type, one per document, at most examples_per_type
     rows = [
-        r for r in reads.mentions(store, every, kind=MECHANISM, order="score") if r["sentence"] is not None
+        r
+        for r in reads.example_mentions(store, every, kind=MECHANISM, per_type=examples_per_type)
+        if r["sentence"] is not None
     ]
     for r in rows:
         r["s_start"], r["s_page"] = r["sentence_start"], r["sentence_page"]

@@ -151,6 +151,10 @@ def format_frame(df: pd.DataFrame, fmt: str) -> str:
 # ----------------------------------------------------------------------------- safe files
 
 
+#: The longest file name (bytes) common file systems allow (ext4, XFS, APFS, NTFS in UTF-16 units).
+NAME_MAX = 255
+
+
 def safe_name(name: str) -> str:
     """Check that ``name`` is a plain file name (no folder part, no ``..``, no hidden file).
 
@@ -172,6 +176,11 @@ def safe_name(name: str) -> str:
         raise UsageError(
             f"file name {name!r} is not allowed: use letters, digits, '_', '-' and '.', "
             "without folders or '..'"
+        )
+    if len(os.fsencode(name)) > NAME_MAX:
+        raise UsageError(
+            f"file name {name[:40]}… is {len(os.fsencode(name))} bytes long; file systems allow "
+            f"{NAME_MAX} bytes: use a shorter --prefix"
         )
     return name
 

@@ -33,7 +33,7 @@ from policytext.extract.measures import find_measures
 from policytext.extract.rules import (
     domains_of,
     is_article_structured,
-    match_types,
+    match_document,
     review_indexes,
     sentence_context,
     sentence_status,
@@ -184,7 +184,10 @@ class Extractor:
             for s in sents
             if s.index not in boiler and len(s.text) >= _MIN_SENTENCE and HAN_RE.search(s.text)
         ]
-        rule_hits = {s.index: match_types(s.text, self.taxonomy) for s in candidates}
+        rule_hits = {
+            s.index: hits
+            for s, hits in zip(candidates, match_document([s.text for s in candidates], self.taxonomy))
+        }
         model_probs: dict[int, dict[str, float]] = {}
         article_structured = is_article_structured(text.split("\n"))
         news = doc.meta.doc_type == "news"

@@ -164,6 +164,57 @@ def match_types(sentence: str, taxonomy: Taxonomy) -> list[CueMatch]:
     return out
 
 
+def document_names(sentences: Sequence[str], taxonomy: Taxonomy) -> dict[str, str]:
+    """Names a document defines as an arrangement of a type: name -> type id.
+
+    A type's ``defines`` patterns capture, as group ``name`` (and ``short`` for a
+    "以下简称" short form), a body the document declares jointly formed by different
+    jurisdictions (合作区管理委员会由…双方…联合组建) or a basin's coordination mechanism it
+    sets up. Names inside a book title 《…》 are not definitions.
+    """
+    out: dict[str, str] = {}
+    for sentence in sentences:
+        text = _BOOK_TITLE.sub("", sentence)
+        for t in taxonomy.types:
+            for pattern in t.defines:
+                for m in pattern.finditer(text):
+                    for group in ("name", "short"):
+                        name = m.groupdict().get(group)
+                        if name:
+                            out.setdefault(name, t.id)
+    return out
+
+
+def match_document(sentences: Sequence[str], taxonomy: Taxonomy) -> list[list[CueMatch]]:
+    """:func:`match_types` of every sentence of a document, plus the names it defines.
+
+    A sentence naming a body the document defines (:func:`document_names`) carries that
+    body's type (a jointly formed council is ``coordination_body`` wherever the document
+    says what it does), unless the type's exclusion or a ``[guards]`` pattern vetoes it.
+    """
+    hits = [match_types(s, taxonomy) for s in sentences]
+    names = document_names(sentences, taxonomy)
+    if not names:
+        return hits
+    finder = re.compile("|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)))
+    guard = taxonomy.guard_re
+    for k, sentence in enumerate(sentences):
+        if guard is not None and guard.search(sentence):
+            continue
+        titles = _title_spans(sentence)
+        have = {h.type for h in hits[k]}
+        for m in finder.finditer(sentence):
+            type_id = names[m.group()]
+            t = taxonomy.get(type_id)
+            if type_id in have or t is None or _inside(m.span(), titles):
+                continue
+            if t.exclude_re is not None and t.exclude_re.search(sentence):
+                continue
+            hits[k].append(CueMatch(type_id, m.start(), m.end(), m.group()))
+            have.add(type_id)
+    return hits
+
+
 def status_of(sentence: str, taxonomy: Taxonomy, *, provision: bool = False) -> str:
     """proposed | established | lacking, from the modal and aspect words of the sentence.
 

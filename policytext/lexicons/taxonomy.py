@@ -31,6 +31,7 @@ class MechanismType:
     weak_cues: tuple[re.Pattern[str], ...] = ()
     exclude: tuple[re.Pattern[str], ...] = ()
     require: tuple[re.Pattern[str], ...] = ()
+    defines: tuple[re.Pattern[str], ...] = ()
     words: tuple[str, ...] = ()
     weak_words: tuple[str, ...] = ()
 
@@ -165,6 +166,15 @@ class Taxonomy:
                     f"{source}: bad pattern in {where}: {pattern!r} ({exc}); fix the regular expression"
                 ) from exc
 
+        def named(pattern: str, where: str) -> re.Pattern[str]:
+            compiled = compile_(pattern, where)
+            if "name" not in compiled.groupindex:
+                raise LexiconError(
+                    f"{source}: pattern in {where} has no group (?P<name>…): {pattern!r}; "
+                    "a defining pattern must capture the name it defines"
+                )
+            return compiled
+
         head = data.get("taxonomy") or {}
         if "version" not in head:
             raise LexiconError(
@@ -204,6 +214,7 @@ class Taxonomy:
                     weak_cues=tuple(compile_(p, f"{t['id']}.weak_cues") for p in t.get("weak_cues", [])),
                     exclude=tuple(compile_(p, f"{t['id']}.exclude") for p in t.get("exclude", [])),
                     require=tuple(compile_(p, f"{t['id']}.require") for p in t.get("require", [])),
+                    defines=tuple(named(p, f"{t['id']}.defines") for p in t.get("defines", [])),
                 )
             )
         if not types:

@@ -171,7 +171,7 @@ def doc_from_file(nlp: Language, path: str | Path, *, pdf_engine: str = "auto") 
 
     pipe = nlp.get_pipe(EXTRACTOR) if EXTRACTOR in nlp.pipe_names else None
     extractor = pipe.extractor if isinstance(pipe, ExtractorComponent) else Extractor.load()
-    result = FileJob(extractor, pdf_engine=pdf_engine)((str(path), None))
+    result = FileJob(extractor, pdf_engine=pdf_engine).read(path)
     if isinstance(result, FileFailed):
         raise IngestError(result.reason, result.message, result.path)
     return document_to_doc(nlp, result.document, result.extraction)

@@ -408,8 +408,10 @@ def create_app(
         if refused is not None or form is None:
             return refused or error(request, 403, "refused")
         action = form.get("action", "set")
-        if action not in {"set", "delete"} or (problem := check_values(form)):
-            return error(request, 400, problem or f"unknown action {action!r}")
+        if action not in {"set", "delete"}:
+            return error(request, 400, f"unknown action {action!r}; choose set or delete")
+        if problem := check_values(form):
+            return error(request, 400, problem)
         mention_id = request.path_params["mention_id"]
         if mention_id > MAX_ID:
             return error(request, 404, f"no mention {mention_id} in this store")

@@ -102,3 +102,27 @@ def test_timeout_and_exception_become_failures(cluster):
     # the cluster is usable after the stuck worker was restarted
     after = list(run(time.sleep, [0.01, 0.02], workers=2, timeout=10))
     assert all(r.ok for r in after)
+
+
+def test_long_pdf_split_on_the_cluster_equals_the_local_pool(tmp_path, cluster):
+    """The pieces of a long PDF go through the cluster's queue too and join into the same document."""
+    import sys
+
+    sys.path.insert(0, str(REPO / "tests" / "reliability"))
+    import make_bad_inputs as mbi
+
+    pdf = tmp_path / "long.pdf"
+    pdf.write_bytes(mbi.text_pdf([mbi.policy_text(f"dask-page-{n}").splitlines() for n in range(45)]))
+    local_db, dask_db = tmp_path / "local.db", tmp_path / "dask.db"
+    local = api.ingest([pdf], local_db, workers=2, split_pages=10, model=False)
+    remote = api.ingest(
+        [pdf],
+        dask_db,
+        workers=2,
+        split_pages=10,
+        model=False,
+        runner=make_runner(scheduler=cluster.scheduler_address),
+    )
+    assert (local.stored, remote.stored, remote.pages) == (1, 1, 45)
+    for table in TABLES:
+        assert _rows(local_db, table) == _rows(dask_db, table), table

@@ -130,6 +130,14 @@ PARAPHRASES = [
     ("京津冀成立了15个跨区域特色职教集团。", {"service_sharing"}),
     ("出台郑开同城化发展规划。", {"planning_coordination"}),
     ("成都和重庆两地共同设立技术研究院。", {"joint_investment"}),
+    ("土地出让收入扣除成本后由合作区与珠海市均等共享。", {"benefit_sharing"}),
+    ("民生事务由合作区和珠海市协商确定。", {"coordination_body"}),
+    ("具有澳门执业资格的专业人才，其境外从业经历可以视同境内从业经历。", {"mutual_recognition"}),
+    ("澳门公证机构出具的公证文书，可以按照国家规定在合作区内使用。", {"mutual_recognition"}),
+    ("推动琴澳口岸实施信息互换、执法互助。", {"joint_enforcement"}),
+    ("三省一市推进重要生态屏障和生态廊道共同保护。", {"joint_enforcement"}),
+    ("中下游地区人民政府应当对上游地区实施生态环境修复给予支持。", {"eco_compensation"}),
+    ("与周边城市结对，重点打造广州（阳江）产业转移工业园。", {"co_built_parks"}),
 ]
 # fmt: on
 
@@ -146,3 +154,7 @@ def test_a_single_city_online_service_is_no_cross_border_service(tx: Taxonomy) -
 
 def test_a_weak_cue_needs_a_cross_jurisdiction_context(tx: Taxonomy) -> None:
     assert "joint_investment" not in types("三家企业共同设立技术研究院。", tx)
+
+
+def test_a_place_in_brackets_is_no_paired_park(tx: Taxonomy) -> None:
+    assert "co_built_parks" not in types("在长三角（宣城）产业合作区，电池项目正在建设。", tx)

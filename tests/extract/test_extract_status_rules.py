@@ -81,6 +81,9 @@ def test_status_in_the_news(sentence: str, expected: str, tx: Taxonomy) -> None:
         ("（四）明确跨行政区域河流管理保护责任，协调上下游落实联防联控；", "established"),  # a duty listed
         ("（四）各市应当建立联防联控机制；", "proposed"),
         ("第三章 联防联控", "proposed"),  # a heading is no provision
+        ("民生事务需要珠海市承接的，由合作区和珠海市协商确定。", "established"),  # 需要 is no task
+        ("专业人才在符合监管要求条件下，其从业经历可以视同境内从业经历。", "established"),  # 要求
+        ("合作区和珠海市应当协商确定民生事务。", "proposed"),
         ("四、两省一市共同设立的示范区执行委员会，作为示范区开发建设管理机构。", "established"),
     ],
 )
@@ -93,3 +96,15 @@ def test_removing_a_barrier_is_not_a_weakness(tx: Taxonomy) -> None:
         sentence_status("破除市场准入壁垒，推进要素跨区域流动。", tx, article_structured=False) == "proposed"
     )
     assert sentence_status("要素跨区域流动仍存在壁垒。", tx, article_structured=False) == "lacking"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "加快建立跨区域统筹协调机制，着力破解因行政分割导致的资源配置碎片化问题。",
+        "消除商事主体异地迁址变更登记、施工企业异地备案手续等隐形阻碍，推行一照多址。",
+        "从根本上改变合作难以持续的有效途径就是建立区域合作基金。",
+    ],
+)
+def test_a_weakness_to_be_removed_is_a_task(sentence: str, tx: Taxonomy) -> None:
+    assert sentence_status(sentence, tx, article_structured=False) == "proposed"

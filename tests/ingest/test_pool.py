@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from policytext.ingest.pool import TaskResult, default_workers, run_tasks
+from policytext.ingest.pool import TaskQueue, TaskResult, default_workers, run_tasks
 
 
 def square(x: int) -> int:
@@ -101,3 +101,50 @@ def test_exception_reported() -> None:
 
 def test_default_workers_positive() -> None:
     assert default_workers() >= 1
+
+
+def test_queue_runs_largest_first_and_tasks_added_while_running() -> None:
+    """A TaskQueue is taken largest first; a task put in it while results come in is run too."""
+    queue = TaskQueue()
+    for n, size in [(1, 10), (2, 30), (3, 20)]:
+        queue.put(("ok", n), size)
+    seen = []
+    for r in run_tasks(task_fn, queue, workers=1):
+        seen.append(r.task)
+        if r.task == ("ok", 2):  # the first result: two more tasks, the larger first
+            queue.put(("ok", 4), 5)
+            queue.put(("ok", 5), 50)
+    assert seen == [("ok", 2), ("ok", 5), ("ok", 3), ("ok", 1), ("ok", 4)]
+
+
+def test_queue_discard() -> None:
+    queue = TaskQueue([3, 1, 2], size=float)
+    assert queue.discard(lambda t: t == 2) == 1 and len(queue) == 2
+    assert [queue.pop(), queue.pop()] == [3, 1] and not queue
+
+
+def test_in_process_mode_takes_added_tasks() -> None:
+    queue = TaskQueue([("ok", 1)])
+    seen = []
+    for r in run_tasks(task_fn, queue, workers=0):
+        seen.append(r.value)
+        if r.task == ("ok", 1):
+            queue.put(("ok", 2))
+    assert seen == [10, 20]
+
+
+def test_workers_started_as_tasks_arrive() -> None:
+    """One task at first, then four more: the pool grows to the workers asked for and runs them all."""
+    queue = TaskQueue([("ok", 0)])
+    pids: set[int] = set()
+    for r in run_tasks(os_pid_after, queue, workers=2):
+        pids.add(r.value)
+        if r.task == ("ok", 0):
+            for n in range(1, 5):
+                queue.put(("ok", n))
+    assert len(pids) == 2
+
+
+def os_pid_after(task: tuple[str, int]) -> int:
+    time.sleep(0.3)
+    return os.getpid()

@@ -88,10 +88,36 @@ def _allocate(n_mb: int) -> int:
 
 
 def test_worker_memory_limit() -> None:
-    """With max_memory a worker that needs more fails alone (MemoryError); the others are done."""
+    """With max_memory a worker that needs more fails alone, its message naming the bound; the
+    others are done."""
     results = {r.task: r for r in run_tasks(_allocate, [8, 2048, 16], workers=2, max_memory=256 * MB)}
     assert results[8].ok and results[16].ok
-    assert not results[2048].ok and "MemoryError" in results[2048].message
+    assert not results[2048].ok and results[2048].error == "memory"
+    assert "--max-memory 256 MB, 128 MB for each of 2 workers" in results[2048].message
+    assert "raise it with --max-memory MB" in results[2048].message
+
+
+def test_memory_bound_is_shared_by_the_workers() -> None:
+    """--max-memory is one bound for all workers: 200 MB fits one worker's 320 MB, not two
+    workers' 160 MB each (was: 320 MB for each worker, 640 MB in all)."""
+    alone = list(run_tasks(_allocate, [200], workers=1, max_memory=320 * MB))
+    shared = list(run_tasks(_allocate, [200], workers=2, max_memory=320 * MB))
+    assert alone[0].ok, alone[0].message
+    assert not shared[0].ok and shared[0].error == "memory"
+
+
+def test_file_over_the_memory_bound_is_unsupported_not_damaged(tmp_path: Path) -> None:
+    """A large text over the bound: `unsupported`, the message names the bound and how to raise it
+    (was: `corrupt`, "the file may be damaged")."""
+    big = tmp_path / "big.txt"
+    big.write_text(mbi.policy_text("big", lines=4) * 40_000, encoding="utf-8")  # ~12 MB
+    (tmp_path / "small.txt").write_text(mbi.policy_text("small"), encoding="utf-8")
+    s = api.ingest([tmp_path], tmp_path / "m.db", workers=2, max_memory=200 * MB, extract=False)
+    (failure,) = s.failures
+    assert s.stored == 1 and failure["path"].endswith("big.txt")
+    assert failure["error"] == "unsupported", failure
+    assert "--max-memory 200 MB" in failure["message"] and "raise it with --max-memory" in failure["message"]
+    assert "damaged" not in failure["message"]
 
 
 def test_cli_max_memory_option_accepted(tmp_path: Path) -> None:

@@ -55,3 +55,42 @@ def test_six_malformed_inputs_get_4xx(client: starlette_testclient.TestClient) -
         status, phrase = expected[what]
         assert r.status_code == status, (what, r.status_code)
         assert phrase in r.text, what
+
+
+def test_unknown_action_gets_400(client: starlette_testclient.TestClient) -> None:
+    """A correction with an action other than set/delete (was: HTTP 500, an unbound local)."""
+    token = client.app.state.web.token  # type: ignore[attr-defined]
+    for action in ("zzz", "", "<script>", "删除"):
+        r = client.post("/mentions/1", data={"csrf": token, "type": "cost_sharing", "action": action})
+        assert r.status_code == 400, (action, r.status_code)
+        assert "choose set or delete" in r.text
+
+
+def test_no_query_or_form_value_gets_500(client: starlette_testclient.TestClient) -> None:
+    """Every page and every write with hostile values in each parameter: never an HTTP 500."""
+    import sqlite3
+
+    token = client.app.state.web.token  # type: ignore[attr-defined]
+    db = client.app.state.web.store.path  # type: ignore[attr-defined]
+    doc = sqlite3.connect(db).execute("SELECT doc_id FROM documents").fetchone()[0]
+    values = ["", "\x00", "%ff", "-1", "1e9", HUGE, "<script>", "' OR 1=1 --", "长" * 3000, "..", "１２"]
+    keys = ["type", "agg", "year_from", "year_to", "status", "doc_type", "basis", "offset", "partial", "q"]
+    keys.append("s")
+    pages = ["/", "/search", f"/doc/{doc}", f"/doc/{doc}/original", "/annotations", "/annotations.jsonl"]
+    bad = [
+        (page, key, value[:10], r.status_code)
+        for page in pages
+        for key in keys
+        for value in values
+        if (r := client.get(page, params={key: value})).status_code >= 500
+    ]
+    writes = [f"/doc/{doc}/sentences/0/mechanisms", "/mentions/1", "/mentions/0"]
+    bad += [
+        (page, key, value[:10], r.status_code)
+        for page in writes
+        for key in ["type", "status", "note", "action", "next"]
+        for value in values
+        if (r := client.post(page, data={"csrf": token, "type": "cost_sharing", key: value})).status_code
+        >= 500
+    ]
+    assert bad == []
