@@ -17,8 +17,6 @@ document as a whole is about the agglomeration (``link_basis = 'document'``) cou
 from __future__ import annotations
 
 import os
-from collections import Counter
-from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
@@ -75,36 +73,9 @@ PATH_COLUMNS = [
 ]
 
 
-@dataclass
-class _PeriodMentions:
-    """What every timeline reads: the selected mentions with their period (oldest first), the
-    agglomerations' display names and, when asked for, the documents per period."""
-
-    rows: list[dict[str, Any]]
-    names: dict[str, str]
-    period_documents: dict[str, int] = field(default_factory=dict)
-
-    def name(self, agglomeration: str | None) -> str | None:
-        """The display name of an agglomeration id (None for a mention linked to none)."""
-        return self.names.get(agglomeration) if agglomeration else None
-
-
-def _read(
-    db: str | os.PathLike[str] | Store,
-    *,
-    by: str,
-    include_document_links: bool,
-    period_documents: bool = False,
-    filters: dict[str, Any],
-) -> _PeriodMentions:
-    """One read of the store under the timeline filters (direct links only unless
-    ``include_document_links``)."""
-    with _Borrowed(db) as store:
-        f = direct_only(Filters.make(store, **filters), include_document_links)
-        rows = reads.period_mentions(store, f, by=by)
-        per_period = reads.period_documents(store, f, by=by) if period_documents else {}
-        names = reads.agglomeration_names(store)
-    return _PeriodMentions(rows, names, per_period)
+def _filters(store: Store, include_document_links: bool, filters: dict[str, Any]) -> Filters:
+    """The timeline filters (direct links only unless ``include_document_links``)."""
+    return direct_only(Filters.make(store, **filters), include_document_links)
 
 
 def timeline_counts(
@@ -131,36 +102,27 @@ def timeline_counts(
         Columns :data:`COUNT_COLUMNS` (+ :data:`NORMALIZED_COLUMNS`), sorted by period,
         agglomeration and type. ``period_documents`` counts every document of the period.
     """
-    read = _read(
-        db,
-        by=by,
-        include_document_links=include_document_links,
-        filters=filters,
-        period_documents=True,
-    )
-    per_period = read.period_documents
-    docs: dict[tuple[str, str | None, str], set[str]] = {}
-    ments: Counter[tuple[str, str | None, str]] = Counter()
-    for r in read.rows:
-        key = (r["period"], r["agglomeration"], r["type"])
-        docs.setdefault(key, set()).add(r["doc_id"])
-        ments[key] += 1
+    with _Borrowed(db) as store:
+        f = _filters(store, include_document_links, filters)
+        counted = reads.period_counts(store, f, by=by)  # GROUP BY in SQL
+        per_period = reads.period_documents(store, f, by=by)
+        names = reads.agglomeration_names(store)
     out = []
-    for key in sorted(docs, key=lambda k: (k[0], k[1] or "", k[2])):
-        p, agg, t = key
+    for r in counted:
+        p, agg = r["period"], r["agglomeration"]
         row: dict[str, Any] = {
             "period": p,
             "agglomeration": agg,
-            "agglomeration_name": read.name(agg),
-            "type": t,
-            "documents": len(docs[key]),
-            "mentions": ments[key],
+            "agglomeration_name": names.get(agg) if agg else None,
+            "type": r["type"],
+            "documents": r["documents"],
+            "mentions": r["mentions"],
             "period_documents": per_period.get(p, 0),
         }
         if normalize:
             n = per_period.get(p, 0)
-            row["doc_share"] = round(len(docs[key]) / n, 6) if n else None
-            row["mentions_per_document"] = round(ments[key] / n, 6) if n else None
+            row["doc_share"] = round(r["documents"] / n, 6) if n else None
+            row["mentions_per_document"] = round(r["mentions"] / n, 6) if n else None
         out.append(row)
     return _frame(out, COUNT_COLUMNS + (NORMALIZED_COLUMNS if normalize else []))
 
@@ -183,42 +145,25 @@ def first_mentions(
     Returns:
         Columns :data:`FIRST_COLUMNS`, sorted by agglomeration, then date, then type.
     """
-    read = _read(
-        db,
-        by=by,
-        include_document_links=include_document_links,
-        filters=filters,
-    )
-    first: dict[tuple[str | None, str], dict[str, Any]] = {}
-    for r in read.rows:  # rows come oldest first
-        first.setdefault((r["agglomeration"], r["type"]), r)
-    out = []
-    for (agg, _type), r in first.items():
-        out.append({**r, "agglomeration_name": read.name(agg)})
+    with _Borrowed(db) as store:
+        f = _filters(store, include_document_links, filters)
+        firsts = reads.period_firsts(store, f, by=by)  # chosen in SQL
+        names = reads.agglomeration_names(store)
+    out = [
+        {**r, "agglomeration_name": names.get(r["agglomeration"]) if r["agglomeration"] else None}
+        for r in firsts
+    ]
     out.sort(key=lambda r: (r["agglomeration"] or "", r["date"] or "", r["type"]))
     return _frame(out, FIRST_COLUMNS)
 
 
-def _pick(values: list[str], order: tuple[str, ...]) -> str | None:
-    """The most frequent value; a tie goes to the one seen last (the state the period ended in)."""
-    if not values:
+def _step(counts: list[dict[str, Any]], values: tuple[str, ...]) -> str | None:
+    """A period's most frequent known value; a tie goes to the one seen last (the state the period
+    ended in). ``counts``: rows of :func:`~policytext.store.reads.period_value_counts`."""
+    known = [c for c in counts if c["value"] in values]
+    if not known:
         return None
-    counts = Counter(values)
-    best = max(counts.values())
-    for v in reversed(values):
-        if counts[v] == best:
-            return v
-    return None  # pragma: no cover
-
-
-def _steps(
-    rows: list[dict[str, Any]], periods: list[str], column: str, values: tuple[str, ...]
-) -> list[tuple[str, str | None]]:
-    """For each period, the most frequent known value of ``column`` among its rows (see :func:`_pick`)."""
-    return [
-        (p, _pick([r[column] for r in rows if r["period"] == p and r[column] in values], values))
-        for p in periods
-    ]
+    return str(max(known, key=lambda c: (c["n"], c["last"]))["value"])
 
 
 def _path(steps: list[tuple[str, str | None]]) -> str:
@@ -249,31 +194,37 @@ def stage_paths(
     Returns:
         Columns :data:`PATH_COLUMNS`; ``periods`` lists the periods with a mention.
     """
-    read = _read(
-        db,
-        by=by,
-        include_document_links=include_document_links,
-        filters=filters,
-    )
-    stage_values, status_values = stages(), statuses()
-    groups: dict[tuple[str | None, str], list[dict[str, Any]]] = {}
-    for r in read.rows:
-        groups.setdefault((r["agglomeration"], r["type"]), []).append(r)
+    with _Borrowed(db) as store:
+        f = _filters(store, include_document_links, filters)
+        totals = reads.period_totals(store, f, by=by)  # GROUP BY in SQL
+        values = {c: reads.period_value_counts(store, f, c, by=by) for c in ("stage", "status")}
+        names = reads.agglomeration_names(store)
+    allowed = {"stage": stages(), "status": statuses()}
+    cells: dict[str, dict[tuple[str | None, str, str], list[dict[str, Any]]]] = {"stage": {}, "status": {}}
+    for column, rows in values.items():
+        for r in rows:
+            cells[column].setdefault((r["agglomeration"], r["type"], r["period"]), []).append(r)
     out = []
-    for (agg, t), rs in sorted(groups.items(), key=lambda kv: (kv[0][0] or "", kv[0][1])):
-        periods = sorted({r["period"] for r in rs})
+    for t in sorted(totals, key=lambda r: (r["agglomeration"] or "", r["type"])):
+        agg, type_, periods = t["agglomeration"], t["type"], t["periods"]
+        paths = {
+            column: _path(
+                [(p, _step(cells[column].get((agg, type_, p), []), allowed[column])) for p in periods]
+            )
+            for column in ("stage", "status")
+        }
         out.append(
             {
                 "agglomeration": agg,
-                "agglomeration_name": read.name(agg),
-                "type": t,
-                "stage_path": _path(_steps(rs, periods, "stage", stage_values)),
-                "status_path": _path(_steps(rs, periods, "status", status_values)),
+                "agglomeration_name": names.get(agg) if agg else None,
+                "type": type_,
+                "stage_path": paths["stage"],
+                "status_path": paths["status"],
                 "first_period": periods[0],
                 "last_period": periods[-1],
                 "periods": periods,
-                "mentions": len({r["mention_id"] for r in rs}),
-                "documents": len({r["doc_id"] for r in rs}),
+                "mentions": t["mentions"],
+                "documents": t["documents"],
             }
         )
     return _frame(out, PATH_COLUMNS)

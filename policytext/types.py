@@ -83,7 +83,9 @@ class Document:
     encoding: str | None = None
     size: int = 0
     warnings: list[str] = field(default_factory=list)
-    # how the reader got the text beyond ``engine``: ``ocr_pages`` (1-based) and ``ocr_seconds``
+    # how the reader got the text beyond ``engine``: ``ocr_pages`` (1-based) and ``ocr_seconds``;
+    # ``asides``: text a PDF reader kept apart from the body ({"page", "kind", "text"}; kind
+    # ``sidebar``, ``float`` or ``footnote``)
     reading: dict[str, Any] = field(default_factory=dict)
 
     def page_of(self, offset: int) -> int | None:

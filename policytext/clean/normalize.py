@@ -6,6 +6,7 @@ Each step is idempotent and never drops a Han character.
 from __future__ import annotations
 
 import functools
+import re
 import statistics
 import unicodedata
 from typing import Any
@@ -50,14 +51,20 @@ def normalize_punctuation(text: str) -> str:
 
 def normalize_whitespace(text: str) -> str:
     """Collapse horizontal white space, drop spaces between CJK characters, trim lines,
-    collapse runs of blank lines to one.
+    collapse runs of blank lines to one. A table row keeps its cell separators
+    (:data:`~policytext.clean.resources.CELL_SEP`, a lone tab) between its cells.
 
     >>> normalize_whitespace("城 市 群  发展\\n\\n\\n  GDP 增长")
     '城市群发展\\n\\nGDP 增长'
+    >>> normalize_whitespace("行政处罚\\t41\\t19  ")
+    '行政处罚\\t41\\t19'
     """
     lines = []
     for line in text.split("\n"):
-        line = R.HSPACE_RE.sub(" ", line).strip()
+        if R.CELL_SEP in line:
+            line = R.HSPACE_RE.sub(_space_or_cell, line).strip()
+        else:
+            line = R.HSPACE_RE.sub(" ", line).strip()
         line = R.CJK_SPACE_RE.sub("", line)
         line = R.CJK_DIGIT_SPACE_RE.sub("", line)
         lines.append(line)
@@ -71,6 +78,11 @@ def normalize_whitespace(text: str) -> str:
     while out and not out[0]:
         out.pop(0)
     return "\n".join(out)
+
+
+def _space_or_cell(m: re.Match[str]) -> str:
+    """A lone cell separator stays (a table row); any other run of white space is one space."""
+    return R.CELL_SEP if m.group() == R.CELL_SEP else " "
 
 
 def _is_heading(line: str) -> bool:
@@ -131,13 +143,16 @@ def reflow(text: str) -> str:
             pending_join = False
             out.append("")
             continue
-        standalone = len(line) < width // 2 and not R.ENDS_SENTENCE_RE.search(line)
+        standalone = (len(line) < width // 2 and not R.ENDS_SENTENCE_RE.search(line)) or R.CELL_SEP in line
         if pending_join and out and not _is_heading(line) and not standalone:
             out[-1] = _joins(out[-1], line)
         else:
             out.append(line)
         pending_join = (
-            len(line) >= width - 3 and not R.ENDS_SENTENCE_RE.search(line) and not _is_heading(line)
+            len(line) >= width - 3
+            and not R.ENDS_SENTENCE_RE.search(line)
+            and not _is_heading(line)
+            and R.CELL_SEP not in line
         )
     if blank_interleaved:
         out = [x for x in out if x]

@@ -70,8 +70,8 @@ def _continues(prev: str, nxt: str) -> bool:
     """Whether the last line of one page runs on into the first line of the next."""
     last = prev.rsplit("\n", 1)[-1]
     first = nxt.split("\n", 1)[0]
-    if not last or not first:
-        return False
+    if not last or not first or R.CELL_SEP in last or R.CELL_SEP in first:
+        return False  # a table row stands alone
     return (
         not R.ENDS_SENTENCE_RE.search(last)
         and not _is_heading(last)

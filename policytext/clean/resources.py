@@ -28,8 +28,13 @@ CONTROL_RE = re.compile(
     "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u00ad\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2064\ufeff]"
 )
 
-# Horizontal white space of any kind (after NFKC U+3000 is already a space).
+#: What separates the cells of a table row in the text: the PDF reader writes exactly one between
+#: cells (a row is one line), the cleaner keeps a lone one, the sentence splitter keeps a row whole.
+CELL_SEP = "\t"
+# Horizontal white space of any kind (after NFKC U+3000 is already a space); a run that is exactly
+# one CELL_SEP is a cell separator and stays, any other run becomes one space.
 HSPACE_RE = re.compile(r"[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
+
 # A space between two CJK characters (or CJK punctuation) is a layout artefact.
 CJK_SPACE_RE = re.compile(f"(?<=[{HAN}{CJK_PUNCT}]) +(?=[{HAN}{CJK_PUNCT}])")
 # Space between a CJK character and a digit is kept only in Latin context; these go.

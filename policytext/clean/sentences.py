@@ -1,8 +1,9 @@
 """Sentence splitting with character offsets.
 
-Sentences end at 。！？!? (with any closing quotes or brackets after them) and at line
-ends; a heading is a sentence of its own. Semicolons do not end a sentence (the gold
-annotations of the project keep 一是……；二是…… together).
+Sentences end at 。！？!? (with any closing quotes or brackets after them) and at line ends; a heading
+is a sentence of its own, and so is a table row (a line whose cells are apart by
+:data:`~policytext.clean.resources.CELL_SEP`), whatever its cells hold. Semicolons do not end a
+sentence (the gold annotations of the project keep 一是……；二是…… together).
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from policytext.clean.resources import HAN_RE, TERMINAL, TERMINAL_TAIL
+from policytext.clean.resources import CELL_SEP, HAN_RE, TERMINAL, TERMINAL_TAIL
 from policytext.types import Page, Sentence
 
 _END_RE = re.compile(f"[{TERMINAL}]+[{TERMINAL_TAIL}]*|\n")
@@ -59,13 +60,32 @@ def split_sentences(text: str, pages: Sequence[Page] = (), *, max_len: int = 200
             page = page_iter[pi].number
         out.append(Sentence(index=len(out), start=start, end=end, text=text[start:end], page=page))
 
+    rows = _row_spans(text) if CELL_SEP in text else []
+    ri = 0
     pos = 0
     for m in _END_RE.finditer(text):
+        if rows and m.group() != "\n":
+            while ri < len(rows) and rows[ri][1] <= m.start():
+                ri += 1
+            if ri < len(rows) and rows[ri][0] <= m.start():
+                continue  # a table row is one sentence: it ends at its line end only
         end = m.start() if m.group() == "\n" else m.end()
         add(pos, end)
         pos = m.end()
     add(pos, len(text))
     return out
+
+
+def _row_spans(text: str) -> list[tuple[int, int]]:
+    """``[start, end)`` of every line that holds a cell separator (a table row), in order."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for line in text.split("\n"):
+        end = start + len(line)
+        if CELL_SEP in line:
+            spans.append((start, end))
+        start = end + 1
+    return spans
 
 
 def _find_cut(text: str, start: int, max_len: int) -> int:

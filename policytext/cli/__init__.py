@@ -61,7 +61,7 @@ def _root(
 
 
 # Each module registers its commands on `app` when imported.
-from policytext.cli import core, export, query, report, serve  # noqa: E402,F401
+from policytext.cli import core, export, query, report, serve, store  # noqa: E402,F401
 from policytext.cli.names import printable_name  # noqa: E402
 
 

@@ -230,9 +230,10 @@ def collect(
             kv[0][1],
         ),
     ):
-        d = by_id.get(r["doc_id"])
-        if d is None:  # a mention of a document the filters leave out
+        doc = by_id.get(r["doc_id"])
+        if doc is None:  # a mention of a document the filters leave out
             continue
+        d = doc
         page = r["page"]
         first_mentions.append(
             {
@@ -256,8 +257,11 @@ def collect(
     ]
 
     # example sentences -------------------------------------------------------------------
+    # the candidates chosen in SQL: per type, one per document, at most examples_per_type
     rows = [
-        r for r in reads.mentions(store, every, kind=MECHANISM, order="score") if r["sentence"] is not None
+        r
+        for r in reads.example_mentions(store, every, kind=MECHANISM, per_type=examples_per_type)
+        if r["sentence"] is not None
     ]
     for r in rows:
         r["s_start"], r["s_page"] = r["sentence_start"], r["sentence_page"]
@@ -267,9 +271,10 @@ def collect(
     for r in rows:
         if len(picked[r["type"]]) >= examples_per_type or (r["type"], r["doc_id"]) in seen:
             continue
-        d = by_id.get(r["doc_id"])
-        if d is None:
+        doc = by_id.get(r["doc_id"])
+        if doc is None:
             continue
+        d = doc
         seen.add((r["type"], r["doc_id"]))
         before, hit, after = _highlight(r["sentence"], r["s_start"], r["start"], r["end"], r["text"])
         page = r["page"] if r["page"] is not None else r["s_page"]

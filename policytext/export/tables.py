@@ -263,7 +263,7 @@ def xlsx_bytes(sheets: Sequence[tuple[str, pd.DataFrame]]) -> bytes:
                         widths[j] = max(widths[j], 12)
                     continue
                 cell = _excel_cell(v)
-                if cell is None:
+                if cell is None or cell == "":  # an empty list or text is an empty cell
                     continue
                 if isinstance(cell, str):
                     ws.write_string(i, j, cell)

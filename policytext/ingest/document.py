@@ -15,8 +15,9 @@ from policytext.ingest.discover import sha256_file
 from policytext.ingest.formats import format_of_extension
 from policytext.types import Document, ExtractedText
 
-# reader provenance kept with a stored document (meta_json), beside the metadata sources
-READING_KEYS = ("ocr_pages", "ocr_seconds")
+# reader provenance kept with a stored document (meta_json), beside the metadata sources: OCR
+# pages, the text a PDF reader kept apart from the body (sidebars, floated boxes, footnotes), tables
+READING_KEYS = ("ocr_pages", "ocr_seconds", "asides", "tables")
 
 
 def file_format(path: str | os.PathLike[str], extracted: ExtractedText | Document | None = None) -> str:
@@ -123,5 +124,5 @@ def assemble_document(extracted: ExtractedText, *, doc_id: str, path: str, size:
         encoding=extracted.encoding,
         size=size,
         warnings=warnings,
-        reading={k: extracted.meta[k] for k in READING_KEYS if k in extracted.meta},
+        reading={k: extracted.meta[k] for k in READING_KEYS if extracted.meta.get(k, []) != []},
     )

@@ -6,8 +6,8 @@ lives here and is independent of the engine:
 
 1. :func:`page_rows` groups characters into rows and splits rows into
    segments at wide gaps (so two columns never merge into one line);
-2. :func:`edge_rows` / :func:`is_page_number` / :func:`signature` let the
-   caller drop running headers, footers and folios, judged across pages;
+2. running headers, footers and folios are judged across pages by the caller
+   with :mod:`policytext.ingest.boilerplate`;
 3. :func:`find_gutter` detects a two-column body and :func:`order_lines`
    puts segments in reading order (full-width blocks, then left column, then
    right column, band by band);
@@ -22,6 +22,10 @@ import unicodedata
 from bisect import bisect_left
 from dataclasses import dataclass
 from itertools import pairwise
+from typing import Any
+
+from policytext.clean.cues import ARTICLE_LABELS, ARTICLE_NOTES, BACK_MATTER_HEADINGS
+from policytext.clean.resources import CELL_SEP
 
 # characters that never start a line in Chinese typesetting (kinsoku)
 NO_LINE_START = frozenset("，。、；：？！）》」』】〕”’…%％·,.;:?!)]")
@@ -29,20 +33,9 @@ ENUMERATOR_RE = re.compile(
     r"^(第[一二三四五六七八九十百零〇\d]+[章节条篇部分]|[一二三四五六七八九十]+、|（[一二三四五六七八九十\d]+）"
     r"|\(\d+\)|\[\d+\]|\d+(\.\d+)+(?:\s|(?=[\u4e00-\u9fff]))|\d{1,2}\s+(?=[\u4e00-\u9fff])|\d+[、．]|[①-⑳]|附件\s*\d*[:：])"
 )
-PAGE_NUMBER_RE = re.compile(
-    r"^(?:[-—–－·•~\s]*\d{1,4}[-—–－·•~\s]*"
-    r"|第\s*\d{1,4}\s*页(?:\s*[/,，]?\s*共\s*\d{1,4}\s*页)?"
-    r"|\d{1,4}\s*/\s*\d{1,4}"
-    r"|(?:page|p\.)\s*\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?"
-    r"|[-—–－·•~\s]*(?=[ivx])x{0,3}(?:ix|iv|v?i{0,3})[-—–－·•~\s]*)$",  # roman folios of front matter
-    re.IGNORECASE,
-)
-LABEL_RE = re.compile(
-    r"^(摘\s*要|关键词|关键字|作者简介|基金项目|中图分类号|文献标识码|文章编号|收稿日期|Abstract|Key\s*words)\s*[:：]",
-    re.IGNORECASE,
-)
+#: labels and notes of a journal article (摘要：, 关键词：, 基金项目：): their home is clean.cues
+LABEL_RE = re.compile(rf"^(?:{'|'.join((*ARTICLE_LABELS, *ARTICLE_NOTES))})\s*[:：]", re.IGNORECASE)
 SENTENCE_END = frozenset("。！？：；…!?:;")
-_DIGITS_RE = re.compile(r"\d+")
 _SPACES_RE = re.compile(r"\s+")
 # a space between two CJK characters is letter-spacing or justification, never a word break
 _CJK_CLASS = r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]"
@@ -130,7 +123,9 @@ def _segment(chars: list[Char]) -> Segment | None:
     if not text:
         return None
     inked = [c for c in chars if not c.text.isspace()]
-    size = _median([c.size for c in inked], chars[0].size)
+    sizes = [c.size for c in inked]
+    low, high = min(sizes), max(sizes)
+    size = low if low == high else _median(sizes, chars[0].size)  # a run in one size: no sorting
     first = inked[0]
     first_x1 = first.x1
     if first.text.isascii() and first.text.isalnum():
@@ -180,18 +175,55 @@ def _overlap(a: Char | Segment, b: Char | Segment) -> float:
     return min(a.bottom, b.bottom) - max(a.top, b.top)
 
 
-def _crosses(left: Char, right: Char, split: float | None) -> bool:
-    """True when the step from ``left`` to ``right`` jumps over the gutter ``split``: a real gap
-    (a quarter em) on both sides of it; a full-width line set tight runs over it."""
-    return (
-        split is not None
-        and left.x1 <= split + 0.5
-        and right.x0 >= split - 0.5
-        and right.x0 - left.x1 > 0.25 * min(left.size, right.size)
-    )
+@dataclass(frozen=True, slots=True)
+class Float:
+    """A box floated inside a column (a related-links box, a text box, a figure's labels): its
+    text lies on ``side`` of the local gutter at ``x`` (0: left, 1: right) from ``top`` to ``bottom``,
+    while the body flows on the other side and runs across above or below it."""
+
+    x: float
+    top: float
+    bottom: float
+    side: int
+    edge: float = 0.0  # where the body's lines end (box on the right) or start (box on the left)
+    outer: float = 0.0  # the box's far side: its left edge (box on the left) or right edge
+
+    def covers(self, y: float) -> bool:
+        """True when the height ``y`` lies within the box's rows."""
+        return self.top - 1.0 <= y <= self.bottom + 1.0
+
+    def holds(self, s: Segment) -> bool:
+        """True when segment ``s`` is text of the box."""
+        if not self.covers(s.center_y):
+            return False
+        if self.side == 0:
+            return s.x1 <= self.x + 0.5 and s.x0 >= self.outer - 0.5
+        return s.x0 >= self.x - 0.5 and s.x1 <= self.outer + 0.5
 
 
-def _continues(last: Char, c: Char, gap: float, split: float | None) -> bool:
+@dataclass(frozen=True, slots=True)
+class Cuts:
+    """Where no run of glyphs may cross: a page's column gutter and the local gutters of floats."""
+
+    split: float | None = None
+    floats: tuple[Float, ...] = ()
+
+    def between(self, left: Char, right: Char) -> bool:
+        """True when the step from ``left`` to ``right`` jumps over a gutter: a real gap (a quarter
+        em) on both sides of it; a full-width line set tight runs over a column gutter."""
+        if right.x0 - left.x1 <= 0.25 * min(left.size, right.size):
+            return False
+        if self.split is not None and left.x1 <= self.split + 0.5 and right.x0 >= self.split - 0.5:
+            return True
+        y = (right.top + right.bottom) / 2
+        return any(f.covers(y) and left.x1 <= f.x + 0.5 and right.x0 >= f.x - 0.5 for f in self.floats)
+
+
+def _cuts(split: float | Cuts | None) -> Cuts:
+    return split if isinstance(split, Cuts) else Cuts(split)
+
+
+def _continues(last: Char, c: Char, gap: float, split: Cuts) -> bool:
     """True when ``c`` goes on the run that ends with ``last`` (both on one line).
 
     The gap may be negative: loose boxes of full-width punctuation are an em wide
@@ -200,14 +232,14 @@ def _continues(last: Char, c: Char, gap: float, split: float | None) -> bool:
     """
     size = max(c.size, last.size)
     dx = c.x0 - last.x1
-    if dx > gap * size or _crosses(last, c, split):
+    if dx > gap * size or split.between(last, c):
         return False
     if c.x0 == last.x0 and c.x1 == last.x1:  # letters of one ligature glyph
         return True
     return dx >= -0.5 * size or c.x0 - last.x0 >= 0.25 * size
 
 
-def _runs(chars: list[Char], gap: float, split: float | None = None) -> list[list[Char]]:
+def _runs(chars: list[Char], gap: float, split: Cuts) -> list[list[Char]]:
     """Split characters, in drawing order, into horizontal runs on one line without a wide gap
     (and never across the gutter ``split``)."""
     runs: list[list[Char]] = []
@@ -242,7 +274,9 @@ def _runs(chars: list[Char], gap: float, split: float | None = None) -> list[lis
     return runs
 
 
-def char_gutter(chars: list[Char], *, min_gap: float = 6.0) -> float | None:
+def char_gutter(
+    chars: list[Char], *, min_gap: float = 6.0, arrays: tuple[Any, ...] | None = None
+) -> float | None:
     """The x of a narrow column gutter seen in the glyph boxes of many rows, or None.
 
     Segments are cut at gaps wider than 1.2 em, so a gutter narrower than that
@@ -255,12 +289,10 @@ def char_gutter(chars: list[Char], *, min_gap: float = 6.0) -> float | None:
     """
     import numpy as np
 
-    boxes = [
-        (c.x0, c.x1, c.top, c.bottom, c.size) for c in chars if c.x1 - c.x0 > 1.0 and not c.text.isspace()
-    ]
-    if len(boxes) < 60:
+    boxes = glyph_boxes(chars) if arrays is None else arrays
+    if boxes is None or len(boxes[0]) < 60:
         return None
-    x0, x1, top, bottom, sizes = np.array(boxes, dtype=float).T
+    x0, x1, top, bottom, sizes = boxes
     xmin, xmax = float(x0.min()), float(x1.max())
     width = xmax - xmin
     lo, hi = int(xmin + 0.3 * width), int(xmax - 0.3 * width)
@@ -298,7 +330,203 @@ def char_gutter(chars: list[Char], *, min_gap: float = 6.0) -> float | None:
     return gutter
 
 
-def page_segments(chars: list[Char], *, gap: float = 1.2, split: float | None = None) -> list[Segment]:
+def _bands(cy: Any, sizes: Any) -> Any:
+    """Band index of each glyph: glyphs sorted by centre height start a new band (a text line)
+    where the centre moves down by more than a third of the glyph size."""
+    import numpy as np
+
+    order = np.argsort(cy, kind="stable")
+    step = np.diff(cy[order]) > 0.35 * np.minimum(sizes[order][1:], sizes[order][:-1])
+    band = np.empty(len(cy), dtype=np.int64)
+    band[order] = np.concatenate(([0], np.cumsum(step)))
+    return band
+
+
+#: blank-run heights looked at per text line (a pathological page has many)
+_MAX_HEIGHTS = 64
+#: a page with more local gutters than this is a chart or a grid, not text beside boxes: no floats
+#: (it also bounds the work of cutting runs and segments at the floats)
+MAX_FLOATS = 8
+
+
+def find_floats(
+    chars: list[Char],
+    *,
+    split: float | None = None,
+    min_gap: float = 6.0,
+    arrays: tuple[Any, ...] | None = None,
+) -> list[Float]:
+    """Boxes floated inside a column, found from the glyph boxes of each text line (band).
+
+    A float leaves a *local* gutter: a vertical band at least ``min_gap`` points wide that is
+    blank in at least three consecutive text lines, with text on both sides of it, while a line
+    just above or below runs across it (the body flows around the box). The box
+    is the side set in a smaller font than the body, whose side is set in the size of the lines
+    that run across (within the column ``split`` bounds), and whose lines do not share the
+    baselines of the body side. A box in the body's own size cannot be told from the cells of a
+    table, list numbers or equation numbers: it is left in the body. A gutter through most lines of
+    the page is a column gutter (:func:`char_gutter`), not a float; a page with (next to) no
+    glyph smaller than its median size has no box to find. ``arrays``: the page's
+    :func:`glyph_boxes`, when already made.
+    """
+    import numpy as np
+
+    boxes = glyph_boxes(chars) if arrays is None else arrays
+    if boxes is None or len(boxes[0]) < 60:
+        return []
+    x0, x1, top, bottom, sizes = boxes
+    if np.count_nonzero(sizes < 0.92 * np.median(sizes)) < 8:
+        return []  # nothing on the page is set smaller than its body text: no box to find
+    cy = (top + bottom) / 2
+    band = _bands(cy, sizes)
+    nb = int(band.max()) + 1
+    if nb < 5:
+        return []
+    origin = int(np.floor(x0.min()))
+    span = int(np.ceil(x1.max())) - origin + 2
+    starts = np.clip(np.floor(x0 + 0.5).astype(int) - origin, 0, span)  # abutting glyphs leave no
+    ends = np.clip(np.ceil(x1 - 0.5).astype(int) - origin, 0, span)  # hairline between them
+    ok = ends > starts
+    cells = nb * (span + 1)
+    row0 = band[ok] * (span + 1)
+    delta = np.bincount(row0 + starts[ok], minlength=cells) - np.bincount(row0 + ends[ok], minlength=cells)
+    inked = np.cumsum(delta.reshape(nb, span + 1), axis=1)[:, :span] > 0
+    blank = ~inked
+    run = np.zeros((nb, span), dtype=np.int32)  # lines blank in a row, ending at each line
+    run[0] = blank[0]
+    for b in range(1, nb):
+        run[b] = np.where(blank[b], run[b - 1] + 1, 0)
+    # inked columns of a line within [lo, hi): ink_cs[line, hi] - ink_cs[line, lo]
+    ink_cs = np.zeros((nb, span + 1), dtype=np.int32)
+    np.cumsum(inked, axis=1, out=ink_cs[:, 1:])
+    width = max(2, int(min_gap))
+    order = np.argsort(band, kind="stable")  # glyphs line by line: a line range is a slice
+    x0, x1, top, bottom, sizes, band = (v[order] for v in (x0, x1, top, bottom, sizes, band))
+    firsts = np.searchsorted(band, np.arange(nb + 1))
+    band_top = np.minimum.reduceat(top, firsts[:-1])
+    band_bottom = np.maximum.reduceat(bottom, firsts[:-1])
+    found: list[Float] = []
+    seen: set[tuple[int, int, int]] = set()
+    # blank runs of three lines or more that end at a line: the next line is inked there
+    ending = run.copy()
+    ending[:-1] = np.where(inked[1:], run[:-1], 0)
+    padded = np.zeros((nb, span + 2), dtype=np.int8)
+    padded[:, 1:-1] = ending >= 3
+    lines, cols = np.nonzero(np.diff(padded, axis=1))  # starts and stops alternate, line by line
+    keep = cols[1::2] - cols[0::2] >= width
+    for b in np.unique(lines[0::2][keep]).tolist():
+        row = run[b]
+        wide = _true_runs(ending[b] >= 3, width)
+        heights = np.unique(np.concatenate([ending[b, lo:hi] for lo, hi in wide]))
+        for h in heights[heights >= 3][-_MAX_HEIGHTS:].tolist():
+            if h > 0.7 * nb:
+                continue  # a column gutter (or a margin) through most of the page
+            for lo, hi in _true_runs(row >= h, width):
+                if b + 1 < nb and 2 * (ink_cs[b + 1, hi] - ink_cs[b + 1, lo]) < hi - lo:
+                    continue  # the blank run goes on below: it ends further down
+                h_eff = int(row[lo:hi].min())
+                a = b - h_eff + 1
+                if (a, lo, hi) in seen:
+                    continue
+                seen.add((a, lo, hi))
+                crossed = [
+                    j
+                    for j in (a - 1, b + 1)
+                    if 0 <= j < nb and ink_cs[j, hi] - ink_cs[j, lo] > 0.7 * (hi - lo)
+                ]
+                if not crossed:
+                    continue
+                # the body flows on: its side is set in the size of the lines that run across
+                flow = float(np.median(np.concatenate([sizes[firsts[j] : firsts[j + 1]] for j in crossed])))
+                sl = slice(firsts[a], firsts[b + 1])
+                fl = _judge_float(
+                    (x0[sl], x1[sl], bottom[sl], sizes[sl], band[sl]),
+                    (lo + origin, hi + origin),
+                    split,
+                    (float(band_top[a]), float(band_bottom[b])),
+                    flow,
+                )
+                if fl is not None:
+                    found.append(fl)
+                    if len(found) > MAX_FLOATS:
+                        return []  # a chart or a grid of glyphs, not boxes beside a text column
+    return found
+
+
+def glyph_boxes(chars: list[Char]) -> tuple[Any, ...] | None:
+    """Arrays ``x0, x1, top, bottom, size`` of the inked glyphs (wider than a point), or None."""
+    import numpy as np
+
+    boxes = [
+        (c.x0, c.x1, c.top, c.bottom, c.size) for c in chars if c.x1 - c.x0 > 1.0 and not c.text.isspace()
+    ]
+    if not boxes:
+        return None
+    return tuple(np.array(boxes, dtype=float).T)
+
+
+def _true_runs(mask: Any, min_width: int = 1) -> list[tuple[int, int]]:
+    """``[start, stop)`` of each run of True in a boolean array at least ``min_width`` long."""
+    import numpy as np
+
+    padded = np.concatenate(([False], mask, [False])).astype(np.int8)
+    edges = np.flatnonzero(np.diff(padded))
+    starts, stops = edges[0::2], edges[1::2]
+    keep = stops - starts >= min_width
+    return list(zip(starts[keep].tolist(), stops[keep].tolist(), strict=True))
+
+
+def _judge_float(
+    glyphs: tuple[Any, ...],
+    gap: tuple[float, float],
+    split: float | None,
+    extent: tuple[float, float],
+    flow: float,
+) -> Float | None:
+    """The float beside the local gutter ``gap``, from the ``glyphs`` (``x0, x1, bottom, size,
+    line`` arrays) of the lines it runs through, or None (see :func:`find_floats`). ``flow``:
+    the size of the lines that run across the gutter; ``extent``: top and bottom of the lines."""
+    import numpy as np
+
+    x0, x1, bottom, sizes, band = glyphs
+    if split is not None and gap[0] - 1.0 <= split <= gap[1] + 1.0:
+        return None  # the column gutter, widened by short lines beside it
+    left = x1 <= gap[0] + 0.5
+    right = x0 >= gap[1] - 0.5
+    if split is not None and gap[1] <= split:  # the column holding the gutter bounds both sides
+        right &= x1 <= split + 0.5
+    elif split is not None and gap[0] >= split:
+        left &= x0 >= split - 0.5
+    if left.sum() < 4 or right.sum() < 4:
+        return None
+    sl, sr = float(np.median(sizes[left])), float(np.median(sizes[right]))
+    body_l, body_r = abs(sl - flow) <= 0.08 * flow, abs(sr - flow) <= 0.08 * flow
+    if body_l == body_r:
+        return None
+    side = 1 if body_l else 0
+    box, body = (left, right) if side == 0 else (right, left)
+    if (sr if side == 1 else sl) > 0.92 * flow or box.sum() < 8:
+        return None  # a box set in the body's size cannot be told from a table or a list
+    box_lines = np.unique(band[box])
+    body_lines = np.unique(band[body])
+    if len(box_lines) < 2 or len(body_lines) < 2:
+        return None
+    # lines of a box keep their own baselines; rows of a table share them with the body side
+    base = np.asarray(bottom)
+    body_cy = np.sort(np.array([np.median(base[body & (band == k)]) for k in body_lines]))
+    shared = 0
+    for k in box_lines:
+        c = float(np.median(base[box & (band == k)]))
+        tol = min(1.0, 0.1 * float(np.median(sizes[box & (band == k)])))
+        i = int(np.searchsorted(body_cy, c - tol))
+        shared += i < len(body_cy) and body_cy[i] <= c + tol
+    if shared > 0.5 * len(box_lines):
+        return None
+    outer = float(x1[box].max()) if side == 1 else float(x0[box].min())
+    return Float((gap[0] + gap[1]) / 2, extent[0], extent[1], side, gap[0] if side == 1 else gap[1], outer)
+
+
+def page_segments(chars: list[Char], *, gap: float = 1.2, split: float | Cuts | None = None) -> list[Segment]:
     """Characters to segments: horizontal runs split at gaps wider than ``gap`` em.
 
     Runs are first taken in drawing order (a line is nearly always drawn left to
@@ -306,14 +534,15 @@ def page_segments(chars: list[Char], *, gap: float = 1.2, split: float | None = 
     the same line are merged.
     """
     chars = [c for c in _dedupe(chars) if c.text and c.text not in "\r\n" and c.size > 0]
-    return [seg for seg in (_segment(m) for m in _merge_runs(_runs(chars, gap, split), gap, split)) if seg]
+    cuts = _cuts(split)
+    return [seg for seg in (_segment(m) for m in _merge_runs(_runs(chars, gap, cuts), gap, cuts)) if seg]
 
 
 #: runs looked at in each height bucket when a run looks for the run it continues
 _MERGE_CANDIDATES = 8
 
 
-def _merge_runs(runs: list[list[Char]], gap: float, split: float | None) -> list[list[Char]]:
+def _merge_runs(runs: list[list[Char]], gap: float, split: Cuts) -> list[list[Char]]:
     """Join runs that continue each other on one line, left to right; linear in the number of runs.
 
     A run is appended to the latest run whose last glyph it continues. Candidates are
@@ -377,10 +606,13 @@ def _merge_runs(runs: list[list[Char]], gap: float, split: float | None) -> list
     return merged
 
 
-def page_rows(chars: list[Char], *, gap: float = 1.2, split: float | None = None) -> list[list[Segment]]:
+def page_rows(
+    chars: list[Char], *, gap: float = 1.2, split: float | Cuts | None = None
+) -> list[list[Segment]]:
     """Segments grouped into rows across the whole page, top to bottom, each row left to right.
 
-    ``split``: the x of a column gutter (:func:`char_gutter`) that no segment may cross.
+    ``split``: the x of a column gutter (:func:`char_gutter`) that no segment may cross, or
+    :class:`Cuts` with the local gutters of floats (:func:`find_floats`) too.
     """
     rows: list[list[Segment]] = []
     for s in sorted(page_segments(chars, gap=gap, split=split), key=lambda s: s.center_y):
@@ -396,30 +628,6 @@ def page_rows(chars: list[Char], *, gap: float = 1.2, split: float | None = None
 
 def row_text(row: list[Segment]) -> str:
     return " ".join(s.text for s in row)
-
-
-def signature(text: str) -> str:
-    """What stays the same in a running header across pages: no spaces, digits as ``#``."""
-    return _DIGITS_RE.sub("#", _SPACES_RE.sub("", text))
-
-
-def is_page_number(text: str) -> bool:
-    """True for bare folios: ``3``, ``— 3 —``, ``- 3 -``, ``· 3 ·``, ``第3页``, ``3/12``, ``Page 3 of 12``."""
-    return bool(PAGE_NUMBER_RE.match(text.strip()))
-
-
-def edge_rows(rows: list[list[Segment]], height: float, *, depth: int = 2, zone: float = 0.15) -> list[int]:
-    """Indexes of rows that may be headers or footers: the outer ``depth`` rows within the margin zone."""
-    if not rows:
-        return []
-    picks: set[int] = set()
-    for i in range(min(depth, len(rows))):
-        if rows[i][0].top <= height * zone or all(s.bottom <= height * zone for s in rows[i]):
-            picks.add(i)
-        j = len(rows) - 1 - i
-        if min(s.top for s in rows[j]) >= height * (1 - zone):
-            picks.add(j)
-    return sorted(picks)
 
 
 def find_gutter(segments: list[Segment], *, min_side: int = 3) -> float | None:
@@ -470,6 +678,11 @@ def find_gutter(segments: list[Segment], *, min_side: int = 3) -> float | None:
         aligned = sum(1 for s in side if s.x0 <= edge + 2.5 * s.size)
         if aligned < 0.6 * len(side):
             return None
+    # lines of a text column fill most of it; the cells of a table's two columns fill neither
+    fill_l = wl / max(1.0, gutter - min(s.x0 for s in left))
+    fill_r = wr / max(1.0, max(s.x1 for s in right) - gutter)
+    if max(fill_l, fill_r) < 0.5:
+        return None
     return gutter
 
 
@@ -519,15 +732,79 @@ def find_sidebar(segments: list[Segment]) -> tuple[float, int] | None:
             continue
         if _median([s.x1 - s.x0 for s in out], 0.0) >= 0.3 * _median([s.x1 - s.x0 for s in body], 0.0):
             continue
-        centres = sorted(s.center_y for s in body)
+        # rows set together (a table, a contents list) share the baseline to a point; a sidebar
+        # in a smaller font may share the rows' centres, never their baselines
+        bases = sorted(s.bottom for s in body)
         aligned = 0
         for s in out:
-            tol = min(1.0, 0.1 * s.size)  # rows set together share the baseline to a point
-            k = bisect_left(centres, s.center_y - tol)
-            aligned += k < len(centres) and centres[k] <= s.center_y + tol
+            tol = min(1.0, 0.1 * s.size)
+            k = bisect_left(bases, s.bottom - tol)
+            aligned += k < len(bases) and bases[k] <= s.bottom + tol
         if aligned <= 0.5 * len(out):
             return x, side
     return None
+
+
+#: how a footnote starts: a circled number, a bracketed or bare number, a star or dagger, 注, or
+#: a note label of a journal's first page (收稿日期, 基金项目, 作者简介: their home is clean.cues)
+FOOTNOTE_MARK_RE = re.compile(
+    r"^(?:[①-⑳]|\[\d{1,3}\]|\d{1,3}(?:[)）.、:：]|\s|(?=\D))|[*＊†‡]|注\s*[\d:：]|[¹²³⁴-⁹⁰]"
+    rf"|(?:{'|'.join(ARTICLE_NOTES)}))"
+)
+#: a heading of back matter (参考文献, References): the small print under it is no footnote
+BACK_MATTER_RE = re.compile(rf"^\s*(?:{'|'.join(BACK_MATTER_HEADINGS)})\s*$")
+
+
+def _rows_of(segments: list[Segment]) -> list[list[Segment]]:
+    rows: list[list[Segment]] = []
+    for s in sorted(segments, key=lambda s: s.center_y):
+        if rows and abs(s.center_y - rows[-1][0].center_y) <= 0.5 * min(s.size, rows[-1][0].size):
+            rows[-1].append(s)
+        else:
+            rows.append([s])
+    return rows
+
+
+def body_size(segments: list[Segment]) -> float:
+    """The font size of most of the text: the median size, each segment weighted by its length."""
+    return _median([s.size for s in segments for _ in range(max(1, len(s.text) // 8))], 10.0)
+
+
+def find_footnotes(segments: list[Segment], height: float, *, body: float | None = None) -> list[Segment]:
+    """The segments of the footnotes at the foot of a page, or an empty list.
+
+    Footnotes are the last rows of the body (running footers and folios are gone by now) set
+    in a smaller font (at most 0.9 times the body's), in the lower half of the page, set off
+    from the body by more than the body's own leading (the rule and the space around it), the
+    first starting with a note mark (``①``, ``1``, ``[1]``, ``*``, ``注：``). A caption under a
+    figure at the foot of a page has no mark and stays. ``body``: the body's font size on the
+    whole page (a column may hold more notes than body text); by default that of ``segments``.
+    """
+    if len(segments) < 4:
+        return []
+    rows = _rows_of(segments)
+    body = body or body_size(segments)
+    k = len(rows)
+    while k > 0 and max(s.size for s in rows[k - 1]) <= 0.9 * body:
+        k -= 1
+    if k in (0, len(rows)) or k < 2:
+        return []
+    top = min(s.top for s in rows[k])
+    first = min(rows[k], key=lambda s: s.x0)
+    if top < 0.5 * height or not FOOTNOTE_MARK_RE.match(first.text):
+        return []
+    if any(BACK_MATTER_RE.match(s.text) for s in rows[k - 1]):
+        return []  # a list of references set small under its heading
+    near = rows[max(0, k - 9) : k]  # the body's own leading, just above the notes
+    leads = [
+        min(s.top for s in b) - max(s.bottom for s in a)
+        for a, b in pairwise(near)
+        if abs(a[0].size - b[0].size) <= 0.1 * b[0].size
+    ]
+    lead = max(0.0, _median([g for g in leads if g > -2], 0.0))
+    if top - max(s.bottom for s in rows[k - 1]) <= 1.3 * lead + 1.0:
+        return []
+    return [s for row in rows[k:] for s in row]
 
 
 def order_lines(
@@ -540,7 +817,7 @@ def order_lines(
     With a gutter, segments crossing it are full-width blocks that cut the page
     into bands; in each band the left column is read before the right one.
     Segments on one row of a column (cells of a table, a contents entry and its
-    page) are joined by a tab.
+    page) are joined by :data:`~policytext.clean.resources.CELL_SEP` (a tab).
     """
     left_edge, right_edge = bounds
     keyed: list[tuple[tuple[float, ...], Segment, tuple[int, int], tuple[float, float]]] = []
@@ -568,7 +845,9 @@ def order_lines(
         if prev is not None and prev.group == group and s.top < prev.bottom and s.bottom > prev.top:
             overlap = min(s.bottom, prev.bottom) - max(s.top, prev.top)
             if overlap > 0.5 * min(s.size, prev.size):
-                prev.text = f"{prev.text}\t{s.text}" if s.x0 > prev.x1 else f"{s.text}\t{prev.text}"
+                prev.text = (
+                    f"{prev.text}{CELL_SEP}{s.text}" if s.x0 > prev.x1 else f"{s.text}{CELL_SEP}{prev.text}"
+                )
                 prev.x0, prev.x1 = min(prev.x0, s.x0), max(prev.x1, s.x1)
                 prev.top, prev.bottom = min(prev.top, s.top), max(prev.bottom, s.bottom)
                 continue
@@ -588,6 +867,26 @@ def _joiner(prev: str, cur: str) -> str:
     ):
         return " "
     return ""
+
+
+def find_tables(paragraphs: list[str]) -> list[list[list[str]]]:
+    """The tables among a page's paragraphs: runs of two or more rows whose cells are apart by
+    :data:`~policytext.clean.resources.CELL_SEP`, each as rows of cells. A contents list (an
+    entry and its page number a row) is no table."""
+    tables: list[list[list[str]]] = []
+    run: list[list[str]] = []
+    for para in [*paragraphs, ""]:
+        if CELL_SEP in para:
+            run.append(para.split(CELL_SEP))
+            continue
+        contents = all(len(r) == 2 and _PAGE_REF_RE.match(r[1]) for r in run)
+        if len(run) >= 2 and not contents:
+            tables.append(run)
+        run = []
+    return tables
+
+
+_PAGE_REF_RE = re.compile(r"^\s*(?:\d{1,4}|[ivxlc]{1,6})\s*$", re.IGNORECASE)
 
 
 def reflow(lines: list[Line]) -> list[str]:
@@ -612,6 +911,18 @@ def reflow(lines: list[Line]) -> list[str]:
             paragraphs[-1] += _joiner(paragraphs[-1], ln.text) + ln.text
         prev = ln
     return paragraphs
+
+
+def fit_to_floats(lines: list[Line], floats: list[Float]) -> None:
+    """Give lines set beside a float the float's side as their bound, so a sentence wrapped there
+    runs on (the box itself is out of the body flow)."""
+    for fl in floats:
+        for ln in lines:
+            if fl.covers((ln.top + ln.bottom) / 2):
+                if fl.side == 1 and ln.x1 <= fl.x:
+                    ln.right = min(ln.right, max(fl.edge, ln.x1))
+                elif fl.side == 0 and ln.x0 >= fl.x:
+                    ln.left = max(ln.left, min(fl.edge, ln.x0))
 
 
 def _narrow_blocks(lines: list[Line]) -> None:
@@ -698,7 +1009,7 @@ def _starts_paragraph(prev: Line, cur: Line, body: float, pitch: float) -> bool:
         return not (prev.right - prev.x1 < 0.5 * prev.size and prev.text[-1:] not in SENTENCE_END)
     if prev.group == cur.group and cur.top > prev.top and pitch and cur.top - prev.top > 1.45 * pitch:
         return True
-    if LABEL_RE.match(cur.text) or "\t" in prev.text or "\t" in cur.text:
+    if LABEL_RE.match(cur.text) or CELL_SEP in prev.text or CELL_SEP in cur.text:
         return True  # a label; a table row or a contents entry (cells apart by a tab) stands alone
     if cur.size > 1.1 * body and _centered(cur) and _symmetric(prev):
         return False  # a title wrapped over several centred lines in a large font

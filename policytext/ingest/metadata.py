@@ -48,7 +48,7 @@ from datetime import date, datetime
 from pathlib import PurePath
 from typing import Any
 
-from policytext.ingest.readers import is_boilerplate_line
+from policytext.ingest.boilerplate import is_boilerplate_line
 from policytext.types import Metadata
 
 __all__ = [

@@ -35,21 +35,28 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
+from policytext.clean.resources import HAN_UNIFIED
 from policytext.errors import IngestError
 from policytext.ingest import ocr as ocrmod
+from policytext.ingest.boilerplate import edge_rows, is_page_number, signature
 from policytext.ingest.layout import (
     Char,
+    Cuts,
+    Float,
     Segment,
+    body_size,
     char_gutter,
-    edge_rows,
+    find_floats,
+    find_footnotes,
     find_gutter,
     find_sidebar,
-    is_page_number,
+    find_tables,
+    fit_to_floats,
+    glyph_boxes,
     order_lines,
     page_rows,
     reflow,
     row_text,
-    signature,
 )
 from policytext.types import ExtractedText
 
@@ -69,13 +76,16 @@ _SKIP_CODES = frozenset((0, 0x0D, 0x0A, 0xFFFE, 0x02, 0x20))
 
 #: A compressed stream that inflates to more than this is refused (a decompression bomb).
 MAX_STREAM_BYTES = 256 << 20
-_RE_STREAM = re.compile(rb"(?<!end)stream(?:\r\n|\n|\r)")
+# a literal first: re scans for it fast (a leading look-behind would make it try every byte);
+# an ``endstream`` followed by a line break is skipped where it is found
+_RE_STREAM = re.compile(rb"stream(?:\r\n|\n|\r)")
 
 __all__ = [
     "ENGINES",
     "MAX_STREAM_BYTES",
     "PageQuality",
     "check_streams",
+    "check_streams_once",
     "iter_pages",
     "join_ranges",
     "page_count",
@@ -319,7 +329,7 @@ class PageQuality:
 # accented Latin, Greek/Cyrillic and other scripts (not the Greek letters of formulas), box drawing
 _ODD_RE = re.compile("[\u00c0-\u024f\u0370-\u0390\u03ca-\u1fff\u2500-\u25ff]")
 _BAD_RE = re.compile("[\ufffd\ue000-\uf8ff\U000f0000-\U0010ffff\x00-\x1f\x7f-\x9f]")
-_HAN_RE = re.compile("[\u4e00-\u9fff\u3400-\u4dbf]")
+_HAN_RE = re.compile(f"[{HAN_UNIFIED}]")
 
 
 def page_quality(raw: RawPage) -> PageQuality:
@@ -350,18 +360,28 @@ class _Page:
     gutter: float | None = None  # column gap found among the non-edge rows
     edge_marks: dict[int, tuple[int, int]] = field(default_factory=dict)  # edge row -> (top, size) rounded
     body_size: float = 0.0  # median font size of the non-edge rows
+    floats: list[Float] = field(default_factory=list)  # boxes floated inside a column
 
 
 def _prepare(number: int, raw: RawPage, engine: str) -> _Page:
-    rows = page_rows(raw.chars, split=char_gutter(raw.chars))
-    page = _Page(number, rows, raw.height, engine)
+    arrays = glyph_boxes(raw.chars)
+    split = char_gutter(raw.chars, arrays=arrays)
+    floats = find_floats(raw.chars, split=split, arrays=arrays)
+    rows = page_rows(raw.chars, split=Cuts(split, tuple(floats)))
+    page = _Page(number, rows, raw.height, engine, floats=floats)
     page.edges = edge_rows(rows, raw.height)
     for i in page.edges:
         kept = [s for s in rows[i] if not is_page_number(s.text)]
         if kept:
             page.edge_signatures.add(signature(row_text(kept)))
         page.edge_marks[i] = (round(min(s.top for s in rows[i])), round(2 * rows[i][0].size))
-    core = [s for i, row in enumerate(rows) if i not in page.edges for s in row]
+    core = [
+        s
+        for i, row in enumerate(rows)
+        if i not in page.edges
+        for s in row
+        if not any(f.holds(s) for f in floats)
+    ]
     if core:
         page.core = (min(s.x0 for s in core), max(s.x1 for s in core))
         page.gutter = find_gutter(core)
@@ -380,31 +400,68 @@ def _alternating_header(page: _Page, row: int, others: list[_Page]) -> bool:
     return any(abs(t - top) <= 2 and z == size for p in others for t, z in p.edge_marks.values())
 
 
-def _page_text(page: _Page, neighbours: list[_Page]) -> str:
+@dataclass
+class _PageText:
+    """What a page gives: the body text, and the text kept apart from the body flow."""
+
+    text: str
+    asides: list[dict[str, Any]] = field(default_factory=list)  # {"page", "kind", "text"}
+    tables: list[dict[str, Any]] = field(default_factory=list)  # {"page", "rows"}
+
+
+def _block_text(segments: list[Segment]) -> str:
+    edges = (min(s.x0 for s in segments), max(s.x1 for s in segments))
+    return "\n".join(reflow(order_lines(segments, None, edges)))
+
+
+def _page_text(page: _Page, neighbours: list[_Page]) -> _PageText:
     others = [p for p in neighbours if p is not page and p.rows]
     need = 1 if len(others) < 3 else 2
     body: list[Segment] = []
+    alternating: list[list[Segment]] = []  # edge rows that look like odd/even running headers
     for i, row in enumerate(page.rows):
         if i in page.edges:
             kept = [s for s in row if not is_page_number(s.text)]
             if len(kept) < len(row):  # a folio, alone or inside a running header
                 continue
             sig = signature(row_text(kept))
-            if sum(1 for p in others if sig in p.edge_signatures) >= need or _alternating_header(
-                page, i, others
-            ):
+            if sum(1 for p in others if sig in p.edge_signatures) >= need:
                 continue
+            if _alternating_header(page, i, others):
+                alternating.append(kept)
             body.extend(kept)
         else:
             body.extend(row)
+    asides: list[dict[str, Any]] = []
+    if page.gutter is not None:  # footnotes of a two-column page sit at the foot of a column
+        g, size = page.gutter, body_size(body)
+        notes = find_footnotes([s for s in body if s.x1 <= g], page.height, body=size)
+        notes += find_footnotes([s for s in body if s.x0 >= g], page.height, body=size)
+    else:
+        notes = find_footnotes(body, page.height)
+    if notes:  # footnotes at the foot of the page (in the place and size of a footer, too)
+        kept_ids = {id(s) for s in notes}
+        body = [s for s in body if id(s) not in kept_ids]
+        asides.append({"page": page.number, "kind": "footnote", "text": _block_text(notes)})
+    else:
+        kept_ids = set()
+    gone = {id(s) for row in alternating if not any(id(s) in kept_ids for s in row) for s in row}
+    body = [s for s in body if id(s) not in gone]
     if not body:
-        return ""
-    aside: list[Segment] = []
-    sidebar = find_sidebar(body)
-    if sidebar is not None:  # read after the body, never inside it
+        return _PageText("", asides)
+    for fl in page.floats:  # boxes floated in a column: kept apart, never in the body flow
+        box = [s for s in body if fl.holds(s)]
+        if box:
+            body = [s for s in body if not fl.holds(s)]
+            asides.append({"page": page.number, "kind": "float", "text": _block_text(box)})
+    sidebar = find_sidebar(body) if body else None
+    if sidebar is not None:  # a navigation or margin column beside the body
         x, side = sidebar
         aside = [s for s in body if (s.x1 <= x if side == 0 else s.x0 >= x)]
         body = [s for s in body if (s.x0 >= x if side == 0 else s.x1 <= x)]
+        asides.insert(0, {"page": page.number, "kind": "sidebar", "text": _block_text(aside)})
+    if not body:
+        return _PageText("", asides)
     extents = [p.core for p in neighbours if p.core] or [(min(s.x0 for s in body), max(s.x1 for s in body))]
     bounds = (
         min(min(e[0] for e in extents), min(s.x0 for s in body)),
@@ -417,11 +474,11 @@ def _page_text(page: _Page, neighbours: list[_Page]) -> str:
             if crossing <= max(1, len(body) // 20) and any(s.x1 <= g for s in body):
                 gutter = g
                 break
-    paragraphs = reflow(order_lines(body, gutter, bounds))
-    if aside:
-        edges = (min(s.x0 for s in aside), max(s.x1 for s in aside))
-        paragraphs += reflow(order_lines(aside, None, edges))
-    return "\n".join(paragraphs)
+    lines = order_lines(body, gutter, bounds)
+    fit_to_floats(lines, page.floats)
+    paragraphs = reflow(lines)
+    tables = [{"page": page.number, "rows": rows} for rows in find_tables(paragraphs)]
+    return _PageText("\n".join(paragraphs), asides, tables)
 
 
 # ---------------------------------------------------------------------------
@@ -493,8 +550,12 @@ def _inflated_size(buf: Any, start: int, end: int, limit: int) -> int:
     first = True
     flat = nested = rounds = 0  # bytes out of the outer level; out of the inner level
 
+    # the outer level of a nested stream holds the inner stream, a little longer than what it
+    # inflates to (stored blocks add 5 bytes in 16 KiB): it may pass the limit by that much
+    flat_limit = limit + limit // 1000 + 64
+
     def over() -> bool:
-        return max(flat, nested) > limit or rounds > cap
+        return (flat > (flat_limit if inner is not None else limit)) or nested > limit or rounds > cap
 
     try:
         for pos in range(start, end, step):
@@ -560,6 +621,8 @@ def check_streams(path: str, *, limit: int = MAX_STREAM_BYTES) -> None:
                 return
             with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as buf:
                 for m in _RE_STREAM.finditer(buf):
+                    if buf[max(0, m.start() - 3) : m.start()] == b"end":
+                        continue
                     start = m.end()
                     end = buf.find(b"endstream", start)
                     end = len(buf) if end == -1 else end
@@ -579,6 +642,36 @@ def check_streams(path: str, *, limit: int = MAX_STREAM_BYTES) -> None:
         raise IngestError(
             "io", f"cannot read the file ({exc}); check the path and permissions", path
         ) from exc
+
+
+#: files that passed :func:`check_streams` in this process, by (real path, size, mtime): the ranges
+#: of one long PDF read by one worker are checked once; a file changed since is checked again
+_CHECKED: dict[tuple[str, int, int], None] = {}
+_CHECKED_MAX = 256
+
+
+def check_streams_once(path: str, *, limit: int = MAX_STREAM_BYTES) -> None:
+    """:func:`check_streams`, skipped for a file that passed it in this process and has not changed
+    (same size and modification time) since: :func:`page_count` and every page range of a long
+    PDF would otherwise inflate all of its streams again.
+
+    Raises:
+        IngestError: as :func:`check_streams`.
+    """
+    try:
+        st = os.stat(path)
+    except OSError as exc:
+        raise IngestError(
+            "io", f"cannot read the file ({exc.strerror}); check the path and permissions", path
+        ) from exc
+    key = (os.path.realpath(path), st.st_size, st.st_mtime_ns)
+    if limit == MAX_STREAM_BYTES and key in _CHECKED:
+        return
+    check_streams(path, limit=limit)
+    if limit == MAX_STREAM_BYTES:
+        if len(_CHECKED) >= _CHECKED_MAX:
+            _CHECKED.pop(next(iter(_CHECKED)))
+        _CHECKED[key] = None
 
 
 def _date(value: str | None) -> str | None:
@@ -622,14 +715,18 @@ def iter_pages(
         warnings: a list that receives human-readable notes about pages.
         used: a set that receives the names of the engines that produced text (``rapidocr`` for OCR).
         meta: a dict that receives the PDF metadata (title, creation_date, producer), ``page_stats``
-            (pages readable, garbled, tried by OCR: what :func:`join_ranges` needs to judge the whole)
-            and, when a page was read by OCR, ``ocr_pages`` (1-based page numbers) and ``ocr_seconds``.
+            (pages readable, garbled, tried by OCR: what :func:`join_ranges` needs to judge the whole),
+            ``asides`` (text kept apart from the body: ``{"page", "kind", "text"}`` with kind
+            ``sidebar``, ``float`` or ``footnote``), ``tables`` (``{"page", "rows"}``, rows of cells;
+            in the page text a row is one line, cells apart by a tab) and, when a page was read by
+            OCR, ``ocr_pages`` (1-based page numbers) and ``ocr_seconds``.
         ocr: ``auto`` (OCR pages that fail the quality gate), ``always`` or ``never``;
             see :mod:`policytext.ingest.ocr`.
         pages: ``(start, stop)``, 0-based, stop exclusive: yield only those pages. Up to
             ``WINDOW`` pages on each side are read as context (running headers are judged
             against the neighbours), so each page's text is the one a read of the whole file
-            gives; notes, engines and OCR pages are those of the range only.
+            gives; notes, engines and OCR pages are those of the range only. Context pages that
+            need OCR are read by OCR too: split a scanned file in long ranges.
 
     Raises:
         IngestError: ``io``, ``encrypted``, ``corrupt``, ``unsupported`` (``ocr="always"`` without
@@ -648,7 +745,7 @@ def iter_pages(
     notes = warnings if warnings is not None else []
     engines_used = used if used is not None else set()
     _check_file(spath)
-    check_streams(spath)
+    check_streams_once(spath)
     opened: dict[str, Engine] = {}
     try:
         primary = opened.setdefault(order[0], _open_engine(order[0], spath))
@@ -668,12 +765,18 @@ def iter_pages(
         readable = garbled = 0
         scratch: list[str] = []
 
+        asides: list[dict[str, Any]] = []
+        tables: list[dict[str, Any]] = []
+
         def emit(idx: int) -> str | None:
             page = window[idx]
             if not start < page.number <= stop:
                 return None  # a context page
             neighbours = list(window)[max(0, idx - WINDOW) : idx + WINDOW + 1]
-            return _page_text(page, neighbours)
+            got = _page_text(page, neighbours)
+            asides.extend(got.asides)
+            tables.extend(got.tables)
+            return got.text
 
         for index in range(max(0, start - WINDOW), min(count, stop + WINDOW)):
             inside = start <= index < stop
@@ -703,6 +806,8 @@ def iter_pages(
         stats = {"readable": readable, "garbled": garbled, "ocr_tried": ocr_log.tried}
         if meta is not None:
             meta["page_stats"] = stats
+            meta["asides"] = asides
+            meta["tables"] = tables
             if ocr_log.pages:
                 meta.update(ocr_pages=list(ocr_log.pages), ocr_seconds=round(ocr_log.seconds, 3))
         if (start, stop) == (0, count):
@@ -851,7 +956,7 @@ def page_count(path: str | os.PathLike[str]) -> int:
     """
     spath = os.fspath(path)
     _check_file(spath)
-    check_streams(spath)
+    check_streams_once(spath)
     engine = PdfiumEngine(spath)
     try:
         return engine.page_count()
@@ -897,6 +1002,8 @@ def join_ranges(
     meta: dict[str, Any] = {k: first[k] for k in ("title", "creation_date", "producer") if k in first}
     stats = {k: sum(p.meta["page_stats"][k] for p in parts) for k in ("readable", "garbled", "ocr_tried")}
     meta["page_stats"] = stats
+    meta["asides"] = [a for p in parts for a in p.meta.get("asides", [])]
+    meta["tables"] = [t for p in parts for t in p.meta.get("tables", [])]
     ocr_pages = [n for p in parts for n in p.meta.get("ocr_pages", [])]
     if ocr_pages:
         meta["ocr_pages"] = ocr_pages

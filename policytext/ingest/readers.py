@@ -1,4 +1,4 @@
-"""Readers for the non-PDF inputs: plain text, Markdown, HTML and .docx.
+"""Readers for the non-PDF inputs: plain text, Markdown, HTML and .docx, and the dispatch.
 
 Every reader takes a path and returns an :class:`~policytext.types.ExtractedText`
 (one "page" holding the whole text, ``paged=False``); a file that cannot be read
@@ -6,31 +6,33 @@ raises :class:`~policytext.errors.IngestError` with a reason from the output
 contract. :func:`read_document` picks the reader by sniffing the content first and
 the extension second, and hands PDFs to :func:`policytext.ingest.pdf.read_pdf`.
 
-Text decoding *detects* rather than guesses: byte-order marks, then the NUL pattern
-of BOM-less UTF-16/32, then strict UTF-8, then a strict decode with each sensible
-CJK codec (GB18030, Big5, BOM-less UTF-16) scored by how much of the result is
-common Han characters, CJK punctuation and printable ASCII. charset-normalizer,
-restricted to the same candidates, is consulted only when no strict decode works.
-
-The boilerplate of Chinese government and news pages ("下载 打印 全屏 收藏",
-"您现在的位置：首页 > …", "网站标识码" …) is described once, in
-:data:`BOILERPLATE_PATTERNS`, and exposed through :func:`is_boilerplate_line` so
-that other stages can reuse it.
+Each concern has its own module: byte and charset decoding in
+:mod:`policytext.ingest.decoding`, Markdown markup in :mod:`policytext.ingest.markdown`,
+page furniture (web boilerplate, running headers, folios) in
+:mod:`policytext.ingest.boilerplate`; their public names are importable from here too.
 """
 
 from __future__ import annotations
 
-import codecs
 import re
 import zipfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from datetime import datetime
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from policytext.errors import IngestError
+from policytext.ingest.boilerplate import BOILERPLATE_PATTERNS, drop_boilerplate, is_boilerplate_line
+from policytext.ingest.decoding import (
+    BOMS,
+    RE_NEWLINES,
+    canonical_encoding,
+    decode_bytes,
+    plausibility,
+    strict_decode,
+)
 from policytext.ingest.formats import EXTENSIONS, extensions_of
+from policytext.ingest.markdown import markdown_to_text
 from policytext.types import ExtractedText
 
 __all__ = [
@@ -58,27 +60,6 @@ TEXT_EXTENSIONS = extensions_of("txt")
 MARKDOWN_EXTENSIONS = extensions_of("md")
 HTML_EXTENSIONS = extensions_of("html")
 
-BOMS: tuple[tuple[bytes, str], ...] = (
-    # UTF-32 first: its little-endian mark starts with the UTF-16 one.
-    (codecs.BOM_UTF32_LE, "utf-32-le"),
-    (codecs.BOM_UTF32_BE, "utf-32-be"),
-    (codecs.BOM_UTF8, "utf-8"),
-    (codecs.BOM_UTF16_LE, "utf-16-le"),
-    (codecs.BOM_UTF16_BE, "utf-16-be"),
-)
-
-#: Codecs tried (strictly) when a file is neither BOM-marked nor valid UTF-8.
-CJK_CANDIDATES: tuple[str, ...] = ("gb18030", "big5", "cp950", "utf-16-le", "utf-16-be")
-#: The same set, in charset-normalizer's spelling.
-CHARSET_NORMALIZER_CANDIDATES: list[str] = ["gb18030", "big5", "cp950", "utf_16_le", "utf_16_be"]
-#: A decode whose plausibility is below this is not text.
-MIN_PLAUSIBILITY = 0.6
-#: Lenient decoding is accepted when at most this share of characters was replaced.
-MAX_REPLACED_SHARE = 0.01
-#: ... or at most this many characters (one bad byte can spoil the character around it).
-MAX_REPLACED_CHARS = 4
-
-CJK_PUNCTUATION = frozenset("，。、；：？！“”‘’《》（）【】〔〕—…·「」『』〈〉﹑％＋－／　")
 MAGIC_PDF = b"%PDF-"
 MAGIC_ZIP = b"PK\x03\x04"
 MAGIC_CFB = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # OLE container: .doc, or an encrypted .docx
@@ -92,7 +73,6 @@ MISNAMED_PDF = (
     (b"GIF8", "a GIF image", "convert it to PDF and ingest that with --ocr always"),
 )
 
-RE_NEWLINES = re.compile(r"\r\n?|\u2028|\u2029")
 RE_META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.IGNORECASE)
 RE_HTML_START = re.compile(
     r"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b",
@@ -104,31 +84,6 @@ RE_CJK_WRAP = re.compile(
 )
 RE_WHITESPACE = re.compile(r"\s+")
 
-# Markdown ------------------------------------------------------------------
-RE_MD_FENCE = re.compile(r"^\s*(```|~~~)")
-RE_MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)|!\[[^\]]*\]\[[^\]]*\]")
-RE_MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)|\[([^\]]+)\]\[[^\]]*\]")
-RE_MD_LINK_DEF = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*\S+.*$")
-RE_MD_AUTOLINK = re.compile(r"<(https?://[^>\s]+)>")
-RE_MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s*(.*?)\s*#*\s*$")
-RE_MD_SETEXT = re.compile(r"^\s{0,3}(=+|-+)\s*$")
-RE_MD_RULE = re.compile(r"^\s{0,3}([-*_])(\s*\1){2,}\s*$")
-RE_MD_QUOTE = re.compile(r"^\s{0,3}(>\s?)+")
-RE_MD_BULLET = re.compile(r"^\s*[-*+]\s+")
-RE_MD_TABLE_SEP = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
-RE_MD_EMPHASIS = (
-    re.compile(r"(\*\*\*|___)(?=\S)(.+?)(?<=\S)\1"),
-    re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1"),
-    re.compile(r"(?<![A-Za-z0-9*])\*(?=[^\s*])(.+?)(?<=[^\s*])\*(?![A-Za-z0-9*])"),
-    re.compile(r"(?<![A-Za-z0-9_])_(?=[^\s_])(.+?)(?<=[^\s_])_(?![A-Za-z0-9_])"),
-    re.compile(r"~~(?=\S)(.+?)(?<=\S)~~"),
-)
-RE_MD_CODE = re.compile(r"`+([^`]*)`+")
-RE_MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>~])")
-RE_MD_PARKED = re.compile("[\ue000-\ue07f]")
-RE_HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
-RE_INLINE_BREAK = re.compile(r"<\s*br\s*/?\s*>|<\s*/\s*(?:p|div|li|h[1-6]|tr)\s*>", re.IGNORECASE)
-RE_INLINE_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
 #: HTML elements that mark a line of a text file as markup (pages saved as .txt/.md keep them).
 RE_HTML_MARKUP = re.compile(
     r"</?(?:p|br|strong|em|u|span|div|font|h[1-6]|li|ul|ol|table|tr|td|th|sup|sub|img|hr|"
@@ -210,385 +165,6 @@ HTML_DATE_META = (
 )
 HTML_SOURCE_META = ("contentsource", "source", "article:author", "author")
 RE_TITLE_SPLIT = re.compile(r"\s*(?:_|\s[-–—|]\s|｜)\s*")
-
-# Boilerplate of Chinese government and news pages. A line is boilerplate when it
-# matches one of these patterns (``search``), or when it is made only of the
-# page-tool words in BOILERPLATE_TOKENS.
-BOILERPLATE_PATTERNS: tuple[re.Pattern[str], ...] = (
-    re.compile(r"^(?:您现在的位置|您当前的位置|当前位置|所在位置|现在位置|您的位置)\s*[:：]?"),
-    re.compile(r"^首页\s*(?:[>＞»›]|$)"),
-    re.compile(r"^分享(?:到)?\s*[:：]"),
-    re.compile(
-        r"^【?\s*(?:关闭窗口|关闭本页|打印本页|打印此页|打印|关闭|返回顶部|返回首页|返回|收藏本页|加入收藏)\s*】?$"
-    ),
-    re.compile(
-        r"^(?:主办单位|承办单位|主办|承办|协办单位|技术支持|运维单位|运行维护|网站维护|版权所有|联系我们|网站地图|建议使用)\s*[:：]"
-    ),
-    re.compile(r"^(?:Copyright|版权所有|©)", re.IGNORECASE),
-    re.compile(r"网站标识码|ICP备|ICP证|公网安备|网安备\s*\d"),
-    re.compile(r"扫一扫在手机(?:上)?打开当前页|(?:微信|手机)扫一扫|扫描二维码|用手机扫描"),
-    re.compile(
-        r"^(?:上一篇|下一篇|上一条|下一条|相关链接|相关报道|相关新闻|相关文章|相关阅读|推荐阅读)\s*[:：]?"
-    ),
-    re.compile(r"^(?:阅读量|阅读次数|浏览次数|访问量|点击数|点击量|浏览量)\s*[:：]"),
-    re.compile(r"^【?\s*(?:字号|字体)\s*[:：]"),
-    re.compile(r"^(?:点赞|打赏|评论列表|暂无评论|发表评论|我要评论|我要纠错|纠错)(?:\s*\(\d+\))?"),
-)
-BOILERPLATE_TOKENS = frozenset(
-    {
-        "下载",
-        "打印",
-        "全屏",
-        "收藏",
-        "分享",
-        "字号",
-        "字体",
-        "大",
-        "中",
-        "小",
-        "加大",
-        "还原",
-        "减小",
-        "默认",
-        "标准",
-        "关闭",
-        "关闭窗口",
-        "打印本页",
-        "返回顶部",
-        "【",
-        "】",
-        "[",
-        "]",
-        ">",
-        "＞",
-        "»",
-        "|",
-        "｜",
-        "：",
-        ":",
-        "/",
-        "·",
-        "A",
-        "A+",
-        "A-",
-        "T",
-        "T+",
-        "T-",
-        "-",
-        "首页",
-        "分享到",
-    }
-)
-RE_TOKEN_SPLIT = re.compile(r"[\s【】\[\]:：|｜/]+|(?<=[>＞»])|(?=[>＞»])")
-
-
-# ---------------------------------------------------------------------------
-# Decoding
-# ---------------------------------------------------------------------------
-
-
-@lru_cache(maxsize=1)
-def _common_han() -> frozenset[str]:
-    """Common Han characters: GB2312 levels 1-2 (simplified) and Big5 level 1 (traditional)."""
-    chars: set[str] = set()
-    for lead in range(0xB0, 0xF8):
-        for trail in range(0xA1, 0xFF):
-            try:
-                chars.add(bytes((lead, trail)).decode("gb2312"))
-            except UnicodeDecodeError:
-                pass
-    for code in range(0xA440, 0xC67F):
-        try:
-            chars.add(code.to_bytes(2, "big").decode("big5"))
-        except UnicodeDecodeError:
-            pass
-    return frozenset(c for c in chars if "\u4e00" <= c <= "\u9fff")
-
-
-def plausibility(text: str) -> float:
-    """Share of ``text`` that looks like Chinese or ASCII prose (0..1).
-
-    Common Han characters, CJK punctuation, printable ASCII and whitespace count;
-    rare characters, private-use code points, controls and symbols from a wrong
-    codec do not.
-
-    Args:
-        text: decoded text (a sample is enough).
-
-    Returns:
-        the share of "good" characters; 0.0 for an empty string.
-    """
-    if not text:
-        return 0.0
-    common = _common_han()
-    good = 0
-    for ch in text:
-        if ch in common or ch in CJK_PUNCTUATION or ch.isspace() or (" " <= ch <= "~"):
-            good += 1
-    return good / len(text)
-
-
-def _nul_pattern(data: bytes) -> list[str]:
-    """Wide encodings to try for data that holds NUL bytes, the likeliest first.
-
-    In UTF-16 text the NULs are the high bytes of ASCII characters (odd offsets in
-    little-endian, even in big-endian); UTF-32 has three of them per ASCII character.
-    Han characters seldom contain a zero byte, so the side that holds most NULs wins.
-    """
-    sample = data[:8192]
-    nuls = sample.count(0)
-    if not nuls:
-        return []
-    order: list[str] = []
-    if len(data) % 4 == 0 and sample.count(b"\x00\x00") * 2 >= nuls * 0.6:
-        order += ["utf-32-le", "utf-32-be"]
-    if len(data) % 2 == 0:
-        even = sum(1 for i in range(0, len(sample), 2) if sample[i] == 0)
-        odd = nuls - even
-        order += ["utf-16-le", "utf-16-be"] if odd >= even else ["utf-16-be", "utf-16-le"]
-    return order
-
-
-def _strict(data: bytes, encoding: str) -> str | None:
-    try:
-        return data.decode(encoding)
-    except (UnicodeDecodeError, LookupError):
-        return None
-
-
-def _canonical(encoding: str) -> str:
-    name = codecs.lookup(encoding).name
-    return {"cp950": "big5", "gbk": "gb18030", "gb2312": "gb18030"}.get(name, name)
-
-
-def decode_bytes(data: bytes, *, name: str = "file") -> tuple[str, str, list[str]]:
-    """Decode the bytes of a text file, detecting (not guessing) the encoding.
-
-    Order: byte-order marks (UTF-8, UTF-16 LE/BE, UTF-32 LE/BE); the NUL pattern
-    of BOM-less UTF-16/32; strict UTF-8; strict GB18030, Big5 and BOM-less
-    UTF-16, the decode with the highest :func:`plausibility` winning (so Big5 text,
-    which GB18030 also decodes into nonsense, is told apart); charset-normalizer
-    restricted to those candidates; last, UTF-8 or GB18030 with a few invalid
-    bytes replaced. NUL bytes left in single-byte text are removed.
-
-    Args:
-        data: the raw bytes.
-        name: the file name, for messages.
-
-    Returns:
-        ``(text, encoding, warnings)``; line ends are normalised to ``\\n``.
-
-    Raises:
-        IngestError: reason ``unsupported`` when no encoding gives sensible text.
-    """
-    warnings: list[str] = []
-    text: str | None = None
-    encoding = ""
-    for bom, enc in BOMS:
-        if data.startswith(bom):
-            text = _strict(data[len(bom) :], enc)
-            if text is None:
-                text = data[len(bom) :].decode(enc, errors="replace")
-                warnings.append(f"{name}: invalid {enc} sequences replaced with U+FFFD")
-            encoding = enc
-            break
-    if text is None and b"\x00" in data:
-        wide: tuple[float, str, str] | None = None
-        for enc in _nul_pattern(data):
-            candidate = _strict(data, enc)
-            if candidate is None:
-                continue
-            score = plausibility(candidate[:4000])
-            if score >= MIN_PLAUSIBILITY and (wide is None or score > wide[0] + 1e-9):
-                wide = (score, candidate, enc)
-        if wide is not None:
-            text, encoding = wide[1], wide[2]
-        if text is None:
-            count = data.count(0)
-            data = data.replace(b"\x00", b"")
-            warnings.append(f"{name}: removed {count} NUL byte(s)")
-    if text is None:
-        candidate = _strict(data, "utf-8")
-        if candidate is not None:
-            text, encoding = candidate, "utf-8"
-    if text is None:
-        best: tuple[float, str, str] | None = None
-        for enc in CJK_CANDIDATES:
-            if enc.startswith("utf-16") and len(data) % 2:
-                continue
-            candidate = _strict(data, enc)
-            if candidate is None:
-                continue
-            score = plausibility(candidate)
-            if best is None or score > best[0] + 1e-9:
-                best = (score, candidate, enc)
-        if best is not None and best[0] >= MIN_PLAUSIBILITY:
-            text, encoding = best[1], _canonical(best[2])
-    if text is None:
-        text, encoding = _detect_with_charset_normalizer(data)
-    if text is None:
-        for enc in ("utf-8", "gb18030"):
-            candidate = data.decode(enc, errors="replace")
-            replaced = candidate.count("\ufffd")
-            if (
-                replaced <= max(MAX_REPLACED_CHARS, MAX_REPLACED_SHARE * len(candidate))
-                and plausibility(candidate.replace("\ufffd", "")) >= 0.8  # counted apart
-            ):
-                text, encoding = candidate, enc
-                warnings.append(f"{name}: {replaced} invalid byte sequence(s) replaced with U+FFFD ({enc})")
-                break
-    if text is None:
-        text, encoding, mixed = _decode_lines(data)
-        if text is not None:
-            warnings.append(
-                f"{name}: lines in more than one encoding ({', '.join(mixed)}); each line decoded alone"
-            )
-    if text is None:
-        raise IngestError(
-            "unsupported",
-            f"{name} is not text in a known encoding; convert it to UTF-8",
-        )
-    if "\x00" in text:
-        count = text.count("\x00")
-        text = text.replace("\x00", "")
-        warnings.append(f"{name}: removed {count} NUL character(s)")
-    text = RE_NEWLINES.sub("\n", text).lstrip("\ufeff")
-    return text, encoding, warnings
-
-
-#: Encodings tried line by line for a file assembled from parts in different encodings.
-LINE_CANDIDATES: tuple[str, ...] = ("utf-8", "gb18030", "big5")
-
-
-def _decode_lines(data: bytes) -> tuple[str | None, str, list[str]]:
-    """Decode a file line by line, each line with the most plausible strict decode.
-
-    The last resort for text assembled from sources in different encodings (UTF-8
-    lines followed by GB18030 lines). Returns ``(None, "", [])`` unless every line
-    decodes strictly and the whole is plausible text.
-    """
-    lines: list[str] = []
-    used: list[str] = []
-    for raw in data.split(b"\n"):
-        best: tuple[float, str, str] | None = None
-        for enc in LINE_CANDIDATES:
-            candidate = _strict(raw, enc)
-            if candidate is None:
-                continue
-            score = plausibility(candidate) if candidate.strip() else 1.0
-            if best is None or score > best[0] + 1e-9:
-                best = (score, candidate, enc)
-        if best is None:
-            return None, "", []
-        lines.append(best[1])
-        if raw.strip() and best[2] not in used:
-            used.append(best[2])
-    text = "\n".join(lines)
-    if len(used) < 2 or plausibility(text) < 0.8:
-        return None, "", []
-    return text, "mixed", used
-
-
-def _detect_with_charset_normalizer(data: bytes) -> tuple[str | None, str]:
-    """charset-normalizer restricted to the CJK candidates; None when it finds nothing sensible."""
-    try:
-        from charset_normalizer import from_bytes
-    except ImportError:  # pragma: no cover - a declared dependency
-        return None, ""
-    best = from_bytes(data, cp_isolation=CHARSET_NORMALIZER_CANDIDATES).best()
-    if best is None:
-        return None, ""
-    text = str(best)
-    if plausibility(text) < MIN_PLAUSIBILITY:
-        return None, ""
-    return text, _canonical(best.encoding)
-
-
-# ---------------------------------------------------------------------------
-# Boilerplate
-# ---------------------------------------------------------------------------
-
-
-def is_boilerplate_line(line: str) -> bool:
-    """True when ``line`` is page furniture of a government or news site, not text.
-
-    Args:
-        line: one line of text.
-
-    Returns:
-        True for lines like "下载 打印 全屏 收藏", "您现在的位置：首页 > …",
-        "【关闭窗口】", "网站标识码…", "扫一扫在手机打开当前页".
-    """
-    stripped = line.strip()
-    if not stripped:
-        return False
-    if any(p.search(stripped) for p in BOILERPLATE_PATTERNS):
-        return True
-    tokens = [t for t in RE_TOKEN_SPLIT.split(stripped) if t]
-    return all(t in BOILERPLATE_TOKENS for t in tokens)
-
-
-def drop_boilerplate(lines: Iterable[str]) -> list[str]:
-    """The lines that are not boilerplate (see :func:`is_boilerplate_line`)."""
-    return [line for line in lines if not is_boilerplate_line(line)]
-
-
-# ---------------------------------------------------------------------------
-# Markdown
-# ---------------------------------------------------------------------------
-
-
-def _md_inline(line: str) -> str:
-    # escaped characters are parked in the private-use area so no rule touches them
-    line = RE_MD_ESCAPE.sub(lambda m: chr(0xE000 + ord(m.group(1))), line)
-    line = RE_HTML_COMMENT.sub("", line)
-    line = RE_MD_IMAGE.sub("", line)
-    line = RE_MD_LINK.sub(lambda m: m.group(1) if m.group(1) is not None else m.group(2), line)
-    line = RE_MD_AUTOLINK.sub(r"\1", line)
-    line = RE_MD_CODE.sub(r"\1", line)
-    for pattern in RE_MD_EMPHASIS:
-        line = pattern.sub(lambda m: m.group(m.lastindex or 1), line)
-    line = RE_INLINE_TAG.sub("", line)
-    return RE_MD_PARKED.sub(lambda m: chr(ord(m.group(0)) - 0xE000), line)
-
-
-def markdown_to_text(markdown: str) -> str:
-    """Strip Markdown markup that is not text, keeping one paragraph or heading per line.
-
-    Images, link targets, emphasis markers, inline HTML tags and comments,
-    blockquote and bullet markers, table pipes and separator rows, code fences and
-    horizontal rules go; headings stay as lines of their own (without ``#``);
-    numbered list markers stay (they are part of Chinese texts: "1.…", "（一）…").
-
-    Args:
-        markdown: Markdown source.
-
-    Returns:
-        plain text, lines joined by ``\\n``.
-    """
-    markdown = RE_HTML_COMMENT.sub("", markdown)
-    markdown = RE_INLINE_BREAK.sub("\n", markdown)
-    out: list[str] = []
-    for raw in markdown.split("\n"):
-        if RE_MD_FENCE.match(raw) or RE_MD_LINK_DEF.match(raw):
-            continue
-        if RE_MD_RULE.match(raw) or RE_MD_SETEXT.match(raw) or RE_MD_TABLE_SEP.match(raw):
-            continue
-        line = raw
-        heading = RE_MD_HEADING.match(line)
-        if heading:
-            line = heading.group(1)
-        line = RE_MD_QUOTE.sub("", line)
-        line = RE_MD_BULLET.sub("", line)
-        stripped = line.strip()
-        if stripped.startswith("|") or (stripped.count("|") >= 2 and stripped.endswith("|")):
-            cells = [c.strip() for c in stripped.strip("|").split("|")]
-            line = " ".join(c for c in cells if c)
-        line = _md_inline(line).rstrip()
-        out.append(line)
-    text = "\n".join(out)
-    return re.sub(r"\n{3,}", "\n\n", text).strip("\n")
-
 
 # ---------------------------------------------------------------------------
 # Readers
@@ -689,7 +265,7 @@ def _html_charset(data: bytes) -> str | None:
         return None
     name = match.group(1).decode("ascii", "ignore").lower()
     try:
-        return _canonical(name)
+        return canonical_encoding(name)
     except LookupError:
         return None
 
@@ -698,7 +274,7 @@ def _decode_html(data: bytes, name: str) -> tuple[str, str, list[str]]:
     if not any(data.startswith(bom) for bom, _ in BOMS):
         declared = _html_charset(data)
         if declared:
-            text = _strict(data, declared)
+            text = strict_decode(data, declared)
             if text is not None:
                 return RE_NEWLINES.sub("\n", text), declared, []
     return decode_bytes(data, name=name)

@@ -25,7 +25,7 @@ from urllib.parse import quote
 from policytext.errors import StoreBusyError, StoreError
 from policytext.store.corrections import Correction, apply_correction, link_basis_of, replay
 from policytext.store.fts import fts_tokens, printable, printable_path
-from policytext.store.schema import SCHEMA_VERSION, migrate, read_as_current, split_text
+from policytext.store.schema import SCHEMA_VERSION, migrate, read_as_current, split_text, version_set
 from policytext.types import Document, Extraction
 
 
@@ -345,16 +345,15 @@ class Store:
                 for a in ex.agglomerations
             ],
         )
-        v = ex.versions
+        versions = version_set(c, ex.versions) if ex.mentions else None
         for mn in ex.mentions:
             attrs = mn.attributes or {}
             aggs = list(attrs.get("agglomerations") or [])
             cur = c.execute(
                 """INSERT INTO mention_rows (doc, kind, type, text, sentence_idx, start, "end", page, score,
                     source, status, stage, domains_json, agglomerations_json, attributes_json,
-                    taxonomy_version, gazetteer_version, model_version, policytext_version, run_id,
-                    link_basis)
-                   VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
+                    versions, run_id, link_basis)
+                   VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
                 (
                     key,
                     mn.kind,
@@ -371,10 +370,7 @@ class Store:
                     json.dumps(attrs.get("domains") or [], ensure_ascii=False),
                     json.dumps(aggs, ensure_ascii=False),
                     json.dumps(attrs, ensure_ascii=False, sort_keys=True),
-                    v.get("taxonomy"),
-                    v.get("gazetteer"),
-                    v.get("model"),
-                    v.get("policytext"),
+                    versions,
                     run_id,
                     link_basis_of(attrs, aggs),
                 ),

@@ -497,7 +497,7 @@ class Filters:
         """Filters from the web page's query parameters (the ``param`` of each of
         :data:`FILTER_FIELDS`, and ``offset``): the same resolution as the CLI, so ``?agg=长三角``
         selects what ``--agglomeration 长三角`` selects. Errors name the parameter."""
-        values = {f.arg: (params.get(f.param) or "").strip() or None for f in FILTER_FIELDS}
+        values: dict[str, Any] = {f.arg: (params.get(f.param) or "").strip() or None for f in FILTER_FIELDS}
         offset = (params.get("offset") or "0").strip()
         return cls.make(
             store,

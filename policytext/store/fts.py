@@ -46,6 +46,10 @@ def fts_tokens(text: str) -> str:
 
     Searching a phrase of single characters then finds any Chinese substring, so that
     two-character words such as 补偿 are findable inside 生态保护补偿机制.
+
+    The index is contentless: a sentence's index row is deleted by giving these same tokens
+    again. A change to this function therefore needs a schema migration that rebuilds the index
+    (as :meth:`~policytext.store.db.Store.compact` does).
     """
     return text.translate(_HAN_SPACED)
 

@@ -23,17 +23,20 @@ from policytext.store.fts import fts_query
 PERIODS = ("year", "month")
 
 # The base tables (integer keys, schema 3): doc_rows d, sentence_rows s, mention_rows m.
-_MENTION_SELECT = """
+_MENTION_COLUMNS = """
     SELECT m.mention_id, d.doc_id, d.filename AS document, d.title, d.date, d.year, d.doc_type, m.page,
            m.sentence_idx, m.start, m."end", m.kind, m.type, m.text, m.status, m.stage, m.link_basis,
            m.domains_json, m.agglomerations_json, m.score, m.source, s.text AS sentence,
            s.start AS sentence_start,
-           s.page AS sentence_page, m.taxonomy_version, m.gazetteer_version, m.model_version,
-           m.policytext_version,
-           m.deleted
+           s.page AS sentence_page, v.taxonomy AS taxonomy_version, v.gazetteer AS gazetteer_version,
+           v.model AS model_version, v.policytext AS policytext_version,
+           m.deleted"""
+_MENTION_FROM = """
     FROM mention_rows m
     JOIN doc_rows d ON d.id = m.doc
-    LEFT JOIN sentence_rows s ON s.doc = m.doc AND s.idx = m.sentence_idx"""
+    LEFT JOIN sentence_rows s ON s.doc = m.doc AND s.idx = m.sentence_idx
+    LEFT JOIN version_sets v ON v.id = m.versions"""
+_MENTION_SELECT = _MENTION_COLUMNS + _MENTION_FROM
 
 _ORDERS = {
     "document": 'd.date, d.doc_id, m.start, m."end", m.type, m.mention_id',
@@ -207,6 +210,99 @@ def period_mentions(store: Store, f: Filters, *, by: str = "year") -> list[dict[
     )
 
 
+def _period_from(f: Filters, by: str) -> tuple[str, str, list[Any]]:
+    """(period expression, FROM … WHERE … of the linked mechanism mentions in dated documents, params):
+    one row per (mention, agglomeration link), as :func:`period_mentions` returns them."""
+    period, has_period = _period_sql(by)
+    where, params = f.mention_sql()
+    agg_cond = ""
+    if f.agglomerations:
+        agg_cond = f" AND ma.agglomeration_id IN ({', '.join('?' for _ in f.agglomerations)})"
+        params = params + list(f.agglomerations)
+    sql = f"""FROM mention_rows m
+            JOIN doc_rows d ON d.id = m.doc
+            LEFT JOIN mention_agglomerations ma ON ma.mention_id = m.mention_id
+            WHERE m.kind = 'mechanism' AND {has_period}{_and(where)}{agg_cond}"""
+    return period, sql, params
+
+
+#: The order of :func:`period_mentions` (oldest first), made total by the mention id.
+_PERIOD_ORDER = 'd.date, d.doc_id, m.start, m.type, ma.agglomeration_id, m."end", m.mention_id'
+
+
+def period_counts(store: Store, f: Filters, *, by: str = "year") -> list[dict[str, Any]]:
+    """Documents and mentions per (period, agglomeration, type), counted in SQL.
+
+    The counts of :func:`period_mentions` grouped: ``mentions`` counts (mention, link) rows, so a
+    mention linked to several agglomerations counts for each; sorted by period, agglomeration
+    (None first) and type.
+    """
+    period, body, params = _period_from(f, by)
+    return store.rows(
+        f"""SELECT {period} AS period, ma.agglomeration_id AS agglomeration, m.type AS type,
+                   COUNT(DISTINCT m.doc) AS documents, COUNT(*) AS mentions
+            {body}
+            GROUP BY 1, 2, 3 ORDER BY 1, COALESCE(ma.agglomeration_id, ''), 3""",
+        params,
+    )
+
+
+def period_firsts(store: Store, f: Filters, *, by: str = "year") -> list[dict[str, Any]]:
+    """The earliest row of :func:`period_mentions` for each (agglomeration, type), chosen in SQL."""
+    period, body, params = _period_from(f, by)
+    return store.rows(
+        f"""SELECT * FROM (
+                SELECT {period} AS period, ma.agglomeration_id AS agglomeration, m.type, m.mention_id,
+                       d.doc_id, d.date, d.year, d.filename AS document, d.title, m.page, m.sentence_idx,
+                       m.start, m."end", m.status, m.stage, m.link_basis, m.text,
+                       (SELECT s.text FROM sentence_rows s WHERE s.doc = m.doc AND s.idx = m.sentence_idx)
+                           AS sentence,
+                       ROW_NUMBER() OVER (PARTITION BY ma.agglomeration_id, m.type
+                                          ORDER BY {_PERIOD_ORDER}) AS rank
+                {body})
+            WHERE rank = 1""",
+        params,
+    )
+
+
+def period_value_counts(store: Store, f: Filters, column: str, *, by: str = "year") -> list[dict[str, Any]]:
+    """Per (agglomeration, type, period, value of ``column``): how many rows of
+    :func:`period_mentions` have it (``n``) and the position of the last one in their order
+    (``last``), so that the most frequent value of a period, ties to the later, is read off.
+
+    Args:
+        column: ``stage`` or ``status``.
+    """
+    if column not in ("stage", "status"):
+        raise UsageError(f"period values of {column!r}: choose stage or status")
+    period, body, params = _period_from(f, by)
+    return store.rows(
+        f"""SELECT agglomeration, type, period, value, COUNT(*) AS n, MAX(pos) AS last FROM (
+                SELECT ma.agglomeration_id AS agglomeration, m.type AS type, {period} AS period,
+                       m.{column} AS value, ROW_NUMBER() OVER (ORDER BY {_PERIOD_ORDER}) AS pos
+                {body})
+            GROUP BY 1, 2, 3, 4""",
+        params,
+    )
+
+
+def period_totals(store: Store, f: Filters, *, by: str = "year") -> list[dict[str, Any]]:
+    """Per (agglomeration, type): distinct mentions and documents, and the periods with a mention
+    (``periods``, ascending), over the rows of :func:`period_mentions`."""
+    period, body, params = _period_from(f, by)
+    rows = store.rows(
+        f"""SELECT ma.agglomeration_id AS agglomeration, m.type AS type,
+                   COUNT(DISTINCT m.mention_id) AS mentions, COUNT(DISTINCT m.doc) AS documents,
+                   group_concat(DISTINCT {period}) AS periods
+            {body}
+            GROUP BY 1, 2""",
+        params,
+    )
+    for r in rows:
+        r["periods"] = sorted(r["periods"].split(","))
+    return rows
+
+
 def period_documents(store: Store, f: Filters, *, by: str = "year") -> dict[str, int]:
     """Documents per period under the document filters of ``f``."""
     period, has_period = _period_sql(by)
@@ -222,20 +318,45 @@ def period_documents(store: Store, f: Filters, *, by: str = "year") -> dict[str,
 
 
 def first_mentions(store: Store, f: Filters) -> list[dict[str, Any]]:
-    """The earliest linked mention of each (agglomeration, type): undated documents last."""
+    """The earliest linked mention of each (agglomeration, type), chosen in SQL: undated documents
+    last, then by date, document, offset; oldest first."""
     where, params = f.mention_sql()
-    first: dict[tuple[str, str], dict[str, Any]] = {}
-    for r in store.rows(
-        f"""SELECT ma.agglomeration_id AS agg, m.type AS type, d.doc_id AS doc_id, m.page AS page,
-                   m.sentence_idx AS sentence_idx, m.start AS start, m.text AS text, m.link_basis,
-                   d.year AS year, d.date AS date
-            FROM mention_rows m JOIN mention_agglomerations ma ON ma.mention_id = m.mention_id
-            JOIN doc_rows d ON d.id = m.doc WHERE m.kind = 'mechanism'{_and(where)}
-            ORDER BY d.year IS NULL, d.year, d.date, d.doc_id, m.start, m.mention_id""",
+    order = "d.year IS NULL, d.year, d.date, d.doc_id, m.start, m.mention_id"
+    return store.rows(
+        f"""SELECT agg, type, doc_id, page, sentence_idx, start, text, link_basis, year, date FROM (
+                SELECT ma.agglomeration_id AS agg, m.type AS type, d.doc_id AS doc_id, m.page AS page,
+                       m.sentence_idx AS sentence_idx, m.start AS start, m.text AS text, m.link_basis,
+                       d.year AS year, d.date AS date,
+                       ROW_NUMBER() OVER (PARTITION BY ma.agglomeration_id, m.type ORDER BY {order}) AS rank,
+                       ROW_NUMBER() OVER (ORDER BY {order}) AS pos
+                FROM mention_rows m JOIN mention_agglomerations ma ON ma.mention_id = m.mention_id
+                JOIN doc_rows d ON d.id = m.doc WHERE m.kind = 'mechanism'{_and(where)})
+            WHERE rank = 1 ORDER BY pos""",
         params,
-    ):
-        first.setdefault((r["agg"], r["type"]), r)
-    return list(first.values())
+    )
+
+
+def example_mentions(
+    store: Store, f: Filters, *, per_type: int, kind: str = "mechanism"
+) -> list[dict[str, Any]]:
+    """Example mentions for each type, chosen in SQL: whole sentences (20 characters or more) before
+    short ones, then highest score, oldest year, document, offset; one per document and at most
+    ``per_type`` per type. Rows as :func:`mentions`, in that order."""
+    where, params = f.mention_sql()
+    order = (
+        "m.type, length(s.text) < 20, COALESCE(m.score, 0) DESC, d.year IS NULL, d.year, d.doc_id, m.start, "
+        "m.mention_id"
+    )
+    return store.rows(
+        f"""SELECT * FROM (
+                SELECT *, ROW_NUMBER() OVER (PARTITION BY type ORDER BY o_rank) AS type_rank FROM (
+                    SELECT *, ROW_NUMBER() OVER (PARTITION BY type, doc_id ORDER BY o_rank) AS doc_rank FROM (
+                        {_MENTION_COLUMNS}, ROW_NUMBER() OVER (ORDER BY {order}) AS o_rank {_MENTION_FROM}
+                        WHERE m.kind = ? AND s.text IS NOT NULL{_and(where)}))
+                WHERE doc_rank = 1)
+            WHERE type_rank <= ? ORDER BY o_rank""",
+        [kind, *params, per_type],
+    )
 
 
 def years(store: Store) -> list[int]:
@@ -406,8 +527,9 @@ def latest_versions(store: Store) -> str | None:
 def main_model_version(store: Store) -> str | None:
     """The model version most mentions were found with."""
     row = store.execute(
-        "SELECT model_version FROM mention_rows WHERE model_version IS NOT NULL "
-        "GROUP BY model_version ORDER BY COUNT(*) DESC, model_version LIMIT 1"
+        "SELECT v.model FROM mention_rows m JOIN version_sets v ON v.id = m.versions "
+        "WHERE v.model IS NOT NULL "
+        "GROUP BY v.model ORDER BY COUNT(*) DESC, v.model LIMIT 1"
     ).fetchone()
     return str(row[0]) if row else None
 
@@ -479,12 +601,12 @@ def _search_sql(query: str, f: Filters) -> tuple[str, list[Any]] | None:
     if f.mention_filtered():
         m_where, m_params = f.mention_sql("m_s")
         where.append(
-            "EXISTS (SELECT 1 FROM mentions m_s WHERE m_s.doc_id = s.doc_id AND m_s.sentence_idx = s.idx "
+            "EXISTS (SELECT 1 FROM mention_rows m_s WHERE m_s.doc = s.doc AND m_s.sentence_idx = s.idx "
             f"AND m_s.kind = 'mechanism'{_and(m_where)})"
         )
         params += m_params
     return (
-        f"""FROM sentences_fts f JOIN sentences s ON s.sid = f.rowid JOIN documents d ON d.doc_id = s.doc_id
+        f"""FROM sentences_fts f JOIN sentence_rows s ON s.sid = f.rowid JOIN doc_rows d ON d.id = s.doc
             WHERE sentences_fts MATCH ?{_and(where)}""",
         [match, *params],
     )
@@ -505,9 +627,9 @@ def search(store: Store, query: str, f: Filters | None = None) -> list[dict[str,
     body, params = got
     page, page_params = f.page_sql()
     return store.rows(
-        f"""SELECT s.doc_id, d.title, d.date, d.path, d.filename AS document, s.idx AS sentence_idx, s.page,
+        f"""SELECT d.doc_id, d.title, d.date, d.path, d.filename AS document, s.idx AS sentence_idx, s.page,
                    s.start, s."end", s.text
-            {body} ORDER BY d.date DESC, s.doc_id, s.idx {page}""",
+            {body} ORDER BY d.date DESC, d.doc_id, s.idx {page}""",
         [*params, *page_params],
     )
 
@@ -568,6 +690,7 @@ __all__ = [
     "document_paths",
     "document_view",
     "documents",
+    "example_mentions",
     "first_mentions",
     "latest_versions",
     "main_model_version",
@@ -575,8 +698,12 @@ __all__ = [
     "mentions",
     "neighbours",
     "pair_counts",
+    "period_counts",
     "period_documents",
+    "period_firsts",
     "period_mentions",
+    "period_totals",
+    "period_value_counts",
     "search",
     "search_count",
     "sentences",

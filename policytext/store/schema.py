@@ -193,6 +193,13 @@ def _migrate_2(conn: sqlite3.Connection) -> None:
 
 #: Schema 3: base tables with integer keys; the schema-2 names are views over them.
 _V3_TABLES = """
+CREATE TABLE version_sets (
+    id INTEGER PRIMARY KEY,
+    taxonomy TEXT,
+    gazetteer TEXT,
+    model TEXT,
+    policytext TEXT
+);
 CREATE TABLE doc_rows (
     id INTEGER PRIMARY KEY,
     doc_id TEXT NOT NULL UNIQUE,
@@ -260,10 +267,7 @@ CREATE TABLE mention_rows (
     domains_json TEXT NOT NULL DEFAULT '[]',
     agglomerations_json TEXT NOT NULL DEFAULT '[]',
     attributes_json TEXT NOT NULL DEFAULT '{}',
-    taxonomy_version TEXT,
-    gazetteer_version TEXT,
-    model_version TEXT,
-    policytext_version TEXT,
+    versions INTEGER REFERENCES version_sets(id),
     run_id INTEGER,
     deleted INTEGER NOT NULL DEFAULT 0,
     link_basis TEXT
@@ -297,9 +301,9 @@ SELECT d.doc_id, p.number, p.start, p."end" FROM page_rows p JOIN doc_rows d ON 
 CREATE VIEW mentions AS
 SELECT m.mention_id, d.doc_id, m.kind, m.type, m.text, m.sentence_idx, m.start, m."end", m.page, m.score,
        m.source, m.status, m.stage, m.domains_json, m.agglomerations_json, m.attributes_json,
-       m.taxonomy_version, m.gazetteer_version, m.model_version, m.policytext_version, m.run_id, m.deleted,
-       m.link_basis
-  FROM mention_rows m JOIN doc_rows d ON d.id = m.doc;
+       v.taxonomy AS taxonomy_version, v.gazetteer AS gazetteer_version, v.model AS model_version,
+       v.policytext AS policytext_version, m.run_id, m.deleted, m.link_basis
+  FROM mention_rows m JOIN doc_rows d ON d.id = m.doc LEFT JOIN version_sets v ON v.id = m.versions;
 CREATE TRIGGER mentions_update INSTEAD OF UPDATE ON mentions BEGIN
     UPDATE mention_rows SET type = NEW.type, status = NEW.status, stage = NEW.stage, deleted = NEW.deleted
      WHERE mention_id = OLD.mention_id;
@@ -328,6 +332,25 @@ SELECT s.sid, d.doc_id, d.filename AS document, d.title, d.date, d.year, d.doc_t
        s.page, s.text, s.boilerplate
   FROM sentence_rows s JOIN doc_rows d ON d.id = s.doc;
 """
+
+
+def version_set(conn: sqlite3.Connection, versions: dict[str, str]) -> int | None:
+    """The id of a set of taxonomy, gazetteer, model and policytext versions (added when new);
+    None when none is known. Mentions refer to it instead of repeating the four strings."""
+    values = tuple(versions.get(k) for k in ("taxonomy", "gazetteer", "model", "policytext"))
+    if all(v is None for v in values):
+        return None
+    row = conn.execute(
+        "SELECT id FROM version_sets "
+        "WHERE taxonomy IS ? AND gazetteer IS ? AND model IS ? AND policytext IS ?",
+        values,
+    ).fetchone()
+    if row is not None:
+        return int(row[0])
+    cur = conn.execute(
+        "INSERT INTO version_sets (taxonomy, gazetteer, model, policytext) VALUES (?, ?, ?, ?)", values
+    )
+    return int(cur.lastrowid or 0)
 
 
 def split_text(text: str, sentences: Iterable[tuple[int, int, int, str]]) -> tuple[list[str], str] | None:
@@ -391,10 +414,22 @@ def _migrate_3(conn: sqlite3.Connection) -> None:
         'INSERT INTO page_rows (doc, number, start, "end") '
         'SELECT d.id, p.number, p.start, p."end" FROM pages p JOIN doc_rows d USING (doc_id)'
     )
-    mention_columns = [r[1] for r in conn.execute("PRAGMA table_info(mentions)") if r[1] != "doc_id"]
+    versions = ("taxonomy_version", "gazetteer_version", "model_version", "policytext_version")
+    conn.execute(
+        "INSERT INTO version_sets (taxonomy, gazetteer, model, policytext) "
+        f"SELECT DISTINCT {', '.join(versions)} "
+        f"FROM mentions WHERE COALESCE({', '.join(versions)}) IS NOT NULL"
+    )
+    mention_columns = [
+        r[1] for r in conn.execute("PRAGMA table_info(mentions)") if r[1] != "doc_id" and r[1] not in versions
+    ]
     cols = ", ".join(mention_columns)
     conn.execute(
-        f"INSERT INTO mention_rows (doc, {cols}) SELECT d.id, {', '.join('m.' + c for c in mention_columns)} "
+        f"INSERT INTO mention_rows (doc, versions, {cols}) "
+        "SELECT d.id, (SELECT v.id FROM version_sets v WHERE v.taxonomy IS m.taxonomy_version "
+        "AND v.gazetteer IS m.gazetteer_version AND v.model IS m.model_version "
+        "AND v.policytext IS m.policytext_version), "
+        f"{', '.join('m.' + c for c in mention_columns)} "
         "FROM mentions m JOIN doc_rows d USING (doc_id) ORDER BY m.mention_id"
     )
     # the tables that name documents by their hash, or mentions by id, now refer to the base tables;
@@ -462,8 +497,16 @@ def read_as_current(conn: sqlite3.Connection, version: int) -> None:
             "FROM main.pages p JOIN main.documents d USING (doc_id)"
         )
         conn.execute(
-            "CREATE TEMP VIEW IF NOT EXISTS mention_rows AS SELECT m.*, d.rowid AS doc "
+            "CREATE TEMP VIEW IF NOT EXISTS mention_rows AS "
+            "SELECT m.*, d.rowid AS doc, m.mention_id AS versions "
             "FROM mentions m JOIN main.documents d USING (doc_id)"
+        )
+        # each mention its own version set (id = mention id): the four strings as the mention has them
+        conn.execute(
+            "CREATE TEMP VIEW IF NOT EXISTS version_sets AS "
+            "SELECT mention_id AS id, taxonomy_version AS taxonomy, "
+            "gazetteer_version AS gazetteer, model_version AS model, policytext_version AS policytext "
+            "FROM main.mentions"
         )
 
 

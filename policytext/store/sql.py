@@ -53,6 +53,13 @@ _DENIED = {
 }
 
 
+#: What a statement can read, named in error messages.
+_TABLES = (
+    "views: documents, sentences, mentions, pages, document_list, mechanism_links, sentence_search; "
+    "tables: mention_agglomerations, document_agglomerations, document_paths, annotations, runs, failures, "
+    "sentences_fts"
+)
+
 #: Default bounds of one ``sql`` statement (``--timeout``, ``--max-steps``).
 DEFAULT_TIMEOUT = 60.0
 DEFAULT_MAX_STEPS = 2_000_000_000
@@ -155,10 +162,12 @@ def sql(
                     f"sql: stopped after {max_steps:,} steps (--max-steps); simplify the statement "
                     "(a recursive CTE without an end?) or raise --max-steps"
                 ) from None
-            raise UsageError(
-                f"sql: {exc}; check the statement (tables: documents, sentences, mentions, "
-                "mention_agglomerations, document_agglomerations, pages, annotations, runs, failures)"
-            ) from exc
+            if "cannot modify" in str(exc) or "because it is a view" in str(exc):  # a write to a view
+                raise UsageError(
+                    f"sql is read-only: the statement was refused ({exc}); "
+                    "write queries (INSERT, UPDATE, DELETE, CREATE, ATTACH, VACUUM INTO …) are not allowed"
+                ) from exc
+            raise UsageError(f"sql: {exc}; check the statement ({_TABLES})") from exc
         except sqlite3.Warning as exc:  # pragma: no cover - older Pythons
             raise UsageError(f"sql: {exc}; run one statement at a time") from exc
         except sqlite3.ProgrammingError as exc:
@@ -175,10 +184,7 @@ def sql(
                     f"sql is read-only: the statement was refused ({message}); "
                     "write queries (INSERT, UPDATE, DELETE, CREATE, ATTACH, VACUUM INTO …) are not allowed"
                 ) from exc
-            raise UsageError(
-                f"sql: {message}; check the statement (tables: documents, sentences, mentions, "
-                "mention_agglomerations, document_agglomerations, pages, annotations, runs, failures)"
-            ) from exc
+            raise UsageError(f"sql: {message}; check the statement ({_TABLES})") from exc
         finally:
             if previous is not None:
                 signal.signal(signal.SIGINT, previous)

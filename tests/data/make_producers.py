@@ -1,10 +1,10 @@
 """Ground-truth PDFs printed by a real engine: Chromium (Skia/PDF), as a browser prints a web page.
 
-``python tests/data/make_producers.py [--heldout] [OUT_DIR]`` writes, for every layout below, ``<name>.pdf``
-and ``<name>.txt`` (the text a reader should get, in reading order, one paragraph a line; table
-rows with cells separated by a tab) into ``OUT_DIR`` (default ``tests/data/pdfs/producers``).
-Chromium is needed only to regenerate: the small PDFs are committed, so tests and benchmarks
-run where no browser is installed.
+``python tests/data/make_producers.py [--heldout] [--only=NAME] [OUT_DIR]`` writes, for every layout
+below, ``<name>.pdf`` and ``<name>.txt`` (the text a reader should get, in reading order, one
+paragraph a line; table rows with cells separated by a tab) into ``OUT_DIR`` (default
+``tests/data/pdfs/producers``). Chromium is needed only to regenerate: the small PDFs are committed,
+so tests and benchmarks run where no browser is installed.
 
 Layouts, all set in the bundled CJK font and justified as browsers do:
 
@@ -16,7 +16,10 @@ Layouts, all set in the bundled CJK font and justified as browsers do:
 * ``chromium-columns-<gutter>``: a journal page (full-width title and abstract above two
   columns) at gutters of 0.35, 0.5 and 0.8 cm;
 * ``chromium-web``: a web article with a navigation sidebar and a related-links box, which
-  are not part of the body text.
+  are not part of the body text;
+* ``chromium-footnotes``: pages of a report with numbered footnotes (``①``) in a smaller font
+  under a rule at the foot of each page; the notes are not body text: ``<name>.notes.txt`` holds
+  them, one a line, for the readers that keep them apart.
 
 The text comes from ``tests/data/sources`` (synthetic documents written for the tests).
 """
@@ -202,6 +205,48 @@ aside { float: right; width: 4.2cm; margin: 0 0 6pt 10pt; padding: 6pt; border: 
     return _page(css, "".join(body)), truth
 
 
+NOTES = [
+    "①《长江中游城市群发展“十四五”实施方案》，国家发展改革委2022年2月印发。",
+    "②跨界断面水质考核以国家地表水环境质量标准为依据，按月监测、按季通报。",
+    "③医保异地就医直接结算覆盖全部统筹地区和定点医疗机构。",
+    "④产业园区税收分享比例由合作各方协商确定，原则上不低于百分之三十。",
+]
+
+
+def footnotes(source: str = "test-official") -> tuple[str, list[str], list[str]]:
+    """Report pages with numbered footnotes under a rule at the foot of each page (Chromium has no
+    CSS footnotes: each page is a box of the page's height with the notes set at its bottom)."""
+    paras = [p for p in _paragraphs(source) if len(p) > 40]
+    css = """
+@page { size: A4; margin: 2.5cm 2.5cm 2cm 2.5cm; }
+.page { position: relative; height: 24.5cm; break-after: page; }
+.page:last-child { break-after: auto; }
+p { font-size: 12pt; line-height: 22pt; text-indent: 2em; margin-bottom: 6pt; }
+.notes { position: absolute; bottom: 0; left: 0; right: 0; border-top: 0.75pt solid #000;
+         padding-top: 6pt; width: 6cm; }
+.notes div { font-size: 9pt; line-height: 13pt; width: 16cm; }
+"""
+    body: list[str] = []
+    truth: list[str] = []
+    notes: list[str] = []
+    chunks: list[list[str]] = [[], []]
+    for p in paras:  # what fits above the notes: about 700 characters a page
+        page = next((c for c in chunks if sum(map(len, c)) + len(p) <= 700), None)
+        if page is not None:
+            page.append(p)
+    for k, chunk in enumerate(chunks):
+        page_notes = NOTES[2 * k : 2 * k + 2]
+        html_paras = []
+        for j, p in enumerate(chunk):
+            text = p + (page_notes[j][0] if j < len(page_notes) else "")
+            html_paras.append(f"<p>{_esc(text)}</p>")
+            truth.append(text)
+        note_html = "".join(f"<div>{_esc(n)}</div>" for n in page_notes)
+        body.append(f'<div class="page">{"".join(html_paras)}<div class="notes">{note_html}</div></div>')
+        notes.extend(page_notes)
+    return _page(css, "".join(body)), truth, notes
+
+
 def layouts(*, heldout: bool = False) -> dict[str, tuple[str, list[str]]]:
     """Every layout by name: (HTML, ground-truth lines).
 
@@ -253,15 +298,25 @@ def print_pdf(html_text: str, target: Path) -> None:
         )
 
 
-def main(out: Path = OUT, *, heldout: bool = False) -> None:
-    """Print every layout to ``out/<name>.pdf`` with its ground truth ``out/<name>.txt``."""
+def main(out: Path = OUT, *, heldout: bool = False, only: str | None = None) -> None:
+    """Print every layout (or the one named ``only``) to ``out/<name>.pdf`` with its ground truth
+    ``out/<name>.txt`` (and ``out/<name>.notes.txt`` for the footnotes)."""
     out.mkdir(parents=True, exist_ok=True)
-    for name, (page, truth) in layouts(heldout=heldout).items():
+    made = layouts(heldout=heldout)
+    page, truth, notes = footnotes("test-journal" if heldout else "test-official")
+    made["chromium-footnotes"] = (page, truth)
+    for name, (page, truth) in made.items():
+        if only is not None and name != only:
+            continue
         print_pdf(page, out / f"{name}.pdf")
         (out / f"{name}.txt").write_text("\n".join(truth) + "\n", encoding="utf-8")
+        if name == "chromium-footnotes":
+            (out / f"{name}.notes.txt").write_text("\n".join(notes) + "\n", encoding="utf-8")
         print(name, (out / f"{name}.pdf").stat().st_size, "bytes")
 
 
 if __name__ == "__main__":
-    args = [a for a in sys.argv[1:] if a != "--heldout"]
-    main(Path(args[0]) if args else OUT, heldout="--heldout" in sys.argv[1:])
+    flags = [a for a in sys.argv[1:] if a.startswith("--")]
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    only = next((f.split("=", 1)[1] for f in flags if f.startswith("--only=")), None)
+    main(Path(args[0]) if args else OUT, heldout="--heldout" in flags, only=only)

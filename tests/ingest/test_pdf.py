@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from policytext.errors import IngestError
-from policytext.ingest.layout import is_page_number, signature
+from policytext.ingest.boilerplate import is_page_number, signature
 from policytext.ingest.pdf import read_pdf
 
 ROOT = Path(__file__).resolve().parents[2]

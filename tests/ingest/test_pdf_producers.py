@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from policytext.ingest.layout import Char, expand_ligature, is_page_number, page_rows
+from policytext.ingest.boilerplate import is_page_number
+from policytext.ingest.layout import Char, expand_ligature, page_rows
 from policytext.ingest.pdf import MAX_STREAM_BYTES, _cannot_exceed, read_pdf
 
 PRODUCERS = Path(__file__).resolve().parents[1] / "data" / "pdfs" / "producers"
@@ -39,7 +40,7 @@ def test_made_pdfs_are_committed() -> None:
     )
 
 
-@pytest.mark.parametrize("name", [n for n in MADE if n != "chromium-web"])
+@pytest.mark.parametrize("name", MADE)
 def test_made_pdf_reads_at_low_cer_with_nothing_left_over(name: str) -> None:
     pages = read_pdf(PRODUCERS / f"{name}.pdf").pages
     truth = squeeze("".join(truth_lines(name)))
@@ -137,11 +138,18 @@ def test_real_journal_abstract_reads_in_order(shared_dir: Path) -> None:
     )
 
 
-def test_web_navigation_sidebar_is_read_after_the_body() -> None:
-    lines = read_pdf(PRODUCERS / "chromium-web.pdf").pages[0].splitlines()
+def test_web_navigation_sidebar_and_box_are_kept_apart_from_the_body() -> None:
+    result = read_pdf(PRODUCERS / "chromium-web.pdf")
+    lines = result.pages[0].splitlines()
     head = truth_lines("chromium-web")[0]
     assert lines[0] == head  # the article's heading first, not the navigation beside it
-    body_end = max(i for i, ln in enumerate(lines) if "降低综合物流成本" in ln)
-    nav = "".join(lines[body_end + 1 :])
+    body = "".join(lines)
+    assert not any(item in body for item in ["政务公开", "办事服务", "相关阅读", "情况通报"])
+    kinds = {a["kind"]: a for a in result.meta["asides"]}
+    assert set(kinds) == {"sidebar", "float"} and all(a["page"] == 1 for a in kinds.values())
+    nav = squeeze(kinds["sidebar"]["text"])
     assert all(item in nav for item in ["首页", "政务公开", "办事服务"])
-    assert not any(item in "".join(lines[: body_end + 1]) for item in ["政务公开", "办事服务"])
+    box = squeeze(kinds["float"]["text"])
+    assert box.startswith("相关阅读：") and box.endswith("湖北省区域协调发展情况通报")
+    # the sentence wrapped beside the box runs on
+    assert any(ln.startswith("为深入贯彻落实") and ln.endswith("提出如下实施意见。") for ln in lines)

@@ -91,3 +91,18 @@ def test_inflated_size_fuzz(
 def test_inflated_size_on_arbitrary_bytes_ends(stream: bytes, limit: int) -> None:
     raw = b"\x78\x9c" + stream  # a valid zlib header followed by anything
     assert _inflated_size(raw, 0, len(raw), limit) >= 0
+
+
+def test_a_file_is_checked_again_once_it_changes(tmp_path: Path) -> None:
+    from policytext.ingest import pdf as pdfmod
+
+    path = tmp_path / "same-name.pdf"
+    path.write_bytes(pdf_with_stream(zlib.compress(b"0 0 m 10 10 l S\n" * 1000, 9)))
+    pdfmod.check_streams_once(str(path))
+    assert any(key[0] == str(path.resolve()) for key in pdfmod._CHECKED)  # passed: remembered
+    pdfmod.check_streams_once(str(path))
+    # the same name now holds a bomb: size and time changed, so the check runs again and refuses it
+    path.write_bytes(pdf_with_stream(zlib.compress(bytes(pdfmod.MAX_STREAM_BYTES + 4096), 9)))
+    with pytest.raises(IngestError) as err:
+        pdfmod.check_streams_once(str(path))
+    assert err.value.reason == "corrupt"

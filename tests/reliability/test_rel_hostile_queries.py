@@ -10,6 +10,7 @@ import pytest
 from rel_helpers import integrity, run_cli
 
 from policytext import api
+from policytext.store import reads
 from policytext.store.db import Store
 
 INJECTIONS = [
@@ -49,8 +50,9 @@ def store_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_search_treats_input_as_text(store_db: Path, query: str) -> None:
     with Store(store_db, readonly=True) as store:
         before = store.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
-        rows = store.search(query)
-        for r in rows:  # whatever matched holds the words literally (FTS operators are not honoured)
+        rows = reads.search(store, query)
+        for r in rows:  # whatever matched holds the words literally (FTS operators are not honoured;
+            # a bare OR separates alternatives, and each alternative is searched literally)
             assert "补" in r["text"] or "x" in r["text"]
         assert store.execute("SELECT COUNT(*) FROM documents").fetchone()[0] == before == 3
     assert integrity(store_db) == "ok"
@@ -58,8 +60,10 @@ def test_search_treats_input_as_text(store_db: Path, query: str) -> None:
 
 def test_search_still_finds_the_literal_words(store_db: Path) -> None:
     with Store(store_db, readonly=True) as store:
-        assert store.search("补偿 OR 不存在的词") == []  # OR is a word here, not an operator
-        assert store.search("生态保护补偿") or store.search("一体化")
+        assert reads.search(store, '一体化 "OR" 不存在的词') == []  # quoted, OR is a word to find
+        found = reads.search(store, "一体化")
+        assert found and reads.search(store, "一体化 OR 不存在的词") == found  # bare: alternatives
+        assert reads.search(store, "生态保护补偿") or reads.search(store, "一体化")
 
 
 def test_readonly_store_refuses_writes(store_db: Path) -> None:

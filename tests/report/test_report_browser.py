@@ -59,7 +59,7 @@ def test_report_in_headless_chromium(sample_report) -> None:
             browser.close()
     assert errors == []
     assert blocked == []
-    assert n_svg == 18 and n_boxes == 18
+    assert n_svg == 20 and n_boxes == 20
     assert all(w > 100 for w in sizes)
     assert font_ok
     assert (artifacts / "report.png").stat().st_size > 10_000

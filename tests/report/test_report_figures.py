@@ -13,13 +13,15 @@ from policytext.export import figures as fg
 def test_report_figures_written(sample_report) -> None:
     names = sorted(p.name for p in sample_report.figures)
     assert names == sorted(
-        f"{s}.{e}" for s in ("heatmap", "timelines", "documents_by_year") for e in ("png", "svg")
+        f"{s}.{e}"
+        for s in ("heatmap", "timelines", "documents_by_year", "cooccurrence", "key_terms")
+        for e in ("png", "svg")
     )
     for p in sample_report.figures:
         assert p.stat().st_size > 1000
         if p.suffix == ".png":
             img = mpimg.imread(p)
-            assert img.ndim == 3 and img.shape[0] > 500 and img.shape[1] > 1000
+            assert img.ndim == 3 and img.shape[0] > 500 and img.shape[1] > 900
         else:
             root = ET.parse(p).getroot()
             assert root.tag.endswith("svg")

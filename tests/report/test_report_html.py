@@ -67,8 +67,12 @@ def test_report_builds_from_the_sample_store(sample_report) -> None:
     assert data.overview["mechanism_mentions"] > 0
     for anchor in ('id="overview"', 'id="heatmap"', 'id="timelines"', 'id="first"', 'id="examples"'):
         assert anchor in html
-    # one inline chart for documents, one heatmap, one timeline per type
-    assert html.count("<svg ") == 2 + len(data.types) == 18
+    # one inline chart for documents, one heatmap, one timeline per type, the co-occurrence network
+    # and the key terms, each in an element marked with data-figure
+    assert html.count("<svg ") == 4 + len(data.types) == 20
+    figures = re.findall(r'data-figure="([^"]+)"', html)
+    assert sorted(set(figures)) == ["cooccurrence", "documents", "heatmap", "key-terms", "timeline"]
+    assert figures.count("timeline") == len(data.types)
     assert "长江三角洲城市群" in html and "成本共担" in html
     # examples carry the highlighted mention and a file:// link with "p. N"
     assert "<mark>" in html

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from pathlib import Path
 
@@ -163,8 +164,8 @@ def test_injection_strings_are_harmless(store: Store, query: str) -> None:
     doc = _doc()
     store.add_document(doc)
     q = fts_query(query)
-    for term in q.split(" AND "):
-        assert term == "" or (term.startswith('"') and term.endswith('"') and '"' not in term[1:-1])
+    # only quoted phrases reach FTS5, joined by the AND / OR (and parentheses) that fts_query writes
+    assert re.fullmatch(r'(\s|\(|\)|AND|OR|"[^"]*")*', q), q
     hits = reads.search(store, query)
     assert isinstance(hits, list)
     for h in hits:

@@ -17,7 +17,7 @@ import pytest
 
 from policytext import query as q
 from policytext import timeline as tl
-from policytext.store import SCHEMA_VERSION
+from policytext.store import SCHEMA_VERSION, reads
 from policytext.store.db import Store
 from policytext.types import Document, Metadata, Sentence
 
@@ -117,7 +117,7 @@ def test_text_is_stored_once(tmp_path: Path) -> None:
         assert store.load_document("d2") == odd
         # the index holds no copy of the text
         assert [tuple(r) for r in store.execute("SELECT tokens FROM sentences_fts")] == [(None,)] * 5
-        assert [r["doc_id"] for r in store.search("补偿")] == ["d1"]
+        assert [r["doc_id"] for r in reads.search(store, "补偿")] == ["d1"]
 
 
 def test_check_finds_a_broken_index_and_compact_repairs_it(tmp_path: Path) -> None:
@@ -129,7 +129,7 @@ def test_check_finds_a_broken_index_and_compact_repairs_it(tmp_path: Path) -> No
         sizes = store.compact()
         assert store.check(sample=None) == []
         assert sizes["after"] <= sizes["before"]
-        assert store.search("补偿")
+        assert reads.search(store, "补偿")
 
 
 def test_integrity_after_ingest_correction_reingest_and_compaction(tmp_path: Path) -> None:
