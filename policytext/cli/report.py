@@ -30,13 +30,18 @@ def report(
         None, "--taxonomy", help="A taxonomy TOML file for the type names and order."
     ),
     examples: int = typer.Option(3, "--examples", help="Example sentences per mechanism type."),
+    terms: bool = typer.Option(
+        False,
+        "--terms",
+        help="Also count the key terms per period (segments every sentence: the slowest part).",
+    ),
 ) -> None:
     """Write an HTML report of a store: overview, heatmap, co-occurrence network, timelines, first
     mentions, key terms, examples. The filters restrict it to the documents and mentions they select.
 
     The page opens offline: charts are inline SVG and the Chinese font is embedded.
 
-    Example: policytext report --db corpus.db --out report.html --figures figures/
+    Example: policytext report --db corpus.db --out report.html --figures figures/ --terms
     """
     from policytext.export.report import build_report
 
@@ -47,7 +52,13 @@ def report(
     if figures is not None and figures.exists() and not figures.is_dir():
         raise UsageError(f"--figures {figures}: is a file; give a folder")
     result = build_report(
-        db, out, figures_dir=figures, taxonomy=taxonomy, examples_per_type=examples, **filters
+        db,
+        out,
+        figures_dir=figures,
+        taxonomy=taxonomy,
+        examples_per_type=examples,
+        key_terms=terms,
+        **filters,
     )
     o = result.data.overview
     err.print(

@@ -69,6 +69,7 @@ class ReportData:
     key_terms: list[str] = field(default_factory=list)
     term_periods: list[str] = field(default_factory=list)
     term_matrix: list[list[float]] = field(default_factory=list)
+    terms_counted: bool = False
     filters: dict[str, Any] = field(default_factory=dict)
 
 
@@ -119,14 +120,15 @@ def collect(
     examples_per_type: int = 3,
     base: Path | None = None,
     filters: Filters | None = None,
-    key_terms: bool = True,
+    key_terms: bool = False,
 ) -> ReportData:
     """Read the report's figures and tables from an open store.
 
     Args:
         store: an open store (read-only is enough).
         filters: report on the documents and mentions these select (default: everything).
-        key_terms: count the key terms (segments every body sentence with the project's tokenizer).
+        key_terms: count the key terms (segments every body sentence with the project's tokenizer:
+            the slowest part of the report, so only when asked).
         taxonomy: names and order of the mechanism types (default: the shipped taxonomy).
         examples_per_type: example sentences per type, from different documents.
         base: folder that relative document paths are resolved against (default: the
@@ -370,6 +372,7 @@ def collect(
         key_terms=terms,
         term_periods=term_periods,
         term_matrix=term_matrix,
+        terms_counted=bool(key_terms and docs),
         filters=every.values(),
     )
 
@@ -401,7 +404,8 @@ def make_figures(data: ReportData, *, paper: bool = False) -> dict[str, Any]:
             for e in data.network_edges
         ]
     )
-    out["key_terms"] = fg.terms_figure(data.key_terms, data.term_periods, data.term_matrix)
+    if data.terms_counted:
+        out["key_terms"] = fg.terms_figure(data.key_terms, data.term_periods, data.term_matrix)
     if paper:
         out["timelines"] = fg.timelines_figure(
             data.years,
@@ -418,6 +422,8 @@ def write_figures(figs: dict[str, Any], folder: Path) -> list[Path]:
 
     paths: list[Path] = []
     for stem in ("heatmap", "timelines", "documents_by_year", "cooccurrence", "key_terms"):
+        if stem == "key_terms" and stem not in figs:  # key terms not counted
+            continue
         paths += fg.save_figure(figs["documents" if stem == "documents_by_year" else stem], folder, stem)
     return paths
 
@@ -462,7 +468,9 @@ def render(data: ReportData, figs: dict[str, Any], *, generated: str, examples_p
         "cooccurrence": Markup(
             fg.inline_svg(figs["cooccurrence"], "c-net", "城市群 × 机制类型共现网络 co-occurrence network")
         ),
-        "key_terms": Markup(fg.inline_svg(figs["key_terms"], "c-terms", "关键词 key terms per period")),
+        "key_terms": Markup(fg.inline_svg(figs["key_terms"], "c-terms", "关键词 key terms per period"))
+        if "key_terms" in figs
+        else "",
         "timeline": [
             Markup(fg.inline_svg(f, f"c-t{k}", f"{_type_title(t)}：时间线 timeline"))
             for k, (f, t) in enumerate(zip(figs["timeline"], data.timelines))
@@ -494,9 +502,13 @@ def build_report(
     taxonomy: str | os.PathLike[str] | None = None,
     examples_per_type: int = 3,
     generated: str | None = None,
+    key_terms: bool = False,
     **filters: Any,
 ) -> ReportResult:
     """Write the HTML report of a store, and the paper figures when ``figures_dir`` is given.
+
+    ``key_terms`` also counts the key terms per period (it segments every body sentence, which
+    takes longer than the rest of the report together); without it the page says how to add them.
 
     ``filters`` (any of :data:`~policytext.store.filters.FILTER_FIELDS` by keyword) restrict the
     report to the documents and mentions they select; the page lists them.
@@ -510,7 +522,9 @@ def build_report(
         raise LexiconError(f"{taxonomy}: the taxonomy has no types; check the --taxonomy file")
     with Store(db, readonly=True) as store:
         f = Filters.make(store, **filters) if filters else None
-        data = collect(store, taxonomy=tx, examples_per_type=examples_per_type, filters=f)
+        data = collect(
+            store, taxonomy=tx, examples_per_type=examples_per_type, filters=f, key_terms=key_terms
+        )
     figs = make_figures(data, paper=figures_dir is not None)
     page = render(data, figs, generated=generated or generation_time(), examples_per_type=examples_per_type)
     out_path = Path(out)

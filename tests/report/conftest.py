@@ -29,7 +29,9 @@ def sample_report(sample_db: Path, tmp_path_factory: pytest.TempPathFactory):
     from policytext.export.report import build_report
 
     out = tmp_path_factory.mktemp("sample-report")
-    return build_report(sample_db, out / "report.html", figures_dir=out / "figures", generated=GENERATED)
+    return build_report(
+        sample_db, out / "report.html", figures_dir=out / "figures", generated=GENERATED, key_terms=True
+    )
 
 
 @pytest.fixture(scope="session")

@@ -140,3 +140,16 @@ def test_report_cli_errors_are_one_line(tmp_path: Path, capsys) -> None:
     assert err.startswith("policytext: error: [PT-E301]") and err.count("\n") == 1
     assert not (tmp_path / "r.html").exists()
     assert main(["report", "--db", str(tmp_path / "missing.db"), "--out", str(tmp_path)]) == 2
+
+
+def test_report_without_key_terms_says_how_to_add_them(hostile_db: Path, tmp_path: Path) -> None:
+    # counting key terms segments every sentence, so it is asked for (--terms); the page says so
+    result = build_report(hostile_db, tmp_path / "r.html", figures_dir=tmp_path / "fig", generated=GENERATED)
+    html = result.html.read_text(encoding="utf-8")
+    assert not result.data.terms_counted and result.data.key_terms == []
+    assert 'data-figure="key-terms"' not in html
+    assert 'data-note="terms-not-counted"' in html and "policytext report --terms" in html
+    assert not any(p.stem == "key_terms" for p in result.figures)
+    counted = build_report(hostile_db, tmp_path / "t.html", generated=GENERATED, key_terms=True)
+    assert counted.data.terms_counted
+    assert 'data-figure="key-terms"' in counted.html.read_text(encoding="utf-8")
