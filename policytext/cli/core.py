@@ -14,6 +14,7 @@ from rich.table import Table
 
 from policytext.cli import LazyModule, app
 from policytext.cli.names import printable_name, shown
+from policytext.cli.options import max_memory_option, split_pages_option, timeout_option
 from policytext.errors import UsageError
 
 api = LazyModule("policytext.api")  # imported by the command that runs it: `--help` stays light
@@ -88,11 +89,7 @@ def ingest(
         help="Worker processes (default: all cores; 0 = in this process, without the --timeout "
         "and --max-memory bounds).",
     ),
-    timeout: float = typer.Option(
-        120.0,
-        "--timeout",
-        help="Seconds one file (or one page range of a long PDF) may take before it is stopped.",
-    ),
+    timeout: float = timeout_option(),
     force: bool = typer.Option(False, "--force", help="Re-read files that are already stored."),
     pdf_engine: str = typer.Option("auto", "--pdf-engine", help="auto | pypdfium2 | pdfplumber."),
     ocr: str = typer.Option("auto", "--ocr", help=_OCR_HELP),
@@ -110,16 +107,8 @@ def ingest(
     ),
     rules_only: bool = typer.Option(False, "--rules-only", help="Do not use the trained model."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
-    max_memory: int = typer.Option(
-        4096,
-        "--max-memory",
-        help="MB all workers together may allocate while reading, shared out among them (0 = no limit).",
-    ),
-    split_pages: int = typer.Option(
-        200,
-        "--split-pages",
-        help="Read a PDF of more pages in ranges of this many pages across the workers (0 = never).",
-    ),
+    max_memory: int = max_memory_option(),
+    split_pages: int = split_pages_option(),
     engine: str = typer.Option(
         "local", "--engine", help="local (process pool) | dask (Dask distributed cluster)."
     ),
@@ -230,17 +219,9 @@ def text(
     original: bool = typer.Option(
         False, "--original", help="Print the text before traditional-to-simplified conversion."
     ),
-    timeout: float = typer.Option(
-        120.0, "--timeout", help="Seconds the file may take before it is stopped (0 = no limit)."
-    ),
-    max_memory: int = typer.Option(
-        4096, "--max-memory", help="MB the readers may allocate together (0 = no limit)."
-    ),
-    split_pages: int = typer.Option(
-        200,
-        "--split-pages",
-        help="Read a PDF of more pages in ranges of this many pages across all cores (0 = never).",
-    ),
+    timeout: float = timeout_option(),
+    max_memory: int = max_memory_option(),
+    split_pages: int = split_pages_option(),
 ) -> None:
     """Print the clean reading-order text of one file (like pdftotext, for Chinese).
 
@@ -344,21 +325,9 @@ def extract(
         "-j",
         help="Worker processes (0 = in this process, without the --timeout and --max-memory bounds).",
     ),
-    timeout: float = typer.Option(
-        120.0,
-        "--timeout",
-        help="Seconds one file (or one page range of a long PDF) may take before it is stopped.",
-    ),
-    max_memory: int = typer.Option(
-        4096,
-        "--max-memory",
-        help="MB all workers together may allocate while reading, shared out among them (0 = no limit).",
-    ),
-    split_pages: int = typer.Option(
-        200,
-        "--split-pages",
-        help="Read a PDF of more pages in ranges of this many pages across the workers (0 = never).",
-    ),
+    timeout: float = timeout_option(),
+    max_memory: int = max_memory_option(),
+    split_pages: int = split_pages_option(),
     follow_symlinks: bool = typer.Option(
         False,
         "--follow-symlinks",

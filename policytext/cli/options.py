@@ -87,3 +87,34 @@ def with_filters(scope: str = "mention") -> Callable[[F], F]:
 
 
 __all__ = ["with_filters"]
+
+
+# -- the bounds of reading, one definition for ingest, extract and text --------------------------
+
+
+def timeout_option() -> Any:
+    """``--timeout``: seconds one file (or one page range of a long PDF) may take."""
+    return typer.Option(
+        120.0,
+        "--timeout",
+        help="Seconds one file (or one page range of a long PDF) may take before it is stopped "
+        "(0 = no limit).",
+    )
+
+
+def max_memory_option() -> Any:
+    """``--max-memory``: MB all reading workers together may allocate."""
+    return typer.Option(
+        4096,
+        "--max-memory",
+        help="MB all workers together may allocate while reading, shared out among them (0 = no limit).",
+    )
+
+
+def split_pages_option() -> Any:
+    """``--split-pages``: a longer PDF is read in page ranges of this many pages across the workers."""
+    return typer.Option(
+        200,
+        "--split-pages",
+        help="Read a PDF of more pages in ranges of this many pages across the workers (0 = never).",
+    )
