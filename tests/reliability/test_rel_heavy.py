@@ -97,24 +97,69 @@ def test_worker_memory_limit() -> None:
     assert "raise it with --max-memory MB" in results[2048].message
 
 
-def test_memory_bound_is_shared_by_the_workers() -> None:
+def _fresh(code: str, tmp_path: Path) -> dict:
+    """Run ``code`` in a new interpreter and return the JSON it prints last.
+
+    The bound counts on top of the data a forked worker inherits; a long-lived parent (this test
+    process, after a thousand tests) hands its workers a large, partly free heap that an allocation
+    can reuse without crossing the bound. A fresh process is what a user's command is.
+    """
+    script = tmp_path / "fresh.py"
+    script.write_text(code, encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    proc = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, timeout=300, cwd=REPO, env=env
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def test_memory_bound_is_shared_by_the_workers(tmp_path: Path) -> None:
     """--max-memory is one bound for all workers: 200 MB fits one worker's 320 MB, not two
     workers' 160 MB each (was: 320 MB for each worker, 640 MB in all)."""
-    alone = list(run_tasks(_allocate, [200], workers=1, max_memory=320 * MB))
-    shared = list(run_tasks(_allocate, [200], workers=2, max_memory=320 * MB))
-    assert alone[0].ok, alone[0].message
-    assert not shared[0].ok and shared[0].error == "memory"
+    got = _fresh(
+        """import json
+from policytext.ingest.pool import run_tasks
+
+MB = 1024 * 1024
+
+
+def allocate(n_mb):
+    return len(bytearray(n_mb * MB))
+
+
+if __name__ == "__main__":
+    alone = list(run_tasks(allocate, [200], workers=1, max_memory=320 * MB))
+    shared = list(run_tasks(allocate, [200], workers=2, max_memory=320 * MB))
+    print(json.dumps({"alone": [alone[0].ok, alone[0].message], "shared": [shared[0].ok, shared[0].error]}))
+""",
+        tmp_path,
+    )
+    assert got["alone"][0], got["alone"][1]
+    assert got["shared"] == [False, "memory"]
 
 
 def test_file_over_the_memory_bound_is_unsupported_not_damaged(tmp_path: Path) -> None:
     """A large text over the bound: `unsupported`, the message names the bound and how to raise it
     (was: `corrupt`, "the file may be damaged")."""
-    big = tmp_path / "big.txt"
+    folder = tmp_path / "in"
+    folder.mkdir()
+    big = folder / "big.txt"
     big.write_text(mbi.policy_text("big", lines=4) * 40_000, encoding="utf-8")  # ~12 MB
-    (tmp_path / "small.txt").write_text(mbi.policy_text("small"), encoding="utf-8")
-    s = api.ingest([tmp_path], tmp_path / "m.db", workers=2, max_memory=200 * MB, extract=False)
-    (failure,) = s.failures
-    assert s.stored == 1 and failure["path"].endswith("big.txt")
+    (folder / "small.txt").write_text(mbi.policy_text("small"), encoding="utf-8")
+    got = _fresh(
+        f"""import json
+from policytext import api
+
+if __name__ == "__main__":
+    s = api.ingest([{str(folder)!r}], {str(tmp_path / "m.db")!r}, workers=2, max_memory=200 * 1024 * 1024,
+                   extract=False)
+    print(json.dumps({{"stored": s.stored, "failures": s.failures}}))
+""",
+        tmp_path,
+    )
+    (failure,) = got["failures"]
+    assert got["stored"] == 1 and failure["path"].endswith("big.txt")
     assert failure["error"] == "unsupported", failure
     assert "--max-memory 200 MB" in failure["message"] and "raise it with --max-memory" in failure["message"]
     assert "damaged" not in failure["message"]
