@@ -190,38 +190,35 @@ def period_mentions(store: Store, f: Filters, *, by: str = "year") -> list[dict[
     With agglomeration filters only the matching links are returned; a mention linked to none
     gives one row with agglomeration None.
     """
-    period, has_period = _period_sql(by)
-    where, params = f.mention_sql()
-    agg_cond = ""
-    if f.agglomerations:
-        agg_cond = f" AND ma.agglomeration_id IN ({', '.join('?' for _ in f.agglomerations)})"
-        params = params + list(f.agglomerations)
+    period, body, params = _period_from(f, by, sentences=True)
     return store.rows(
         f"""SELECT {period} AS period, ma.agglomeration_id AS agglomeration, m.type, m.mention_id, d.doc_id,
                    d.date, d.year, d.filename AS document, d.title, m.page, m.sentence_idx, m.start, m."end",
                    m.status, m.stage, m.link_basis, m.text, s.text AS sentence
-            FROM mention_rows m
-            JOIN doc_rows d ON d.id = m.doc
-            LEFT JOIN mention_agglomerations ma ON ma.mention_id = m.mention_id
-            LEFT JOIN sentence_rows s ON s.doc = m.doc AND s.idx = m.sentence_idx
-            WHERE m.kind = 'mechanism' AND {has_period}{_and(where)}{agg_cond}
-            ORDER BY d.date, d.doc_id, m.start, m.type, ma.agglomeration_id""",
+            {body}
+            ORDER BY {_PERIOD_ORDER}""",
         params,
     )
 
 
-def _period_from(f: Filters, by: str) -> tuple[str, str, list[Any]]:
+def _period_from(f: Filters, by: str, *, sentences: bool = False) -> tuple[str, str, list[Any]]:
     """(period expression, FROM … WHERE … of the linked mechanism mentions in dated documents, params):
-    one row per (mention, agglomeration link), as :func:`period_mentions` returns them."""
+    one row per (mention, agglomeration link), as :func:`period_mentions` returns them; with
+    ``sentences`` the mention's sentence is joined as ``s``."""
     period, has_period = _period_sql(by)
     where, params = f.mention_sql()
     agg_cond = ""
     if f.agglomerations:
         agg_cond = f" AND ma.agglomeration_id IN ({', '.join('?' for _ in f.agglomerations)})"
         params = params + list(f.agglomerations)
+    sentence_join = (
+        "\n            LEFT JOIN sentence_rows s ON s.doc = m.doc AND s.idx = m.sentence_idx"
+        if sentences
+        else ""
+    )
     sql = f"""FROM mention_rows m
             JOIN doc_rows d ON d.id = m.doc
-            LEFT JOIN mention_agglomerations ma ON ma.mention_id = m.mention_id
+            LEFT JOIN mention_agglomerations ma ON ma.mention_id = m.mention_id{sentence_join}
             WHERE m.kind = 'mechanism' AND {has_period}{_and(where)}{agg_cond}"""
     return period, sql, params
 

@@ -36,17 +36,28 @@ print(json.dumps(out))
 """
 
 
-def _read_in_subprocess(path: Path) -> dict:
-    """Read one file in a fresh interpreter and report its outcome and peak RSS (MB)."""
+def _fresh(code: str, *args: str) -> dict:
+    """Run ``code`` (with ``args``) in a new interpreter and return the JSON it prints last.
+
+    A fresh process is what a user's command is: the memory bound counts on top of the data a
+    forked worker inherits, and a long-lived parent (this test process, after a thousand tests)
+    hands its workers a large, partly free heap that an allocation can reuse without crossing it.
+    """
     proc = subprocess.run(
-        [sys.executable, "-c", _PEAK, str(path)],
+        [sys.executable, "-c", code, *args],
         capture_output=True,
         text=True,
         timeout=300,
+        cwd=REPO,
         env={**os.environ, "PYTHONPATH": str(REPO)},
     )
-    assert proc.returncode == 0, proc.stderr
+    assert proc.returncode == 0, proc.stderr[-2000:]
     return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def _read_in_subprocess(path: Path) -> dict:
+    """Read one file in a fresh interpreter and report its outcome and peak RSS (MB)."""
+    return _fresh(_PEAK, str(path))
 
 
 def test_2000_page_pdf_streams_in_bounded_memory(tmp_path: Path) -> None:
@@ -97,24 +108,7 @@ def test_worker_memory_limit() -> None:
     assert "raise it with --max-memory MB" in results[2048].message
 
 
-def _fresh(code: str, tmp_path: Path) -> dict:
-    """Run ``code`` in a new interpreter and return the JSON it prints last.
-
-    The bound counts on top of the data a forked worker inherits; a long-lived parent (this test
-    process, after a thousand tests) hands its workers a large, partly free heap that an allocation
-    can reuse without crossing the bound. A fresh process is what a user's command is.
-    """
-    script = tmp_path / "fresh.py"
-    script.write_text(code, encoding="utf-8")
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
-    proc = subprocess.run(
-        [sys.executable, str(script)], capture_output=True, text=True, timeout=300, cwd=REPO, env=env
-    )
-    assert proc.returncode == 0, proc.stderr[-2000:]
-    return json.loads(proc.stdout.strip().splitlines()[-1])
-
-
-def test_memory_bound_is_shared_by_the_workers(tmp_path: Path) -> None:
+def test_memory_bound_is_shared_by_the_workers() -> None:
     """--max-memory is one bound for all workers: 200 MB fits one worker's 320 MB, not two
     workers' 160 MB each (was: 320 MB for each worker, 640 MB in all)."""
     got = _fresh(
@@ -132,8 +126,7 @@ if __name__ == "__main__":
     alone = list(run_tasks(allocate, [200], workers=1, max_memory=320 * MB))
     shared = list(run_tasks(allocate, [200], workers=2, max_memory=320 * MB))
     print(json.dumps({"alone": [alone[0].ok, alone[0].message], "shared": [shared[0].ok, shared[0].error]}))
-""",
-        tmp_path,
+"""
     )
     assert got["alone"][0], got["alone"][1]
     assert got["shared"] == [False, "memory"]
@@ -155,8 +148,7 @@ if __name__ == "__main__":
     s = api.ingest([{str(folder)!r}], {str(tmp_path / "m.db")!r}, workers=2, max_memory=200 * 1024 * 1024,
                    extract=False)
     print(json.dumps({{"stored": s.stored, "failures": s.failures}}))
-""",
-        tmp_path,
+"""
     )
     (failure,) = got["failures"]
     assert got["stored"] == 1 and failure["path"].endswith("big.txt")
