@@ -73,8 +73,8 @@ def term_table(
     with _Borrowed(db) as store:
         docs = document_table(store)
         if filters is not None:
-            chosen = {d["doc_id"] for d in selected_documents(store, filters)}
-            docs = docs[docs["doc_id"].isin(chosen)]
+            selected = {d["doc_id"] for d in selected_documents(store, filters)}
+            docs = docs[docs["doc_id"].isin(selected)]
         sents = reads.sentences(store)
     key_of: dict[str, tuple[str, str]] = {}
     for r in docs.to_dict("records"):
