@@ -16,6 +16,8 @@ from policytext.classify.model import (
     choose_policy,
     document_groups,
     genre_cv,
+    genre_folds,
+    train_status,
     load_training_data,
     manifest_genres,
 )
@@ -82,6 +84,56 @@ def test_policy_is_per_type_and_rare_types_keep_the_rules() -> None:
     a = pol["a"]
     pred = (probs[:, 0] >= a["add"]) | (rule[:, 0] & (probs[:, 0] >= a["keep"]))
     assert a["cv_f1"] == 1.0 and (pred == y[:, 0].astype(bool)).all()
+
+
+def test_the_model_takes_part_only_where_it_beats_the_rules_by_the_margin() -> None:
+    # rules: 3 of 4 positives, no false alarm (F1 0.857); the model finds all 4 but adds a false alarm
+    y = np.array([[1], [1], [1], [1], [0], [0]])
+    rule = np.array([[1], [1], [1], [0], [0], [0]], dtype=bool)
+    probs = np.array([[0.9], [0.9], [0.9], [0.8], [0.85], [0.1]])
+    # best pair: everything >= 0.8 (F1 0.889), a gain of 0.032 over the rules
+    assert choose_policy(y, probs, rule, ["a"], min_support=1)["a"]["add"] <= 0.8
+    kept = choose_policy(y, probs, rule, ["a"], min_support=1, margin=0.05)["a"]
+    assert kept == {"add": 1.01, "keep": 0.0, "cv_f1": 0.8571}
+    # stacked with a second CV where the model's extra find is a false alarm, the rules win
+    y2 = np.array([[1], [1], [1], [0], [0], [0]])
+    stacked = choose_policy(
+        np.vstack([y, y2]), np.vstack([probs, probs]), np.vstack([rule, rule]), ["a"], min_support=1
+    )
+    assert stacked["a"]["add"] == 1.01
+
+
+def test_genre_folds_hold_out_whole_genres() -> None:
+    data = corpus()
+    folds = genre_folds(data, document_groups(data))
+    assert sorted(map(sorted, folds)) == [["d0"], ["d1"], ["d2"], ["d3"]]
+
+
+def test_the_status_model_must_also_win_held_out_by_genre() -> None:
+    # each genre states status its own way: a model trained on the other genres cannot learn it
+    data = []
+    for d, (genre, word, status) in enumerate(
+        [("law", "应当", "proposed"), ("news", "已经", "established"), ("paper", "尚未", "lacking")]
+    ):
+        for k in range(12):
+            data.append(
+                LabelledSentence(
+                    f"第{k}项{word}建立成本共担机制。",
+                    ["cost_sharing"],
+                    status,
+                    doc=f"d{d}-{k % 3}",
+                    genre=genre,
+                )
+            )
+    groups = document_groups(data)
+    model, by_doc = train_status(data, lambda e: "proposed", groups, folds=3)
+    assert by_doc["used"] == "model" and "genre_accuracy_model" not in by_doc
+    model, both = train_status(data, lambda e: "proposed", groups, folds=3, genres=True)
+    assert (
+        both["genre_accuracy_model"] <= both["cv_accuracy_rules"]
+        and both["used"] == "rules"
+        and model is None
+    )
 
 
 def test_train_with_rules_context_and_status(tmp_path: Path) -> None:

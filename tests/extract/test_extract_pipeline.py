@@ -94,7 +94,7 @@ def test_the_shipped_pipeline_keeps_what_the_rules_find_where_its_policy_trusts_
 
 def test_versions_on_every_extraction(rules: Extractor, doc) -> None:
     ex = rules.extract(doc)
-    assert ex.versions["taxonomy"].endswith("@2026.1") and ex.versions["gazetteer"].endswith("@2026.1")
+    assert ex.versions["taxonomy"].endswith("@2026.2") and ex.versions["gazetteer"].endswith("@2026.1")
     assert ex.versions["model"] == "none"
 
 
