@@ -249,3 +249,16 @@ def test_indexed_labels_read_their_sentences_from_the_source_and_refuse_a_change
     src.write_text("总则\n前言一句。\n第一条 建立成本共担机制。\n第二条 加快发展。\n", encoding="utf-8")
     with pytest.raises(ModelError, match="not the annotated one"):
         load_training_data([adj], texts=texts)
+
+
+def test_eval_report_says_how_the_policy_was_chosen() -> None:
+    from policytext.evaluate import model_cv_report
+
+    clf = MechanismClassifier.train(corpus(), labels=["cost_sharing", "tax_sharing"], cv=4, rules=rules)
+    by_genre = clf.meta["metrics"]["union"]["by_genre"]
+    assert by_genre["rules_only"] == clf.meta["metrics"]["union"]["rules_only"]
+    text = model_cv_report(clf)
+    assert "held out by genre (train on the other genres): rules" in text
+    pol = clf.meta["policy"]["cost_sharing"]
+    chosen = "model with rules for cost_sharing" if pol["add"] <= 1.0 or pol["keep"] > 0 else "no type"
+    assert "policy (chosen on the CVs by document and by genre" in text and chosen in text
