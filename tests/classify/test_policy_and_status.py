@@ -17,9 +17,9 @@ from policytext.classify.model import (
     document_groups,
     genre_cv,
     genre_folds,
-    train_status,
     load_training_data,
     manifest_genres,
+    train_status,
 )
 
 COST = [
