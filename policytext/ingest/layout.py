@@ -680,10 +680,15 @@ def find_gutter(segments: list[Segment], *, min_side: int = 3) -> float | None:
     lo, hi = int(xmin + 0.3 * width), int(xmax - 0.3 * width)
     if hi <= lo:
         return None
-    cover = [0] * (hi - lo + 1)
-    for s in narrow:
-        for x in range(max(lo, int(s.x0)), min(hi, int(s.x1)) + 1):
-            cover[x - lo] += 1
+    import numpy as np
+
+    # cover[x - lo]: segments over x, from max(lo, int(x0)) to min(hi, int(x1)) inclusive
+    lefts = np.trunc(np.fromiter(map(_X0, narrow), dtype=np.float64)).astype(np.int64)
+    rights = np.trunc(np.fromiter(map(_X1, narrow), dtype=np.float64)).astype(np.int64)
+    starts, stops = np.maximum(lo, lefts) - lo, np.minimum(hi, rights) - lo + 1
+    ok = stops > starts
+    delta = np.bincount(starts[ok], minlength=hi - lo + 2) - np.bincount(stops[ok], minlength=hi - lo + 2)
+    cover = np.cumsum(delta)[: hi - lo + 1].tolist()
     floor = min(cover)
     if floor > max(2, len(narrow) // 8):  # a few short full-width lines may cross the gutter
         return None

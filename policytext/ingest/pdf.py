@@ -34,6 +34,7 @@ from collections import deque
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import repeat
+from operator import attrgetter
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -398,11 +399,13 @@ class PageQuality:
 _ODD_RE = re.compile("[\u00c0-\u024f\u0370-\u0390\u03ca-\u1fff\u2500-\u25ff]")
 _BAD_RE = re.compile("[\ufffd\ue000-\uf8ff\U000f0000-\U0010ffff\x00-\x1f\x7f-\x9f]")
 _HAN_RE = re.compile(f"[{HAN_UNIFIED}]")
+_SPACE_RE = re.compile(r"\s+")  # what str.isspace holds true
+_TEXT = attrgetter("text")
 
 
 def page_quality(raw: RawPage) -> PageQuality:
     """Measure how much of a page's raw text looks like real text (regular expressions over the page)."""
-    text = "".join(c.text for c in raw.chars if not c.text.isspace())
+    text = _SPACE_RE.sub("", "".join(map(_TEXT, raw.chars)))
     n = len(text)
     if n == 0:
         return PageQuality(0, 0.0, 0.0, 0.0)
