@@ -295,7 +295,9 @@ class PdfiumEngine:
         """``FPDFText_GetLooseCharBox`` taking the box's address as an int (no argument objects)."""
         if self._get_box is None:
             proto = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_int, ctypes.c_void_p)
-            self._get_box = proto(ctypes.cast(self._raw.FPDFText_GetLooseCharBox, ctypes.c_void_p).value)
+            address = ctypes.cast(self._raw.FPDFText_GetLooseCharBox, ctypes.c_void_p).value
+            assert address is not None  # a function of the loaded library
+            self._get_box = proto(address)
         return self._get_box
 
     def render(self, index: int, scale: float) -> Any:
