@@ -4,17 +4,21 @@ from __future__ import annotations
 
 import re
 
+from policytext.clean.cues import ABSTRACT_LABELS, ENGLISH_ABSTRACT_LABEL, KEYWORD_LABELS, REFERENCE_HEADINGS
+from policytext.clean.resources import HAN_BASIC
 from policytext.ingest.metadata.issuer import adopting_legislature, find_doc_number
 from policytext.ingest.metadata.lines import HEAD_LINES, TAIL_LINES, excerpt, plain, text_lines
 
 RE_NEWS_STRONG = re.compile(
-    r"新闻联播|(?:新华社|中新社)[\u4e00-\u9fff]{0,8}\d{0,4}年?\d{1,2}月\d{1,2}日电|本报讯"
+    rf"新闻联播|(?:新华社|中新社)[{HAN_BASIC}]{{0,8}}\d{{0,4}}年?\d{{1,2}}月\d{{1,2}}日电|本报讯"
 )
+#: an abstract label or a DOI line in the opening
 RE_ARTICLE_HEAD = re.compile(
-    r"^\s*[\[［【]?\s*(?:摘\s*要|内容提要)\s*[\]］】]?\s*[:：;；]?|^\s*doi\s*[:：]", re.IGNORECASE
+    rf"^\s*[\[［【]?\s*(?:{'|'.join(ABSTRACT_LABELS)})\s*[\]］】]?\s*[:：;；]?|^\s*doi\s*[:：]", re.IGNORECASE
 )
+#: a key-word label, an English abstract or a reference heading anywhere
 RE_ARTICLE_ANY = re.compile(
-    r"^\s*(?:关\s*键\s*词|关键字|key\s*words?|abstract|参考文献|references)\s*[:：;；]?",
+    rf"^\s*(?:{'|'.join((*KEYWORD_LABELS, ENGLISH_ABSTRACT_LABEL, *REFERENCE_HEADINGS))})\s*[:：;；]?",
     re.IGNORECASE | re.MULTILINE,
 )
 RE_REPORT_TITLE = re.compile(r"政府工作报告")
@@ -30,7 +34,7 @@ RE_OFFICIAL_TITLE = re.compile(
 RE_NEWS_WEAK = re.compile(
     r"(?:信息)?来源\s*[:：]\s*[^\n]{0,20}(?:日报|晚报|早报|时报|商报|新闻|报社|报|网|"
     r"电视台|广播|客户端|新华社|通讯社)"
-    r"|(?:本报|新华社|中新社|央视)?记者\s*[\u4e00-\u9fff]{2,4}|^\s*(?:主持人|嘉宾)\s*[:：]?\s*$"
+    rf"|(?:本报|新华社|中新社|央视)?记者\s*[{HAN_BASIC}]{{2,4}}|^\s*(?:主持人|嘉宾)\s*[:：]?\s*$"
     r"|责任编辑\s*[:：]",
     re.MULTILINE,
 )

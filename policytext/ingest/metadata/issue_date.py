@@ -36,6 +36,7 @@ from datetime import date
 from pathlib import PurePath
 from typing import Any
 
+from policytext.clean.resources import HAN_BASIC
 from policytext.ingest.metadata.dates import (
     FULLWIDTH_DIGITS,
     RE_STAMP_RESIDUE,
@@ -55,15 +56,15 @@ RE_LABEL = re.compile(
 RE_SESSION_WORDS = re.compile(r"会议|大会|届|通过|修订|修正|公布|批准|印发|颁布")
 RE_SESSION_LEAD = re.compile(r"^[\s—\-－–（(]*")
 RE_DATELINE = re.compile(
-    r"(?:新华社|中新社|本报|人民网|新华网|央视网|中新网)[\u4e00-\u9fff]{0,8}?"
+    rf"(?:新华社|中新社|本报|人民网|新华网|央视网|中新网)[{HAN_BASIC}]{{0,8}}?"
     r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*(?:电|讯)"
 )
 RE_JOURNAL_ISSUE = re.compile(
-    r"(?:《[^》]{2,20}》|[\u4e00-\u9fff]{2,12})\s*[,，]?\s*((?:19|20)\d{2})\s*年\s*"
+    rf"(?:《[^》]{{2,20}}》|[{HAN_BASIC}]{{2,12}})\s*[,，]?\s*((?:19|20)\d{{2}})\s*年\s*"
     r"(?:第\s*)?(\d{1,2})\s*期"
 )
 RE_JOURNAL_CITATION = re.compile(
-    r"[\u4e00-\u9fff]{2,12}\s*[,，]\s*((?:19|20)\d{2})\s*[,，]\s*\d{1,3}\s*"
+    rf"[{HAN_BASIC}]{{2,12}}\s*[,，]\s*((?:19|20)\d{{2}})\s*[,，]\s*\d{{1,3}}\s*"
     r"[（(]\s*\d{1,2}\s*[)）]"
 )
 RE_REFERENCE_ENTRY = re.compile(r"^\s*[\[［【]\s*\d{1,3}\s*[\]］】]")

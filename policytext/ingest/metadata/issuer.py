@@ -11,12 +11,13 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from policytext.clean.resources import HAN_BASIC
 from policytext.ingest.metadata.dates import FULLWIDTH_DIGITS, standalone_date
 from policytext.ingest.metadata.lines import HEAD_LINES, TAIL_LINES, TOP_LINES, Line, excerpt, text_lines
 
 # Document numbers (文号)
 RE_DOC_NUMBER = re.compile(
-    r"([\u4e00-\u9fff]{1,10})\s*[〔\[［（(【]\s*((?:19|20)\d{2})\s*[〕\]］）)】]\s*"
+    rf"([{HAN_BASIC}]{{1,10}})\s*[〔\[［（(【]\s*((?:19|20)\d{{2}})\s*[〕\]］）)】]\s*"
     r"第?\s*(\d{1,4})\s*号"
 )
 
@@ -26,16 +27,18 @@ ORG_SUFFIX = (
     r"(?:人民政府办公厅|人民政府办公室|人民政府|人民代表大会常务委员会|人大常委会|委员会|办公厅|办公室|"
     r"国务院|发展改革委|发改委|[部局厅委署院会府])"
 )
-RE_ORG_LINE = re.compile(r"^[\u4e00-\u9fff、（）()]{2,40}?" + ORG_SUFFIX + r"$")
+RE_ORG_LINE = re.compile(rf"^[{HAN_BASIC}、（）()]{{2,40}}?" + ORG_SUFFIX + r"$")
 RE_HEAD_OFFICIAL = re.compile(
-    r"^(国务院|[\u4e00-\u9fff]{2,10}?(?:省|市|自治区)(?:人民政府)?)\s*"
+    rf"^(国务院|[{HAN_BASIC}]{{2,10}}?(?:省|市|自治区)(?:人民政府)?)\s*"
     r"(?:省长|市长|总理|主席|区长)"
 )
-RE_TITLE_GOV = re.compile(r"^(?:\d{4}年)?([\u4e00-\u9fff]{2,10}?(?:省|市|自治区))(?:人民)?政府工作报告")
+RE_TITLE_GOV = re.compile(rf"^(?:\d{{4}}年)?([{HAN_BASIC}]{{2,10}}?(?:省|市|自治区))(?:人民)?政府工作报告")
 RE_LEGISLATURE = re.compile(
-    r"((?:(?:(?![在日年月于])[\u4e00-\u9fff]){2,8}?(?:省|市|自治区))?(?:第[\u4e00-\u9fff]{1,4}届)?"
-    r"(?:全国)?人民代表大会(?:常务委员会)?)第[\u4e00-\u9fff]{1,6}次会议"
+    rf"((?:(?:(?![在日年月于])[{HAN_BASIC}]){{2,8}}?(?:省|市|自治区))?(?:第[{HAN_BASIC}]{{1,4}}届)?"
+    rf"(?:全国)?人民代表大会(?:常务委员会)?)第[{HAN_BASIC}]{{1,6}}次会议"
 )
+#: the term of a legislature (第十三届), dropped from the issuer's name
+RE_TERM = re.compile(rf"第[{HAN_BASIC}]{{1,4}}届")
 RE_SOURCE_LINE = re.compile(r"(?<!资料)(?<!数据)(?<!图片)(?<!图表)(?<!表格)(?:信息)?来源\s*[:：]\s*(.*)$")
 RE_ADOPTION_WORDS = re.compile(r"通过|修订|修正|批准|公布")
 RE_SOURCE_VALUE = re.compile(
@@ -115,9 +118,7 @@ def find_issuer(lines: list[Line], title: str | None) -> tuple[str, str] | None:
     for line in lines[:12]:
         m = adopting_legislature(line.text)
         if m:
-            return re.sub(
-                r"第[\u4e00-\u9fff]{1,4}届", "", m.group(1)
-            ), f"text line {line.number}: {excerpt(line.text)}"
+            return RE_TERM.sub("", m.group(1)), f"text line {line.number}: {excerpt(line.text)}"
     pool = lines[:HEAD_LINES] + (lines[-TAIL_LINES:] if len(lines) > HEAD_LINES else [])
     for index, line in enumerate(pool):
         m = RE_SOURCE_LINE.search(line.text)

@@ -5,14 +5,24 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from policytext.ingest.boilerplate import is_boilerplate_line
+from policytext.clean.chrome import is_boilerplate_line
+from policytext.clean.cues import (
+    ABSTRACT_LABELS,
+    ENGLISH_ABSTRACT_LABEL,
+    KEYWORD_LABELS,
+    SHORT_ABSTRACT_LABEL,
+    WEB_LOCATION_LABELS,
+)
+from policytext.clean.resources import HAN_BASIC
 from policytext.ingest.metadata.dates import RE_STAMP_RESIDUE, dates_in
 from policytext.ingest.metadata.issue_date import RE_JOURNAL_CITATION
 from policytext.ingest.metadata.issuer import RE_DOC_NUMBER
 from policytext.ingest.metadata.lines import RE_MD_HEADING, Line, plain, text_lines
 
+#: the title search stops at an article label (摘要, 关键词 …) or the first body line
+_STOP_LABELS = (*ABSTRACT_LABELS, SHORT_ABSTRACT_LABEL, ENGLISH_ABSTRACT_LABEL, *KEYWORD_LABELS)
 RE_TITLE_STOP = re.compile(
-    r"^\s*[\[［【]?\s*(?:摘\s*要|内容提要|提\s*要|abstract|关\s*键\s*词|key\s*words?)\b"
+    rf"^\s*[\[［【]?\s*(?:{'|'.join(_STOP_LABELS)})\b"
     r"|^\s*(?:各位代表|第一条|第一章|一、|引言|前言|正文)",
     re.IGNORECASE,
 )
@@ -23,12 +33,10 @@ RE_TITLE_SKIP = re.compile(
 )
 RE_INLINE_LABEL = re.compile(r"(?:发布)?(?:时间|日期|来源|信息来源|作者)\s*[:：]")
 RE_BOOK_TITLE_LINE = re.compile(r"^《([^《》]+)》$")
-RE_HAN = re.compile(r"[\u4e00-\u9fff]")
+RE_HAN = re.compile(f"[{HAN_BASIC}]")
 RE_BREADCRUMB_MARK = re.compile(r"^[>＞»›/]+$")
 RE_BREADCRUMB_SPLIT = re.compile(r"\s*[>＞»›]\s*")
-RE_LOCATION_PREFIX = re.compile(
-    r"^(?:您现在的位置|您当前的位置|当前位置|所在位置|现在位置|您的位置)\s*[:：]?\s*"
-)
+RE_LOCATION_PREFIX = re.compile(rf"^(?:{'|'.join(WEB_LOCATION_LABELS)})\s*[:：]?\s*")
 
 
 def _breadcrumb_parts(lines: list[Line]) -> set[str]:
