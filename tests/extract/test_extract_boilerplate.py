@@ -3,6 +3,7 @@ flags what a plain-text copy keeps, with the same table; look-alike body lines s
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from policytext.clean.chrome import is_boilerplate_line
@@ -41,11 +42,11 @@ def test_html_furniture_is_dropped_by_the_reader_and_not_flagged_again(tmp_path:
         assert _sentences_with(doc, first) and not set(_sentences_with(doc, first)) & boiler
 
 
-def test_plain_text_copy_keeps_the_furniture_and_the_extractor_flags_it(tmp_path: Path) -> None:
+def test_plain_text_copy_keeps_the_furniture_and_the_extractor_flags_it(
+    text_document: Callable[..., Document],
+) -> None:
     lines = [FURNITURE[0], BODY[0], INFO_BAR, *BODY[1:], *FURNITURE[1:]]
-    page = tmp_path / "page.txt"
-    page.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    doc = build_document(page)
+    doc = text_document("\n".join(lines) + "\n", "page.txt")
     boiler = boilerplate_indexes(doc.text, doc.sentences)
     for needle in ("您现在的位置", "下载", "关闭窗口", "网站标识码", "浏览次数"):
         hits = _sentences_with(doc, needle)

@@ -2,20 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
-from policytext.extract.rules import match_types
 from policytext.lexicons.taxonomy import LexiconError, Taxonomy
 
-
-@pytest.fixture(scope="module")
-def tx() -> Taxonomy:
-    return Taxonomy.load()
-
-
-def types(sentence: str, tx: Taxonomy) -> set[str]:
-    return {m.type for m in match_types(sentence, tx)}
-
+TypesOf = Callable[[str, Taxonomy], set[str]]
 
 # fmt: off
 VETOED = [
@@ -70,24 +63,26 @@ REFERENCES = [
 
 
 @pytest.mark.parametrize(("sentence", "type_id"), VETOED)
-def test_guard_vetoes_the_false_positive(sentence: str, type_id: str, tx: Taxonomy) -> None:
+def test_guard_vetoes_the_false_positive(sentence: str, type_id: str, tx: Taxonomy, types: TypesOf) -> None:
     assert type_id not in types(sentence, tx)
 
 
 @pytest.mark.parametrize(("sentence", "type_id"), KEPT)
-def test_guard_keeps_the_cross_jurisdiction_case(sentence: str, type_id: str, tx: Taxonomy) -> None:
+def test_guard_keeps_the_cross_jurisdiction_case(
+    sentence: str, type_id: str, tx: Taxonomy, types: TypesOf
+) -> None:
     assert type_id in types(sentence, tx)
 
 
 @pytest.mark.parametrize("sentence", REFERENCES)
-def test_reference_entries_carry_no_type(sentence: str, tx: Taxonomy) -> None:
+def test_reference_entries_carry_no_type(sentence: str, tx: Taxonomy, types: TypesOf) -> None:
     assert types(sentence, tx) == set()
     # the same title as body text does carry its type: the guard is the citation form
     title = sentence.split(".")[1].removesuffix("[J]")
     assert "eco_compensation" in types(title + "。", tx)
 
 
-def test_require_is_read_from_a_users_taxonomy(tmp_path: object) -> None:
+def test_require_is_read_from_a_users_taxonomy(tmp_path: object, types: TypesOf) -> None:
     from pathlib import Path
 
     path = Path(str(tmp_path)) / "t.toml"
@@ -143,18 +138,20 @@ PARAPHRASES = [
 
 
 @pytest.mark.parametrize(("sentence", "expected"), PARAPHRASES)
-def test_paraphrases_of_the_adjudicated_labels(sentence: str, expected: set[str], tx: Taxonomy) -> None:
+def test_paraphrases_of_the_adjudicated_labels(
+    sentence: str, expected: set[str], tx: Taxonomy, types: TypesOf
+) -> None:
     assert expected <= types(sentence, tx)
 
 
-def test_a_single_city_online_service_is_no_cross_border_service(tx: Taxonomy) -> None:
+def test_a_single_city_online_service_is_no_cross_border_service(tx: Taxonomy, types: TypesOf) -> None:
     assert "service_sharing" not in types("推进政务服务“一网通办”。", tx)
     assert "service_sharing" in types("140项政务服务事项实现长三角“一网通办”。", tx)
 
 
-def test_a_weak_cue_needs_a_cross_jurisdiction_context(tx: Taxonomy) -> None:
+def test_a_weak_cue_needs_a_cross_jurisdiction_context(tx: Taxonomy, types: TypesOf) -> None:
     assert "joint_investment" not in types("三家企业共同设立技术研究院。", tx)
 
 
-def test_a_place_in_brackets_is_no_paired_park(tx: Taxonomy) -> None:
+def test_a_place_in_brackets_is_no_paired_park(tx: Taxonomy, types: TypesOf) -> None:
     assert "co_built_parks" not in types("在长三角（宣城）产业合作区，电池项目正在建设。", tx)
