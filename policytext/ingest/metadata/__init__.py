@@ -16,8 +16,9 @@ One module per question:
 * :mod:`~policytext.ingest.metadata.issuer`: the 文号 and the issuer;
 * :mod:`~policytext.ingest.metadata.doc_type`: the document type.
 
-The labels of a journal article (摘要, 关键词, 参考文献) and the web-page furniture the title
-search skips have their home in :mod:`policytext.clean.cues` and :mod:`policytext.ingest.boilerplate`.
+The labels of a journal article (摘要, 关键词, 参考文献) have their home in
+:mod:`policytext.clean.cues`, the web-page furniture the title search skips in
+:mod:`policytext.clean.chrome`, the Han ranges in :mod:`policytext.clean.resources`.
 """
 
 from __future__ import annotations
