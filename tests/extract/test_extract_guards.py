@@ -2,20 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
-from policytext.extract.rules import document_scoped, match_document, match_types
+from policytext.extract.rules import document_scoped, match_document
 from policytext.lexicons.taxonomy import LexiconError, Taxonomy
 
-
-@pytest.fixture(scope="module")
-def tx() -> Taxonomy:
-    return Taxonomy.load()
-
-
-def types(sentence: str, tx: Taxonomy) -> set[str]:
-    return {m.type for m in match_types(sentence, tx)}
-
+TypesOf = Callable[[str, Taxonomy], set[str]]
 
 # fmt: off
 VETOED = [
@@ -70,17 +64,19 @@ REFERENCES = [
 
 
 @pytest.mark.parametrize(("sentence", "type_id"), VETOED)
-def test_guard_vetoes_the_false_positive(sentence: str, type_id: str, tx: Taxonomy) -> None:
+def test_guard_vetoes_the_false_positive(sentence: str, type_id: str, tx: Taxonomy, types: TypesOf) -> None:
     assert type_id not in types(sentence, tx)
 
 
 @pytest.mark.parametrize(("sentence", "type_id"), KEPT)
-def test_guard_keeps_the_cross_jurisdiction_case(sentence: str, type_id: str, tx: Taxonomy) -> None:
+def test_guard_keeps_the_cross_jurisdiction_case(
+    sentence: str, type_id: str, tx: Taxonomy, types: TypesOf
+) -> None:
     assert type_id in types(sentence, tx)
 
 
 @pytest.mark.parametrize("sentence", REFERENCES)
-def test_reference_entries_carry_no_type(sentence: str, tx: Taxonomy) -> None:
+def test_reference_entries_carry_no_type(sentence: str, tx: Taxonomy, types: TypesOf) -> None:
     assert types(sentence, tx) == set()
     # the same title as body text naming its parties does carry its type: the guard is the
     # citation form
@@ -88,7 +84,7 @@ def test_reference_entries_carry_no_type(sentence: str, tx: Taxonomy) -> None:
     assert "eco_compensation" in types("京津冀开展" + title + "。", tx)
 
 
-def test_require_is_read_from_a_users_taxonomy(tmp_path: object) -> None:
+def test_require_is_read_from_a_users_taxonomy(tmp_path: object, types: TypesOf) -> None:
     from pathlib import Path
 
     path = Path(str(tmp_path)) / "t.toml"
@@ -144,20 +140,22 @@ PARAPHRASES = [
 
 
 @pytest.mark.parametrize(("sentence", "expected"), PARAPHRASES)
-def test_paraphrases_of_the_adjudicated_labels(sentence: str, expected: set[str], tx: Taxonomy) -> None:
+def test_paraphrases_of_the_adjudicated_labels(
+    sentence: str, expected: set[str], tx: Taxonomy, types: TypesOf
+) -> None:
     assert expected <= types(sentence, tx)
 
 
-def test_a_single_city_online_service_is_no_cross_border_service(tx: Taxonomy) -> None:
+def test_a_single_city_online_service_is_no_cross_border_service(tx: Taxonomy, types: TypesOf) -> None:
     assert "service_sharing" not in types("推进政务服务“一网通办”。", tx)
     assert "service_sharing" in types("140项政务服务事项实现长三角“一网通办”。", tx)
 
 
-def test_a_weak_cue_needs_a_cross_jurisdiction_context(tx: Taxonomy) -> None:
+def test_a_weak_cue_needs_a_cross_jurisdiction_context(tx: Taxonomy, types: TypesOf) -> None:
     assert "joint_investment" not in types("三家企业共同设立技术研究院。", tx)
 
 
-def test_a_place_in_brackets_is_no_paired_park(tx: Taxonomy) -> None:
+def test_a_place_in_brackets_is_no_paired_park(tx: Taxonomy, types: TypesOf) -> None:
     assert "co_built_parks" not in types("在长三角（宣城）产业合作区，电池项目正在建设。", tx)
 
 
@@ -182,12 +180,16 @@ WITH_PARTIES = [
 
 
 @pytest.mark.parametrize(("sentence", "type_id"), NO_PARTIES)
-def test_an_arrangement_without_parties_carries_no_type(sentence: str, type_id: str, tx: Taxonomy) -> None:
+def test_an_arrangement_without_parties_carries_no_type(
+    sentence: str, type_id: str, tx: Taxonomy, types: TypesOf
+) -> None:
     assert type_id not in types(sentence, tx)
 
 
 @pytest.mark.parametrize(("sentence", "type_id"), WITH_PARTIES)
-def test_an_arrangement_with_parties_keeps_its_type(sentence: str, type_id: str, tx: Taxonomy) -> None:
+def test_an_arrangement_with_parties_keeps_its_type(
+    sentence: str, type_id: str, tx: Taxonomy, types: TypesOf
+) -> None:
     assert type_id in types(sentence, tx)
 
 
@@ -202,7 +204,7 @@ def test_a_document_about_several_jurisdictions_gives_its_arrangements_parties(t
     assert not {"cost_sharing", "benefit_sharing"} & outside[2] and "mutual_recognition" not in outside[3]
 
 
-def test_parties_without_a_context_pattern_is_refused(tmp_path: object) -> None:
+def test_parties_without_a_context_pattern_is_refused(tmp_path: object, types: TypesOf) -> None:
     from pathlib import Path
 
     path = Path(str(tmp_path)) / "t.toml"
