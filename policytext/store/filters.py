@@ -278,7 +278,7 @@ FILTER_FIELDS: tuple[FilterField, ...] = (
         resolve=lambda opt, v, store, tx: tuple(resolve_types(v, taxonomy=tx, option=opt)),
         where=lambda v, m, d: _in(f"{m}.type", v),
         document_where=lambda v, d: (
-            f"EXISTS (SELECT 1 FROM mentions mt WHERE mt.doc_id = {d}.doc_id AND mt.kind = 'mechanism' "
+            f"EXISTS (SELECT 1 FROM mention_rows mt WHERE mt.doc = {d}.id AND mt.kind = 'mechanism' "
             f"AND mt.deleted = 0 AND mt.type IN ({_marks(v)}))",
             list(v),
         ),
