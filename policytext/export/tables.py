@@ -325,12 +325,12 @@ def excel_column(col: pd.Series) -> list[Any]:
         if type(v) is list and all(type(x) is str for x in v):
             v = "; ".join(v)
         if type(v) is str:
-            if _ILLEGAL_XML_RE.search(v):
+            if len(v) > 32767 or _TEXT_TO_FIX_RE.search(v):  # most text needs nothing: one search
                 v = _ILLEGAL_XML_RE.sub("", v)
-            if _FORMULA_RE.match(v):
-                v = "'" + v
-            if len(v) > 32767:
-                v = v[:32766] + "…"
+                if _FORMULA_RE.match(v):
+                    v = "'" + v
+                if len(v) > 32767:
+                    v = v[:32766] + "…"
             out.append(v)
         else:
             out.append(_excel_cell(v))
@@ -347,6 +347,8 @@ def _excel_cell(value: Any) -> Any:
 
 
 _ILLEGAL_XML_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+#: Text :func:`_excel_cell` changes: a character XML forbids, or a start a spreadsheet evaluates.
+_TEXT_TO_FIX_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]|^(?:[\t\r]|\s*[=+\-@])")
 
 
 def parquet_bytes(df: pd.DataFrame, schema: Any) -> bytes:
