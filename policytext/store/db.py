@@ -23,9 +23,17 @@ from typing import Any
 from urllib.parse import quote
 
 from policytext.errors import StoreBusyError, StoreError
+from policytext.store.attributes import pack
 from policytext.store.corrections import Correction, apply_correction, link_basis_of, replay
 from policytext.store.fts import fts_tokens, printable, printable_path
-from policytext.store.schema import SCHEMA_VERSION, migrate, read_as_current, split_text, version_set
+from policytext.store.schema import (
+    SCHEMA_VERSION,
+    migrate,
+    next_sid,
+    read_as_current,
+    split_text,
+    version_set,
+)
 from policytext.types import Document, Extraction
 
 
@@ -73,6 +81,8 @@ class Store:
             self.conn.row_factory = sqlite3.Row
             self.conn.execute("PRAGMA foreign_keys = ON")
             self.conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+            #: the schema version of the file as open (read-only: possibly older than SCHEMA_VERSION)
+            self.schema_version = SCHEMA_VERSION
             if not readonly:
                 self.conn.execute("PRAGMA journal_mode = WAL")
                 self.conn.execute("PRAGMA synchronous = NORMAL")
@@ -86,6 +96,7 @@ class Store:
                     )
                 if version < SCHEMA_VERSION:
                     read_as_current(self.conn, version)
+                self.schema_version = version
         except sqlite3.DatabaseError as exc:
             folder = self.path.parent if str(self.path.parent) else Path(".")
             if not readonly and not os.access(folder, os.W_OK):
@@ -259,12 +270,15 @@ class Store:
         # the text is kept as the sentences and the gaps between them; whole only when they do not tile it
         split = split_text(doc.text, [(s.index, s.start, s.end, s.text) for s in ordered])
         leads, tail = split if split is not None else ([""] * len(ordered), "")
+        # sentence ids (the full-text index's row ids) are first_sid + index, assigned here: the
+        # write lock is held, so sentences and their index rows go in as two batched statements
+        first_sid = next_sid(c)
         cur = c.execute(
             """INSERT INTO doc_rows (doc_id, path, filename, size, format, engine, encoding, title, date,
                 date_source, year, doc_number, issuer, doc_type, primary_agglomeration, n_pages, n_chars,
                 converted, text, tail, original_text, meta_json, warnings_json, versions_json, run_id,
-                ingested_at)
-               VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
+                ingested_at, first_sid)
+               VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
             (
                 doc.doc_id,
                 path,
@@ -292,6 +306,7 @@ class Store:
                 json.dumps(ex.versions, sort_keys=True),
                 run_id,
                 now(),
+                first_sid,
             ),
         )
         key = int(cur.lastrowid or 0)
@@ -304,15 +319,11 @@ class Store:
             [(key, p.number, p.start, p.end) for p in doc.pages],
         )
         boiler = set(ex.boilerplate)
-        # Row ids are assigned here (the write lock is held), so sentences and their index
-        # rows go in as two batched statements.
-        first_sid = c.execute("SELECT COALESCE(MAX(sid), 0) + 1 FROM sentence_rows").fetchone()[0]
         c.executemany(
-            'INSERT INTO sentence_rows (sid, doc, idx, start, "end", page, boilerplate, lead, text) '
-            "VALUES (?,?,?,?,?,?,?,?,?)",
+            'INSERT INTO sentence_rows (doc, idx, start, "end", page, boilerplate, lead, text) '
+            "VALUES (?,?,?,?,?,?,?,?)",
             [
                 (
-                    first_sid + i,
                     key,
                     s.index,
                     s.start,
@@ -327,7 +338,7 @@ class Store:
         )
         c.executemany(
             "INSERT INTO sentences_fts (rowid, tokens) VALUES (?, ?)",
-            [(first_sid + i, fts_tokens(s.text)) for i, s in enumerate(ordered)],
+            [(first_sid + s.index, fts_tokens(s.text)) for s in ordered],
         )
         c.executemany(
             "INSERT INTO document_agglomerations (doc_id, agglomeration_id, "
@@ -346,14 +357,23 @@ class Store:
             ],
         )
         versions = version_set(c, ex.versions) if ex.mentions else None
+        doc_aggs = {a.id: {"name": a.name, "kind": a.kind, "known": int(a.known)} for a in ex.agglomerations}
         for mn in ex.mentions:
             attrs = mn.attributes or {}
             aggs = list(attrs.get("agglomerations") or [])
+            columns = {
+                "status": attrs.get("status"),
+                "stage": attrs.get("stage"),
+                "domains_json": json.dumps(attrs.get("domains") or [], ensure_ascii=False),
+                "agglomerations_json": json.dumps(aggs, ensure_ascii=False),
+                "link_basis": link_basis_of(attrs, aggs),
+            }
+            keys, extra = pack(attrs, columns, doc_aggs.get(mn.type))
             cur = c.execute(
                 """INSERT INTO mention_rows (doc, kind, type, text, sentence_idx, start, "end", page, score,
-                    source, status, stage, domains_json, agglomerations_json, attributes_json,
+                    source, status, stage, domains_json, agglomerations_json, attribute_keys, extra_json,
                     versions, run_id, link_basis)
-                   VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
+                   VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
                 (
                     key,
                     mn.kind,
@@ -365,14 +385,15 @@ class Store:
                     mn.page,
                     mn.score,
                     mn.source,
-                    attrs.get("status"),
-                    attrs.get("stage"),
-                    json.dumps(attrs.get("domains") or [], ensure_ascii=False),
-                    json.dumps(aggs, ensure_ascii=False),
-                    json.dumps(attrs, ensure_ascii=False, sort_keys=True),
+                    columns["status"],
+                    columns["stage"],
+                    columns["domains_json"],
+                    columns["agglomerations_json"],
+                    keys,
+                    extra,
                     versions,
                     run_id,
-                    link_basis_of(attrs, aggs),
+                    columns["link_basis"],
                 ),
             )
             if aggs:
@@ -401,9 +422,7 @@ class Store:
             [
                 (sid, fts_tokens(text))
                 for sid, text in c.execute(
-                    "SELECT s.sid, s.text FROM sentence_rows s JOIN doc_rows d ON d.id = s.doc "
-                    "WHERE d.doc_id = ?",
-                    (doc_id,),
+                    f"SELECT sid, text FROM ({self.sentence_ids_sql}) WHERE doc_id = ?", (doc_id,)
                 ).fetchall()
             ],
         )
@@ -557,6 +576,37 @@ class Store:
             "versions": json.loads(runs[0]["versions_json"]) if runs else {},
         }
 
+    # -- the full-text index's row ids ---------------------------------------
+    @property
+    def sentence_ids_sql(self) -> str:
+        """SQL of every sentence's id in the full-text index: ``(sid, doc_id, text)``.
+
+        From schema 4 the id is ``doc_rows.first_sid + sentence_rows.idx``; an older store read
+        as it is (read-only) has ``sentence_rows.sid``.
+        """
+        if self.schema_version >= 4:
+            return (
+                "SELECT d.first_sid + s.idx AS sid, d.doc_id, s.text "
+                "FROM sentence_rows s JOIN doc_rows d ON d.id = s.doc"
+            )
+        return "SELECT s.sid, d.doc_id, s.text FROM sentence_rows s JOIN doc_rows d ON d.id = s.doc"
+
+    @property
+    def fts_from(self) -> str:
+        """``FROM`` the full-text index ``f`` joined to its sentence ``s`` and document ``d``.
+
+        From schema 4 a row id's document is the one with the greatest ``first_sid`` not above it
+        (index ``doc_rows_first_sid``), its sentence the primary key ``(doc, rowid - first_sid)``.
+        """
+        if self.schema_version >= 4:
+            return (
+                "FROM sentences_fts f "
+                "JOIN doc_rows d ON d.first_sid = (SELECT MAX(x.first_sid) FROM doc_rows x "
+                "WHERE x.first_sid <= f.rowid) "
+                "JOIN sentence_rows s ON s.doc = d.id AND s.idx = f.rowid - d.first_sid"
+            )
+        return "FROM sentences_fts f JOIN sentence_rows s ON s.sid = f.rowid JOIN doc_rows d ON d.id = s.doc"
+
     # -- maintenance --------------------------------------------------------
     def file_bytes(self) -> int:
         """The size of the store on disk: the database file with its write-ahead log."""
@@ -582,7 +632,7 @@ class Store:
 
         def rebuild() -> None:
             c.execute("INSERT INTO sentences_fts (sentences_fts) VALUES ('delete-all')")
-            source = c.cursor().execute("SELECT sid, text FROM sentence_rows ORDER BY sid")
+            source = c.cursor().execute(f"SELECT sid, text FROM ({self.sentence_ids_sql}) ORDER BY sid")
             c.executemany(
                 "INSERT INTO sentences_fts (rowid, tokens) VALUES (?, ?)",
                 ((sid, fts_tokens(text)) for sid, text in source),
@@ -623,14 +673,15 @@ class Store:
         if n_index != n_sent:
             problems.append(f"full-text index: {n_index} rows for {n_sent} sentences; run compact")
         stray = c.execute(
-            "SELECT COUNT(*) FROM (SELECT rowid FROM sentences_fts EXCEPT SELECT sid FROM sentence_rows)"
+            "SELECT COUNT(*) FROM (SELECT rowid FROM sentences_fts "
+            f"EXCEPT SELECT sid FROM ({self.sentence_ids_sql}))"
         ).fetchone()[0]
         if stray:
             problems.append(f"full-text index: {stray} rows of no sentence; run compact")
         step = 1 if sample is None else max(1, n_sent // max(1, sample))
         missed = 0
         for sid, text in c.execute(
-            "SELECT sid, text FROM sentence_rows WHERE sid % ? = 0 ORDER BY sid", (step,)
+            f"SELECT sid, text FROM ({self.sentence_ids_sql}) WHERE sid % ? = 0 ORDER BY sid", (step,)
         ).fetchall():
             # one phrase of its first whole tokens (a word cut in two would be another token)
             words = [

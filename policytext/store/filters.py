@@ -277,8 +277,9 @@ FILTER_FIELDS: tuple[FilterField, ...] = (
         multiple=True,
         resolve=lambda opt, v, store, tx: tuple(resolve_types(v, taxonomy=tx, option=opt)),
         where=lambda v, m, d: _in(f"{m}.type", v),
+        # the documents holding such a mechanism, found once (index mention_rows_type), not per document
         document_where=lambda v, d: (
-            f"EXISTS (SELECT 1 FROM mentions mt WHERE mt.doc_id = {d}.doc_id AND mt.kind = 'mechanism' "
+            f"{d}.id IN (SELECT mt.doc FROM mention_rows mt WHERE mt.kind = 'mechanism' "
             f"AND mt.deleted = 0 AND mt.type IN ({_marks(v)}))",
             list(v),
         ),

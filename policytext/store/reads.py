@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from policytext.errors import UsageError
+from policytext.store.attributes import AGGLOMERATION_JOIN, ATTRIBUTES_SQL
 from policytext.store.db import Store
 from policytext.store.filters import Filters
 from policytext.store.fts import fts_query
@@ -449,8 +450,10 @@ def document_extraction_rows(store: Store, doc_id: str) -> dict[str, Any]:
             for r in store.rows("SELECT idx, text FROM sentence_rows WHERE doc = ?", (key,))
         },
         "mentions": store.rows(
-            "SELECT * FROM mentions WHERE mention_id IN (SELECT mention_id FROM mention_rows WHERE doc = ?) "
-            'AND deleted = 0 ORDER BY start, "end", kind, type, mention_id',
+            f"""SELECT m.mention_id, m.kind, m.type, m.text, m.sentence_idx, m.start, m."end", m.page,
+                       m.score, m.source, {ATTRIBUTES_SQL} AS attributes_json
+                FROM mention_rows m JOIN doc_rows d ON d.id = m.doc {AGGLOMERATION_JOIN}
+                WHERE m.doc = ? AND m.deleted = 0 ORDER BY m.start, m."end", m.kind, m.type, m.mention_id""",
             (key,),
         ),
         "agglomerations": store.rows(
@@ -589,7 +592,7 @@ def doc_types(store: Store) -> list[str]:
 # ----------------------------------------------------------------------------- search
 
 
-def _search_sql(query: str, f: Filters) -> tuple[str, list[Any]] | None:
+def _search_sql(store: Store, query: str, f: Filters) -> tuple[str, list[Any]] | None:
     """FROM/WHERE of a full-text search under ``f`` (None when the query has no term)."""
     match = fts_query(query)
     if not match:
@@ -602,11 +605,7 @@ def _search_sql(query: str, f: Filters) -> tuple[str, list[Any]] | None:
             f"AND m_s.kind = 'mechanism'{_and(m_where)})"
         )
         params += m_params
-    return (
-        f"""FROM sentences_fts f JOIN sentence_rows s ON s.sid = f.rowid JOIN doc_rows d ON d.id = s.doc
-            WHERE sentences_fts MATCH ?{_and(where)}""",
-        [match, *params],
-    )
+    return f"{store.fts_from} WHERE sentences_fts MATCH ?{_and(where)}", [match, *params]
 
 
 def search(store: Store, query: str, f: Filters | None = None) -> list[dict[str, Any]]:
@@ -618,7 +617,7 @@ def search(store: Store, query: str, f: Filters | None = None) -> list[dict[str,
     basis) keep sentences holding a mechanism mention that matches them; its limit and offset page.
     """
     f = f or Filters()
-    got = _search_sql(query, f)
+    got = _search_sql(store, query, f)
     if got is None:
         return []
     body, params = got
@@ -633,7 +632,7 @@ def search(store: Store, query: str, f: Filters | None = None) -> list[dict[str,
 
 def search_count(store: Store, query: str, f: Filters | None = None) -> int:
     """How many sentences :func:`search` finds under ``f`` (its limit and offset aside)."""
-    got = _search_sql(query, f or Filters())
+    got = _search_sql(store, query, f or Filters())
     if got is None:
         return 0
     body, params = got

@@ -15,12 +15,14 @@ character a token, :func:`~policytext.store.fts.fts_tokens`), not a copy of thei
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Callable, Iterable
 
+from policytext.store.attributes import AGGLOMERATION_JOIN, ATTRIBUTES_SQL, pack
 from policytext.store.fts import fts_tokens
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 _V1 = """
 CREATE TABLE store_meta (
@@ -276,14 +278,15 @@ CREATE INDEX mention_rows_doc ON mention_rows(doc, sentence_idx);
 CREATE INDEX mention_rows_type ON mention_rows(kind, type);
 """
 
-#: The full-text index: contentless (the text is in ``sentence_rows``); rowid = ``sentence_rows.sid``.
+#: The full-text index: contentless (the text is in ``sentence_rows``). Its rowid is the sentence id:
+#: ``sentence_rows.sid`` in schema 3, ``doc_rows.first_sid + sentence_rows.idx`` from schema 4 on.
 FTS_TABLE = """
 CREATE VIRTUAL TABLE sentences_fts USING fts5(
     tokens, content = '', tokenize = 'unicode61 remove_diacritics 0'
 )"""
 
-#: The schema-2 tables as views (same columns, same order) over the base tables.
-_V3_VIEWS = """
+#: The schema-2 tables as views (same columns, same order) over the base tables (schema 4).
+_VIEWS = f"""
 CREATE VIEW documents AS
 SELECT d.doc_id, d.path, d.filename, d.size, d.format, d.engine, d.encoding, d.title, d.date,
        d.date_source, d.year, d.doc_number, d.issuer, d.doc_type, d.primary_agglomeration, d.n_pages,
@@ -294,16 +297,18 @@ SELECT d.doc_id, d.path, d.filename, d.size, d.format, d.engine, d.encoding, d.t
        d.original_text, d.meta_json, d.warnings_json, d.versions_json, d.run_id, d.ingested_at
   FROM doc_rows d;
 CREATE VIEW sentences AS
-SELECT s.sid, d.doc_id, s.idx, s.start, s."end", s.page, s.text, s.boilerplate
+SELECT d.first_sid + s.idx AS sid, d.doc_id, s.idx, s.start, s."end", s.page, s.text, s.boilerplate
   FROM sentence_rows s JOIN doc_rows d ON d.id = s.doc;
 CREATE VIEW pages AS
 SELECT d.doc_id, p.number, p.start, p."end" FROM page_rows p JOIN doc_rows d ON d.id = p.doc;
 CREATE VIEW mentions AS
 SELECT m.mention_id, d.doc_id, m.kind, m.type, m.text, m.sentence_idx, m.start, m."end", m.page, m.score,
-       m.source, m.status, m.stage, m.domains_json, m.agglomerations_json, m.attributes_json,
+       m.source, m.status, m.stage, m.domains_json, m.agglomerations_json,
+       {ATTRIBUTES_SQL} AS attributes_json,
        v.taxonomy AS taxonomy_version, v.gazetteer AS gazetteer_version, v.model AS model_version,
        v.policytext AS policytext_version, m.run_id, m.deleted, m.link_basis
-  FROM mention_rows m JOIN doc_rows d ON d.id = m.doc LEFT JOIN version_sets v ON v.id = m.versions;
+  FROM mention_rows m JOIN doc_rows d ON d.id = m.doc LEFT JOIN version_sets v ON v.id = m.versions
+  {AGGLOMERATION_JOIN};
 CREATE TRIGGER mentions_update INSTEAD OF UPDATE ON mentions BEGIN
     UPDATE mention_rows SET type = NEW.type, status = NEW.status, stage = NEW.stage, deleted = NEW.deleted
      WHERE mention_id = OLD.mention_id;
@@ -311,7 +316,7 @@ END;
 """
 
 #: Views for browsing (Datasette, ``policytext sql``): one row per list a reader asks for.
-_V3_BROWSE = """
+_BROWSE = """
 CREATE VIEW document_list AS
 SELECT d.doc_id, d.filename, d.title, d.date, d.year, d.doc_type, d.issuer, d.doc_number,
        d.primary_agglomeration, d.format, d.n_pages, d.n_chars,
@@ -328,8 +333,8 @@ SELECT m.mention_id, d.doc_id, d.filename AS document, d.title, d.date, d.year, 
   LEFT JOIN sentence_rows s ON s.doc = m.doc AND s.idx = m.sentence_idx
  WHERE m.kind = 'mechanism' AND m.deleted = 0;
 CREATE VIEW sentence_search AS
-SELECT s.sid, d.doc_id, d.filename AS document, d.title, d.date, d.year, d.doc_type, s.idx AS sentence_idx,
-       s.page, s.text, s.boilerplate
+SELECT d.first_sid + s.idx AS sid, d.doc_id, d.filename AS document, d.title, d.date, d.year, d.doc_type,
+       s.idx AS sentence_idx, s.page, s.text, s.boilerplate
   FROM sentence_rows s JOIN doc_rows d ON d.id = s.doc;
 """
 
@@ -463,11 +468,115 @@ def _migrate_3(conn: sqlite3.Connection) -> None:
             for sid, text in conn.execute("SELECT sid, text FROM sentence_rows").fetchall()
         ),
     )
-    for statement in _split(_V3_VIEWS) + _split(_V3_BROWSE):
+    # the views over the base tables are made by the last migration (:func:`_migrate_4`)
+
+
+#: Schema 4: sentences keyed by (document, index), without a row id and its second index.
+_V4_SENTENCES = """
+CREATE TABLE sentence_rows_v4 (
+    doc INTEGER NOT NULL REFERENCES doc_rows(id) ON DELETE CASCADE,
+    idx INTEGER NOT NULL,
+    start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL,
+    page INTEGER,
+    boilerplate INTEGER NOT NULL DEFAULT 0,
+    lead TEXT NOT NULL DEFAULT '',
+    text TEXT NOT NULL,
+    PRIMARY KEY (doc, idx)
+) WITHOUT ROWID"""
+
+
+def next_sid(conn: sqlite3.Connection) -> int:
+    """The first sentence id after every stored one (schema 4): a new document's ``first_sid``."""
+    row = conn.execute(
+        "SELECT MAX(d.first_sid + COALESCE((SELECT MAX(s.idx) + 1 FROM sentence_rows s "
+        "WHERE s.doc = d.id), 0)) FROM doc_rows d WHERE d.first_sid = (SELECT MAX(first_sid) FROM doc_rows)"
+    ).fetchone()
+    return int(row[0]) if row and row[0] is not None else 1
+
+
+def _migrate_4(conn: sqlite3.Connection) -> None:
+    """Nothing stored twice: a mention's attributes as what no column holds, sentences without a
+    second index (see :mod:`policytext.store.attributes` and the module docstring).
+
+    Every row is kept. A mention's attributes become ``attribute_keys`` and ``extra_json``
+    (:func:`~policytext.store.attributes.pack`; the ``mentions`` view rebuilds the same dict).
+    A document gets ``first_sid``, its sentence ids become ``first_sid + idx``: the ids the
+    sentences have when they are numbered in order, as policytext always wrote them, so the
+    full-text index stays as it is; a document whose ids are not (a store edited by hand) is
+    renumbered and its index rows moved.
+    """
+    for (name,) in conn.execute("SELECT name FROM sqlite_schema WHERE type = 'view'").fetchall():
+        conn.execute(f"DROP VIEW {name}")  # its INSTEAD OF trigger goes with it
+    # -- mentions: attributes without what the columns hold
+    conn.execute("ALTER TABLE mention_rows ADD COLUMN attribute_keys INTEGER NOT NULL DEFAULT 0")
+    conn.execute("ALTER TABLE mention_rows ADD COLUMN extra_json TEXT")
+    aggs = {
+        (r[0], r[1]): {"name": r[2], "kind": r[3], "known": r[4]}
+        for r in conn.execute(
+            "SELECT doc_id, agglomeration_id, name, kind, known FROM document_agglomerations"
+        )
+    }
+    cur = conn.cursor().execute(
+        "SELECT m.mention_id, m.status, m.stage, m.domains_json, m.agglomerations_json, m.link_basis, "
+        "m.attributes_json, m.type, d.doc_id FROM mention_rows m JOIN doc_rows d ON d.id = m.doc"
+    )
+    updates = []
+    for mid, status, stage, domains, agg_json, basis, attrs, type_, doc_id in cur:
+        columns = {
+            "status": status,
+            "stage": stage,
+            "domains_json": domains,
+            "agglomerations_json": agg_json,
+            "link_basis": basis,
+        }
+        keys, extra = pack(json.loads(attrs or "{}"), columns, aggs.get((doc_id, type_)))
+        updates.append((keys, extra, mid))
+    conn.executemany(
+        "UPDATE mention_rows SET attribute_keys = ?, extra_json = ? WHERE mention_id = ?", updates
+    )
+    conn.execute("ALTER TABLE mention_rows DROP COLUMN attributes_json")
+    # -- sentences: id = first_sid + idx, keyed by (doc, idx)
+    conn.execute("ALTER TABLE doc_rows ADD COLUMN first_sid INTEGER")
+    spans = conn.execute(
+        "SELECT doc, MAX(sid), MIN(sid - idx), MAX(sid - idx), MIN(idx), MAX(idx) "
+        "FROM sentence_rows GROUP BY doc ORDER BY MIN(sid)"
+    ).fetchall()
+    kept, moved, last = [], [], 0
+    for doc, hi, first_lo, first_hi, idx_lo, idx_hi in spans:
+        if first_lo == first_hi and idx_lo >= 0 and first_lo > last:
+            kept.append((first_lo, doc))
+            last = hi
+        else:
+            moved.append((doc, idx_hi))
+    conn.executemany("UPDATE doc_rows SET first_sid = ? WHERE id = ?", kept)
+    for doc, idx_hi in moved:
+        rows = conn.execute("SELECT sid, idx, text FROM sentence_rows WHERE doc = ?", (doc,)).fetchall()
+        conn.executemany(
+            "INSERT INTO sentences_fts (sentences_fts, rowid, tokens) VALUES ('delete', ?, ?)",
+            [(sid, fts_tokens(text)) for sid, _, text in rows],
+        )
+        first = last + 1
+        conn.execute("UPDATE doc_rows SET first_sid = ? WHERE id = ?", (first, doc))
+        conn.executemany(
+            "INSERT INTO sentences_fts (rowid, tokens) VALUES (?, ?)",
+            [(first + idx, fts_tokens(text)) for _, idx, text in rows],
+        )
+        last = first + idx_hi
+    conn.execute("UPDATE doc_rows SET first_sid = ? WHERE first_sid IS NULL", (last + 1,))
+    conn.execute(_V4_SENTENCES)
+    conn.execute(
+        'INSERT INTO sentence_rows_v4 (doc, idx, start, "end", page, boilerplate, lead, text) '
+        'SELECT doc, idx, start, "end", page, boilerplate, lead, text FROM sentence_rows ORDER BY doc, idx'
+    )
+    conn.execute("DROP TABLE sentence_rows")
+    conn.execute("ALTER TABLE sentence_rows_v4 RENAME TO sentence_rows")
+    conn.execute("CREATE INDEX doc_rows_first_sid ON doc_rows(first_sid)")
+    for statement in _split(_VIEWS) + _split(_BROWSE):
         conn.execute(statement)
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migrate_1, _migrate_2, _migrate_3]
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migrate_1, _migrate_2, _migrate_3, _migrate_4]
 assert len(MIGRATIONS) == SCHEMA_VERSION
 
 
@@ -476,8 +585,10 @@ def read_as_current(conn: sqlite3.Connection, version: int) -> None:
 
     A read-only file cannot be migrated, so what changed since ``version`` is supplied by temporary
     views that shadow the tables (SQLite looks names up in ``temp`` first): the columns added since
-    (NULL: unknown) and the schema-3 base tables over the schema-2 ones. An old store stays
-    readable; opening it for writing migrates it.
+    (NULL: unknown), the schema-3 base tables over the schema-2 ones, the schema-4 attribute
+    columns. Sentence ids differ (schema 4 has no ``sentence_rows.sid``): :attr:`Store.fts_from`
+    joins the full-text index as the store's version needs. An old store stays readable; opening
+    it for writing migrates it.
     """
     if version < 2:
         conn.execute(
@@ -498,7 +609,8 @@ def read_as_current(conn: sqlite3.Connection, version: int) -> None:
         )
         conn.execute(
             "CREATE TEMP VIEW IF NOT EXISTS mention_rows AS "
-            "SELECT m.*, d.rowid AS doc, m.mention_id AS versions "
+            "SELECT m.*, d.rowid AS doc, m.mention_id AS versions, "
+            "0 AS attribute_keys, m.attributes_json AS extra_json "
             "FROM mentions m JOIN main.documents d USING (doc_id)"
         )
         # each mention its own version set (id = mention id): the four strings as the mention has them
@@ -507,6 +619,12 @@ def read_as_current(conn: sqlite3.Connection, version: int) -> None:
             "SELECT mention_id AS id, taxonomy_version AS taxonomy, "
             "gazetteer_version AS gazetteer, model_version AS model, policytext_version AS policytext "
             "FROM main.mentions"
+        )
+    elif version < 4:
+        # the attributes whole in extra_json (no key read from a column); sentences keep their sid
+        conn.execute(
+            "CREATE TEMP VIEW IF NOT EXISTS mention_rows AS "
+            "SELECT *, 0 AS attribute_keys, attributes_json AS extra_json FROM main.mention_rows"
         )
 
 
@@ -533,6 +651,6 @@ def migrate(conn: sqlite3.Connection) -> int:
         except BaseException:
             conn.execute("ROLLBACK")
             raise
-    if 0 < old < 3 <= SCHEMA_VERSION:
-        conn.execute("VACUUM")  # give back the space of the texts stored twice before version 3
+    if 0 < old < 4 <= SCHEMA_VERSION:
+        conn.execute("VACUUM")  # give back the space of what was stored twice before version 4
     return old

@@ -8,6 +8,7 @@ set, a type changed, a mention deleted on the web, one deleted by import, a mech
 from __future__ import annotations
 
 import gzip
+import json
 import shutil
 import sqlite3
 from pathlib import Path
@@ -47,8 +48,18 @@ def _v2(tmp_path: Path) -> Path:
 
 
 def _dump(db: Path) -> dict[str, list[tuple[object, ...]]]:
+    """Every row of every schema-2 table; JSON objects parsed (schema 4 rebuilds ``attributes_json``
+    from the columns, the same object written compactly)."""
     with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as c:
-        return {t: c.execute(f"SELECT * FROM {t} ORDER BY {order}").fetchall() for t, order in TABLES.items()}
+        out = {}
+        for table, order in TABLES.items():
+            cur = c.execute(f"SELECT * FROM {table} ORDER BY {order}")
+            names = [d[0] for d in cur.description]
+            out[table] = [
+                tuple(json.loads(v) if n == "attributes_json" else v for n, v in zip(names, row))
+                for row in cur.fetchall()
+            ]
+        return out
 
 
 def test_migration_keeps_every_row_and_every_correction(tmp_path: Path) -> None:
@@ -61,7 +72,7 @@ def test_migration_keeps_every_row_and_every_correction(tmp_path: Path) -> None:
         assert c.execute("PRAGMA user_version").fetchone()[0] == 2
     size_before = db.stat().st_size
     with Store(db) as store:
-        assert store.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
+        assert store.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
         assert store.check(sample=None) == []
     after = _dump(db)
     for table in TABLES:
