@@ -25,7 +25,7 @@ from urllib.parse import quote
 from policytext.errors import StoreBusyError, StoreError
 from policytext.store.attributes import pack
 from policytext.store.corrections import Correction, apply_correction, link_basis_of, replay
-from policytext.store.fts import fts_tokens, printable, printable_path
+from policytext.store.fts import fts_phrase, fts_tokens, printable, printable_path
 from policytext.store.schema import (
     SCHEMA_VERSION,
     migrate,
@@ -684,12 +684,9 @@ class Store:
             f"SELECT sid, text FROM ({self.sentence_ids_sql}) WHERE sid % ? = 0 ORDER BY sid", (step,)
         ).fetchall():
             # one phrase of its first whole tokens (a word cut in two would be another token)
-            words = [
-                w.replace('"', "") for w in fts_tokens(text).split()[:16] if any(ch.isalnum() for ch in w)
-            ]
-            q = '"' + " ".join(words) + '"'
+            q = fts_phrase([w for w in fts_tokens(text).split()[:16] if any(ch.isalnum() for ch in w)])
             if (
-                words
+                q
                 and c.execute(
                     "SELECT 1 FROM sentences_fts WHERE sentences_fts MATCH ? AND rowid = ?", (q, sid)
                 ).fetchone()
