@@ -203,7 +203,7 @@ def model_cv_report(model: Any = None) -> str:
     beside the gold figures. ``model`` is a :class:`~policytext.classify.model.MechanismClassifier`
     or a model folder.
     """
-    from policytext.classify.model import MechanismClassifier
+    from policytext.classify.model import POLICY_MARGIN, MechanismClassifier
 
     clf = model if isinstance(model, MechanismClassifier) else MechanismClassifier.load(model)
     meta = clf.meta
@@ -222,6 +222,23 @@ def model_cv_report(model: Any = None) -> str:
             f"P/R/F1 {m.get('micro_precision')}/{m.get('micro_recall')}/{m.get('micro_f1')}; "
             f"rules {union.get('rules_only')}; "
             f"rules+model policy {union.get('policy', union.get('rules_plus_model'))}"
+        )
+        by_genre = union.get("by_genre") or {}
+        if by_genre:
+            lines.append(
+                f"held out by genre (train on the other genres): rules {by_genre.get('rules_only')}; "
+                f"rules+model policy {by_genre.get('policy')}"
+            )
+    policy = meta.get("policy") or {}
+    basis = (
+        "the CVs by document and by genre" if (m.get("union") or {}).get("by_genre") else "the CV by document"
+    )
+    if policy:
+        with_model = sorted(t for t, p in policy.items() if float(p.get("add", 1.01)) <= 1.0 or p.get("keep"))
+        lines.append(
+            f"policy (chosen on {basis}; the model takes part where it beats the rules by "
+            f"{POLICY_MARGIN} F1): model with rules for {', '.join(with_model) or 'no type'}; "
+            f"rules alone for the other {len(policy) - len(with_model)} types"
         )
     if meta.get("genre_cv"):
         lines.append(format_cv_table(meta["genre_cv"]))

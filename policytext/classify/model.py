@@ -461,7 +461,31 @@ class MechanismClassifier:
             p_, r_, f_ = _micro(y, probs >= chosen)
             union: dict[str, Any] = {}
             if rules is not None:
-                policy = choose_policy(y, probs, rule_pred, present)
+                # the policy must hold on documents of a genre the model has not seen as well
+                # as on unseen documents of known genres: chosen on both CVs stacked
+                by_genre = genre_folds(examples, groups)
+                if len(by_genre) > 1:
+                    probs_genre = cross_val_probs(
+                        texts, y, hits, extra_names, groups, test_groups=by_genre, random_state=random_state
+                    )
+                    policy = choose_policy(
+                        np.vstack([y, y]),
+                        np.vstack([probs, probs_genre]),
+                        np.vstack([rule_pred, rule_pred]),
+                        present,
+                    )
+                    union_genre = {
+                        "rules_only": [round(v, 4) for v in _micro(y, rule_pred)],
+                        "policy": [
+                            round(v, 4)
+                            for v in _micro(
+                                y, apply_policy(probs_genre, rule_pred, [policy[lab] for lab in present])
+                            )
+                        ],
+                    }
+                else:
+                    policy = choose_policy(y, probs, rule_pred, present)
+                    union_genre = {}
                 combined = apply_policy(probs, rule_pred, [policy[lab] for lab in present])
                 union = {"rules_only": [round(v, 4) for v in _micro(y, rule_pred)]}
                 grid_u = [round(x, 2) for x in np.arange(0.5, 0.99, 0.05)]
@@ -474,6 +498,8 @@ class MechanismClassifier:
                         "policy": [round(v, 4) for v in _micro(y, combined)],
                     }
                 )
+                if union_genre:
+                    union["by_genre"] = union_genre
             metrics = {
                 "union": union,
                 "grouping": "document",
@@ -502,7 +528,7 @@ class MechanismClassifier:
         status_metrics: dict[str, Any] = {}
         if status_rule is not None:
             status_weights, status_metrics = train_status(
-                examples, status_rule, groups, folds=cv or 5, random_state=random_state
+                examples, status_rule, groups, folds=cv or 5, random_state=random_state, genres=True
             )
         meta = {
             "name": name,
@@ -726,6 +752,14 @@ def cross_val_probs(
     return probs
 
 
+def genre_folds(examples: Sequence[LabelledSentence], groups: Sequence[str]) -> list[set[str]]:
+    """Folds that hold out one genre each: the sets of groups (documents) of each genre."""
+    out: dict[str, set[str]] = {}
+    for e, g in zip(examples, groups):
+        out.setdefault(e.genre or "unknown", set()).add(g)
+    return [out[k] for k in sorted(out)]
+
+
 def apply_policy(probs: np.ndarray, rule_pred: np.ndarray, policy: Sequence[dict[str, float]]) -> np.ndarray:
     """Predictions of the per-type policy: model alone above ``add``, or a rule hit above ``keep``."""
     add = np.asarray([p["add"] for p in policy])
@@ -733,13 +767,26 @@ def apply_policy(probs: np.ndarray, rule_pred: np.ndarray, policy: Sequence[dict
     return (probs >= add) | (rule_pred & (probs >= keep))
 
 
+#: How much a type's cross-validated F1 must gain over its rules alone for the model to take part.
+POLICY_MARGIN = 0.01
+
+
 def choose_policy(
-    y: np.ndarray, probs: np.ndarray, rule_pred: np.ndarray, labels: Sequence[str], *, min_support: int = 5
+    y: np.ndarray,
+    probs: np.ndarray,
+    rule_pred: np.ndarray,
+    labels: Sequence[str],
+    *,
+    min_support: int = 5,
+    margin: float = POLICY_MARGIN,
 ) -> dict[str, dict[str, float]]:
     """Per type, the (add, keep) pair with the best cross-validated F1 (ties: the stricter).
 
-    Types with fewer than ``min_support`` positive examples keep the rules alone
-    (add = 1.01: the model never adds; keep = 0: every rule hit stands).
+    Types with fewer than ``min_support`` positive examples, and types where no pair beats
+    the rules alone by at least ``margin`` F1, keep the rules alone (add = 1.01: the model
+    never adds; keep = 0: every rule hit stands). ``y``, ``probs`` and ``rule_pred`` may
+    stack the out-of-fold predictions of several cross-validations (by document and by
+    genre): the pair is then the best over all of them together.
     """
     adds = [round(x, 2) for x in np.arange(0.3, 0.96, 0.05)] + [1.01]
     keeps = [0.0] + [round(x, 2) for x in np.arange(0.05, 0.91, 0.05)]
@@ -758,6 +805,10 @@ def choose_policy(
                 if best is None or f > best[0] + 1e-9:
                     best = (float(f), float(a), float(k))
         assert best is not None
+        rules_f1 = _micro(y[:, [j]], rule_pred[:, [j]])[2]
+        if best[0] < rules_f1 + margin:
+            out[lab] = {"add": 1.01, "keep": 0.0, "cv_f1": round(rules_f1, 4)}
+            continue
         out[lab] = {"add": best[1], "keep": best[2], "cv_f1": round(best[0], 4)}
     return out
 
@@ -769,11 +820,13 @@ def train_status(
     *,
     folds: int = 5,
     random_state: int = 0,
+    genres: bool = False,
 ) -> tuple[CharNgramModel | None, dict[str, Any]]:
     """A status classifier (char n-grams + the rule's status as a feature) on the labelled positives.
 
-    Kept only when its document-grouped cross-validated accuracy beats the rule's; the
-    returned metrics say which one serves.
+    Kept only when its document-grouped cross-validated accuracy beats the rule's and, with
+    ``genres`` (and examples of several genres), so does its accuracy held out by genre
+    (trained on the other genres); the returned metrics say which one serves.
     """
     idx = [i for i, e in enumerate(examples) if e.types and e.status in STATUSES]
     if len(idx) < 20:
@@ -788,10 +841,11 @@ def train_status(
 
     n = min(folds, len(set(g.tolist())))
     pred = np.asarray(rule, dtype=object)
-    model_pred = pred.copy()
-    if n > 1:
-        for tr, te in GroupKFold(n).split(texts, groups=g):
-            if len(set(y[tr].tolist())) < 2:
+
+    def out_of_fold(splits: Iterable[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
+        model_pred = pred.copy()
+        for tr, te in splits:
+            if len(tr) == 0 or len(te) == 0 or len(set(y[tr].tolist())) < 2:
                 continue
             m = fit_linear(
                 [texts[i] for i in tr],
@@ -803,15 +857,26 @@ def train_status(
             )
             z = m.decision([texts[i] for i in te], [extras[i] for i in te])
             model_pred[te] = [STATUSES[int(k)] for k in z.argmax(axis=1)]
+        return model_pred
+
     gold = np.asarray([STATUSES[k] for k in y], dtype=object)
     acc_rule = float((pred == gold).mean())
-    acc_model = float((model_pred == gold).mean())
-    metrics = {
+    acc_model = float((out_of_fold(GroupKFold(n).split(texts, groups=g) if n > 1 else []) == gold).mean())
+    metrics: dict[str, Any] = {
         "cv_accuracy_rules": round(acc_rule, 4),
         "cv_accuracy_model": round(acc_model, 4),
         "n": len(idx),
     }
-    if acc_model <= acc_rule or len(set(y.tolist())) < 2:
+    better = acc_model > acc_rule
+    kinds = np.asarray([examples[i].genre or "unknown" for i in idx])
+    if genres and len(set(kinds.tolist())) > 1:
+        splits = [
+            (np.flatnonzero(kinds != k), np.flatnonzero(kinds == k)) for k in sorted(set(kinds.tolist()))
+        ]
+        acc_genre = float((out_of_fold(splits) == gold).mean())
+        metrics["genre_accuracy_model"] = round(acc_genre, 4)
+        better = better and acc_genre > acc_rule
+    if not better or len(set(y.tolist())) < 2:
         return None, dict(metrics, used="rules")
     model = fit_linear(texts, y, extras, names, multiclass=True, random_state=random_state)
     return model, dict(metrics, used="model")

@@ -193,7 +193,7 @@ def train_model(
     chosen = max(candidates, key=lambda v: (scores[v], v == "rules"))  # ties: the simpler model
     clf = candidates[chosen]
     clf.status_weights, clf.meta["status"] = train_status(
-        examples, status_rule, document_groups(examples), folds=cv or 5
+        examples, status_rule, document_groups(examples), folds=cv or 5, genres=True
     )
     clf.meta["feature_selection"] = {"chosen": chosen, "cv_policy_f1": scores}
     clf.meta["training_folders"] = [_relative(Path(f)) for f in folders]

@@ -36,6 +36,12 @@ def export_(
     no_bom: bool = typer.Option(
         False, "--no-bom", help="CSV without the UTF-8 byte order mark (Excel needs it to read Chinese)."
     ),
+    workers: Optional[int] = typer.Option(
+        None,
+        "--workers",
+        "-j",
+        help="Worker processes tokenising the spaCy export (default: all cores; 0 = in this process).",
+    ),
 ) -> None:
     """Export documents, mentions and the sentence-level tagged dataset, or files for annotation tools.
 
@@ -66,6 +72,7 @@ def export_(
             include_boilerplate=not no_boilerplate,
             bom=not no_bom,
             progress=lambda done, total: bar.update(task, completed=done, total=total),
+            workers=workers,
             **filters,
         )
     for f in files:

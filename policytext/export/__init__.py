@@ -15,15 +15,16 @@ from __future__ import annotations
 import json
 import os
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from policytext.errors import PolicytextError, UsageError
+from policytext.errors import UsageError
 from policytext.export import tables as T
 from policytext.export.codebook import codebook_markdown, type_table, with_typed_dates
+from policytext.export.docbin import spacy_bytes
 from policytext.query import DOCUMENT_COLUMNS, MENTION_COLUMNS, _Borrowed, _frame, mention_frame
 from policytext.store import reads
 from policytext.store.db import Store, now
@@ -288,6 +289,7 @@ def export(
     include_boilerplate: bool = True,
     bom: bool = True,
     progress: Callable[[int, int], None] | None = None,
+    workers: int | None = None,
     **filters: Any,
 ) -> list[str]:
     """Export a store into ``out_dir`` (created when missing) in one format.
@@ -306,6 +308,8 @@ def export(
             doccano and Label Studio files).
         bom: start CSV files with a UTF-8 byte order mark (Excel then reads Chinese right).
         progress: called with (documents done, documents in all) by the spaCy export.
+        workers: worker processes of the spaCy export (None = every core, 0 = in this process;
+            see :func:`~policytext.export.docbin.spacy_bytes`).
         filters: any of :data:`~policytext.store.filters.FILTER_FIELDS` by keyword (as for
             :func:`policytext.query.mechanisms`): the mention table keeps the mentions that match,
             the documents, sentences and the spaCy, doccano and Label Studio files the documents that
@@ -367,7 +371,7 @@ def export(
                         put(f"{key}.parquet", T.parquet_bytes(df, schemas[key]))
         elif fmt == "spacy":
             ids = reads.document_ids(store) if f is None else [d["doc_id"] for d in reads.documents(store, f)]
-            put("docs.spacy", spacy_bytes(store, ids, progress=progress))
+            put("docs.spacy", spacy_bytes(store, ids, progress=progress, workers=workers))
             counts = {"documents": len(ids)}
         else:
             from policytext.export import annotation_tools as at
@@ -398,44 +402,6 @@ def export(
 
 def _model_version(store: Store) -> str:
     return reads.main_model_version(store) or "policytext"
-
-
-def spacy_bytes(
-    store: Store,
-    doc_ids: Sequence[str] | None = None,
-    *,
-    progress: Callable[[int, int], None] | None = None,
-) -> bytes:
-    """A spaCy DocBin of stored documents (every one, or ``doc_ids``) with their mention spans (via
-    :mod:`policytext.nlp.convert`): linear in the number of documents and in their length.
-
-    Args:
-        progress: called with (documents done, documents in all) after each document.
-
-    Raises:
-        PolicytextError: :mod:`policytext.nlp` is not available in this installation.
-    """
-    try:
-        from policytext.nlp import make_nlp
-        from policytext.nlp.convert import docs_to_docbin, document_to_doc
-    except ImportError as exc:
-        raise PolicytextError(
-            f"the spacy export needs policytext.nlp (make_nlp, convert) which cannot be imported "
-            f"({exc}); use another --format or update policytext"
-        ) from exc
-    nlp = make_nlp(with_components=False)
-    ids = list(reads.document_ids(store) if doc_ids is None else doc_ids)
-
-    def docs() -> Iterator[Any]:
-        for i, doc_id in enumerate(ids, start=1):
-            document = store.load_document(doc_id)
-            if document is not None:
-                yield document_to_doc(nlp, document, extraction_of(store, doc_id))
-            if progress is not None:
-                progress(i, len(ids))
-
-    docbin = docs_to_docbin(docs())
-    return bytes(docbin.to_bytes())
 
 
 __all__ = [

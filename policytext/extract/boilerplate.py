@@ -1,12 +1,18 @@
 """Sentences that are not body text: reference lists, author bios, funding notes,
-web-page navigation, captions, tables, English-only lines. They carry no mention."""
+web-page chrome, captions, tables, English-only lines. They carry no mention.
+
+Web-page chrome is recognised by :func:`policytext.clean.chrome.is_web_chrome`, the table the
+HTML reader drops its furniture lines with; the cues of journal articles come from
+:mod:`policytext.clean.cues`.
+"""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
 
-from policytext.clean.cues import ARTICLE_NOTES, BACK_MATTER_HEADINGS, WEB_CHROME, WEB_LOCATION_MARKS
+from policytext.clean.chrome import is_web_chrome
+from policytext.clean.cues import ARTICLE_NOTES, BACK_MATTER_HEADINGS
 from policytext.clean.headings import BODY_HEADING, MARKDOWN_HASHES
 from policytext.clean.resources import HAN_RE
 from policytext.clean.sentences import line_starts
@@ -19,9 +25,14 @@ _BACK_MATTER_START = re.compile(
 _LINE_BOILER = re.compile(
     r"^\s*(?:\[\d+\]|［\d+］|\d+\.\s*[A-Z][a-z]+,)"  # reference entries
     f"|{'|'.join(ARTICLE_NOTES)}"
-    f"|{'|'.join(WEB_LOCATION_MARKS + WEB_CHROME)}"
     r"|^\s*(?:图|表|Fig\.?|Table)\s*\d+|<t[dr]|</t[dr]>|^\s*\|.*\|\s*$"
 )
+
+
+def is_boilerplate_text(text: str) -> bool:
+    """Whether a line or a sentence is no body text by its own words: a reference entry, a note
+    of a journal article, web-page chrome, a caption or a table row."""
+    return bool(_LINE_BOILER.search(text)) or is_web_chrome(text)
 
 
 def boilerplate_indexes(text: str, sentences: Sequence[Sentence]) -> set[int]:
@@ -41,7 +52,7 @@ def boilerplate_indexes(text: str, sentences: Sequence[Sentence]) -> set[int]:
             info = (
                 bool(_BACK_MATTER_START.match(line)),
                 bool(BODY_HEADING.match(line)),
-                bool(_LINE_BOILER.search(line)),
+                is_boilerplate_text(line),
             )
             lines[line_start] = info
         back_start, body_heading, line_boiler = info
@@ -51,7 +62,7 @@ def boilerplate_indexes(text: str, sentences: Sequence[Sentence]) -> set[int]:
             continue
         if in_back and line_start == s.start and body_heading and not line_boiler:
             in_back = False
-        if in_back or line_boiler or _LINE_BOILER.search(s.text):
+        if in_back or line_boiler or is_boilerplate_text(s.text):
             out.add(s.index)
             continue
         if not HAN_RE.search(s.text):

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from policytext.clean.headings import ARTICLE_LINE, HEADING_LINE, heading_level
-from policytext.lexicons.taxonomy import Taxonomy
+from policytext.lexicons.taxonomy import MechanismType, Taxonomy
 
 _BOOK_TITLE = re.compile(r"《[^》]{0,80}》")
 #: An unnumbered line this short without a full stop can be a heading (review parts).
@@ -123,7 +123,7 @@ def _inside(span: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
     return any(a <= span[0] and span[1] <= b for a, b in spans)
 
 
-def match_types(sentence: str, taxonomy: Taxonomy) -> list[CueMatch]:
+def match_types(sentence: str, taxonomy: Taxonomy, *, scoped: bool = False) -> list[CueMatch]:
     """Every type whose cues fire in the sentence (one match per type, first in the text).
 
     A weak cue fires only when the sentence shows a cross-jurisdiction context; a cue
@@ -131,6 +131,11 @@ def match_types(sentence: str, taxonomy: Taxonomy) -> list[CueMatch]:
     so does the absence of every one of its ``require`` patterns (searched outside titles);
     a sentence matching a ``[guards] no_mechanism`` pattern (a reference-list entry, …)
     asserts no type at all.
+
+    Args:
+        scoped: the document's scope is several jurisdictions (:func:`document_scoped`), so a
+            type that needs parties (``require = ["@parties"]``) has them without the sentence
+            naming one.
     """
     any_cue = taxonomy.any_cue
     if any_cue is not None and not any_cue.search(sentence):
@@ -146,8 +151,7 @@ def match_types(sentence: str, taxonomy: Taxonomy) -> list[CueMatch]:
         ex = t.exclude_re
         if ex is not None and ex.search(sentence):
             continue
-        req = t.require_re
-        if req is not None and not req.search(untitled):
+        if not _required(t, untitled, taxonomy, scoped):
             continue
         best: CueMatch | None = None
         for weak, pattern in ((False, t.cue_re), (True, t.weak_re)):
@@ -162,6 +166,32 @@ def match_types(sentence: str, taxonomy: Taxonomy) -> list[CueMatch]:
         if best is not None:
             out.append(best)
     return out
+
+
+def _required(t: MechanismType, untitled: str, taxonomy: Taxonomy, scoped: bool) -> bool:
+    """Whether the type's requirements hold: one ``require`` pattern, or its parties."""
+    req = t.require_re
+    if req is None and not t.needs_parties:
+        return True
+    if req is not None and req.search(untitled):
+        return True
+    if t.needs_parties:
+        return scoped or (taxonomy.parties is not None and bool(taxonomy.parties.search(untitled)))
+    return False
+
+
+#: How many opening sentences (title, abstract, preamble) state a document's scope.
+SCOPE_SENTENCES = 5
+
+
+def document_scoped(sentences: Sequence[str], taxonomy: Taxonomy) -> bool:
+    """Whether a document is about an area of several jurisdictions: its title or opening
+    (the first :data:`SCOPE_SENTENCES` sentences) matches ``[context] scope`` (城市群, 都市圈,
+    一体化, 合作区, a river basin, …). Its mechanisms then have their parties from the scope."""
+    scope = taxonomy.scope
+    if scope is None:
+        return False
+    return any(scope.search(s) for s in sentences[:SCOPE_SENTENCES])
 
 
 def document_names(sentences: Sequence[str], taxonomy: Taxonomy) -> dict[str, str]:
@@ -192,7 +222,8 @@ def match_document(sentences: Sequence[str], taxonomy: Taxonomy) -> list[list[Cu
     body's type (a jointly formed council is ``coordination_body`` wherever the document
     says what it does), unless the type's exclusion or a ``[guards]`` pattern vetoes it.
     """
-    hits = [match_types(s, taxonomy) for s in sentences]
+    scoped = document_scoped(sentences, taxonomy)
+    hits = [match_types(s, taxonomy, scoped=scoped) for s in sentences]
     names = document_names(sentences, taxonomy)
     if not names:
         return hits

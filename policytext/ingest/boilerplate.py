@@ -1,20 +1,19 @@
-"""Page furniture, in one place: what is printed on a page but is not the document's text.
+"""Page furniture of PDF pages: running headers and footers, and folios.
 
-* Web pages: the boilerplate of Chinese government and news sites ("下载 打印 全屏 收藏",
-  "您现在的位置：首页 > …", "网站标识码" …), described once in :data:`BOILERPLATE_PATTERNS`
-  from the cue words of :mod:`policytext.clean.cues` and exposed through
-  :func:`is_boilerplate_line`, so that other stages reuse it.
-* PDF pages: running headers and footers (:func:`edge_rows`, compared across pages by their
-  :func:`signature`) and folios (:func:`is_page_number`), used by :mod:`policytext.ingest.pdf`.
+Running headers and footers are found by :func:`edge_rows` and compared across pages by their
+:func:`signature`; folios by :func:`is_page_number`; both are used by :mod:`policytext.ingest.pdf`.
+
+Web-page furniture ("下载 打印 全屏 收藏", "您现在的位置：首页 > …", "网站标识码" …) has its
+home in :mod:`policytext.clean.chrome`, below the extractor that needs it too; its line test
+and the table are re-exported here for the readers.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from policytext.clean.cues import SITE_FOOTER_LABELS, WEB_LOCATION_LABELS
+from policytext.clean.chrome import WEB_CHROME, drop_boilerplate, is_boilerplate_line
 
 if TYPE_CHECKING:
     from policytext.ingest.layout import Segment
@@ -29,102 +28,9 @@ __all__ = [
     "signature",
 ]
 
-# Boilerplate of Chinese government and news pages. A line is boilerplate when it
-# matches one of these patterns (``search``), or when it is made only of the
-# page-tool words in BOILERPLATE_TOKENS.
-BOILERPLATE_PATTERNS: tuple[re.Pattern[str], ...] = (
-    re.compile(rf"^(?:{'|'.join(WEB_LOCATION_LABELS)})\s*[:：]?"),
-    re.compile(r"^首页\s*(?:[>＞»›]|$)"),
-    re.compile(r"^分享(?:到)?\s*[:：]"),
-    re.compile(
-        r"^【?\s*(?:关闭窗口|关闭本页|打印本页|打印此页|打印|关闭|返回顶部|返回首页|返回|收藏本页|加入收藏)\s*】?$"
-    ),
-    re.compile(rf"^(?:{'|'.join(SITE_FOOTER_LABELS)})\s*[:：]"),
-    re.compile(r"^(?:Copyright|版权所有|©)", re.IGNORECASE),
-    re.compile(r"网站标识码|ICP备|ICP证|公网安备|网安备\s*\d"),
-    re.compile(r"扫一扫在手机(?:上)?打开当前页|(?:微信|手机)扫一扫|扫描二维码|用手机扫描"),
-    re.compile(
-        r"^(?:上一篇|下一篇|上一条|下一条|相关链接|相关报道|相关新闻|相关文章|相关阅读|推荐阅读)\s*[:：]?"
-    ),
-    re.compile(r"^(?:阅读量|阅读次数|浏览次数|访问量|点击数|点击量|浏览量)\s*[:：]"),
-    re.compile(r"^【?\s*(?:字号|字体)\s*[:：]"),
-    re.compile(r"^(?:点赞|打赏|评论列表|暂无评论|发表评论|我要评论|我要纠错|纠错)(?:\s*\(\d+\))?"),
-)
-BOILERPLATE_TOKENS = frozenset(
-    {
-        "下载",
-        "打印",
-        "全屏",
-        "收藏",
-        "分享",
-        "字号",
-        "字体",
-        "大",
-        "中",
-        "小",
-        "加大",
-        "还原",
-        "减小",
-        "默认",
-        "标准",
-        "关闭",
-        "关闭窗口",
-        "打印本页",
-        "返回顶部",
-        "【",
-        "】",
-        "[",
-        "]",
-        ">",
-        "＞",
-        "»",
-        "|",
-        "｜",
-        "：",
-        ":",
-        "/",
-        "·",
-        "A",
-        "A+",
-        "A-",
-        "T",
-        "T+",
-        "T-",
-        "-",
-        "首页",
-        "分享到",
-    }
-)
-RE_TOKEN_SPLIT = re.compile(r"[\s【】\[\]:：|｜/]+|(?<=[>＞»])|(?=[>＞»])")
+#: The web-chrome table of :mod:`policytext.clean.chrome`, under the name the readers export.
+BOILERPLATE_PATTERNS = WEB_CHROME
 
-
-def is_boilerplate_line(line: str) -> bool:
-    """True when ``line`` is page furniture of a government or news site, not text.
-
-    Args:
-        line: one line of text.
-
-    Returns:
-        True for lines like "下载 打印 全屏 收藏", "您现在的位置：首页 > …",
-        "【关闭窗口】", "网站标识码…", "扫一扫在手机打开当前页".
-    """
-    stripped = line.strip()
-    if not stripped:
-        return False
-    if any(p.search(stripped) for p in BOILERPLATE_PATTERNS):
-        return True
-    tokens = [t for t in RE_TOKEN_SPLIT.split(stripped) if t]
-    return all(t in BOILERPLATE_TOKENS for t in tokens)
-
-
-def drop_boilerplate(lines: Iterable[str]) -> list[str]:
-    """The lines that are not boilerplate (see :func:`is_boilerplate_line`)."""
-    return [line for line in lines if not is_boilerplate_line(line)]
-
-
-# ---------------------------------------------------------------------------
-# PDF pages: running headers, footers and folios
-# ---------------------------------------------------------------------------
 
 PAGE_NUMBER_RE = re.compile(
     r"^(?:[-—–－·•~\s]*\d{1,4}[-—–－·•~\s]*"

@@ -22,6 +22,7 @@ import unicodedata
 from bisect import bisect_left
 from dataclasses import dataclass
 from itertools import pairwise
+from operator import attrgetter
 from typing import Any
 
 from policytext.clean.cues import ARTICLE_LABELS, ARTICLE_NOTES, BACK_MATTER_HEADINGS
@@ -40,6 +41,15 @@ _SPACES_RE = re.compile(r"\s+")
 # a space between two CJK characters is letter-spacing or justification, never a word break
 _CJK_CLASS = r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]"
 _CJK_SPACE_RE = re.compile(rf"(?<={_CJK_CLASS}) (?={_CJK_CLASS})")
+# two glyphs side by side, neither a space nor CJK (:func:`is_cjk`): a word space may go between
+_NOT_CJK = r"[^\s\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef\U00020000-\U0003ffff]"
+_LATIN_PAIR_RE = re.compile(_NOT_CJK * 2)
+_TEXT, _SIZE, _X0, _X1, _TOP, _BOTTOM = (attrgetter(n) for n in ("text", "size", "x0", "x1", "top", "bottom"))
+_LIGATURE_RE = re.compile("[\ufb00-\ufb06]")
+_WHITE_RE = re.compile(r"\s")
+# a glyph text that is empty or a line break (texts joined by NULs, which no glyph text holds)
+_BREAK_RE = re.compile("(?:^|\0)(?:\r|\n|\r\n)?(?:\0|$)")
+_GEOMETRY = tuple(attrgetter(name) for name in ("x0", "x1", "top", "bottom", "size"))
 
 
 def is_cjk(ch: str) -> bool:
@@ -104,7 +114,14 @@ def _median(values: list[float], default: float) -> float:
     return statistics.median(values) if values else default
 
 
-def _join_chars(chars: list[Char]) -> str:
+def _join_chars(chars: list[Char], joined: str | None = None) -> str:
+    """The text of a run: glyph texts, a space where two Latin glyphs stand apart (a fifth of an em),
+    runs of spaces as one, no space between CJK glyphs. ``joined``: the glyph texts joined, when made."""
+    if joined is None:
+        joined = "".join(map(_TEXT, chars))
+    if _LATIN_PAIR_RE.search(joined) is None:  # no two Latin glyphs side by side: no space to add
+        text = _SPACES_RE.sub(" ", joined).strip()
+        return expand_ligature(_CJK_SPACE_RE.sub("", text) if " " in text else text)
     out: list[str] = []
     prev: Char | None = None
     for c in chars:
@@ -119,11 +136,12 @@ def _join_chars(chars: list[Char]) -> str:
 
 
 def _segment(chars: list[Char]) -> Segment | None:
-    text = _join_chars(chars)
+    joined = "".join(map(_TEXT, chars))
+    text = _join_chars(chars, joined)
     if not text:
         return None
-    inked = [c for c in chars if not c.text.isspace()]
-    sizes = [c.size for c in inked]
+    inked = chars if _WHITE_RE.search(joined) is None else [c for c in chars if not c.text.isspace()]
+    sizes = list(map(_SIZE, inked))
     low, high = min(sizes), max(sizes)
     size = low if low == high else _median(sizes, chars[0].size)  # a run in one size: no sorting
     first = inked[0]
@@ -136,9 +154,9 @@ def _segment(chars: list[Char]) -> Segment | None:
     return Segment(
         text=text,
         x0=inked[0].x0,
-        top=min(c.top for c in inked),
-        x1=max(c.x1 for c in inked),
-        bottom=max(c.bottom for c in inked),
+        top=min(map(_TOP, inked)),
+        x1=max(map(_X1, inked)),
+        bottom=max(map(_BOTTOM, inked)),
         size=size,
         first_width=first_x1 - first.x0,
     )
@@ -146,11 +164,18 @@ def _segment(chars: list[Char]) -> Segment | None:
 
 def _dedupe(chars: list[Char]) -> list[Char]:
     """Drop glyphs drawn twice at the same place (fake bold, shadow text)."""
+    import numpy as np
+
+    n = len(chars)
+    xs = np.trunc(np.fromiter(map(_X0, chars), dtype=np.float64, count=n) + 0.5).astype(np.int64)
+    ys = np.trunc(np.fromiter(map(_TOP, chars), dtype=np.float64, count=n) + 0.5).astype(np.int64)
+    keys = list(zip(map(_TEXT, chars), xs.tolist(), ys.tolist(), strict=True))
+    if len(set(keys)) == n:
+        return chars  # nothing drawn twice (nearly every page)
     seen: set[tuple[str, int, int]] = set()
     out: list[Char] = []
     prev: Char | None = None
-    for c in chars:
-        key = (c.text, int(c.x0 + 0.5), int(c.top + 0.5))
+    for c, key in zip(chars, keys, strict=True):
         # the letters of a ligature share one box and come one after the other ("ff" in "Effects")
         ligature = prev is not None and prev.x0 == c.x0 and prev.x1 == c.x1 and prev.top == c.top
         if key not in seen or ligature:
@@ -166,7 +191,7 @@ def expand_ligature(text: str) -> str:
     NFKC applies only there: on the rest of a Chinese page it would turn full-width
     punctuation into ASCII.
     """
-    if any("\ufb00" <= ch <= "\ufb06" for ch in text):
+    if _LIGATURE_RE.search(text) is not None:
         return "".join(unicodedata.normalize("NFKC", ch) if "\ufb00" <= ch <= "\ufb06" else ch for ch in text)
     return text
 
@@ -241,37 +266,42 @@ def _continues(last: Char, c: Char, gap: float, split: Cuts) -> bool:
 
 def _runs(chars: list[Char], gap: float, split: Cuts) -> list[list[Char]]:
     """Split characters, in drawing order, into horizontal runs on one line without a wide gap
-    (and never across the gutter ``split``)."""
-    runs: list[list[Char]] = []
-    cur: list[Char] = []
-    last: Char | None = None
-    for c in chars:
-        if c.text.isspace():
-            if cur:
-                cur.append(c)
-            continue
-        if last is not None:
-            # fast path, most glyphs: same box height and size, the pen a little further on
-            if (
-                c.top == last.top
-                and c.bottom == last.bottom > c.top
-                and c.size == last.size
-                and -0.5 * c.size <= c.x0 - last.x1 <= 0.25 * c.size
-            ):
-                cur.append(c)
-                last = c
-                continue
-            same_line = _overlap(c, last) > 0.5 * min(c.bottom - c.top, last.bottom - last.top)
-            if same_line and _continues(last, c, gap, split):
-                cur.append(c)
-                last = c
-                continue
-            runs.append(cur)
-        cur = [c]
-        last = c
-    if cur:
-        runs.append(cur)
-    return runs
+    (and never across the gutter ``split``).
+
+    A glyph continues the run of the glyph before it (spaces ride along with the run they
+    follow). Most steps are judged at once with numpy: same box bottom and size, both boxes of
+    some height, the pen a little further on (the tops of CJK glyphs' loose boxes vary glyph by
+    glyph); the boxes then overlap by the lower one's height and :func:`_continues` holds.
+    The other steps are judged one by one.
+    """
+    import numpy as np
+
+    if not chars:
+        return []
+    spaces = np.fromiter(map(str.isspace, map(_TEXT, chars)), dtype=bool, count=len(chars))
+    ink = np.flatnonzero(~spaces)
+    if not len(ink):
+        return []
+    inked = [chars[i] for i in ink.tolist()]
+    n = len(inked)
+    x0, x1, top, bottom, size = (np.fromiter(map(get, inked), dtype=np.float64, count=n) for get in _GEOMETRY)
+    step = x0[1:] - x1[:-1]
+    fast = (
+        (bottom[1:] == bottom[:-1])
+        & (size[1:] == size[:-1])
+        & (bottom[1:] > top[1:])
+        & (bottom[:-1] > top[:-1])
+        & (step >= -0.5 * size[1:])
+        & (step <= 0.25 * size[1:])
+    )
+    starts = [0]
+    for j in np.flatnonzero(~fast).tolist():
+        last, c = inked[j], inked[j + 1]
+        same_line = _overlap(c, last) > 0.5 * min(c.bottom - c.top, last.bottom - last.top)
+        if not (same_line and _continues(last, c, gap, split)):
+            starts.append(j + 1)
+    cut = [*ink[starts].tolist(), len(chars)]
+    return [chars[a:b] for a, b in pairwise(cut)]
 
 
 def char_gutter(
@@ -382,6 +412,9 @@ def find_floats(
     nb = int(band.max()) + 1
     if nb < 5:
         return []
+    small = np.unique(band[sizes < 0.92 * np.median(sizes)])
+    if len(small) < 2 or int(np.diff(small).min()) > 0.7 * nb:
+        return []  # small print on one line, or only far apart (a running header and a folio): no box
     origin = int(np.floor(x0.min()))
     span = int(np.ceil(x1.max())) - origin + 2
     starts = np.clip(np.floor(x0 + 0.5).astype(int) - origin, 0, span)  # abutting glyphs leave no
@@ -533,7 +566,9 @@ def page_segments(chars: list[Char], *, gap: float = 1.2, split: float | Cuts | 
     right, whatever the order of blocks), then runs that continue each other on
     the same line are merged.
     """
-    chars = [c for c in _dedupe(chars) if c.text and c.text not in "\r\n" and c.size > 0]
+    chars = _dedupe(chars)
+    if min(map(_SIZE, chars), default=1.0) <= 0 or _BREAK_RE.search("\0".join(map(_TEXT, chars))):
+        chars = [c for c in chars if c.text and c.text not in "\r\n" and c.size > 0]
     cuts = _cuts(split)
     return [seg for seg in (_segment(m) for m in _merge_runs(_runs(chars, gap, cuts), gap, cuts)) if seg]
 
@@ -555,7 +590,7 @@ def _merge_runs(runs: list[list[Char]], gap: float, split: Cuts) -> list[list[Ch
     runs = sorted(runs, key=lambda r: r[0].x0)
     if not runs:
         return []
-    em = max(max(c.size for c in run) for run in runs)
+    em = max(max(map(_SIZE, run)) for run in runs)
     cell = max(1.0, em)
     reach = gap * em
     merged: list[list[Char]] = []
@@ -645,10 +680,15 @@ def find_gutter(segments: list[Segment], *, min_side: int = 3) -> float | None:
     lo, hi = int(xmin + 0.3 * width), int(xmax - 0.3 * width)
     if hi <= lo:
         return None
-    cover = [0] * (hi - lo + 1)
-    for s in narrow:
-        for x in range(max(lo, int(s.x0)), min(hi, int(s.x1)) + 1):
-            cover[x - lo] += 1
+    import numpy as np
+
+    # cover[x - lo]: segments over x, from max(lo, int(x0)) to min(hi, int(x1)) inclusive
+    lefts = np.trunc(np.fromiter(map(_X0, narrow), dtype=np.float64)).astype(np.int64)
+    rights = np.trunc(np.fromiter(map(_X1, narrow), dtype=np.float64)).astype(np.int64)
+    starts, stops = np.maximum(lo, lefts) - lo, np.minimum(hi, rights) - lo + 1
+    ok = stops > starts
+    delta = np.bincount(starts[ok], minlength=hi - lo + 2) - np.bincount(stops[ok], minlength=hi - lo + 2)
+    cover = np.cumsum(delta)[: hi - lo + 1].tolist()
     floor = min(cover)
     if floor > max(2, len(narrow) // 8):  # a few short full-width lines may cross the gutter
         return None

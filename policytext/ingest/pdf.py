@@ -24,6 +24,7 @@ neighbours.
 from __future__ import annotations
 
 import ctypes
+import functools
 import mmap
 import os
 import re
@@ -32,6 +33,8 @@ import zlib
 from collections import deque
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import repeat
+from operator import attrgetter
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -73,6 +76,14 @@ OCR_EMPTY_MESSAGE = "no text layer on any page and OCR found no text in the page
 MAP_ERROR_STRIDE = 4
 # generated line breaks, NULs and PDFium's markers are never text; a space may be generated
 _SKIP_CODES = frozenset((0, 0x0D, 0x0A, 0xFFFE, 0x02, 0x20))
+_SKIP_ARRAY = tuple(sorted(_SKIP_CODES))
+
+
+@functools.cache
+def _space_codes() -> tuple[int, ...]:
+    """The code points that ``str.isspace`` holds true (all below U+3001)."""
+    return tuple(c for c in range(0x3001) if chr(c).isspace())
+
 
 #: A compressed stream that inflates to more than this is refused (a decompression bomb).
 MAX_STREAM_BYTES = 256 << 20
@@ -106,6 +117,8 @@ class RawPage:
     width: float
     height: float
     unmapped: int = 0  # characters the engine could not map to Unicode
+    #: :func:`~policytext.ingest.layout.glyph_boxes` of ``chars`` when the engine made them
+    boxes: tuple[Any, ...] | None = None
 
 
 class Engine(Protocol):
@@ -130,6 +143,7 @@ class PdfiumEngine:
         from pypdfium2 import raw
 
         self._raw = raw
+        self._get_box: Any = None
         try:
             self._doc = pdfium.PdfDocument(path)
         except pdfium.PdfiumError as exc:
@@ -170,35 +184,97 @@ class PdfiumEngine:
     def _chars(self, tp: Any, height: float, width: float) -> RawPage:
         """Positioned characters of one text page: the text in one call, then one box per glyph.
 
-        The font size is asked only when the box height changes (it changes with the size);
-        Unicode-map errors are counted on every character of a short page and on every
-        ``MAP_ERROR_STRIDE``-th of a long one (over 1,024 characters; scaled up): the quality
-        gate needs a share, not the exact count. Generated characters (PDFium's own spaces and
-        line breaks) are recognised among the spaces only.
+        The C calls run in ``map`` over index sequences (no Python bytecode between them): the
+        boxes into one buffer, converted with numpy; the font size only where the box bottom
+        or height changes (it changes with the size; the tops of CJK glyphs' boxes vary glyph
+        by glyph). Unicode-map errors are asked of every character of a page of up to 256
+        characters and of every ``MAP_ERROR_STRIDE``-th of a longer one (scaled up): the
+        quality gate needs a share, not the exact count; a page of up to 1,024 characters
+        where the sample finds an error is counted exactly. Generated characters (PDFium's
+        own spaces and line breaks) are recognised among the spaces only.
         """
+        import numpy as np
+
         raw = self._raw
         count = raw.FPDFText_CountChars(tp)
         codes = self._codes(tp, count)
-        stride = 1 if count <= 1024 else MAP_ERROR_STRIDE
-        get_box, font_size, map_error = (
-            raw.FPDFText_GetLooseCharBox,
-            raw.FPDFText_GetFontSize,
-            raw.FPDFText_HasUnicodeMapError,
-        )
-        is_generated = raw.FPDFText_IsGenerated
-        rect = raw.FS_RECTF()
-        ref = ctypes.byref(rect)
-        chars: list[Char] = []
+        arr = np.array(codes, dtype=np.int64)
+        if ((arr >= 0xD800) & (arr <= 0xDFFF)).any():
+            kept, kept_codes, gaps, unmapped = self._select_slow(tp, codes)
+        else:
+            spaces = np.flatnonzero(arr == 0x20)
+            generated = [k for k in spaces.tolist() if raw.FPDFText_IsGenerated(tp, k)]
+            keep = ~np.isin(arr, _SKIP_ARRAY)
+            keep[spaces] = True
+            keep[generated] = False
+            kept_arr = np.flatnonzero(keep)
+            kept = kept_arr.tolist()
+            kept_codes = arr[kept_arr].tolist()
+            gaps = {}
+            for pos in np.searchsorted(kept_arr, generated).tolist():
+                if pos:
+                    gaps[pos] = pos - 1
+            unmapped = self._map_errors(tp, kept, count)
+        n = len(kept)
+        if not n:
+            return RawPage([], width, height, 0)
+        rects = (raw.FS_RECTF * n)()
+        base, step = ctypes.addressof(rects), ctypes.sizeof(raw.FS_RECTF)
+        handle = ctypes.cast(tp, ctypes.c_void_p).value
+        list(map(self._box_fn(), repeat(handle, n), kept, range(base, base + n * step, step)))
+        box = np.frombuffer(rects, dtype=np.float32).reshape(n, 4).astype(np.float64)
+        left, right = box[:, 0], box[:, 2]
+        top, bottom = height - box[:, 1], height - box[:, 3]
+        tall = bottom - top
+        ask = np.ones(n, dtype=bool)
+        ask[1:] = (bottom[1:] != bottom[:-1]) | (np.abs(tall[1:] - tall[:-1]) > 0.05 * np.abs(tall[:-1]))
+        asked = np.flatnonzero(ask)
+        at = [kept[j] for j in asked.tolist()]
+        sizes_at = np.array(list(map(raw.FPDFText_GetFontSize, repeat(tp, len(at)), at)), dtype=np.float64)
+        h = tall[asked]
+        odd = (h > 0) & ~((0.3 * h <= sizes_at) & (sizes_at <= 3 * h))
+        sizes_at[odd] = h[odd]
+        size = sizes_at[np.cumsum(ask) - 1]
+        xs0, xs1, ts, bs, ss = left.tolist(), right.tolist(), top.tolist(), bottom.tolist(), size.tolist()
+        if not gaps:
+            chars = list(map(Char, map(chr, kept_codes), xs0, ts, xs1, bs, ss))
+        else:
+            chars = []
+            for j, c in enumerate(kept_codes):
+                before = gaps.get(j)
+                if before is not None and xs0[j] - xs1[before] >= 0.2 * ss[j]:
+                    chars.append(Char(" ", xs1[before], ts[j], xs0[j], bs[j], ss[j]))
+                chars.append(Char(chr(c), xs0[j], ts[j], xs1[j], bs[j], ss[j]))
+        ink = (right - left > 1.0) & ~np.isin(np.array(kept_codes, dtype=np.int64), _space_codes())
+        boxes = (left[ink], right[ink], top[ink], bottom[ink], size[ink]) if ink.any() else None
+        return RawPage(chars, width, height, min(unmapped, len(chars)), boxes)
+
+    def _map_errors(self, tp: Any, kept: list[int], count: int) -> int:
+        """Characters without a Unicode mapping among ``kept``: exact, or sampled (see :meth:`_chars`)."""
+        has_error = self._raw.FPDFText_HasUnicodeMapError
+        if count <= 256:
+            return sum(map(has_error, repeat(tp, len(kept)), kept))
+        sample = [k for k in kept if k % MAP_ERROR_STRIDE == 0]
+        found = sum(map(has_error, repeat(tp, len(sample)), sample))
+        if found and count <= 1024:
+            rest = [k for k in kept if k % MAP_ERROR_STRIDE]
+            return found + sum(map(has_error, repeat(tp, len(rest)), rest))
+        return found * MAP_ERROR_STRIDE
+
+    def _select_slow(self, tp: Any, codes: list[int]) -> tuple[list[int], list[int], dict[int, int], int]:
+        """The characters of a page with surrogate pairs, one by one: ``(indexes, code points,
+        gaps, unmapped)``; a gap maps a position to the position before a generated space."""
+        raw = self._raw
+        kept: list[int] = []
+        kept_codes: list[int] = []
+        gaps: dict[int, int] = {}
         unmapped = 0
         pending_high = 0
-        gap_at: float | None = None  # x of a space PDFium generated (it replaces real spaces)
-        last_box: tuple[float, float] = (-1.0, -1.0)
-        last_size = 0.0
         for k, code in enumerate(codes):
             if code in _SKIP_CODES:
-                if code == 0x20 and is_generated(tp, k):
-                    if chars:
-                        gap_at = chars[-1].x1
+                if code == 0x20 and raw.FPDFText_IsGenerated(tp, k):
+                    if kept:
+                        gaps[len(kept)] = len(kept) - 1
                     continue
                 if code != 0x20:
                     continue
@@ -211,23 +287,18 @@ class PdfiumEngine:
                 unmapped += 1
                 continue
             pending_high = 0
-            if k % stride == 0 and map_error(tp, k):
-                unmapped += stride
-            get_box(tp, k, ref)
-            left, right = rect.left, rect.right
-            top, bottom = height - rect.top, height - rect.bottom
-            if (top, bottom) != last_box:
-                size = font_size(tp, k)
-                box = bottom - top
-                if box > 0 and not 0.3 * box <= size <= 3 * box:
-                    size = box
-                last_box, last_size = (top, bottom), size
-            size = last_size
-            if gap_at is not None and left - gap_at >= 0.2 * size:
-                chars.append(Char(" ", gap_at, top, left, bottom, size))
-            gap_at = None
-            chars.append(Char(chr(code), left, top, right, bottom, size))
-        return RawPage(chars, width, height, min(unmapped, len(chars)))
+            kept.append(k)
+            kept_codes.append(code)
+        return kept, kept_codes, gaps, unmapped + self._map_errors(tp, kept, len(codes))
+
+    def _box_fn(self) -> Any:
+        """``FPDFText_GetLooseCharBox`` taking the box's address as an int (no argument objects)."""
+        if self._get_box is None:
+            proto = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_int, ctypes.c_void_p)
+            address = ctypes.cast(self._raw.FPDFText_GetLooseCharBox, ctypes.c_void_p).value
+            assert address is not None  # a function of the loaded library
+            self._get_box = proto(address)
+        return self._get_box
 
     def render(self, index: int, scale: float) -> Any:
         """The page as an ``H x W x 3`` RGB array at ``scale`` pixels per point."""
@@ -330,11 +401,13 @@ class PageQuality:
 _ODD_RE = re.compile("[\u00c0-\u024f\u0370-\u0390\u03ca-\u1fff\u2500-\u25ff]")
 _BAD_RE = re.compile("[\ufffd\ue000-\uf8ff\U000f0000-\U0010ffff\x00-\x1f\x7f-\x9f]")
 _HAN_RE = re.compile(f"[{HAN_UNIFIED}]")
+_SPACE_RE = re.compile(r"\s+")  # what str.isspace holds true
+_TEXT = attrgetter("text")
 
 
 def page_quality(raw: RawPage) -> PageQuality:
     """Measure how much of a page's raw text looks like real text (regular expressions over the page)."""
-    text = "".join(c.text for c in raw.chars if not c.text.isspace())
+    text = _SPACE_RE.sub("", "".join(map(_TEXT, raw.chars)))
     n = len(text)
     if n == 0:
         return PageQuality(0, 0.0, 0.0, 0.0)
@@ -364,7 +437,7 @@ class _Page:
 
 
 def _prepare(number: int, raw: RawPage, engine: str) -> _Page:
-    arrays = glyph_boxes(raw.chars)
+    arrays = raw.boxes if raw.boxes is not None else glyph_boxes(raw.chars)
     split = char_gutter(raw.chars, arrays=arrays)
     floats = find_floats(raw.chars, split=split, arrays=arrays)
     rows = page_rows(raw.chars, split=Cuts(split, tuple(floats)))

@@ -21,6 +21,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from policytext.clean.resources import CELL_SEP
 from policytext.errors import IngestError
 from policytext.ingest.boilerplate import BOILERPLATE_PATTERNS, drop_boilerplate, is_boilerplate_line
 from policytext.ingest.decoding import (
@@ -315,7 +316,8 @@ def html_to_text(markup: str) -> tuple[str, dict[str, Any]]:
     """Turn an HTML page into text lines and page metadata.
 
     Scripts, styles, navigation, headers, footers, asides and forms are dropped;
-    block elements become lines, table cells are separated by a space; line wraps
+    block elements become lines, a table row is one line with its cells apart by one tab
+    (:data:`~policytext.clean.resources.CELL_SEP`; empty cells left out); line wraps
     of the source between two CJK characters are joined; boilerplate lines (see
     :data:`BOILERPLATE_PATTERNS`) are removed.
 
@@ -331,9 +333,21 @@ def html_to_text(markup: str) -> tuple[str, dict[str, Any]]:
 
     soup = BeautifulSoup(markup, "html.parser")
     meta = _html_meta(soup)
-    lines = [RE_SPACES.sub(" ", line).strip() for line in _soup_text(soup).split("\n")]
+    lines = [_cells_line(line) for line in _soup_text(soup).split("\n")]
     lines = drop_boilerplate(line for line in lines if line)
     return "\n".join(lines), meta
+
+
+#: what :func:`_soup_text` puts after a table cell (a NUL: no text node keeps one)
+_CELL_END = "\x00"
+
+
+def _cells_line(line: str) -> str:
+    """One line of :func:`_soup_text` with its spaces collapsed; a table row's cells apart by one tab."""
+    if _CELL_END not in line:
+        return RE_SPACES.sub(" ", line).strip()
+    cells = (RE_SPACES.sub(" ", cell).strip() for cell in line.split(_CELL_END))
+    return CELL_SEP.join(cell for cell in cells if cell)
 
 
 def _soup_text(soup: Any) -> str:
@@ -343,7 +357,8 @@ def _soup_text(soup: Any) -> str:
     for a ``<pre>`` ancestor of every string, is quadratic on deeply nested pages).
     Dropped tags (:data:`HTML_DROP_TAGS`), the ``<head>``, comments, doctypes,
     declarations and processing instructions give nothing; ``<br>`` gives a line break,
-    a block tag a line break before and after, a table cell a space after; text outside
+    a block tag a line break before and after, a table cell :data:`_CELL_END` after (inside
+    a cell, block tags and ``<br>`` give a space: a row stays one line); text outside
     ``<pre>`` has its source line wraps joined (between CJK characters) or made spaces.
     """
     from bs4 import CData, Comment, Declaration, Doctype, NavigableString, ProcessingInstruction, Tag
@@ -352,10 +367,11 @@ def _soup_text(soup: Any) -> str:
     drop, block, cell = set(HTML_DROP_TAGS), set(HTML_BLOCK_TAGS), set(HTML_CELL_TAGS)
     head_seen = False  # the first <head> outside dropped tags is dropped (a page may hold stray ones)
     parts: list[str] = []
-    # each entry: (children still to visit, inside <pre>, what to emit once they are done)
-    stack: list[tuple[Iterator[Any], bool, str]] = [(iter(soup.contents), False, "")]
+    # each entry: (children still to visit, inside <pre>, inside a table cell, what to emit once
+    # they are done)
+    stack: list[tuple[Iterator[Any], bool, bool, str]] = [(iter(soup.contents), False, False, "")]
     while stack:
-        children, in_pre, after = stack[-1]
+        children, in_pre, in_cell, after = stack[-1]
         node = next(children, None)
         if node is None:
             stack.pop()
@@ -368,19 +384,21 @@ def _soup_text(soup: Any) -> str:
             if name == "head" and not head_seen:
                 head_seen = True
                 continue
+            brk = " " if in_cell else "\n"
             if name == "br":
-                parts.append("\n")
+                parts.append(brk)
                 continue
             if name in block:
-                parts.append("\n")
-            tail = ("\n" if name in block else "") + (" " if name in cell else "")
-            stack.append((iter(node.contents), in_pre or name == "pre", tail))
+                parts.append(brk)
+            tail = (brk if name in block else "") + (_CELL_END if name in cell else "")
+            stack.append((iter(node.contents), in_pre or name == "pre", in_cell or name in cell, tail))
         elif isinstance(node, NavigableString) and not isinstance(node, skipped):
             if in_pre:
                 if type(node) in (NavigableString, CData):
                     parts.append(str(node))
             else:
-                parts.append(RE_SPACES.sub(" ", RE_CJK_WRAP.sub("", str(node))).replace("\n", " "))
+                text = RE_SPACES.sub(" ", RE_CJK_WRAP.sub("", str(node))).replace("\n", " ")
+                parts.append(text.replace(_CELL_END, "") if _CELL_END in text else text)
     return "".join(parts)
 
 
@@ -433,10 +451,11 @@ def _docx_lines(document: Any) -> list[str]:
                         continue
                     seen.add(id(cell._tc))
                     cell_text = " ".join(par.text.strip() for par in cell.paragraphs if par.text.strip())
+                    cell_text = RE_SPACES.sub(" ", cell_text).strip()  # a tab inside a cell is no cell edge
                     if cell_text:
                         cells.append(cell_text)
                 if cells:
-                    lines.append(" ".join(cells))
+                    lines.append(CELL_SEP.join(cells))
     return [line.rstrip() for line in lines]
 
 
@@ -447,7 +466,8 @@ def _iso(value: Any) -> str | None:
 
 
 def read_docx(path: str | Path) -> ExtractedText:
-    """Read a ``.docx``: paragraphs and table rows (cells joined by a space) as lines.
+    """Read a ``.docx``: paragraphs and table rows as lines (a row's cells apart by one tab,
+    :data:`~policytext.clean.resources.CELL_SEP`; empty cells left out).
 
     Args:
         path: the file.

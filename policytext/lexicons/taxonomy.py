@@ -32,6 +32,9 @@ class MechanismType:
     exclude: tuple[re.Pattern[str], ...] = ()
     require: tuple[re.Pattern[str], ...] = ()
     defines: tuple[re.Pattern[str], ...] = ()
+    #: the type needs parties of different jurisdictions: named in the sentence (``[context]
+    #: parties``) or given by the document's scope (``[context] scope``); ``require = ["@parties"]``
+    needs_parties: bool = False
     words: tuple[str, ...] = ()
     weak_words: tuple[str, ...] = ()
 
@@ -74,6 +77,8 @@ def _union(patterns: tuple[re.Pattern[str], ...]) -> re.Pattern[str] | None:
 #: helper patterns (``news_task``, ``provision_task``) that are not values, so the values are
 #: declared here, once.
 STATUSES: tuple[str, ...] = ("proposed", "established", "lacking")
+#: The ``require`` entry of a type whose parties must be different jurisdictions.
+PARTIES = "@parties"
 
 
 @dataclass
@@ -88,6 +93,8 @@ class Taxonomy:
     stage: dict[str, re.Pattern[str]]
     domains: dict[str, re.Pattern[str]]
     guards: tuple[re.Pattern[str], ...] = ()
+    parties: re.Pattern[str] | None = None
+    scope: re.Pattern[str] | None = None
     sha256: str = ""
     source: str = ""
     raw: dict[str, Any] = field(default_factory=dict, repr=False)
@@ -213,18 +220,31 @@ class Taxonomy:
                     weak_words=tuple(t.get("weak_words", [])),
                     weak_cues=tuple(compile_(p, f"{t['id']}.weak_cues") for p in t.get("weak_cues", [])),
                     exclude=tuple(compile_(p, f"{t['id']}.exclude") for p in t.get("exclude", [])),
-                    require=tuple(compile_(p, f"{t['id']}.require") for p in t.get("require", [])),
+                    require=tuple(
+                        compile_(p, f"{t['id']}.require") for p in t.get("require", []) if p != PARTIES
+                    ),
+                    needs_parties=PARTIES in t.get("require", []),
                     defines=tuple(named(p, f"{t['id']}.defines") for p in t.get("defines", [])),
                 )
             )
         if not types:
             raise LexiconError(f"{source}: no [[types]] entries; a taxonomy needs at least one type")
-        ctx = (data.get("context") or {}).get("cross")
+        context = data.get("context") or {}
+        for key in ("parties", "scope"):
+            if any(t.needs_parties for t in types) and not context.get(key):
+                needing = next(t.id for t in types if t.needs_parties)
+                raise LexiconError(
+                    f'{source}: {needing}.require holds "{PARTIES}" but [context] has no {key!r}; '
+                    f"define {key} under [context] or remove {PARTIES}"
+                )
+        ctx = context.get("cross")
         return cls(
             name=head.get("name", "taxonomy"),
             version=str(head["version"]),
             types=types,
             context=compile_(ctx, "context.cross") if ctx else None,
+            parties=compile_(context["parties"], "context.parties") if context.get("parties") else None,
+            scope=compile_(context["scope"], "context.scope") if context.get("scope") else None,
             status={k: compile_(v, f"status.{k}") for k, v in (data.get("status") or {}).items()},
             stage={k: compile_(v, f"stage.{k}") for k, v in (data.get("stage") or {}).items()},
             domains={k: compile_(v, f"domains.{k}") for k, v in (data.get("domains") or {}).items()},

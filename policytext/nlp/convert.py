@@ -112,23 +112,23 @@ def set_sentences(doc: Doc, sentences: Sequence[Sentence]) -> None:
 
     Tokens between sentences (whitespace, stray punctuation) stay with the
     sentence before them; a document without sentences is one sentence. Linear in the
-    document's length: token offsets are searched by bisection and the starts are set in one
-    ``Doc.from_array`` call.
+    document's length: the token offsets come as one array, each sentence's token is found by
+    binary search (``numpy.searchsorted``) and the starts are set in one ``Doc.from_array`` call.
     """
     if len(doc) == 0:
         return
-    import bisect
-
     import numpy as np
-    from spacy.attrs import SENT_START
+    from spacy.attrs import IDX, SENT_START
 
-    idx = [t.idx for t in doc]  # token start offsets, ascending: one bisect per sentence
+    idx = doc.to_array(IDX).astype("int64")  # token start offsets, ascending: searched, not iterated
     n_chars = text_length(doc)
-    starts = {0}
-    for sentence in sentences:
-        if 0 <= sentence.start < sentence.end <= n_chars:
-            starts.add(max(0, bisect.bisect_right(idx, sentence.start) - 1))
-    values = np.array([[1 if i in starts else -1] for i in range(len(doc))], dtype="int64").view("uint64")
+    firsts = [s.start for s in sentences if 0 <= s.start < s.end <= n_chars]
+    values = np.full((len(doc), 1), -1, dtype="int64")
+    values[0] = 1
+    if firsts:
+        at = np.searchsorted(idx, np.asarray(firsts, dtype="int64"), side="right") - 1
+        values[np.maximum(at, 0), 0] = 1
+    values = values.view("uint64")
     doc.from_array([SENT_START], cast(Any, values))
 
 

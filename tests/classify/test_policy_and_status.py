@@ -16,8 +16,10 @@ from policytext.classify.model import (
     choose_policy,
     document_groups,
     genre_cv,
+    genre_folds,
     load_training_data,
     manifest_genres,
+    train_status,
 )
 
 COST = [
@@ -82,6 +84,56 @@ def test_policy_is_per_type_and_rare_types_keep_the_rules() -> None:
     a = pol["a"]
     pred = (probs[:, 0] >= a["add"]) | (rule[:, 0] & (probs[:, 0] >= a["keep"]))
     assert a["cv_f1"] == 1.0 and (pred == y[:, 0].astype(bool)).all()
+
+
+def test_the_model_takes_part_only_where_it_beats_the_rules_by_the_margin() -> None:
+    # rules: 3 of 4 positives, no false alarm (F1 0.857); the model finds all 4 but adds a false alarm
+    y = np.array([[1], [1], [1], [1], [0], [0]])
+    rule = np.array([[1], [1], [1], [0], [0], [0]], dtype=bool)
+    probs = np.array([[0.9], [0.9], [0.9], [0.8], [0.85], [0.1]])
+    # best pair: everything >= 0.8 (F1 0.889), a gain of 0.032 over the rules
+    assert choose_policy(y, probs, rule, ["a"], min_support=1)["a"]["add"] <= 0.8
+    kept = choose_policy(y, probs, rule, ["a"], min_support=1, margin=0.05)["a"]
+    assert kept == {"add": 1.01, "keep": 0.0, "cv_f1": 0.8571}
+    # stacked with a second CV where the model's extra find is a false alarm, the rules win
+    y2 = np.array([[1], [1], [1], [0], [0], [0]])
+    stacked = choose_policy(
+        np.vstack([y, y2]), np.vstack([probs, probs]), np.vstack([rule, rule]), ["a"], min_support=1
+    )
+    assert stacked["a"]["add"] == 1.01
+
+
+def test_genre_folds_hold_out_whole_genres() -> None:
+    data = corpus()
+    folds = genre_folds(data, document_groups(data))
+    assert sorted(map(sorted, folds)) == [["d0"], ["d1"], ["d2"], ["d3"]]
+
+
+def test_the_status_model_must_also_win_held_out_by_genre() -> None:
+    # each genre states status its own way: a model trained on the other genres cannot learn it
+    data = []
+    for d, (genre, word, status) in enumerate(
+        [("law", "应当", "proposed"), ("news", "已经", "established"), ("paper", "尚未", "lacking")]
+    ):
+        for k in range(12):
+            data.append(
+                LabelledSentence(
+                    f"第{k}项{word}建立成本共担机制。",
+                    ["cost_sharing"],
+                    status,
+                    doc=f"d{d}-{k % 3}",
+                    genre=genre,
+                )
+            )
+    groups = document_groups(data)
+    model, by_doc = train_status(data, lambda e: "proposed", groups, folds=3)
+    assert by_doc["used"] == "model" and "genre_accuracy_model" not in by_doc
+    model, both = train_status(data, lambda e: "proposed", groups, folds=3, genres=True)
+    assert (
+        both["genre_accuracy_model"] <= both["cv_accuracy_rules"]
+        and both["used"] == "rules"
+        and model is None
+    )
 
 
 def test_train_with_rules_context_and_status(tmp_path: Path) -> None:
@@ -197,3 +249,16 @@ def test_indexed_labels_read_their_sentences_from_the_source_and_refuse_a_change
     src.write_text("总则\n前言一句。\n第一条 建立成本共担机制。\n第二条 加快发展。\n", encoding="utf-8")
     with pytest.raises(ModelError, match="not the annotated one"):
         load_training_data([adj], texts=texts)
+
+
+def test_eval_report_says_how_the_policy_was_chosen() -> None:
+    from policytext.evaluate import model_cv_report
+
+    clf = MechanismClassifier.train(corpus(), labels=["cost_sharing", "tax_sharing"], cv=4, rules=rules)
+    by_genre = clf.meta["metrics"]["union"]["by_genre"]
+    assert by_genre["rules_only"] == clf.meta["metrics"]["union"]["rules_only"]
+    text = model_cv_report(clf)
+    assert "held out by genre (train on the other genres): rules" in text
+    pol = clf.meta["policy"]["cost_sharing"]
+    chosen = "model with rules for cost_sharing" if pol["add"] <= 1.0 or pol["keep"] > 0 else "no type"
+    assert "policy (chosen on the CVs by document and by genre" in text and chosen in text

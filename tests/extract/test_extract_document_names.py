@@ -9,12 +9,6 @@ import pytest
 from policytext.extract.rules import document_names, match_document, match_types
 from policytext.lexicons.taxonomy import LexiconError, Taxonomy
 
-
-@pytest.fixture(scope="module")
-def tx() -> Taxonomy:
-    return Taxonomy.load()
-
-
 LAW = [
     "第六条 合作区管理委员会由广东省、澳门特别行政区双方按照《总体方案》联合组建，实行双主任制。",
     "合作区管理委员会是负责合作区开发管理的议事决策机构。",

@@ -2,20 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
-from policytext.extract.rules import match_types
+from policytext.extract.rules import document_scoped, match_document
 from policytext.lexicons.taxonomy import LexiconError, Taxonomy
 
-
-@pytest.fixture(scope="module")
-def tx() -> Taxonomy:
-    return Taxonomy.load()
-
-
-def types(sentence: str, tx: Taxonomy) -> set[str]:
-    return {m.type for m in match_types(sentence, tx)}
-
+TypesOf = Callable[[str, Taxonomy], set[str]]
 
 # fmt: off
 VETOED = [
@@ -70,24 +64,27 @@ REFERENCES = [
 
 
 @pytest.mark.parametrize(("sentence", "type_id"), VETOED)
-def test_guard_vetoes_the_false_positive(sentence: str, type_id: str, tx: Taxonomy) -> None:
+def test_guard_vetoes_the_false_positive(sentence: str, type_id: str, tx: Taxonomy, types: TypesOf) -> None:
     assert type_id not in types(sentence, tx)
 
 
 @pytest.mark.parametrize(("sentence", "type_id"), KEPT)
-def test_guard_keeps_the_cross_jurisdiction_case(sentence: str, type_id: str, tx: Taxonomy) -> None:
+def test_guard_keeps_the_cross_jurisdiction_case(
+    sentence: str, type_id: str, tx: Taxonomy, types: TypesOf
+) -> None:
     assert type_id in types(sentence, tx)
 
 
 @pytest.mark.parametrize("sentence", REFERENCES)
-def test_reference_entries_carry_no_type(sentence: str, tx: Taxonomy) -> None:
+def test_reference_entries_carry_no_type(sentence: str, tx: Taxonomy, types: TypesOf) -> None:
     assert types(sentence, tx) == set()
-    # the same title as body text does carry its type: the guard is the citation form
+    # the same title as body text naming its parties does carry its type: the guard is the
+    # citation form
     title = sentence.split(".")[1].removesuffix("[J]")
-    assert "eco_compensation" in types(title + "。", tx)
+    assert "eco_compensation" in types("京津冀开展" + title + "。", tx)
 
 
-def test_require_is_read_from_a_users_taxonomy(tmp_path: object) -> None:
+def test_require_is_read_from_a_users_taxonomy(tmp_path: object, types: TypesOf) -> None:
     from pathlib import Path
 
     path = Path(str(tmp_path)) / "t.toml"
@@ -143,18 +140,86 @@ PARAPHRASES = [
 
 
 @pytest.mark.parametrize(("sentence", "expected"), PARAPHRASES)
-def test_paraphrases_of_the_adjudicated_labels(sentence: str, expected: set[str], tx: Taxonomy) -> None:
+def test_paraphrases_of_the_adjudicated_labels(
+    sentence: str, expected: set[str], tx: Taxonomy, types: TypesOf
+) -> None:
     assert expected <= types(sentence, tx)
 
 
-def test_a_single_city_online_service_is_no_cross_border_service(tx: Taxonomy) -> None:
+def test_a_single_city_online_service_is_no_cross_border_service(tx: Taxonomy, types: TypesOf) -> None:
     assert "service_sharing" not in types("推进政务服务“一网通办”。", tx)
     assert "service_sharing" in types("140项政务服务事项实现长三角“一网通办”。", tx)
 
 
-def test_a_weak_cue_needs_a_cross_jurisdiction_context(tx: Taxonomy) -> None:
+def test_a_weak_cue_needs_a_cross_jurisdiction_context(tx: Taxonomy, types: TypesOf) -> None:
     assert "joint_investment" not in types("三家企业共同设立技术研究院。", tx)
 
 
-def test_a_place_in_brackets_is_no_paired_park(tx: Taxonomy) -> None:
+def test_a_place_in_brackets_is_no_paired_park(tx: Taxonomy, types: TypesOf) -> None:
     assert "co_built_parks" not in types("在长三角（宣城）产业合作区，电池项目正在建设。", tx)
+
+
+# Parties (ANNOTATING.md): an arrangement is between jurisdictions. General statements that
+# name no jurisdiction, region or government, and no policy instrument, carry no type.
+# fmt: off
+NO_PARTIES = [
+    ("生态保护补偿是一种激励机制而不是惩罚机制，遵循受益者付费原则。", "eco_compensation"),
+    ("国际上大多数的生态保护补偿项目的卖方是私人土地所有者。", "eco_compensation"),
+    ("加快行业协会商会与行政机关脱钩改革。", "coordination_body"),
+    ("深化医疗机构检查检验结果互通互认。", "mutual_recognition"),
+    ("组建现代服务业创新发展基金。", "joint_fund"),
+]
+WITH_PARTIES = [
+    ("京津冀建立横向生态保护补偿机制。", "eco_compensation"),
+    ("健全生态保护补偿制度。", "eco_compensation"),  # a policy instrument, the object of a task
+    ("中央财政加大对重点生态功能区的转移支付和补偿力度。", "eco_compensation"),
+    ("川渝两地推动检查检验结果互认。", "mutual_recognition"),
+    ("沪苏两地共同设立产业发展基金。", "joint_fund"),
+]
+# fmt: on
+
+
+@pytest.mark.parametrize(("sentence", "type_id"), NO_PARTIES)
+def test_an_arrangement_without_parties_carries_no_type(
+    sentence: str, type_id: str, tx: Taxonomy, types: TypesOf
+) -> None:
+    assert type_id not in types(sentence, tx)
+
+
+@pytest.mark.parametrize(("sentence", "type_id"), WITH_PARTIES)
+def test_an_arrangement_with_parties_keeps_its_type(
+    sentence: str, type_id: str, tx: Taxonomy, types: TypesOf
+) -> None:
+    assert type_id in types(sentence, tx)
+
+
+def test_a_document_about_several_jurisdictions_gives_its_arrangements_parties(tx: Taxonomy) -> None:
+    body = ["一是探索构建成本共担利益共享机制。", "深化医疗机构检查检验结果互通互认。"]
+    scoped = ["都市圈一体化发展的体制机制研究", "摘要：本文讨论都市圈的协同治理。", *body]
+    plain = ["2025年政府工作报告", "各位代表：", *body]
+    assert document_scoped(scoped, tx) and not document_scoped(plain, tx)
+    in_scope = [{m.type for m in hits} for hits in match_document(scoped, tx)]
+    outside = [{m.type for m in hits} for hits in match_document(plain, tx)]
+    assert {"cost_sharing", "benefit_sharing"} <= in_scope[2] and "mutual_recognition" in in_scope[3]
+    assert not {"cost_sharing", "benefit_sharing"} & outside[2] and "mutual_recognition" not in outside[3]
+
+
+def test_parties_without_a_context_pattern_is_refused(tmp_path: object, types: TypesOf) -> None:
+    from pathlib import Path
+
+    path = Path(str(tmp_path)) / "t.toml"
+    path.write_text(
+        '[taxonomy]\nversion = "1"\n[[types]]\nid = "a"\nwords = ["基金"]\nrequire = ["@parties"]\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(LexiconError, match=r"a\.require holds \"@parties\" but \[context\] has no 'parties'"):
+        Taxonomy.load(path)
+    path.write_text(
+        '[taxonomy]\nversion = "1"\n[context]\nparties = "两地"\nscope = "城市群"\n'
+        '[[types]]\nid = "a"\nwords = ["基金"]\nrequire = ["@parties", "共同"]\n',
+        encoding="utf-8",
+    )
+    t = Taxonomy.load(path)
+    assert types("两地设立基金。", t) == {"a"} and types("共同设立基金。", t) == {"a"}
+    assert types("设立基金。", t) == set()
+    assert [{m.type for m in h} for h in match_document(["城市群发展研究", "设立基金。"], t)][1] == {"a"}

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-
-import pytest
 
 from policytext.extract import Extractor
 from policytext.extract.pipeline import heading_level
 from policytext.ingest.document import build_document
-from policytext.types import DIRECT_BASES, LINK_BASES, NO_LINK
+from policytext.types import DIRECT_BASES, LINK_BASES, NO_LINK, Document
 
 NATIONAL = """2019年国务院政府工作报告
 一、过去一年的工作
@@ -32,15 +31,8 @@ ONE = """关于南京都市圈一体化发展的若干措施
 """
 
 
-@pytest.fixture(scope="module")
-def rules() -> Extractor:
-    return Extractor.load(model=False)
-
-
-def mechs(rules: Extractor, tmp_path: Path, text: str) -> dict[str, dict]:
-    p = tmp_path / "doc.txt"
-    p.write_text(text, encoding="utf-8")
-    ex = rules.extract(build_document(p))
+def mechs(rules: Extractor, text_document: Callable[..., Document], text: str) -> dict[str, dict]:
+    ex = rules.extract(text_document(text))
     out: dict[str, dict] = {}
     for m in ex.mentions:
         if m.kind in ("mechanism", "measure"):
@@ -52,9 +44,9 @@ def mechs(rules: Extractor, tmp_path: Path, text: str) -> dict[str, dict]:
 
 
 def test_national_document_does_not_hand_mechanisms_to_one_agglomeration(
-    rules: Extractor, tmp_path: Path
+    rules: Extractor, text_document: Callable[..., Document]
 ) -> None:
-    found = mechs(rules, tmp_path, NATIONAL)
+    found = mechs(rules, text_document, NATIONAL)
     # named in its own sentence
     assert found["推进长三角生态环境联防联控。"]["link_basis"] == "sentence"
     assert found["推进长三角生态环境联防联控。"]["agglomerations"] == ["yangtze_delta"]
@@ -65,28 +57,29 @@ def test_national_document_does_not_hand_mechanisms_to_one_agglomeration(
     assert found["完善成本分担机制。"]["link_basis"] == "none"
 
 
-def test_heading_links_only_under_its_own_heading(rules: Extractor, tmp_path: Path) -> None:
+def test_heading_links_only_under_its_own_heading(
+    rules: Extractor, text_document: Callable[..., Document]
+) -> None:
     text = (
         "综合报告\n一、推进长三角一体化\n建立跨省流域横向生态补偿机制。\n二、其他工作\n建立成本分担机制。\n"
     )
-    found = mechs(rules, tmp_path, text)
+    found = mechs(rules, text_document, text)
     assert found["建立跨省流域横向生态补偿机制。"]["link_basis"] == "heading"
     assert found["建立跨省流域横向生态补偿机制。"]["agglomerations"] == ["yangtze_delta"]
     assert found["建立成本分担机制。"]["link_basis"] == "none"
 
 
-def test_paragraph_link(rules: Extractor, tmp_path: Path) -> None:
+def test_paragraph_link(rules: Extractor, text_document: Callable[..., Document]) -> None:
     text = "综合报告\n成渝地区双城经济圈建设加快推进，两地建立成本共担机制。另有多项改革。\n"
-    p = tmp_path / "doc.txt"
-    p.write_text(text, encoding="utf-8")
-    doc = build_document(p)
-    ex = rules.extract(doc)
+    ex = rules.extract(text_document(text))
     bases = {m.sentence: m.attributes["link_basis"] for m in ex.mentions if m.kind == "mechanism"}
     assert set(bases.values()) <= {"sentence", "paragraph"} and bases
 
 
-def test_document_about_one_agglomeration_links_by_document(rules: Extractor, tmp_path: Path) -> None:
-    found = mechs(rules, tmp_path, ONE)
+def test_document_about_one_agglomeration_links_by_document(
+    rules: Extractor, text_document: Callable[..., Document]
+) -> None:
+    found = mechs(rules, text_document, ONE)
     assert found["第二条各市共同出资设立都市圈合作基金。"]["link_basis"] == "document"
     assert found["第二条各市共同出资设立都市圈合作基金。"]["agglomerations"] == ["nanjing_metro"]
 

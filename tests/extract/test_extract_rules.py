@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
+
 import pytest
 
 from policytext.extract.rules import match_types, stage_of, status_of
 from policytext.lexicons.taxonomy import Taxonomy
 
-
-@pytest.fixture(scope="module")
-def tx() -> Taxonomy:
-    return Taxonomy.load()
-
-
-def types(sentence: str, tx: Taxonomy) -> set[str]:
-    return {m.type for m in match_types(sentence, tx)}
-
+TypesOf = Callable[[str, Taxonomy], set[str]]
 
 # fmt: off
 POSITIVE = [
@@ -65,12 +60,14 @@ STAGE = [
 
 
 @pytest.mark.parametrize("sentence,expected", POSITIVE)
-def test_rules_find_every_type_asserted(sentence: str, expected: set[str], tx: Taxonomy) -> None:
+def test_rules_find_every_type_asserted(
+    sentence: str, expected: set[str], tx: Taxonomy, types: TypesOf
+) -> None:
     assert types(sentence, tx) == expected
 
 
 @pytest.mark.parametrize("sentence", NEGATIVE)
-def test_rules_skip_generic_and_non_jurisdictional(sentence: str, tx: Taxonomy) -> None:
+def test_rules_skip_generic_and_non_jurisdictional(sentence: str, tx: Taxonomy, types: TypesOf) -> None:
     assert types(sentence, tx) == set()
 
 
@@ -90,12 +87,12 @@ def test_cue_span_points_into_the_sentence(tx: Taxonomy) -> None:
     assert s[m.start : m.end] == m.cue and "补偿" in m.cue
 
 
-def test_weak_cue_needs_cross_jurisdiction_context(tx: Taxonomy) -> None:
+def test_weak_cue_needs_cross_jurisdiction_context(tx: Taxonomy, types: TypesOf) -> None:
     assert "service_sharing" not in types("单位内部推进共建共享。", tx)
     assert "service_sharing" in types("推进三地公共服务共建共享。", tx)
 
 
-def test_user_taxonomy_replaces_the_default(tmp_path) -> None:
+def test_user_taxonomy_replaces_the_default(tmp_path: Path) -> None:
     f = tmp_path / "mine.toml"
     f.write_text(
         '[taxonomy]\nname = "mine"\nversion = "1"\n\n[[types]]\nid = "water_rights"\ncues = ["水权交易"]\n',
@@ -119,7 +116,7 @@ def test_user_taxonomy_replaces_the_default(tmp_path) -> None:
         ),
     ],
 )
-def test_malformed_taxonomy_is_a_one_line_error(tmp_path, content: str, needle: str) -> None:
+def test_malformed_taxonomy_is_a_one_line_error(tmp_path: Path, content: str, needle: str) -> None:
     from policytext.errors import LexiconError
 
     f = tmp_path / "bad.toml"

@@ -7,12 +7,6 @@ import pytest
 from policytext.extract.rules import review_indexes, sentence_status
 from policytext.lexicons.taxonomy import Taxonomy
 
-
-@pytest.fixture(scope="module")
-def tx() -> Taxonomy:
-    return Taxonomy.load()
-
-
 REPORT = [
     "现在，我代表省人民政府，向大会报告政府工作。",
     "一、2025年工作回顾",

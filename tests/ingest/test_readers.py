@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from policytext.errors import IngestError
+from policytext.ingest.document import build_document
 from policytext.ingest.readers import (
     decode_bytes,
     drop_boilerplate,
@@ -232,8 +233,8 @@ def test_read_html_text_meta_and_boilerplate(tmp_path: Path, charset: str, encod
         "关于培育发展现代化都市圈的指导意见",
         "发改规划〔2019〕328号",
         "都市圈是城市群内部以超大特大城市或辐射带动功能强的大城市为中心、以1小时通勤圈为基本范围的城镇化空间形态。",
-        "城市 人口",
-        "南京 850",
+        "城市\t人口",
+        "南京\t850",
         "国家发展改革委",
         "2019年2月19日",
     ]
@@ -279,12 +280,59 @@ def test_read_docx_paragraphs_tables_and_meta(tmp_path: Path) -> None:
     assert result.pages[0].split("\n") == [
         "长江三角洲区域一体化发展规划纲要",
         "推动长三角一体化发展，建立成本共担利益共享机制。",
-        "城市 人口",
-        "上海 2487",
+        "城市\t人口",
+        "上海\t2487",
         "2019年12月1日",
     ]
     assert result.meta["title"] == "长三角一体化发展规划纲要"
     assert "created" in result.meta
+
+
+def test_read_docx_table_cells_apart_by_one_tab(tmp_path: Path) -> None:
+    """Cells of a row are never run together (``行政处罚4119``): one tab between them, empty cells
+    left out, a cell of several paragraphs (or holding a tab) on the row's one line."""
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("表1 行政执法情况")
+    table = document.add_table(rows=3, cols=3)
+    for r, row in enumerate((("类别", "件数", "备注"), ("行政处罚", "4119", ""), ("行政许可", "215", ""))):
+        for c, value in enumerate(row):
+            table.cell(r, c).text = value
+    table.cell(2, 2).paragraphs[0].text = "含变更"
+    table.cell(2, 2).add_paragraph("和延续\t事项")
+    path = tmp_path / "cells.docx"
+    document.save(str(path))
+    lines = read_docx(path).pages[0].split("\n")
+    assert lines == [
+        "表1 行政执法情况",
+        "类别\t件数\t备注",
+        "行政处罚\t4119",
+        "行政许可\t215\t含变更 和延续 事项",
+    ]
+    doc = build_document(path, doc_id="cells")
+    assert "行政处罚\t4119" in doc.text
+    assert "行政处罚4119" not in doc.text
+
+
+def test_read_html_table_cells_apart_by_one_tab(tmp_path: Path) -> None:
+    """Cells written without any space between them stay apart: one tab, the row on one line, also
+    when a cell holds paragraphs or a line break; empty cells left out; no tab outside tables."""
+    page = (
+        "<html><body><p>表1\t行政执法情况</p><table>"
+        "<tr><th>类别</th><th>件数</th></tr>"
+        "<tr><td>行政处罚</td><td>4119</td><td></td></tr>"
+        "<tr><td><p>行政</p><p>许可</p></td><td>215<br>件</td></tr>"
+        "</table><p>以上数据截至年底。</p></body></html>"
+    )
+    result = read_html(_write(tmp_path, "cells.html", page.encode("utf-8")))
+    assert result.pages[0].split("\n") == [
+        "表1 行政执法情况",
+        "类别\t件数",
+        "行政处罚\t4119",
+        "行政 许可\t215 件",
+        "以上数据截至年底。",
+    ]
 
 
 def test_read_document_sniffs_content_before_extension(tmp_path: Path) -> None:
