@@ -24,12 +24,14 @@ from pathlib import Path
 from typing import Any
 
 import networkx as nx
+import pandas as pd
 
 from policytext.errors import UsageError
-from policytext.export import document_table, mention_table
+from policytext.export import document_table, mention_table, selected_documents
 from policytext.query import _Borrowed
 from policytext.store import reads
 from policytext.store.db import Store
+from policytext.store.filters import Filters
 
 KINDS = ("citations", "cooccurrence")
 GRAPH_FORMATS = ("gexf", "graphml", "csv")
@@ -56,8 +58,14 @@ def cited_titles(text: str) -> list[str]:
     return [m.group(1).strip() for m in _TITLE_RE.finditer(text)]
 
 
-def citation_network(db: str | os.PathLike[str] | Store) -> nx.DiGraph:
+def citation_network(db: str | os.PathLike[str] | Store, *, filters: Filters | None = None) -> nx.DiGraph:
     """Documents and the policies they cite (see the module docstring).
+
+    Args:
+        db: the store.
+        filters: cite from the documents these select (:func:`policytext.export.selected_documents`);
+            a stored document they cite is a node too, whether selected or not. Default: every
+            document.
 
     Nodes: ``kind`` (``document`` or ``external``), ``label`` (title, or file name when untitled),
     ``date``, ``year`` (stored documents: their own; external: the first citing document's),
@@ -67,28 +75,31 @@ def citation_network(db: str | os.PathLike[str] | Store) -> nx.DiGraph:
     with _Borrowed(db) as store:
         docs = document_table(store)
         sents = reads.sentences(store)
+        chosen = None if filters is None else {d["doc_id"] for d in selected_documents(store, filters)}
     g = nx.DiGraph()
     by_title: dict[str, str] = {}
     dates: dict[str, str | None] = {}
+    attrs: dict[str, dict[str, Any]] = {}
     for r in docs.to_dict("records"):
         label = r["title"] if isinstance(r["title"], str) and r["title"] else r["document"]
         date = r["date"] if isinstance(r["date"], str) else ""
-        g.add_node(
-            r["doc_id"],
-            kind="document",
-            label=str(label),
-            date=date,
-            year=int(r["year"]) if r["year"] is not None and r["year"] == r["year"] else 0,
-            doc_type=str(r["doc_type"] or ""),
-            citations=0,
-        )
+        attrs[r["doc_id"]] = {
+            "kind": "document",
+            "label": str(label),
+            "date": date,
+            "year": int(r["year"]) if r["year"] is not None and r["year"] == r["year"] else 0,
+            "doc_type": str(r["doc_type"] or ""),
+            "citations": 0,
+        }
+        if chosen is None or r["doc_id"] in chosen:
+            g.add_node(r["doc_id"], **attrs[r["doc_id"]])
         dates[r["doc_id"]] = date or None
         if isinstance(r["title"], str) and r["title"]:
             by_title.setdefault(normalise_title(r["title"]), r["doc_id"])
     cites: dict[tuple[str, str], int] = Counter()
     shown: dict[tuple[str, str], str] = {}
     for s in sents:
-        if s["boilerplate"]:
+        if s["boilerplate"] or (chosen is not None and s["doc_id"] not in chosen):
             continue
         for title in cited_titles(s["text"]):
             key = normalise_title(title)
@@ -100,7 +111,9 @@ def citation_network(db: str | os.PathLike[str] | Store) -> nx.DiGraph:
             cites[(s["doc_id"], target)] += 1
             shown.setdefault((s["doc_id"], target), title)
     for (src, dst), n in sorted(cites.items()):
-        if dst not in g:
+        if dst in attrs and dst not in g:  # a stored document the selection cites
+            g.add_node(dst, **attrs[dst])
+        elif dst not in g:
             g.add_node(dst, kind="external", label=dst[4:], date="", year=0, doc_type="", citations=0)
         first = g.nodes[dst]
         if first["kind"] == "external":
@@ -120,12 +133,17 @@ def _period(year: Any, width: int) -> str:
     return str(start) if width == 1 else f"{start}_{start + width - 1}"
 
 
-def cooccurrence_network(db: str | os.PathLike[str] | Store, *, period: int = 5) -> nx.Graph:
+def cooccurrence_network(
+    db: str | os.PathLike[str] | Store, *, period: int = 5, filters: Filters | None = None
+) -> nx.Graph:
     """Agglomerations × mechanism types, and agglomeration × agglomeration, weighted, by period.
 
     Args:
         db: the store.
         period: years per period (``w_2015_2019`` …; 1 gives one per year).
+        filters: agglomeration × mechanism edges count the mechanism mentions these keep (as
+            ``query mechanisms`` does); agglomeration × agglomeration edges count the sentences of
+            the documents they select (:func:`policytext.export.selected_documents`). Default: all.
 
     Nodes: ``kind`` (``agglomeration`` or ``mechanism``), ``label``. Edges: ``kind``
     (``agglomeration-mechanism`` or ``agglomeration-agglomeration``), ``weight`` and
@@ -137,6 +155,15 @@ def cooccurrence_network(db: str | os.PathLike[str] | Store, *, period: int = 5)
 
     with _Borrowed(db) as store:
         ments = mention_table(store)
+        if filters is not None:
+            chosen = {d["doc_id"] for d in selected_documents(store, filters)}
+            kept = mention_table(store, filters)
+            ments = pd.concat(
+                [
+                    kept[kept["kind"] == "mechanism"],
+                    ments[(ments["kind"] == "agglomeration") & ments["doc_id"].isin(chosen)],
+                ]
+            )
         names = reads.agglomeration_names(store)
     zh = type_labels()
     weights: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
@@ -191,8 +218,6 @@ def write_graph(g: nx.Graph, out: str | os.PathLike[str], fmt: str) -> list[Path
     if fmt == "graphml":
         nx.write_graphml(g, path)
         return [path]
-    import pandas as pd
-
     from policytext.export.tables import to_csv
 
     stem = path.with_suffix("")

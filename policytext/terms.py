@@ -16,7 +16,7 @@ from typing import Any
 import pandas as pd
 
 from policytext.errors import UsageError
-from policytext.export import document_table
+from policytext.export import document_table, selected_documents
 from policytext.query import _Borrowed
 from policytext.store import reads
 from policytext.store.db import Store
@@ -56,7 +56,8 @@ def term_table(
         top: terms kept per period and group (by count; ties by term).
         min_len: shortest term counted (Chinese characters only).
         terms: count only these terms (all of them kept, zero counts included).
-        filters: count in the documents these select (their document filters; default: all).
+        filters: count in the documents these select (:func:`policytext.export.selected_documents`;
+            default: all).
 
     Returns:
         Columns :data:`TERM_COLUMNS`: ``count`` (occurrences), ``documents`` (documents using the
@@ -70,7 +71,10 @@ def term_table(
 
     seg: Any = make_nlp(with_components=False).tokenizer  # the JiebaTokenizer (segment)
     with _Borrowed(db) as store:
-        docs = document_table(store, filters)
+        docs = document_table(store)
+        if filters is not None:
+            selected = {d["doc_id"] for d in selected_documents(store, filters)}
+            docs = docs[docs["doc_id"].isin(selected)]
         sents = reads.sentences(store)
     key_of: dict[str, tuple[str, str]] = {}
     for r in docs.to_dict("records"):

@@ -123,8 +123,17 @@ def import_annotations_(
     err.print(", ".join(parts) + (f" → {s.out}" if s.out else ""), highlight=False)
 
 
+def _filters(store: Any, filters: dict[str, Any]) -> Any:
+    """The filters given on the command line, resolved against ``store`` (None when none is set)."""
+    from policytext.store.filters import Filters
+
+    return Filters.make(store, **filters) if filters else None
+
+
 @app.command("network")
+@with_filters()
 def network_(
+    filters: dict[str, Any],
     db: Path = typer.Option(Path("corpus.db"), "--db", help="The store written by `policytext ingest`."),
     kind: str = typer.Option("citations", "--kind", help="citations | cooccurrence."),
     fmt: str = typer.Option("gexf", "--format", "-f", help="gexf | graphml | csv (nodes and edges files)."),
@@ -133,14 +142,23 @@ def network_(
 ) -> None:
     """Write the policy citation network or the agglomeration × mechanism co-occurrence network.
 
+    Filters: citations come from the documents they select; co-occurrence counts the mechanism
+    mentions they keep (and the agglomerations named together in the documents they select).
+
     Example: policytext network --db corpus.db --kind citations --format gexf --out citations.gexf
     """
     from policytext.errors import UsageError
     from policytext.network import KINDS, citation_network, cooccurrence_network, write_graph
+    from policytext.store.db import Store
 
     if kind not in KINDS:
         raise UsageError(f"--kind {kind!r}: choose {', '.join(KINDS)}")
-    g = citation_network(db) if kind == "citations" else cooccurrence_network(db, period=period)
+    with Store(db, readonly=True) as store:
+        f = _filters(store, filters)
+        if kind == "citations":
+            g = citation_network(store, filters=f)
+        else:
+            g = cooccurrence_network(store, period=period, filters=f)
     for p in write_graph(g, out, fmt):
         typer.echo(str(p))
     if kind == "citations":
@@ -156,7 +174,9 @@ def network_(
 
 
 @app.command("terms")
+@with_filters()
 def terms_(
+    filters: dict[str, Any],
     db: Path = typer.Option(Path("corpus.db"), "--db", help="The store written by `policytext ingest`."),
     period: int = typer.Option(1, "--period", help="Years per period."),
     by: str = typer.Option("none", "--by", help="none | doc_type | agglomeration (primary)."),
@@ -167,12 +187,20 @@ def terms_(
 ) -> None:
     """Term-frequency tables over time (the project's tokenizer; body sentences only).
 
-    Example: policytext terms --db corpus.db --period 5 --by doc_type --term 一体化 --term 同城化
+    Filters select the documents counted: their dates, type, agglomeration and mechanism types,
+    and with --status, --stage or --basis those holding a mechanism mention that matches.
+
+    Example: policytext terms --db corpus.db --period 5 --by doc_type --term 一体化 --agglomeration 长三角
     """
     from policytext.export.tables import format_frame
+    from policytext.store.db import Store
     from policytext.terms import term_table
 
-    text = format_frame(term_table(db, period=period, group=by, top=top, terms=term), fmt)
+    with Store(db, readonly=True) as store:
+        table = term_table(
+            store, period=period, group=by, top=top, terms=term, filters=_filters(store, filters)
+        )
+    text = format_frame(table, fmt)
     if out is None:
         typer.echo(text, nl=False)
     else:

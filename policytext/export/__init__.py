@@ -28,7 +28,7 @@ from policytext.export.docbin import spacy_bytes
 from policytext.query import DOCUMENT_COLUMNS, MENTION_COLUMNS, _Borrowed, _frame, mention_frame
 from policytext.store import reads
 from policytext.store.db import Store, now
-from policytext.store.filters import STATUSES, Filters
+from policytext.store.filters import FILTER_FIELDS, STATUSES, Filters
 
 FORMATS = ("csv", "xlsx", "parquet", "jsonl", "stata", "spacy", "doccano", "label-studio")
 #: Text columns stored as categoricals (Parquet dictionaries) in the tables.
@@ -83,6 +83,18 @@ def mention_table(db: str | os.PathLike[str] | Store, f: Filters | None = None) 
     with _Borrowed(db) as store:
         rows = reads.mentions(store, f or Filters(), kind=None, order="export")
     return mention_frame(rows)
+
+
+def selected_documents(store: Store, f: Filters) -> list[dict[str, Any]]:
+    """The documents ``f`` selects for a whole-document analysis (networks, term tables): those
+    under its document filters (dates, type; naming an agglomeration, holding a mechanism type,
+    see :func:`policytext.store.reads.documents`) and, when it sets a filter that only mentions have
+    (status, stage, link basis), holding a mechanism mention that every filter keeps."""
+    docs = reads.documents(store, f)
+    if any(getattr(f, field.name) for field in FILTER_FIELDS if field.document_where is None):
+        holding = {m["doc_id"] for m in reads.mentions(store, f, kind="mechanism")}
+        docs = [d for d in docs if d["doc_id"] in holding]
+    return docs
 
 
 def _sentence_status(attrs: dict[str, dict[str, Any]], key: str) -> str | None:
@@ -410,6 +422,7 @@ __all__ = [
     "export",
     "extraction_of",
     "mention_table",
+    "selected_documents",
     "sentence_table",
     "spacy_bytes",
 ]

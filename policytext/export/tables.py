@@ -20,6 +20,7 @@ import json
 import math
 import os
 import re
+import struct
 import tempfile
 import zipfile
 from collections.abc import Sequence
@@ -231,52 +232,109 @@ def _display_width(value: Any) -> int:
 
 
 def xlsx_bytes(sheets: Sequence[tuple[str, pd.DataFrame]]) -> bytes:
-    """An Excel workbook (xlsxwriter, constant memory), one sheet per frame, with fixed properties
-    and zip times: a bold frozen header, an autofilter, column widths fitted to the content (Chinese
-    counted double, at most 60), dates as date cells, numbers as numbers, text as text cells.
+    """An Excel workbook (xlsxwriter in constant-memory mode), one sheet per frame, with fixed
+    properties: a bold frozen header, an autofilter, column widths fitted to the content of the
+    first 500 rows (Chinese counted double, at most 60), dates as date cells, numbers as numbers,
+    text as text cells (inline strings, never formulas).
 
-    Excel's limit of 32,767 characters per cell is respected by cutting longer text (marked
-    with ``…``).
+    Cells are converted a column at a time (:func:`excel_column`), the widths are set before the
+    rows are written, and each row is written by one call; xlsxwriter then streams the rows to a
+    temporary file instead of holding every cell. Its zip entries carry a fixed time, so the same
+    frames give the same bytes. Excel's limit of 32,767 characters per cell is respected by
+    cutting longer text (marked with ``…``).
     """
     import datetime as dt
 
     import xlsxwriter
 
     raw = io.BytesIO()
-    wb = xlsxwriter.Workbook(raw, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
-    fixed = dt.datetime(*FIXED_TIME)
-    wb.set_properties({"author": "policytext", "created": fixed})
+    wb = xlsxwriter.Workbook(
+        raw, {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
+    )
+    wb.set_properties({"author": "policytext", "created": dt.datetime(*FIXED_TIME)})
     head = wb.add_format({"bold": True})
     date_fmt = wb.add_format({"num_format": "yyyy-mm-dd"})
     for title, df in sheets:
         ws = wb.add_worksheet(title[:31])
         cols = [str(c) for c in df.columns]
-        widths = [_display_width(c) + 2 for c in cols]
-        dates = [pd.api.types.is_datetime64_any_dtype(df[c].dtype) for c in df.columns]
-        for j, c in enumerate(cols):
-            ws.write_string(0, j, c, head)
-        for i, row in enumerate(df.itertuples(index=False, name=None), start=1):
-            for j, v in enumerate(row):
-                if dates[j]:
-                    if not pd.isna(v):
-                        ws.write_datetime(i, j, v.to_pydatetime(), date_fmt)
-                        widths[j] = max(widths[j], 12)
-                    continue
-                cell = _excel_cell(v)
-                if cell is None or cell == "":  # an empty list or text is an empty cell
-                    continue
-                if isinstance(cell, str):
-                    ws.write_string(i, j, cell)
-                else:
-                    ws.write_number(i, j, cell)
-                if i <= 500:
-                    widths[j] = max(widths[j], _display_width(cell) + 1)
-        for j, w in enumerate(widths):
-            ws.set_column(j, j, min(60, max(8, w)))
+        columns = [excel_column(df[c]) for c in df.columns]
+        dates = [j for j, c in enumerate(df.columns) if pd.api.types.is_datetime64_any_dtype(df[c].dtype)]
+        for j, (name, values) in enumerate(zip(cols, columns)):
+            if j in dates:
+                width = 12 if any(v is not None for v in values) else 0
+            else:
+                width = max(
+                    (_display_width(v) + 1 for v in values[:500] if v is not None and v != ""), default=0
+                )
+            ws.set_column(j, j, min(60, max(8, _display_width(name) + 2, width)))
         ws.freeze_panes(1, 0)
         ws.autofilter(0, 0, max(len(df), 1), max(len(cols) - 1, 0))
+        ws.write_row(0, 0, cols, head)
+        # date cells need their format: left empty in the row, then written one by one
+        plain_columns = [[None] * len(df) if j in dates else v for j, v in enumerate(columns)]
+        for i, row in enumerate(zip(*plain_columns), start=1):
+            ws.write_row(i, 0, row)
+            for j in dates:
+                if columns[j][i - 1] is not None:
+                    ws.write_datetime(i, j, columns[j][i - 1], date_fmt)
     wb.close()
-    return _normalise_zip(raw.getvalue())
+    return _fixed_zip_times(raw.getvalue())
+
+
+def _fixed_zip_times(data: bytes) -> bytes:
+    """``data`` (a zip) with every entry dated :data:`FIXED_TIME`, patched in the local and central
+    headers in place: nothing is decompressed or compressed again (the time is not in the CRC)."""
+    out = bytearray(data)
+    dos_date = ((FIXED_TIME[0] - 1980) << 9) | (FIXED_TIME[1] << 5) | FIXED_TIME[2]
+    dos_time = (FIXED_TIME[3] << 11) | (FIXED_TIME[4] << 5) | (FIXED_TIME[5] // 2)
+    stamp = struct.pack("<HH", dos_time, dos_date)
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        for info in z.infolist():
+            at = info.header_offset
+            if out[at : at + 4] != b"PK\x03\x04":  # pragma: no cover - not a zip written by zipfile
+                raise ValueError("unexpected zip layout")
+            out[at + 10 : at + 14] = stamp
+        at = data.rfind(b"PK\x05\x06")
+        entries, _size, start = struct.unpack("<HII", data[at + 10 : at + 20])
+        for _ in range(entries):
+            if out[start : start + 4] != b"PK\x01\x02":  # pragma: no cover
+                raise ValueError("unexpected zip layout")
+            out[start + 12 : start + 16] = stamp
+            name, extra, comment = struct.unpack("<HHH", data[start + 28 : start + 34])
+            start += 46 + name + extra + comment
+    return bytes(out)
+
+
+def excel_column(col: pd.Series) -> list[Any]:
+    """The Excel cells of one column: what :func:`_excel_cell` gives for each value (None for an
+    empty cell; datetimes as ``datetime``), with fast paths for numbers and text."""
+    dtype = col.dtype
+    if pd.api.types.is_datetime64_any_dtype(dtype):
+        return [None if pd.isna(v) else v.to_pydatetime() for v in col]
+    if str(dtype) == "bool":
+        return [int(v) for v in col.tolist()]
+    if str(dtype) == "int64":
+        return list(col.tolist())
+    if str(dtype) == "float64":
+        return [None if v != v else v for v in col.tolist()]
+    out: list[Any] = []
+    for v in col.tolist():
+        if v is None or (type(v) is float and v != v):
+            out.append(None)
+            continue
+        if type(v) is list and all(type(x) is str for x in v):
+            v = "; ".join(v)
+        if type(v) is str:
+            if _ILLEGAL_XML_RE.search(v):
+                v = _ILLEGAL_XML_RE.sub("", v)
+            if _FORMULA_RE.match(v):
+                v = "'" + v
+            if len(v) > 32767:
+                v = v[:32766] + "…"
+            out.append(v)
+        else:
+            out.append(_excel_cell(v))
+    return out
 
 
 def _excel_cell(value: Any) -> Any:
@@ -289,26 +347,6 @@ def _excel_cell(value: Any) -> Any:
 
 
 _ILLEGAL_XML_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-
-
-def _normalise_zip(data: bytes) -> bytes:
-    """Rewrite a zip with sorted-as-given entries and a fixed time, so equal content gives equal bytes."""
-    src = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            body = src.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                body = re.sub(
-                    rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:)",
-                    rb"\g<1>1980-01-01T00:00:00Z\g<3>",
-                    body,
-                )
-            zi = zipfile.ZipInfo(info.filename, date_time=FIXED_TIME)
-            zi.compress_type = zipfile.ZIP_DEFLATED
-            zi.external_attr = 0o600 << 16
-            dst.writestr(zi, body)
-    return out.getvalue()
 
 
 def parquet_bytes(df: pd.DataFrame, schema: Any) -> bytes:
