@@ -44,7 +44,7 @@ REFERENCE_SQL = """
       LEFT JOIN sentences s ON s.doc_id = m.doc_id AND s.idx = m.sentence_idx
      WHERE m.kind = 'mechanism' AND m.deleted = 0
      ORDER BY d.date, m.doc_id, m.start"""
-#: The same read on the base tables of schema 3 (integer keys), as ``store.reads`` runs it.
+#: The same read on the base tables (integer keys, schema 3 and later), as ``store.reads`` runs it.
 REFERENCE_SQL_V3 = """
     SELECT m.*, d.doc_id, d.filename, d.title, d.date, d.doc_type, s.start AS sentence_start
       FROM mention_rows m JOIN doc_rows d ON d.id = m.doc
@@ -67,6 +67,7 @@ class TreeResult:
     mechanisms: int = 0
     latency: dict[str, float] = field(default_factory=dict)
     reference_sql: float = 0.0
+    parts: dict[str, float] = field(default_factory=dict)
 
     @property
     def ratio(self) -> float:
@@ -116,6 +117,20 @@ def build_store(db: Path, n: int, real: Path) -> dict[str, Any]:
         "ingested_bytes": ingested,
         "compact_seconds": compact_seconds,
     }
+
+
+def store_parts(db: Path, top: int = 6) -> dict[str, float]:
+    """The largest tables and indexes of the store in MB (SQLite's ``dbstat``), largest first."""
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        rows = conn.execute(
+            "SELECT name, SUM(pgsize) AS size FROM dbstat GROUP BY name ORDER BY size DESC LIMIT ?", (top,)
+        ).fetchall()
+    except sqlite3.OperationalError:  # an SQLite built without dbstat
+        rows = []
+    finally:
+        conn.close()
+    return {name: size / MB for name, size in rows}
 
 
 def _env(tree: Path) -> dict[str, str]:
@@ -191,6 +206,7 @@ def measure_tree(label: str, tree: Path, n: int, real: Path, work: Path, rounds:
     result.store_mb = sum(p.stat().st_size for p in work.glob("scale.db*")) / MB
     result.ingested_mb = built.get("ingested_bytes", 0) / MB or result.store_mb
     result.compact_seconds = built.get("compact_seconds")
+    result.parts = store_parts(db)
     for name, args in COMMANDS.items():
         argv = [a.format(db=db, small=small, work=work) for a in args]
         result.latency[name] = cli_seconds(tree, argv, rounds=rounds, cwd=work)
@@ -256,6 +272,12 @@ def report(results: list[TreeResult], n: int) -> list[str]:
         + " | ≤ 2.5× |",
         "| building it (read + extract the corpus once, write N documents), s | "
         + " | ".join(f"{r.build_seconds:.0f}" for r in results)
+        + " | |",
+        "| largest parts (MB / text MB, dbstat) | "
+        + " | ".join(
+            "<br>".join(f"`{name}` {mb / r.text_mb:.2f}×" for name, mb in r.parts.items()) or "–"
+            for r in results
+        )
         + " | |",
     ]
     return lines

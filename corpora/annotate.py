@@ -286,6 +286,14 @@ def cmd_remap(args: argparse.Namespace) -> None:
             if not r["types"]:
                 continue
             o = norm(old[int(r["i"])])
+            # the same sentence (white space and punctuation aside) takes the label once, at the
+            # place nearest its old one; only a sentence the new cut changed is matched loosely
+            exact = [j for j, t in enumerate(new) if norm(t) == o]
+            if exact:
+                j = min(exact, key=lambda k: abs(k - int(r["i"])))
+                types, status = labels.get(j, ([], None))
+                labels[j] = (sorted(set(types) | set(r["types"])), status or r["status"])
+                continue
             # a fragment of the old sentence (a table cell now on its own) must hold a fair part of it
             # (if only fragments match, e.g. a table split into its rows, they all carry the labels)
             loose = [j for j, t in enumerate(new) if same_sentence(o, norm(t))]

@@ -13,7 +13,7 @@ import codecs
 import re
 from functools import lru_cache
 
-from policytext.clean.resources import CJK_PUNCT
+from policytext.clean.resources import CJK_PUNCT, HAN_BASIC_FIRST, HAN_BASIC_LAST
 from policytext.errors import IngestError
 
 __all__ = ["BOMS", "canonical_encoding", "decode_bytes", "plausibility", "strict_decode"]
@@ -60,7 +60,7 @@ def _common_han() -> frozenset[str]:
             chars.add(code.to_bytes(2, "big").decode("big5"))
         except UnicodeDecodeError:
             pass
-    return frozenset(c for c in chars if "\u4e00" <= c <= "\u9fff")
+    return frozenset(c for c in chars if HAN_BASIC_FIRST <= c <= HAN_BASIC_LAST)
 
 
 def plausibility(text: str) -> float:

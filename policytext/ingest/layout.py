@@ -77,6 +77,20 @@ class Char:
     size: float
 
 
+@dataclass(frozen=True, slots=True)
+class Geometry:
+    """The boxes of a page's characters as arrays, one entry per :class:`Char` in order (what an
+    engine that fetches boxes in bulk has at hand): ``x0, x1, top, bottom, size`` and ``space``
+    (the glyph is white space)."""
+
+    x0: Any
+    x1: Any
+    top: Any
+    bottom: Any
+    size: Any
+    space: Any
+
+
 @dataclass(slots=True)
 class Segment:
     """A run of characters on one row without a wide gap; the unit of layout."""
@@ -162,13 +176,19 @@ def _segment(chars: list[Char]) -> Segment | None:
     )
 
 
-def _dedupe(chars: list[Char]) -> list[Char]:
-    """Drop glyphs drawn twice at the same place (fake bold, shadow text)."""
+def _dedupe(chars: list[Char], geometry: Geometry | None = None) -> list[Char]:
+    """Drop glyphs drawn twice at the same place (fake bold, shadow text); ``chars`` itself when
+    none is. ``geometry``: the arrays of ``chars``, when made."""
     import numpy as np
 
     n = len(chars)
-    xs = np.trunc(np.fromiter(map(_X0, chars), dtype=np.float64, count=n) + 0.5).astype(np.int64)
-    ys = np.trunc(np.fromiter(map(_TOP, chars), dtype=np.float64, count=n) + 0.5).astype(np.int64)
+    if geometry is None:
+        x0 = np.fromiter(map(_X0, chars), dtype=np.float64, count=n)
+        top = np.fromiter(map(_TOP, chars), dtype=np.float64, count=n)
+    else:
+        x0, top = geometry.x0, geometry.top
+    xs = np.trunc(x0 + 0.5).astype(np.int64)
+    ys = np.trunc(top + 0.5).astype(np.int64)
     keys = list(zip(map(_TEXT, chars), xs.tolist(), ys.tolist(), strict=True))
     if len(set(keys)) == n:
         return chars  # nothing drawn twice (nearly every page)
@@ -264,7 +284,7 @@ def _continues(last: Char, c: Char, gap: float, split: Cuts) -> bool:
     return dx >= -0.5 * size or c.x0 - last.x0 >= 0.25 * size
 
 
-def _runs(chars: list[Char], gap: float, split: Cuts) -> list[list[Char]]:
+def _runs(chars: list[Char], gap: float, split: Cuts, geometry: Geometry | None = None) -> list[list[Char]]:
     """Split characters, in drawing order, into horizontal runs on one line without a wide gap
     (and never across the gutter ``split``).
 
@@ -278,13 +298,22 @@ def _runs(chars: list[Char], gap: float, split: Cuts) -> list[list[Char]]:
 
     if not chars:
         return []
-    spaces = np.fromiter(map(str.isspace, map(_TEXT, chars)), dtype=bool, count=len(chars))
+    if geometry is None:
+        spaces = np.fromiter(map(str.isspace, map(_TEXT, chars)), dtype=bool, count=len(chars))
+    else:
+        spaces = geometry.space
     ink = np.flatnonzero(~spaces)
     if not len(ink):
         return []
     inked = [chars[i] for i in ink.tolist()]
     n = len(inked)
-    x0, x1, top, bottom, size = (np.fromiter(map(get, inked), dtype=np.float64, count=n) for get in _GEOMETRY)
+    if geometry is None:
+        x0, x1, top, bottom, size = (
+            np.fromiter(map(get, inked), dtype=np.float64, count=n) for get in _GEOMETRY
+        )
+    else:
+        g = geometry
+        x0, x1, top, bottom, size = (a[ink] for a in (g.x0, g.x1, g.top, g.bottom, g.size))
     step = x0[1:] - x1[:-1]
     fast = (
         (bottom[1:] == bottom[:-1])
@@ -559,18 +588,26 @@ def _judge_float(
     return Float((gap[0] + gap[1]) / 2, extent[0], extent[1], side, gap[0] if side == 1 else gap[1], outer)
 
 
-def page_segments(chars: list[Char], *, gap: float = 1.2, split: float | Cuts | None = None) -> list[Segment]:
+def page_segments(
+    chars: list[Char],
+    *,
+    gap: float = 1.2,
+    split: float | Cuts | None = None,
+    geometry: Geometry | None = None,
+) -> list[Segment]:
     """Characters to segments: horizontal runs split at gaps wider than ``gap`` em.
 
     Runs are first taken in drawing order (a line is nearly always drawn left to
     right, whatever the order of blocks), then runs that continue each other on
     the same line are merged.
     """
-    chars = _dedupe(chars)
+    given = chars
+    chars = _dedupe(chars, geometry)
     if min(map(_SIZE, chars), default=1.0) <= 0 or _BREAK_RE.search("\0".join(map(_TEXT, chars))):
         chars = [c for c in chars if c.text and c.text not in "\r\n" and c.size > 0]
     cuts = _cuts(split)
-    return [seg for seg in (_segment(m) for m in _merge_runs(_runs(chars, gap, cuts), gap, cuts)) if seg]
+    runs = _runs(chars, gap, cuts, geometry if chars is given else None)
+    return [seg for seg in (_segment(m) for m in _merge_runs(runs, gap, cuts)) if seg]
 
 
 #: runs looked at in each height bucket when a run looks for the run it continues
@@ -642,15 +679,21 @@ def _merge_runs(runs: list[list[Char]], gap: float, split: Cuts) -> list[list[Ch
 
 
 def page_rows(
-    chars: list[Char], *, gap: float = 1.2, split: float | Cuts | None = None
+    chars: list[Char],
+    *,
+    gap: float = 1.2,
+    split: float | Cuts | None = None,
+    geometry: Geometry | None = None,
 ) -> list[list[Segment]]:
     """Segments grouped into rows across the whole page, top to bottom, each row left to right.
 
     ``split``: the x of a column gutter (:func:`char_gutter`) that no segment may cross, or
-    :class:`Cuts` with the local gutters of floats (:func:`find_floats`) too.
+    :class:`Cuts` with the local gutters of floats (:func:`find_floats`) too. ``geometry``: the
+    boxes of ``chars`` as arrays (:class:`Geometry`), when the engine made them.
     """
     rows: list[list[Segment]] = []
-    for s in sorted(page_segments(chars, gap=gap, split=split), key=lambda s: s.center_y):
+    segments = page_segments(chars, gap=gap, split=split, geometry=geometry)
+    for s in sorted(segments, key=lambda s: s.center_y):
         row = rows[-1] if rows else None
         if row is not None and abs(s.center_y - row[0].center_y) <= 0.5 * min(s.size, row[0].size):
             row.append(s)
@@ -951,6 +994,128 @@ def reflow(lines: list[Line]) -> list[str]:
             paragraphs[-1] += _joiner(paragraphs[-1], ln.text) + ln.text
         prev = ln
     return paragraphs
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    """The box of an image or a drawing placed on the page (top-down points)."""
+
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+
+
+#: the label that starts a figure's caption (图2, 图 3-1, Fig. 4, Figure 5)
+CAPTION_RE = re.compile(r"^\s*(?:图\s*\d|Fig(?:ure|\.)\s*\d)", re.IGNORECASE)
+
+
+def _beside(segments: list[Segment], fig: Figure, reach: float) -> tuple[list[Segment], list[Segment]]:
+    """The segments on the rows of ``fig`` (its height widened by ``reach`` above and below) that lie
+    wholly left of it and wholly right of it."""
+    rows = [s for s in segments if fig.top - reach <= s.center_y <= fig.bottom + reach]
+    return [s for s in rows if s.x1 <= fig.x0 + 0.5], [s for s in rows if s.x0 >= fig.x1 - 0.5]
+
+
+def find_figure_text(
+    segments: list[Segment], figures: list[Figure], size: float
+) -> tuple[list[list[Segment]], list[Figure]]:
+    """The text of figures set beside the running text, and the figures the body wraps around.
+
+    A figure counts when body text runs beside it: two segments or more on its rows lie wholly
+    left or wholly right of it (a figure across a page, or a seal over a signature, has none:
+    its text stays in the body). Its text is what lies inside its box (labels), narrow pieces
+    just beside it (a credit set vertically) and a caption row starting with its label (``图2``,
+    ``Fig. 3``) just above or below it, with the rows of the caption that follow. A figure with
+    a line of running text in the body's size inside, or crossing its left or right edge, is an
+    image behind the text (a background, a tinted box), no figure.
+    ``size``: the body's font size. Returns the text of each figure (top to bottom, left to
+    right) and the figures that count.
+    """
+    found: list[list[Segment]] = []
+    wrapped: list[Figure] = []
+    taken: set[int] = set()
+    for fig in figures:
+        left, right = _beside(segments, fig, 0.0)
+        if len(left) < 2 and len(right) < 2:
+            continue
+        inside = [
+            s
+            for s in segments
+            if fig.x0 <= (s.x0 + s.x1) / 2 <= fig.x1 and fig.top <= s.center_y <= fig.bottom
+        ]
+        if any(s.size >= 0.92 * size and len(s.text) > 20 for s in inside):
+            continue
+        if any(
+            s.size >= 0.92 * size
+            and fig.top <= s.center_y <= fig.bottom
+            and (s.x0 < fig.x0 - size < fig.x0 + size < s.x1 or s.x0 < fig.x1 - size < fig.x1 + size < s.x1)
+            for s in segments
+        ):
+            continue  # running text crosses its edge: an image behind the text (a background, a tint)
+        wrapped.append(fig)
+        picked = {id(s) for s in inside}
+        for s in segments:
+            if id(s) in picked or id(s) in taken:
+                continue
+            cx = (s.x0 + s.x1) / 2
+            if (
+                fig.top <= s.center_y <= fig.bottom
+                and s.x1 - s.x0 <= 1.5 * s.size
+                and (fig.x0 - size <= cx < fig.x0 or fig.x1 < cx <= fig.x1 + size)
+            ):
+                picked.add(id(s))  # a credit or a scale set upright beside the figure
+        caption = [  # a row starting with the label, just under or over the box (or overlapping its edge)
+            s
+            for s in segments
+            if CAPTION_RE.match(s.text)
+            and fig.x0 <= (s.x0 + s.x1) / 2 <= fig.x1
+            and (
+                (fig.bottom - 0.5 * s.size < s.center_y and s.top - fig.bottom <= 1.5 * size)
+                or (s.center_y < fig.top + 0.5 * s.size and fig.top - s.bottom <= 1.5 * size)
+            )
+        ]
+        for first in caption[:1]:
+            picked.add(id(first))
+            last = first
+            for s in segments:  # the rest of its row (the label and the title set apart)
+                if abs(s.center_y - first.center_y) <= 0.5 * first.size and fig.x0 <= s.x0 and s.x1 <= fig.x1:
+                    picked.add(id(s))
+                    if s.bottom > last.bottom:
+                        last = s
+            for s in sorted(segments, key=lambda s: s.top):
+                if (
+                    last.bottom < s.top <= last.bottom + 0.6 * s.size
+                    and abs(s.size - first.size) < 0.5
+                    and fig.x0 <= (s.x0 + s.x1) / 2 <= fig.x1
+                    and id(s) not in taken
+                ):
+                    picked.add(id(s))  # the caption's next row
+                    last = s
+        group = [s for s in segments if id(s) in picked and id(s) not in taken]
+        taken |= picked
+        if group:
+            found.append(sorted(group, key=lambda s: (s.center_y, s.x0)))
+    return found, wrapped
+
+
+def fit_to_figures(lines: list[Line], figures: list[Figure]) -> None:
+    """Give the lines of running text set beside a figure the edge they share there as their bound,
+    so a sentence wrapped beside the figure runs on (the lines just above it that the wrap
+    already narrows too: the figure's rows widened by an em and a half)."""
+    for fig in figures:
+        reach = 1.5 * _median([ln.size for ln in lines], 10.0)
+        rows = [ln for ln in lines if fig.top - reach <= (ln.top + ln.bottom) / 2 <= fig.bottom + reach]
+        right = [ln for ln in rows if fig.x1 - 0.5 <= ln.x0 <= fig.x1 + 2 * ln.size]
+        if len(right) >= 2:
+            edge = min(ln.x0 for ln in right)
+            for ln in right:
+                ln.left = max(ln.left, edge)
+        left = [ln for ln in rows if fig.x0 - 2 * ln.size <= ln.x1 <= fig.x0 + 0.5]
+        if len(left) >= 2:
+            edge = max(ln.x1 for ln in left)
+            for ln in left:
+                ln.right = min(ln.right, edge)
 
 
 def fit_to_floats(lines: list[Line], floats: list[Float]) -> None:

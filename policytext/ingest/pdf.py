@@ -45,15 +45,19 @@ from policytext.ingest.boilerplate import edge_rows, is_page_number, signature
 from policytext.ingest.layout import (
     Char,
     Cuts,
+    Figure,
     Float,
+    Geometry,
     Segment,
     body_size,
     char_gutter,
+    find_figure_text,
     find_floats,
     find_footnotes,
     find_gutter,
     find_sidebar,
     find_tables,
+    fit_to_figures,
     fit_to_floats,
     glyph_boxes,
     order_lines,
@@ -76,17 +80,34 @@ OCR_EMPTY_MESSAGE = "no text layer on any page and OCR found no text in the page
 MAP_ERROR_STRIDE = 4
 # generated line breaks, NULs and PDFium's markers are never text; a space may be generated
 _SKIP_CODES = frozenset((0, 0x0D, 0x0A, 0xFFFE, 0x02, 0x20))
-_SKIP_ARRAY = tuple(sorted(_SKIP_CODES))
+#: the last code point that ``str.isspace`` holds true (U+3000, the ideographic space)
+_LAST_SPACE = 0x3000
 
 
 @functools.cache
-def _space_codes() -> tuple[int, ...]:
-    """The code points that ``str.isspace`` holds true (all below U+3001)."""
-    return tuple(c for c in range(0x3001) if chr(c).isspace())
+def _skip_table() -> Any:
+    """A boolean array over the UTF-16 code units: True for :data:`_SKIP_CODES`."""
+    import numpy as np
+
+    table = np.zeros(0x10000, dtype=bool)
+    table[list(_SKIP_CODES)] = True
+    return table
+
+
+@functools.cache
+def _space_table() -> Any:
+    """A boolean array up to :data:`_LAST_SPACE`: True where ``str.isspace`` holds."""
+    import numpy as np
+
+    return np.array([chr(c).isspace() for c in range(_LAST_SPACE + 1)], dtype=bool)
 
 
 #: A compressed stream that inflates to more than this is refused (a decompression bomb).
 MAX_STREAM_BYTES = 256 << 20
+#: a page of more objects than this is not searched for figures (a chart of many thousand paths)
+MAX_PAGE_OBJECTS = 20_000
+#: an image or drawing narrower or lower than this (points) is no figure (a logo, a rule, a bullet)
+MIN_FIGURE = 24.0
 # a literal first: re scans for it fast (a leading look-behind would make it try every byte);
 # an ``endstream`` followed by a line break is skipped where it is found
 _RE_STREAM = re.compile(rb"stream(?:\r\n|\n|\r)")
@@ -119,6 +140,8 @@ class RawPage:
     unmapped: int = 0  # characters the engine could not map to Unicode
     #: :func:`~policytext.ingest.layout.glyph_boxes` of ``chars`` when the engine made them
     boxes: tuple[Any, ...] | None = None
+    figures: list[Figure] = field(default_factory=list)  # images and drawings placed on the page
+    geometry: Geometry | None = None  # the boxes of ``chars`` as arrays, when the engine made them
 
 
 class Engine(Protocol):
@@ -144,6 +167,7 @@ class PdfiumEngine:
 
         self._raw = raw
         self._get_box: Any = None
+        self._drawings = _has_drawings(path)
         try:
             self._doc = pdfium.PdfDocument(path)
         except pdfium.PdfiumError as exc:
@@ -165,9 +189,12 @@ class PdfiumEngine:
             width, height = page.get_size()
             textpage = page.get_textpage()
             try:
-                return self._chars(textpage.raw, height, width)
+                got = self._chars(textpage.raw, height, width)
             finally:
                 textpage.close()
+            if got.chars and self._drawings:
+                got.figures = self._figures(page.raw, width, height)
+            return got
         finally:
             page.close()
 
@@ -204,7 +231,7 @@ class PdfiumEngine:
         else:
             spaces = np.flatnonzero(arr == 0x20)
             generated = [k for k in spaces.tolist() if raw.FPDFText_IsGenerated(tp, k)]
-            keep = ~np.isin(arr, _SKIP_ARRAY)
+            keep = ~_skip_table()[arr]
             keep[spaces] = True
             keep[generated] = False
             kept_arr = np.flatnonzero(keep)
@@ -245,9 +272,12 @@ class PdfiumEngine:
                 if before is not None and xs0[j] - xs1[before] >= 0.2 * ss[j]:
                     chars.append(Char(" ", xs1[before], ts[j], xs0[j], bs[j], ss[j]))
                 chars.append(Char(chr(c), xs0[j], ts[j], xs1[j], bs[j], ss[j]))
-        ink = (right - left > 1.0) & ~np.isin(np.array(kept_codes, dtype=np.int64), _space_codes())
+        points = np.array(kept_codes, dtype=np.int64)
+        space = (points <= _LAST_SPACE) & _space_table()[np.minimum(points, _LAST_SPACE)]
+        ink = (right - left > 1.0) & ~space
         boxes = (left[ink], right[ink], top[ink], bottom[ink], size[ink]) if ink.any() else None
-        return RawPage(chars, width, height, min(unmapped, len(chars)), boxes)
+        geometry = None if gaps else Geometry(left, right, top, bottom, size, space)
+        return RawPage(chars, width, height, min(unmapped, len(chars)), boxes, geometry=geometry)
 
     def _map_errors(self, tp: Any, kept: list[int], count: int) -> int:
         """Characters without a Unicode mapping among ``kept``: exact, or sampled (see :meth:`_chars`)."""
@@ -290,6 +320,33 @@ class PdfiumEngine:
             kept.append(k)
             kept_codes.append(code)
         return kept, kept_codes, gaps, unmapped + self._map_errors(tp, kept, len(codes))
+
+    def _figures(self, page: Any, width: float, height: float) -> list[Figure]:
+        """The images and form drawings placed on the page (top level only) that may be figures:
+        inside the page, at least ``MIN_FIGURE`` points on each side and at most half the page
+        (a page background or a banner bleeding off the edge is none). A page of more than
+        ``MAX_PAGE_OBJECTS`` objects is not looked at."""
+        raw = self._raw
+        count = raw.FPDFPage_CountObjects(page)
+        if count > MAX_PAGE_OBJECTS:
+            return []
+        objects = list(map(raw.FPDFPage_GetObject, repeat(page, count), range(count)))
+        kinds = list(map(raw.FPDFPageObj_GetType, objects))
+        wanted = (raw.FPDF_PAGEOBJ_IMAGE, raw.FPDF_PAGEOBJ_FORM)
+        left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+        out: list[Figure] = []
+        for obj, kind in zip(objects, kinds, strict=True):
+            if kind not in wanted or not raw.FPDFPageObj_GetBounds(
+                obj, ctypes.byref(left), ctypes.byref(bottom), ctypes.byref(right), ctypes.byref(top)
+            ):
+                continue
+            fig = Figure(left.value, height - top.value, right.value, height - bottom.value)
+            w, h = fig.x1 - fig.x0, fig.bottom - fig.top
+            if fig.x0 < -1 or fig.top < -1 or fig.x1 > width + 1 or fig.bottom > height + 1:
+                continue
+            if min(w, h) >= MIN_FIGURE and w * h <= 0.5 * width * height:
+                out.append(fig)
+        return out
 
     def _box_fn(self) -> Any:
         """``FPDFText_GetLooseCharBox`` taking the box's address as an int (no argument objects)."""
@@ -359,7 +416,18 @@ class PlumberEngine:
                     unmapped += 1
                     text = "\ufffd"
                 chars.append(Char(text, c["x0"], c["top"], c["x1"], c["bottom"], c["size"]))
-            return RawPage(chars, float(page.width), float(page.height), unmapped)
+            width, height = float(page.width), float(page.height)
+            figures = [
+                Figure(float(im["x0"]), float(im["top"]), float(im["x1"]), float(im["bottom"]))
+                for im in page.images
+                if im["x0"] >= -1
+                and im["top"] >= -1
+                and im["x1"] <= width + 1
+                and im["bottom"] <= height + 1
+                and min(im["x1"] - im["x0"], im["bottom"] - im["top"]) >= MIN_FIGURE
+                and (im["x1"] - im["x0"]) * (im["bottom"] - im["top"]) <= 0.5 * width * height
+            ]
+            return RawPage(chars, width, height, unmapped, figures=figures)
         finally:
             page.close()
 
@@ -368,6 +436,24 @@ class PlumberEngine:
 
     def close(self) -> None:
         self._pdf.close()
+
+
+# the dictionary of an image or form XObject: a stream, so never inside a compressed object stream
+_RE_DRAWING = re.compile(rb"/Subtype\s*/(?:Image|Form)\b")
+
+
+def _has_drawings(path: str) -> bool:
+    """True when the file may hold images or form drawings (figures): an XObject of that subtype
+    is written out in the file's bytes. Pages of a file without are not searched for figures
+    (a page of many objects takes a C call per object). True when the file cannot be scanned."""
+    try:
+        with open(path, "rb") as fh:
+            if os.fstat(fh.fileno()).st_size == 0:
+                return False
+            with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as buf:
+                return _RE_DRAWING.search(buf) is not None
+    except (OSError, ValueError):
+        return True
 
 
 def _open_engine(name: str, path: str) -> Engine:
@@ -434,14 +520,15 @@ class _Page:
     edge_marks: dict[int, tuple[int, int]] = field(default_factory=dict)  # edge row -> (top, size) rounded
     body_size: float = 0.0  # median font size of the non-edge rows
     floats: list[Float] = field(default_factory=list)  # boxes floated inside a column
+    figures: list[Figure] = field(default_factory=list)  # images and drawings on the page
 
 
 def _prepare(number: int, raw: RawPage, engine: str) -> _Page:
     arrays = raw.boxes if raw.boxes is not None else glyph_boxes(raw.chars)
     split = char_gutter(raw.chars, arrays=arrays)
     floats = find_floats(raw.chars, split=split, arrays=arrays)
-    rows = page_rows(raw.chars, split=Cuts(split, tuple(floats)))
-    page = _Page(number, rows, raw.height, engine, floats=floats)
+    rows = page_rows(raw.chars, split=Cuts(split, tuple(floats)), geometry=raw.geometry)
+    page = _Page(number, rows, raw.height, engine, floats=floats, figures=raw.figures)
     page.edges = edge_rows(rows, raw.height)
     for i in page.edges:
         kept = [s for s in rows[i] if not is_page_number(s.text)]
@@ -522,6 +609,15 @@ def _page_text(page: _Page, neighbours: list[_Page]) -> _PageText:
     body = [s for s in body if id(s) not in gone]
     if not body:
         return _PageText("", asides)
+    wrapped: list[Figure] = []
+    if page.figures:  # the text of figures the body wraps around: kept apart, never in the body flow
+        groups, wrapped = find_figure_text(body, page.figures, body_size(body))
+        for group in groups:
+            ids = {id(s) for s in group}
+            body = [s for s in body if id(s) not in ids]
+            asides.append({"page": page.number, "kind": "figure", "text": _block_text(group)})
+        if not body:
+            return _PageText("", asides)
     for fl in page.floats:  # boxes floated in a column: kept apart, never in the body flow
         box = [s for s in body if fl.holds(s)]
         if box:
@@ -549,6 +645,7 @@ def _page_text(page: _Page, neighbours: list[_Page]) -> _PageText:
                 break
     lines = order_lines(body, gutter, bounds)
     fit_to_floats(lines, page.floats)
+    fit_to_figures(lines, wrapped)
     paragraphs = reflow(lines)
     tables = [{"page": page.number, "rows": rows} for rows in find_tables(paragraphs)]
     return _PageText("\n".join(paragraphs), asides, tables)
@@ -790,9 +887,9 @@ def iter_pages(
         meta: a dict that receives the PDF metadata (title, creation_date, producer), ``page_stats``
             (pages readable, garbled, tried by OCR: what :func:`join_ranges` needs to judge the whole),
             ``asides`` (text kept apart from the body: ``{"page", "kind", "text"}`` with kind
-            ``sidebar``, ``float`` or ``footnote``), ``tables`` (``{"page", "rows"}``, rows of cells;
-            in the page text a row is one line, cells apart by a tab) and, when a page was read by
-            OCR, ``ocr_pages`` (1-based page numbers) and ``ocr_seconds``.
+            ``sidebar``, ``float``, ``figure`` or ``footnote``), ``tables`` (``{"page", "rows"}``,
+            rows of cells; in the page text a row is one line, cells apart by a tab) and, when a
+            page was read by OCR, ``ocr_pages`` (1-based page numbers) and ``ocr_seconds``.
         ocr: ``auto`` (OCR pages that fail the quality gate), ``always`` or ``never``;
             see :mod:`policytext.ingest.ocr`.
         pages: ``(start, stop)``, 0-based, stop exclusive: yield only those pages. Up to

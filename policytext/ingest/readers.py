@@ -217,7 +217,7 @@ def strip_html_markup(text: str) -> tuple[str, int]:
         if RE_HTML_MARKUP.search(line):
             n += 1
             parsed = _soup_text(BeautifulSoup(line, "html.parser"))
-            out.extend(RE_SPACES.sub(" ", part).strip() for part in parsed.split("\n") if part.strip())
+            out.extend(line for line in map(_cells_line, parsed.split("\n")) if line)
         else:
             out.append(line)
     return "\n".join(out), n

@@ -21,12 +21,15 @@ from typing import Any
 
 from policytext.errors import UsageError
 from policytext.store.fts import fts_query
+from policytext.store.schema import FTS_FROM
 
 #: The canned search query: sentences containing every term, newest documents first.
-SEARCH_SQL = """SELECT sid, doc_id, document, title, date, doc_type, sentence_idx, page, text
-  FROM sentence_search
- WHERE sid IN (SELECT rowid FROM sentences_fts WHERE sentences_fts MATCH policytext_fts(:q))
- ORDER BY date DESC, doc_id, sentence_idx
+#: (The index joined to its sentences by row id, as every search of the store reads it.)
+SEARCH_SQL = f"""SELECT f.rowid AS sid, d.doc_id, d.filename AS document, d.title, d.date, d.doc_type,
+       s.idx AS sentence_idx, s.page, s.text
+  {FTS_FROM}
+ WHERE sentences_fts MATCH policytext_fts(:q)
+ ORDER BY d.date DESC, d.doc_id, s.idx
  LIMIT 500"""
 
 

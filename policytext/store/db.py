@@ -25,8 +25,9 @@ from urllib.parse import quote
 from policytext.errors import StoreBusyError, StoreError
 from policytext.store.attributes import pack
 from policytext.store.corrections import Correction, apply_correction, link_basis_of, replay
-from policytext.store.fts import fts_tokens, printable, printable_path
+from policytext.store.fts import fts_phrase, fts_tokens, printable, printable_path
 from policytext.store.schema import (
+    FTS_FROM,
     SCHEMA_VERSION,
     migrate,
     next_sid,
@@ -593,18 +594,10 @@ class Store:
 
     @property
     def fts_from(self) -> str:
-        """``FROM`` the full-text index ``f`` joined to its sentence ``s`` and document ``d``.
-
-        From schema 4 a row id's document is the one with the greatest ``first_sid`` not above it
-        (index ``doc_rows_first_sid``), its sentence the primary key ``(doc, rowid - first_sid)``.
-        """
+        """``FROM`` the full-text index ``f`` joined to its sentence ``s`` and document ``d``
+        (:data:`~policytext.store.schema.FTS_FROM` from schema 4; by ``sid`` in an older store)."""
         if self.schema_version >= 4:
-            return (
-                "FROM sentences_fts f "
-                "JOIN doc_rows d ON d.first_sid = (SELECT MAX(x.first_sid) FROM doc_rows x "
-                "WHERE x.first_sid <= f.rowid) "
-                "JOIN sentence_rows s ON s.doc = d.id AND s.idx = f.rowid - d.first_sid"
-            )
+            return FTS_FROM
         return "FROM sentences_fts f JOIN sentence_rows s ON s.sid = f.rowid JOIN doc_rows d ON d.id = s.doc"
 
     # -- maintenance --------------------------------------------------------
@@ -684,12 +677,9 @@ class Store:
             f"SELECT sid, text FROM ({self.sentence_ids_sql}) WHERE sid % ? = 0 ORDER BY sid", (step,)
         ).fetchall():
             # one phrase of its first whole tokens (a word cut in two would be another token)
-            words = [
-                w.replace('"', "") for w in fts_tokens(text).split()[:16] if any(ch.isalnum() for ch in w)
-            ]
-            q = '"' + " ".join(words) + '"'
+            q = fts_phrase([w for w in fts_tokens(text).split()[:16] if any(ch.isalnum() for ch in w)])
             if (
-                words
+                q
                 and c.execute(
                     "SELECT 1 FROM sentences_fts WHERE sentences_fts MATCH ? AND rowid = ?", (q, sid)
                 ).fetchone()

@@ -73,6 +73,20 @@ def query_groups(query: str) -> list[list[str]]:
     return [g for g in groups if g]
 
 
+def fts_phrase(words: list[str]) -> str:
+    """An FTS5 phrase of indexed words (``""`` when none has a character the index keeps).
+
+    A double quote inside a word is written doubled, so the index's tokenizer splits the word
+    there as it did when indexing (``10"t`` is the tokens ``10`` and ``t``); dropping it would
+    join them into a token the index never saw.
+
+    >>> fts_phrase(['10"t', "生"])
+    '"10""t 生"'
+    """
+    kept = [w.replace('"', '""') for w in words if w.replace('"', "")]
+    return '"' + " ".join(kept) + '"' if kept else ""
+
+
 def fts_query(query: str) -> str:
     """Turn a user's search string into an FTS5 query: the terms of a group ANDed, groups ORed
     (see :func:`query_groups`), every term a quoted phrase.
@@ -88,10 +102,9 @@ def fts_query(query: str) -> str:
     for group in query_groups(query):
         phrases = []
         for term in group:
-            tokens = [t.replace('"', "") for t in fts_tokens(term).split()]
-            tokens = [t for t in tokens if t]
-            if tokens:
-                phrases.append('"' + " ".join(tokens) + '"')
+            phrase = fts_phrase(fts_tokens(term).split())
+            if phrase:
+                phrases.append(phrase)
         if phrases:
             out.append(" AND ".join(phrases))
     if len(out) > 1:
@@ -99,4 +112,4 @@ def fts_query(query: str) -> str:
     return out[0] if out else ""
 
 
-__all__ = ["fts_query", "fts_tokens", "printable", "printable_path", "query_groups"]
+__all__ = ["fts_phrase", "fts_query", "fts_tokens", "printable", "printable_path", "query_groups"]

@@ -486,6 +486,16 @@ CREATE TABLE sentence_rows_v4 (
 ) WITHOUT ROWID"""
 
 
+#: ``FROM`` the full-text index ``f`` joined to its sentence ``s`` and document ``d`` (schema 4): a row
+#: id's document is the one with the greatest ``first_sid`` not above it (index
+#: ``doc_rows_first_sid``), its sentence the primary key ``(doc, rowid - first_sid)``.
+FTS_FROM = (
+    "FROM sentences_fts f "
+    "JOIN doc_rows d ON d.first_sid = (SELECT MAX(x.first_sid) FROM doc_rows x WHERE x.first_sid <= f.rowid) "
+    "JOIN sentence_rows s ON s.doc = d.id AND s.idx = f.rowid - d.first_sid"
+)
+
+
 def next_sid(conn: sqlite3.Connection) -> int:
     """The first sentence id after every stored one (schema 4): a new document's ``first_sid``."""
     row = conn.execute(

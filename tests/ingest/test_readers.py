@@ -335,6 +335,21 @@ def test_read_html_table_cells_apart_by_one_tab(tmp_path: Path) -> None:
     ]
 
 
+def test_html_table_inside_a_text_file_keeps_its_cells_apart(tmp_path: Path) -> None:
+    """A text file holding a page's HTML table (journal texts often do) reads its rows as the
+    HTML reader does: numbers of neighbouring cells never run together into one number."""
+    path = tmp_path / "paper.txt"
+    path.write_text(
+        "正文第一句。\n"
+        "<html><body><table><tr><td>京津冀</td><td>115</td><td>192</td><td>52.58</td></tr>"
+        "<tr><td>长三角</td><td>86</td><td></td><td>270</td></tr></table></body></html>\n"
+        "正文第二句。\n",
+        encoding="utf-8",
+    )
+    sentences = [s.text for s in build_document(path).sentences]
+    assert sentences == ["正文第一句。", "京津冀\t115\t192\t52.58", "长三角\t86\t270", "正文第二句。"]
+
+
 def test_read_document_sniffs_content_before_extension(tmp_path: Path) -> None:
     docx_path = _make_docx(tmp_path / "plan.docx")
     renamed = tmp_path / "plan.bin"

@@ -365,3 +365,24 @@ def test_the_filtered_reads_use_the_indexes(real_db: Path) -> None:
         plan = " | ".join(r[3] for r in store.execute(f"EXPLAIN QUERY PLAN SELECT s.text {body}", ["补"]))
         assert "doc_rows_first_sid" in plan and "PRIMARY KEY (doc=? AND idx=?)" in plan
         assert "SCAN s" not in plan and "SCAN d" not in plan
+
+
+def test_a_quote_inside_a_word_splits_it_in_the_index_check_and_search(tmp_path: Path) -> None:
+    from policytext.types import Document, Metadata, Sentence
+
+    text = '真实值/10"t 仿真值。IJKL"3:;CDM 补偿。'
+    cut = text.index("。") + 1
+    doc = Document(
+        doc_id="q",
+        path="q.txt",
+        text=text,
+        original_text=text,
+        pages=[],
+        sentences=[Sentence(0, 0, cut, text[:cut]), Sentence(1, cut, len(text), text[cut:])],
+        meta=Metadata(),
+    )
+    with Store(tmp_path / "q.db") as store:
+        store.add_document(doc)
+        assert store.check(sample=None) == []  # each sentence found by its own text
+        assert [r["sentence_idx"] for r in reads.search(store, '10"t')] == [0]
+        assert [r["sentence_idx"] for r in reads.search(store, 'IJKL"3')] == [1]
