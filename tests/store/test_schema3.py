@@ -7,10 +7,8 @@ set, a type changed, a mention deleted on the web, one deleted by import, a mech
 
 from __future__ import annotations
 
-import gzip
-import json
-import shutil
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -21,8 +19,6 @@ from policytext import timeline as tl
 from policytext.store import SCHEMA_VERSION, reads
 from policytext.store.db import Store
 from policytext.types import Document, Metadata, Sentence
-
-V2 = Path(__file__).resolve().parents[1] / "data" / "store_v2.db.gz"
 
 #: Every table of schema 2 with the order that makes its dump comparable.
 TABLES = {
@@ -40,31 +36,12 @@ TABLES = {
 }
 
 
-def _v2(tmp_path: Path) -> Path:
-    db = tmp_path / "v2.db"
-    with gzip.open(V2) as src, db.open("wb") as dst:
-        shutil.copyfileobj(src, dst)
-    return db
-
-
-def _dump(db: Path) -> dict[str, list[tuple[object, ...]]]:
-    """Every row of every schema-2 table; JSON objects parsed (schema 4 rebuilds ``attributes_json``
-    from the columns, the same object written compactly)."""
-    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as c:
-        out = {}
-        for table, order in TABLES.items():
-            cur = c.execute(f"SELECT * FROM {table} ORDER BY {order}")
-            names = [d[0] for d in cur.description]
-            out[table] = [
-                tuple(json.loads(v) if n == "attributes_json" else v for n, v in zip(names, row))
-                for row in cur.fetchall()
-            ]
-        return out
-
-
-def test_migration_keeps_every_row_and_every_correction(tmp_path: Path) -> None:
-    db = _v2(tmp_path)
-    before = _dump(db)
+def test_migration_keeps_every_row_and_every_correction(
+    old_store: Callable[[str], Path],
+    dump_rows: Callable[..., dict[str, list[tuple[object, ...]]]],
+) -> None:
+    db = old_store("store_v2")
+    before = dump_rows(db, TABLES)
     assert len(before["annotations"]) == 5 and any(r[-1] for r in before["mentions"])  # deleted ones
     assert any(r[17] for r in before["documents"])  # a converted (traditional) document
     mech_before = q.mechanisms(db)  # read-only on the old store: not migrated
@@ -74,15 +51,15 @@ def test_migration_keeps_every_row_and_every_correction(tmp_path: Path) -> None:
     with Store(db) as store:
         assert store.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
         assert store.check(sample=None) == []
-    after = _dump(db)
+    after = dump_rows(db, TABLES)
     for table in TABLES:
         assert after[table] == before[table], table
     pd.testing.assert_frame_equal(q.mechanisms(db), mech_before)
     assert db.stat().st_size < 0.6 * size_before
 
 
-def test_old_store_reads_the_same_before_and_after_migration(tmp_path: Path) -> None:
-    db = _v2(tmp_path)
+def test_old_store_reads_the_same_before_and_after_migration(old_store: Callable[[str], Path]) -> None:
+    db = old_store("store_v2")
     old = {
         "timeline": tl.timeline_counts(db, include_document_links=True),
         "documents": q.documents(db),
@@ -131,8 +108,8 @@ def test_text_is_stored_once(tmp_path: Path) -> None:
         assert [r["doc_id"] for r in reads.search(store, "补偿")] == ["d1"]
 
 
-def test_check_finds_a_broken_index_and_compact_repairs_it(tmp_path: Path) -> None:
-    db = _v2(tmp_path)
+def test_check_finds_a_broken_index_and_compact_repairs_it(old_store: Callable[[str], Path]) -> None:
+    db = old_store("store_v2")
     with Store(db) as store:
         store.conn.execute("INSERT INTO sentences_fts (sentences_fts) VALUES ('delete-all')")
         problems = store.check(sample=None)
@@ -168,8 +145,8 @@ def test_integrity_after_ingest_correction_reingest_and_compaction(tmp_path: Pat
 
 
 @pytest.mark.parametrize("view", ["documents", "sentences", "mentions", "pages"])
-def test_views_have_the_schema_2_columns(tmp_path: Path, view: str) -> None:
-    old = _v2(tmp_path)
+def test_views_have_the_schema_2_columns(tmp_path: Path, view: str, old_store: Callable[[str], Path]) -> None:
+    old = old_store("store_v2")
     with sqlite3.connect(old) as c:
         columns = [r[1] for r in c.execute(f"PRAGMA table_info({view})")]
     with Store(tmp_path / "new.db") as store:

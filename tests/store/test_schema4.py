@@ -7,10 +7,9 @@ the web, a mention deleted on the web, one deleted by import, a mechanism added 
 
 from __future__ import annotations
 
-import gzip
 import json
-import shutil
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -24,8 +23,6 @@ from policytext.store import SCHEMA_VERSION, reads
 from policytext.store.db import Store
 from policytext.store.filters import Filters
 from policytext.store.fts import fts_query, fts_tokens
-
-V3 = Path(__file__).resolve().parents[1] / "data" / "store_v3.db.gz"
 
 #: Every table and view of schema 3 that readers see, with the order that makes its dump comparable.
 TABLES = {
@@ -45,27 +42,6 @@ TABLES = {
     "mechanism_links": "mention_id, agglomeration",
     "sentence_search": "sid",
 }
-
-
-def _v3(tmp_path: Path) -> Path:
-    db = tmp_path / "v3.db"
-    with gzip.open(V3) as src, db.open("wb") as dst:
-        shutil.copyfileobj(src, dst)
-    return db
-
-
-def _dump(db: Path) -> dict[str, list[tuple[object, ...]]]:
-    """Every row; ``attributes_json`` parsed (schema 4 writes the same object compactly)."""
-    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as c:
-        out = {}
-        for table, order in TABLES.items():
-            cur = c.execute(f"SELECT * FROM {table} ORDER BY {order}")
-            names = [d[0] for d in cur.description]
-            out[table] = [
-                tuple(json.loads(v) if n == "attributes_json" else v for n, v in zip(names, row))
-                for row in cur.fetchall()
-            ]
-        return out
 
 
 def _reads(db: Path) -> dict[str, Any]:
@@ -88,9 +64,12 @@ def _fts_integrity(store: Store) -> None:
     store.conn.execute("INSERT INTO sentences_fts (sentences_fts) VALUES ('integrity-check')")
 
 
-def test_v3_store_migrates_keeping_every_row_and_every_correction(tmp_path: Path) -> None:
-    db = _v3(tmp_path)
-    before = _dump(db)
+def test_v3_store_migrates_keeping_every_row_and_every_correction(
+    old_store: Callable[[str], Path],
+    dump_rows: Callable[..., dict[str, list[tuple[object, ...]]]],
+) -> None:
+    db = old_store("store_v3")
+    before = dump_rows(db, TABLES)
     assert len(before["annotations"]) == 5
     assert {r[4] for r in before["annotations"]} == {"set", "delete", "add"}
     assert any(r[-2] for r in before["mentions"])  # deleted mentions are kept
@@ -118,7 +97,7 @@ def test_v3_store_migrates_keeping_every_row_and_every_correction(tmp_path: Path
             ).fetchone()[0]
             == 0
         )
-    after = _dump(db)
+    after = dump_rows(db, TABLES)
     for table in TABLES:
         assert after[table] == before[table], table
     new = _reads(db)
@@ -130,8 +109,8 @@ def test_v3_store_migrates_keeping_every_row_and_every_correction(tmp_path: Path
     assert db.stat().st_size < size_before
 
 
-def test_a_correction_shows_in_the_attributes(tmp_path: Path) -> None:
-    db = _v3(tmp_path)
+def test_a_correction_shows_in_the_attributes(old_store: Callable[[str], Path]) -> None:
+    db = old_store("store_v3")
     with Store(db) as store:
         mid, doc_id, status = store.execute(
             "SELECT mention_id, doc_id, status FROM mentions WHERE kind = 'mechanism' AND deleted = 0 "
@@ -186,8 +165,11 @@ def test_fresh_store_keeps_the_extractor_attributes(tmp_path: Path) -> None:
         assert extra == {"mechanism": {"family"}, "measure": set(), "agglomeration": {"link_basis"}}
 
 
-def test_a_document_with_sentence_ids_out_of_order_is_renumbered(tmp_path: Path) -> None:
-    db = _v3(tmp_path)
+def test_a_document_with_sentence_ids_out_of_order_is_renumbered(
+    old_store: Callable[[str], Path],
+    dump_rows: Callable[..., dict[str, list[tuple[object, ...]]]],
+) -> None:
+    db = old_store("store_v3")
     with sqlite3.connect(db, isolation_level=None) as c:
         doc, first_sentence = c.execute(
             "SELECT s.doc, MIN(s.text) FROM sentence_rows s WHERE s.text LIKE '%机制%' "
@@ -209,14 +191,14 @@ def test_a_document_with_sentence_ids_out_of_order_is_renumbered(tmp_path: Path)
         c.execute("COMMIT")
     with Store(db, readonly=True) as ro:
         assert ro.check(sample=None) == []
-    old = _dump(db)
+    old = dump_rows(db, TABLES)
     found_before = q.search(db, first_sentence[:12])
     with Store(db) as store:
         assert store.check(sample=None) == []
         _fts_integrity(store)
         first = store.execute("SELECT first_sid FROM doc_rows WHERE id = ?", (doc,)).fetchone()[0]
         assert first > top
-    new = _dump(db)
+    new = dump_rows(db, TABLES)
     assert len(found_before) > 0
     pd.testing.assert_frame_equal(q.search(db, first_sentence[:12]), found_before)
     for table in TABLES:
@@ -226,8 +208,8 @@ def test_a_document_with_sentence_ids_out_of_order_is_renumbered(tmp_path: Path)
         assert new[table] == old[table], table
 
 
-def test_sentence_ids_of_new_documents_follow_and_are_found(tmp_path: Path) -> None:
-    db = _v3(tmp_path)
+def test_sentence_ids_of_new_documents_follow_and_are_found(old_store: Callable[[str], Path]) -> None:
+    db = old_store("store_v3")
     with Store(db) as store:
         from policytext.types import Document, Metadata, Sentence
 
